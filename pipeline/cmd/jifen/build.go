@@ -1,0 +1,240 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing/transport"
+	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
+
+	"github.com/jifen-project/jifen/pipeline/check"
+	"github.com/jifen-project/jifen/pipeline/demo"
+	"github.com/jifen-project/jifen/pipeline/records"
+	"github.com/jifen-project/jifen/pipeline/score"
+	"github.com/jifen-project/jifen/pipeline/site"
+	"github.com/jifen-project/jifen/pipeline/town"
+)
+
+func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("jifen build", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	repo := fs.String("repo", "", "records repository: a local path or a URL (default: the embedded demo town)")
+	root := fs.String("root", "", "folder of the repository that holds the records")
+	branch := fs.String("branch", "main", "publishing branch: only its first-parent history counts")
+	asOfFlag := fs.String("as-of", "", "the time the site shows the records at, e.g. 2026-01-12 or 2026-01-12T10:00:00+08:00 (default: now; for the demo, the demo's date)")
+	out := fs.String("out", "public", "directory to write the site to")
+	project := fs.String("project", "", "the site project with hugo.toml (default: found from the current directory)")
+	data := fs.String("data", "", "Hugo data directory to write (default: the project's data/)")
+	baseURL := fs.String("base-url", "", "the site's base URL (default: hugo.toml's)")
+	lang := fs.String("lang", "zh", "language of messages: zh or en")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+		if err == nil {
+			fmt.Fprintf(stderr, "jifen build: unexpected argument %q\n", fs.Arg(0))
+		}
+		return errUsage
+	}
+	asOf, err := parseAsOf(*asOfFlag)
+	if err != nil {
+		fmt.Fprintln(stderr, "jifen build:", err)
+		return errUsage
+	}
+	proj, err := findProject(*project)
+	if err != nil {
+		return err
+	}
+	say := func(zh, en string, a ...any) {
+		if *lang == "en" {
+			fmt.Fprintf(stdout, en+"\n", a...)
+		} else {
+			fmt.Fprintf(stdout, zh+"\n", a...)
+		}
+	}
+
+	var src town.Source
+	if *repo == "" {
+		if asOf.IsZero() {
+			asOf = demo.AsOf()
+		}
+		say("使用内置的演示镇（演示数据）", "using the embedded demo town (demo data)")
+		r, err := records.Replay("main", demo.Changes())
+		if err != nil {
+			return fmt.Errorf("make the demo repository: %w", err)
+		}
+		if src, err = records.Approved(r, "main", ""); err != nil {
+			return err
+		}
+	} else {
+		r, err := records.Open(*repo, *branch, auth())
+		if err != nil {
+			return err
+		}
+		if src, err = records.Approved(r, *branch, *root); err != nil {
+			return err
+		}
+	}
+	if asOf.IsZero() {
+		asOf = time.Now()
+	}
+
+	t, diags := town.Load(src, asOf)
+	if len(diags) > 0 {
+		diags.WriteText(stderr, *lang)
+		say("记录有问题，网站没有更新", "the records have problems; the site was not changed")
+		return errBadRecords
+	}
+	var results []*score.VillageResult
+	for _, v := range t.Villages {
+		results = append(results, score.Village(v))
+	}
+	pt, villages, err := site.Publish(t, results, asOf)
+	if err != nil {
+		return err
+	}
+	dataDir := *data
+	if dataDir == "" {
+		dataDir = filepath.Join(proj, "data")
+	}
+	if err := site.WriteData(dataDir, pt, villages); err != nil {
+		return fmt.Errorf("write site data: %w", err)
+	}
+	h := site.Hugo{Project: proj, Data: dataDir, BaseURL: *baseURL, Stdout: io.Discard, Stderr: stderr}
+	if err := h.Build(ctx, *out); err != nil {
+		return err
+	}
+	abs, _ := filepath.Abs(*out)
+	say("网站已生成：%s\n查看：go tool jifen serve --out %s，然后在浏览器打开 http://127.0.0.1:8080/",
+		"site written to %s\nto look at it: go tool jifen serve --out %s, then open http://127.0.0.1:8080/", abs, *out)
+	return nil
+}
+
+// auth reads a token for private repositories from JIFEN_GIT_TOKEN.
+func auth() transport.AuthMethod {
+	if tok := os.Getenv("JIFEN_GIT_TOKEN"); tok != "" {
+		return &githttp.BasicAuth{Username: "x-access-token", Password: tok}
+	}
+	return nil
+}
+
+// chinaTime is China Standard Time, for --as-of values written without a zone.
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+func parseAsOf(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04", time.DateOnly} {
+		if t, err := time.ParseInLocation(layout, s, chinaTime); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("--as-of %q is not a time such as 2026-01-12 or 2026-01-12T10:00:00+08:00", s)
+}
+
+// findProject returns dir, or the nearest directory at or above the current one with hugo.toml.
+func findProject(dir string) (string, error) {
+	if dir != "" {
+		return filepath.Abs(dir)
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for d := wd; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "hugo.toml")); err == nil {
+			return d, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", fmt.Errorf("no hugo.toml in %s or above: run jifen in the site project or give --project", wd)
+		}
+	}
+}
+
+func validate(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("jifen validate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	repo := fs.String("repo", ".", "records working tree to check, uncommitted files included")
+	root := fs.String("root", "", "folder of the working tree that holds the records")
+	lang := fs.String("lang", "zh", "language of messages: zh or en")
+	format := fs.String("format", "text", "output: text or json")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || (*format != "text" && *format != "json") {
+		if err == nil {
+			fmt.Fprintln(stderr, "jifen validate: --format is text or json, and no arguments")
+		}
+		return errUsage
+	}
+	src, err := records.WorkingTree(filepath.Join(*repo, *root))
+	if err != nil {
+		return err
+	}
+	_, diags := town.Load(src, time.Now())
+	if *format == "json" {
+		if diags == nil {
+			diags = check.List{}
+		}
+		if err := diags.WriteJSON(stdout); err != nil {
+			return err
+		}
+	} else if len(diags) > 0 {
+		if err := diags.WriteText(stdout, *lang); err != nil {
+			return err
+		}
+	} else if *lang == "en" {
+		fmt.Fprintln(stdout, "no problems found")
+	} else {
+		fmt.Fprintln(stdout, "没有发现问题")
+	}
+	if len(diags) > 0 {
+		return errBadRecords
+	}
+	return nil
+}
+
+func writeDemo(args []string, stdout, stderr io.Writer) error {
+	if len(args) != 1 {
+		fmt.Fprintln(stderr, "usage: jifen demo DIR")
+		return errUsage
+	}
+	r, err := records.Replay("main", demo.Changes())
+	if err != nil {
+		return err
+	}
+	if err := records.WriteTo(r, args[0]); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "演示镇的记录仓库已写到 %s（git log --first-parent 看历史）\n", args[0])
+	return nil
+}
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("jifen serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("out", "public", "the built site")
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "http://%s/ （Ctrl-C 停止）\n", ln.Addr())
+	srv := &http.Server{Handler: http.FileServer(http.Dir(*out))}
+	go func() {
+		<-ctx.Done()
+		srv.Close()
+	}()
+	if err := srv.Serve(ln); err != http.ErrServerClosed {
+		return err
+	}
+	return nil
+}

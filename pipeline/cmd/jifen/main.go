@@ -1,0 +1,79 @@
+// Command jifen publishes a town's approved points records as a transparency website.
+//
+// Usage:
+//
+//	jifen                      build the demo town's site into ./public
+//	jifen build [flags]        build the site of a records repository
+//	jifen validate [flags]     check a records working tree, uncommitted files included
+//	jifen demo DIR             write the demo town's records repository to DIR
+//	jifen serve [flags]        serve a built site on localhost
+//
+// Run "jifen <command> -h" for a command's flags. Exit status: 0 done, 1 bad records, 2 wrong
+// usage or a failure of the machinery.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(exitCode(err, os.Stderr))
+}
+
+// errUsage marks a usage error, already explained to the user.
+var errUsage = errors.New("usage")
+
+// errBadRecords marks records with problems, already listed for the user.
+var errBadRecords = errors.New("bad records")
+
+func exitCode(err error, stderr io.Writer) int {
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, errBadRecords):
+		return 1
+	case errors.Is(err, errUsage):
+		return 2
+	}
+	fmt.Fprintln(stderr, "jifen:", err)
+	return 2
+}
+
+// run is the command: it only wires the packages together.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cmd := "build"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "build":
+		return build(ctx, args, stdout, stderr)
+	case "validate":
+		return validate(args, stdout, stderr)
+	case "demo":
+		return writeDemo(args, stdout, stderr)
+	case "serve":
+		return serve(ctx, args, stdout, stderr)
+	case "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprintf(stderr, "jifen: unknown command %q\n%s", cmd, usage)
+	return errUsage
+}
+
+const usage = `usage:
+  jifen                      build the demo town's site into ./public
+  jifen build [flags]        build the site of a records repository (-h for flags)
+  jifen validate [flags]     check a records working tree (-h for flags)
+  jifen demo DIR             write the demo town's records repository to DIR
+  jifen serve [flags]        serve a built site on localhost
+`

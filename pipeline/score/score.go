@@ -1,0 +1,229 @@
+// Package score owns the arithmetic of the points system: each household's monthly points under
+// the rule set in force, with the caps and vetoes applied and traced, and the rankings.
+//
+// Within a household's month the rules apply in this order:
+//
+//  1. A veto (一票否决) row anywhere in the month: no positive entry of the month counts.
+//  2. Entries are then taken in date order (sheet line order within a day). Each entry's points
+//     are cut to what is left of the item's cap (per month, or per calendar year).
+//  3. A positive entry is further cut to what is left of its category's yearly weight,
+//  4. and then to what is left of the global monthly cap of positive points.
+//
+// Deductions are bounded only by their item's cap. Points removed by a cap or a veto stay in
+// the trace with the reason. A month's net points are the sum of the counted points.
+package score
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jifen-project/jifen/pipeline/rules"
+	"github.com/jifen-project/jifen/pipeline/sheet"
+	"github.com/jifen-project/jifen/pipeline/town"
+)
+
+// A Reason says why an entry counted fewer points than it claimed.
+type Reason string
+
+// The reasons, in the order the rules apply.
+const (
+	NoCut       Reason = ""
+	VetoCut     Reason = "veto"         // the month has a veto
+	ItemCap     Reason = "item-cap"     // the item's monthly or yearly cap
+	CategoryCap Reason = "category-cap" // the category's yearly weight
+	MonthlyCap  Reason = "monthly-cap"  // the global monthly cap of positive points
+	VetoRow     Reason = "veto-row"     // the entry is the veto itself
+)
+
+// A Counted entry is a sheet row with what it counted for.
+type Counted struct {
+	sheet.Entry
+	Rules    string // effective date of the rule set applied
+	Category string // category id, "" for a veto
+	Publish  string // Y, C or N; N for a veto
+	Counted  int
+	Reason   Reason
+}
+
+// A Standing is one household's result in one month.
+type Standing struct {
+	Household string
+	Entries   []Counted
+	Positive  int // counted positive points
+	Negative  int // counted deductions (≤ 0)
+	Net       int
+	Veto      string // the strongest veto effect of the month: "", "E1" or "E2"
+	Active    bool   // on the roster during the month, so ranked
+	Rank      int    // standard competition rank among active households; 0 when not ranked
+}
+
+// A MonthResult is one village-month.
+type MonthResult struct {
+	Month     string
+	Standings []*Standing // every household on the roster in the month, in display order
+	Total     int         // the sum of net points of all households
+	Issued    int         // positive points counted
+	Deducted  int         // deductions counted (≤ 0)
+	Active    int         // households on the roster
+	Taking    int         // households with at least one entry
+}
+
+// Standing returns the household's standing, or nil.
+func (m *MonthResult) Standing(id string) *Standing {
+	for _, s := range m.Standings {
+		if s.Household == id {
+			return s
+		}
+	}
+	return nil
+}
+
+// A VillageResult holds all months of a village.
+type VillageResult struct {
+	Village *town.Village
+	Months  []*MonthResult
+}
+
+// Village scores every month of a village.
+func Village(v *town.Village) *VillageResult {
+	res := &VillageResult{Village: v}
+	books := map[string]*book{} // household → running yearly sums
+	for _, m := range v.Months {
+		mr := &MonthResult{Month: m.Month}
+		byHousehold := map[string][]sheet.Entry{}
+		for _, e := range m.Entries {
+			byHousehold[e.Household] = append(byHousehold[e.Household], e)
+		}
+		first, last := m.Month+"-01", monthEnd(m.Month)
+		for _, h := range v.Households {
+			entries := byHousehold[h.ID]
+			active := h.Joined <= last && (h.Left == "" || h.Left > first)
+			if !active && len(entries) == 0 {
+				continue
+			}
+			year := m.Month[:4]
+			b := books[h.ID]
+			if b == nil || b.year != year {
+				b = &book{year: year, item: map[string]int{}, category: map[string]int{}}
+				books[h.ID] = b
+			}
+			s := scoreMonth(m.Rules, entries, b)
+			s.Household, s.Active = h.ID, active
+			mr.Standings = append(mr.Standings, s)
+			mr.Total += s.Net
+			mr.Issued += s.Positive
+			mr.Deducted += s.Negative
+			if active {
+				mr.Active++
+			}
+			if len(entries) > 0 {
+				mr.Taking++
+			}
+		}
+		Rank(mr.Standings)
+		res.Months = append(res.Months, mr)
+	}
+	return res
+}
+
+// A book keeps a household's running sums for the calendar year.
+type book struct {
+	year     string
+	item     map[string]int // yearly-capped item → points counted this year
+	category map[string]int // category → positive points counted this year
+}
+
+// scoreMonth applies the rules to one household's entries of one month.
+func scoreMonth(rs *rules.RuleSet, entries []sheet.Entry, b *book) *Standing {
+	s := &Standing{}
+	if rs == nil {
+		return s
+	}
+	entries = slices.Clone(entries)
+	slices.SortStableFunc(entries, func(a, b sheet.Entry) int {
+		return cmp.Or(strings.Compare(a.Date, b.Date), cmp.Compare(a.Line, b.Line))
+	})
+	for _, e := range entries {
+		if v := rs.Veto(e.Item); v != nil && v.Effect > s.Veto {
+			s.Veto = v.Effect
+		}
+	}
+	monthItem := map[string]int{}
+	for _, e := range entries {
+		c := Counted{Entry: e, Rules: rs.Effective, Publish: "N"}
+		it := rs.Item(e.Item)
+		switch {
+		case it == nil: // a veto row, or an unknown item that the checks reported
+			c.Reason = VetoRow
+		case e.Points > 0 && s.Veto != "":
+			c.Category, c.Publish, c.Reason = it.Category, it.Publish, VetoCut
+		default:
+			c.Category, c.Publish = it.Category, it.Publish
+			used := monthItem
+			if it.CapPeriod == "year" {
+				used = b.item
+			}
+			c.Counted = e.Points
+			cut := func(left int, r Reason) {
+				if c.Counted > left {
+					c.Counted, c.Reason = max(left, 0), cmp.Or(c.Reason, r)
+				}
+			}
+			if e.Points > 0 {
+				cut(it.Cap-used[it.ID], ItemCap)
+				if cat := rs.Category(it.Category); cat != nil {
+					cut(cat.Weight-b.category[it.Category], CategoryCap)
+				}
+				cut(rs.MonthlyCap-s.Positive, MonthlyCap)
+				b.category[it.Category] += c.Counted
+				s.Positive += c.Counted
+			} else {
+				// Deductions: the cap is negative, so cut towards zero.
+				if left := it.Cap - used[it.ID]; c.Counted < left {
+					c.Counted, c.Reason = min(left, 0), ItemCap
+				}
+				s.Negative += c.Counted
+			}
+			used[it.ID] += c.Counted
+		}
+		s.Entries = append(s.Entries, c)
+	}
+	s.Net = s.Positive + s.Negative
+	return s
+}
+
+// Rank orders standings for display and gives active households standard competition ranks
+// (1, 2, 2, 4): more net points first; ties share a rank and are shown by household id.
+// Households not on the roster in the month are listed last, unranked.
+func Rank(ss []*Standing) {
+	slices.SortStableFunc(ss, func(a, b *Standing) int {
+		if a.Active != b.Active {
+			if a.Active {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Or(cmp.Compare(b.Net, a.Net), strings.Compare(a.Household, b.Household))
+	})
+	for i, s := range ss {
+		switch {
+		case !s.Active:
+			s.Rank = 0
+		case i > 0 && ss[i-1].Active && ss[i-1].Net == s.Net:
+			s.Rank = ss[i-1].Rank
+		default:
+			s.Rank = i + 1
+		}
+	}
+}
+
+// monthEnd is the last day of month (YYYY-MM) as YYYY-MM-DD.
+func monthEnd(month string) string {
+	t, err := time.Parse("2006-01", month)
+	if err != nil {
+		return month + "-31"
+	}
+	return t.AddDate(0, 1, -1).Format(time.DateOnly)
+}

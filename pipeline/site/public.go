@@ -1,0 +1,365 @@
+package site
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/yuin/goldmark"
+
+	"github.com/jifen-project/jifen/pipeline/score"
+	"github.com/jifen-project/jifen/pipeline/town"
+)
+
+// The public view of a town: everything the site may show, and nothing else. Publish is the one
+// place where the privacy rules apply; the JSON written to data/ is exactly these values.
+
+// Town is data/town.json.
+type Town struct {
+	Name       string        `json:"name"`
+	Demo       bool          `json:"demo"`
+	AsOf       string        `json:"as_of"`
+	AsOfText   string        `json:"as_of_text"`
+	NoticeDays int           `json:"notice_days"`
+	Objection  string        `json:"objection_contact"`
+	Villages   []VillageLink `json:"villages"`
+	Totals     Totals        `json:"totals"`
+}
+
+// VillageLink is a village as the town home lists it.
+type VillageLink struct {
+	ID          string `json:"id"`
+	Key         string `json:"key"` // the village's data file: data/villages/<key>.json
+	Name        string `json:"name"`
+	Households  int    `json:"households"`
+	LatestMonth string `json:"latest_month"` // YYYY-MM, "" before the first approved sheet
+	LatestTitle string `json:"latest_title"`
+	Status      string `json:"status"` // notice or effective
+	StatusText  string `json:"status_text"`
+	Totals      Totals `json:"totals"`
+}
+
+// Totals are aggregates that are always public.
+type Totals struct {
+	Households int `json:"households"` // on the roster in the latest month
+	Taking     int `json:"taking"`     // with at least one entry in the period
+	Issued     int `json:"issued"`     // positive points counted
+	Deducted   int `json:"deducted"`   // deductions counted (≤ 0)
+	Net        int `json:"net"`
+}
+
+// Village is data/villages/<key>.json.
+type Village struct {
+	ID             string      `json:"id"`
+	Name           string      `json:"name"`
+	PublishRanking bool        `json:"publish_ranking"`
+	Objection      string      `json:"objection_contact"`
+	Grids          []string    `json:"grids"`
+	Months         []Month     `json:"months"` // newest first
+	Households     []Household `json:"households"`
+	Notices        []Notice    `json:"notices"` // newest first
+}
+
+// Month is one village-month page.
+type Month struct {
+	Month         string       `json:"month"` // YYYY-MM
+	Title         string       `json:"title"` // 2025年7月
+	Date          string       `json:"date"`  // approval time, RFC 3339
+	Status        string       `json:"status"`
+	StatusText    string       `json:"status_text"`
+	NoticeUntil   string       `json:"notice_until_text"`
+	ApprovedAt    string       `json:"approved_at_text"`
+	Commit        string       `json:"commit"`
+	CommitURL     string       `json:"commit_url"`
+	PR            int          `json:"pr"`
+	Reviewers     []string     `json:"reviewers"`
+	Rules         string       `json:"rules"`
+	RulesTitle    string       `json:"rules_title"`
+	Corrections   []Correction `json:"corrections"`
+	Totals        Totals       `json:"totals"`
+	Ranking       []Row        `json:"ranking"` // empty when the village does not publish rankings
+	PreviousMonth string       `json:"previous_month"`
+	NextMonth     string       `json:"next_month"`
+}
+
+// Correction is a later approved version of a month's sheet.
+type Correction struct {
+	Commit string `json:"commit"`
+	URL    string `json:"url"`
+	At     string `json:"at_text"`
+	Author string `json:"author"`
+	PR     int    `json:"pr"`
+}
+
+// Row is one household in a month's ranking.
+type Row struct {
+	Rank      int    `json:"rank"`
+	Household string `json:"household"`
+	Name      string `json:"name"` // masked, "" when the household did not consent
+	Grid      string `json:"grid"`
+	Net       int    `json:"net"`
+	Page      bool   `json:"page"` // the household has a page
+}
+
+// Household is a consenting household's page.
+type Household struct {
+	ID     string           `json:"id"`
+	Name   string           `json:"name"`
+	Grid   string           `json:"grid"`
+	Left   string           `json:"left"`
+	Year   int              `json:"year_net"` // net points of the latest year
+	Months []HouseholdMonth `json:"months"`   // newest first
+}
+
+// HouseholdMonth is one month on a household's page.
+type HouseholdMonth struct {
+	Month    string  `json:"month"`
+	Title    string  `json:"title"`
+	Net      int     `json:"net"`
+	Rank     int     `json:"rank"` // 0 when rankings are not published or the household was not ranked
+	Of       int     `json:"of"`
+	Adjusted bool    `json:"adjusted"`
+	Entries  []Entry `json:"entries"`
+}
+
+// Entry is one sheet row as the public may see it.
+type Entry struct {
+	Date    string `json:"date"`
+	What    string `json:"what"` // item name, category name, or 按规则调整
+	Note    string `json:"note"`
+	Points  int    `json:"points"`  // as claimed
+	Counted int    `json:"counted"` // as counted
+	Why     string `json:"why"`     // why fewer points counted
+}
+
+// Notice is an announcement, rendered to HTML by goldmark with raw HTML left out.
+type Notice struct {
+	ID    string `json:"id"`
+	Date  string `json:"date"`
+	Title string `json:"title"`
+	HTML  string `json:"html"`
+}
+
+const adjusted = "按规则调整"
+
+// Publish builds the public view of a scored town as of a time.
+func Publish(t *town.Town, results []*score.VillageResult, asOf time.Time) (*Town, []*Village, error) {
+	loc := t.Location
+	pt := &Town{Name: t.Name, Demo: t.Demo, AsOf: asOf.In(loc).Format(time.RFC3339),
+		AsOfText: dateTime(asOf.In(loc)), NoticeDays: t.NoticeDays, Objection: t.Objection}
+	var villages []*Village
+	for _, res := range results {
+		v := res.Village
+		pv := &Village{ID: v.ID, Name: v.Name, PublishRanking: v.PublishRanking, Objection: v.Objection}
+		for _, g := range v.Grids {
+			pv.Grids = append(pv.Grids, g.Name)
+		}
+		link := VillageLink{ID: v.ID, Key: dataKey(v.ID), Name: v.Name}
+		households := map[string]*Household{}
+		for _, h := range v.Households {
+			if h.Consent {
+				households[h.ID] = &Household{ID: h.ID, Name: Mask(h.Head), Grid: h.Grid, Left: h.Left}
+			}
+		}
+		for i, mr := range res.Months {
+			m := v.Months[i]
+			pm := publishMonth(t, v, m, mr, asOf)
+			if i > 0 {
+				pm.PreviousMonth = res.Months[i-1].Month
+			}
+			if i+1 < len(res.Months) {
+				pm.NextMonth = res.Months[i+1].Month
+			}
+			for _, s := range mr.Standings {
+				h := households[s.Household]
+				if h == nil {
+					continue
+				}
+				hm := HouseholdMonth{Month: mr.Month, Title: pm.Title, Net: s.Net, Of: mr.Active, Adjusted: s.Veto != ""}
+				if v.PublishRanking {
+					hm.Rank = s.Rank
+				}
+				for _, c := range s.Entries {
+					if e, ok := publishEntry(m, c); ok {
+						hm.Entries = append(hm.Entries, e)
+					}
+				}
+				h.Months = append([]HouseholdMonth{hm}, h.Months...)
+				if mr.Month[:4] == res.Months[len(res.Months)-1].Month[:4] {
+					h.Year += s.Net
+				}
+			}
+			pv.Months = append([]Month{pm}, pv.Months...)
+			link.Totals.Issued += mr.Issued
+			link.Totals.Deducted += mr.Deducted
+			link.Totals.Net += mr.Total
+		}
+		if len(pv.Months) > 0 {
+			latest := pv.Months[0]
+			link.LatestMonth, link.LatestTitle, link.Status, link.StatusText = latest.Month, latest.Title, latest.Status, latest.StatusText
+			link.Households = latest.Totals.Households
+			link.Totals.Households = latest.Totals.Households
+		}
+		link.Totals.Taking = taking(res)
+		for _, h := range v.Households {
+			if p := households[h.ID]; p != nil && len(p.Months) > 0 {
+				pv.Households = append(pv.Households, *p)
+			}
+		}
+		perDay := map[string]int{}
+		for _, n := range v.Notices {
+			html, err := renderMarkdown(n.Markdown)
+			if err != nil {
+				return nil, nil, fmt.Errorf("render notice %s of %s: %w", n.ID, v.ID, err)
+			}
+			// URLs are made of ASCII ids only: a notice is known by its date.
+			id := n.Date
+			if perDay[n.Date]++; perDay[n.Date] > 1 {
+				id += "-" + strconv.Itoa(perDay[n.Date])
+			}
+			pv.Notices = append([]Notice{{ID: id, Date: n.Date, Title: n.Title, HTML: html}}, pv.Notices...)
+		}
+		pt.Villages = append(pt.Villages, link)
+		pt.Totals.Households += link.Totals.Households
+		pt.Totals.Taking += link.Totals.Taking
+		pt.Totals.Issued += link.Totals.Issued
+		pt.Totals.Deducted += link.Totals.Deducted
+		pt.Totals.Net += link.Totals.Net
+		villages = append(villages, pv)
+	}
+	return pt, villages, nil
+}
+
+// taking counts the households with at least one entry in any month.
+func taking(res *score.VillageResult) int {
+	seen := map[string]bool{}
+	for _, mr := range res.Months {
+		for _, s := range mr.Standings {
+			if len(s.Entries) > 0 {
+				seen[s.Household] = true
+			}
+		}
+	}
+	return len(seen)
+}
+
+func publishMonth(t *town.Town, v *town.Village, m *town.Month, mr *score.MonthResult, asOf time.Time) Month {
+	loc := t.Location
+	pm := Month{Month: m.Month, Title: monthTitle(m.Month),
+		Totals: Totals{Households: mr.Active, Taking: mr.Taking, Issued: mr.Issued, Deducted: mr.Deducted, Net: mr.Total}}
+	if m.Rules != nil {
+		pm.Rules, pm.RulesTitle = m.Rules.Effective, m.Rules.Title
+	}
+	if m.Approved() {
+		first := m.Versions[0]
+		until := m.NoticeUntil(t.NoticeDays)
+		pm.Date = first.Time.In(loc).Format(time.RFC3339)
+		pm.ApprovedAt = dateTime(first.Time.In(loc))
+		pm.NoticeUntil = dateTime(until.In(loc))
+		pm.Commit, pm.CommitURL, pm.PR, pm.Reviewers = first.Commit[:min(7, len(first.Commit))], commitURL(t, first.Commit), first.PR, first.Reviewers
+		pm.Status, pm.StatusText = "effective", "已生效"
+		if asOf.Before(until) {
+			pm.Status, pm.StatusText = "notice", "公示中"
+		}
+		for _, c := range m.Versions[1:] {
+			pm.Corrections = append(pm.Corrections, Correction{Commit: c.Commit[:min(7, len(c.Commit))], URL: commitURL(t, c.Commit),
+				At: dateTime(c.Time.In(loc)), Author: c.Author, PR: c.PR})
+		}
+	} else {
+		pm.Status, pm.StatusText = "unapproved", "未审定"
+	}
+	if v.PublishRanking {
+		for _, s := range mr.Standings {
+			if !s.Active {
+				continue
+			}
+			h := v.Household(s.Household)
+			row := Row{Rank: s.Rank, Household: s.Household, Grid: h.Grid, Net: s.Net}
+			if h.Consent {
+				row.Name, row.Page = Mask(h.Head), true
+			}
+			pm.Ranking = append(pm.Ranking, row)
+		}
+	}
+	return pm
+}
+
+// publishEntry applies the item's publication rule to a counted entry. Veto rows are never
+// published; what a veto removed shows only as 按规则调整.
+func publishEntry(m *town.Month, c score.Counted) (Entry, bool) {
+	if c.Reason == score.VetoRow {
+		return Entry{}, false
+	}
+	e := Entry{Date: c.Date, Points: c.Points, Counted: c.Counted}
+	switch c.Publish {
+	case "Y":
+		if it := m.Rules.Item(c.Item); it != nil {
+			e.What = it.Name
+		}
+		e.Note = c.Note
+	case "C":
+		if cat := m.Rules.Category(c.Category); cat != nil {
+			e.What = cat.Name + "类事项"
+		}
+	default:
+		e.What = adjusted
+	}
+	switch c.Reason {
+	case score.VetoCut:
+		e.Why = adjusted
+	case score.ItemCap:
+		e.Why = "超过本项上限"
+	case score.CategoryCap:
+		e.Why = "超过本类全年上限"
+	case score.MonthlyCap:
+		e.Why = "超过每月加分上限"
+	}
+	return e, true
+}
+
+// Mask hides a name but for its first and last character: 张三丰 → 张*丰, 张三 → 张*.
+func Mask(name string) string {
+	r := []rune(strings.TrimSpace(name))
+	switch len(r) {
+	case 0:
+		return ""
+	case 1, 2:
+		return string(r[:1]) + "*"
+	}
+	return string(r[:1]) + strings.Repeat("*", len(r)-2) + string(r[len(r)-1:])
+}
+
+func commitURL(t *town.Town, commit string) string {
+	if t.RepoURL == "" {
+		return ""
+	}
+	return strings.TrimSuffix(t.RepoURL, "/") + "/commit/" + commit
+}
+
+// dataKey is the name of a village's data file: hugo.Data keys must not contain "-".
+func dataKey(id string) string { return strings.ReplaceAll(id, "-", "_") }
+
+func monthTitle(m string) string {
+	return fmt.Sprintf("%s年%d月", m[:4], atoi(m[5:]))
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
+}
+
+func dateTime(t time.Time) string {
+	return fmt.Sprintf("%d年%d月%d日 %02d:%02d", t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute())
+}
+
+// renderMarkdown renders a notice with goldmark. Raw HTML is not rendered (goldmark's default),
+// so a notice cannot inject markup.
+func renderMarkdown(md []byte) (string, error) {
+	var b bytes.Buffer
+	if err := goldmark.Convert(md, &b); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}

@@ -1,0 +1,481 @@
+// Package town owns a town's records as the pipeline sees them: villages, rosters, monthly
+// sheets, redemptions, catalogs, notices and rule sets, each with its approval history, and
+// the checks that tie the files together. It reads files from a Source and touches neither
+// git nor the disk.
+package town
+
+import (
+	"fmt"
+	"maps"
+	"path"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jifen-project/jifen/pipeline/check"
+	"github.com/jifen-project/jifen/pipeline/rules"
+	"github.com/jifen-project/jifen/pipeline/sheet"
+)
+
+// A Source is the content of a records repository at one point: every file by its path
+// (relative to the records root, with forward slashes) and, when it comes from git, the
+// approved versions of each file.
+type Source struct {
+	Files   map[string][]byte
+	History map[string][]Version // oldest first; empty for an uncommitted working tree
+}
+
+// A Version is one approved version of a file: the first-parent commit that brought it.
+type Version struct {
+	Commit    string    // full hash
+	Time      time.Time // committer time: when it was merged
+	Author    string    // who made the change (the pull request's author)
+	Reviewers []string  // names from Reviewed-by: and Approved-by: trailers
+	PR        int       // pull request number from the merge message, or 0
+	Blob      string    // hash of the file's content at this version
+}
+
+// A Town is everything the records say.
+type Town struct {
+	Name       string
+	Demo       bool
+	NoticeDays int
+	Objection  string
+	Location   *time.Location
+	RepoURL    string
+	Rules      rules.Versions
+	Catalog    []sheet.Goods
+	Villages   []*Village
+}
+
+// A Village is one administrative village with its records.
+type Village struct {
+	ID             string
+	Name           string
+	PublishRanking bool
+	Objection      string
+	Grids          []Grid
+	Evaluation     []string
+	Households     []sheet.Household
+	Catalog        []sheet.Goods // the village's own catalog, or the town's
+	Months         []*Month      // ordered by month
+	Notices        []Notice      // ordered by date
+}
+
+// A Grid is a small grid (村民小组 / 自然村) of a village.
+type Grid struct {
+	ID     string `toml:"id"`
+	Name   string `toml:"name"`
+	Worker string `toml:"worker"`
+}
+
+// A Month is one village-month: its sheet, its redemptions and their approvals.
+type Month struct {
+	Month       string // YYYY-MM
+	SheetFile   string
+	Entries     []sheet.Entry
+	Redemptions []sheet.Redemption
+	Rules       *rules.RuleSet // the version in force
+	Versions    []Version      // approved versions of the sheet: the first approval, then corrections
+}
+
+// A Notice is an announcement of the village committee, in Markdown.
+type Notice struct {
+	ID       string // the file name without .md
+	Date     string // YYYY-MM-DD, from the file name
+	Title    string
+	Markdown []byte
+}
+
+// Approved reports whether the month's sheet is on the publishing branch.
+func (m *Month) Approved() bool { return len(m.Versions) > 0 }
+
+// NoticeUntil is when the month's public notice (公示) ends: notice days after its latest
+// approved version, since a correction reopens the window.
+func (m *Month) NoticeUntil(days int) time.Time {
+	if !m.Approved() {
+		return time.Time{}
+	}
+	return m.Versions[len(m.Versions)-1].Time.AddDate(0, 0, days)
+}
+
+// Household returns the roster row with the id, or nil.
+func (v *Village) Household(id string) *sheet.Household {
+	for i := range v.Households {
+		if v.Households[i].ID == id {
+			return &v.Households[i]
+		}
+	}
+	return nil
+}
+
+// Grid returns the grid with the name, or nil.
+func (v *Village) Grid(name string) *Grid {
+	for i := range v.Grids {
+		if v.Grids[i].Name == name {
+			return &v.Grids[i]
+		}
+	}
+	return nil
+}
+
+var (
+	villageID    = regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`)
+	monthFile    = regexp.MustCompile(`^([0-9]{4})-(0[1-9]|1[0-2])\.csv$`)
+	noticeFile   = regexp.MustCompile(`^([0-9]{4}-[0-9]{2}-[0-9]{2})([-_].*)?\.md$`)
+	ruleFileName = regexp.MustCompile(`^rules/[0-9]{4}-[0-9]{2}-[0-9]{2}\.toml$`)
+)
+
+// Load reads and checks every file of src. now bounds the months a sheet may be for. The town is
+// nil when a file the rest depends on (town.toml, a rule set) cannot be read; otherwise it holds
+// everything that could be read, and the list holds every problem found.
+func Load(src Source, now time.Time) (*Town, check.List) {
+	l := &loader{src: src, now: now}
+	t := l.load()
+	l.diags.Sort()
+	return t, l.diags
+}
+
+type loader struct {
+	src   Source
+	now   time.Time
+	diags check.List
+}
+
+func (l *loader) add(d check.Diagnostic) { l.diags.Add(d) }
+
+func (l *loader) addAll(ds check.List) { l.diags = append(l.diags, ds...) }
+
+// decodeTOML strictly decodes a TOML file into v.
+func (l *loader) decodeTOML(name string, v any) bool {
+	ds := rules.DecodeTOML(name, l.src.Files[name], v)
+	l.addAll(ds)
+	return len(ds) == 0
+}
+
+func (l *loader) load() *Town {
+	var tf struct {
+		Format     int      `toml:"format"`
+		Name       string   `toml:"name"`
+		Demo       bool     `toml:"demo"`
+		Villages   []string `toml:"villages"`
+		NoticeDays int      `toml:"notice_days"`
+		Objection  string   `toml:"objection_contact"`
+		Timezone   string   `toml:"timezone"`
+		RepoURL    string   `toml:"repository_url"`
+	}
+	if _, ok := l.src.Files["town.toml"]; !ok {
+		l.add(check.Diagnostic{Code: check.MissingFile, File: "town.toml", Detail: "town.toml"})
+		return nil
+	}
+	if !l.decodeTOML("town.toml", &tf) {
+		return nil
+	}
+	t := &Town{Name: tf.Name, Demo: tf.Demo, NoticeDays: tf.NoticeDays, Objection: tf.Objection, RepoURL: tf.RepoURL}
+	required := func(key, v string) {
+		if v == "" {
+			l.add(check.Diagnostic{Code: check.MissingValue, File: "town.toml", Column: key})
+		}
+	}
+	if tf.Format != 1 {
+		l.add(check.Diagnostic{Code: check.BadValue, File: "town.toml", Column: "format", Value: strconv.Itoa(tf.Format), Detail: "本程序读第 1 版格式 / this program reads format 1"})
+	}
+	required("name", tf.Name)
+	required("objection_contact", tf.Objection)
+	if tf.NoticeDays <= 0 {
+		l.add(check.Diagnostic{Code: check.BadValue, File: "town.toml", Column: "notice_days", Value: strconv.Itoa(tf.NoticeDays), Detail: "要大于 0 / must be more than 0"})
+	}
+	if tf.Timezone == "" {
+		tf.Timezone = "Asia/Shanghai"
+	}
+	loc, err := time.LoadLocation(tf.Timezone)
+	if err != nil {
+		l.add(check.Diagnostic{Code: check.BadValue, File: "town.toml", Column: "timezone", Value: tf.Timezone, Detail: err.Error()})
+		loc = time.UTC
+	}
+	t.Location = loc
+
+	for _, name := range slices.Sorted(maps.Keys(l.src.Files)) {
+		if strings.HasPrefix(name, "rules/") {
+			if !ruleFileName.MatchString(name) {
+				l.add(check.Diagnostic{Code: check.BadFileName, File: name, Value: path.Base(name), Detail: "要写成 rules/YYYY-MM-DD.toml"})
+				continue
+			}
+			rs, ds := rules.Parse(name, l.src.Files[name])
+			l.addAll(ds)
+			if rs != nil {
+				t.Rules = append(t.Rules, rs)
+			}
+		}
+	}
+	t.Rules.Sort()
+	if len(t.Rules) == 0 {
+		l.add(check.Diagnostic{Code: check.MissingFile, File: "rules/", Detail: "rules/YYYY-MM-DD.toml"})
+	}
+
+	if data, ok := l.src.Files["supermarket/catalog.csv"]; ok {
+		goods, ds := sheet.ParseCatalog("supermarket/catalog.csv", data)
+		l.addAll(ds)
+		t.Catalog = goods
+	}
+
+	listed := map[string]bool{}
+	for _, id := range tf.Villages {
+		if !villageID.MatchString(id) {
+			l.add(check.Diagnostic{Code: check.BadID, File: "town.toml", Column: "villages", Value: id, Detail: "小写字母开头，小写字母、数字和 -，最多 32 个字符"})
+			continue
+		}
+		if listed[id] {
+			l.add(check.Diagnostic{Code: check.DuplicateID, File: "town.toml", Column: "villages", Value: id})
+			continue
+		}
+		listed[id] = true
+		if v := l.village(t, id); v != nil {
+			t.Villages = append(t.Villages, v)
+		}
+	}
+	for name := range l.src.Files {
+		switch top, rest, _ := strings.Cut(name, "/"); top {
+		case "villages":
+			id, _, _ := strings.Cut(rest, "/")
+			if !listed[id] {
+				l.add(check.Diagnostic{Code: check.UnknownVillage, File: name, Value: id, Detail: "没有写在 town.toml 的 villages 里 / not listed in town.toml villages"})
+			}
+		case "town.toml", "rules", "supermarket":
+		default:
+			if !strings.HasPrefix(top, ".") && top != "README.md" && top != "CODEOWNERS" {
+				l.add(check.Diagnostic{Code: check.UnknownFile, File: name, Detail: name})
+			}
+		}
+	}
+	return t
+}
+
+// village reads villages/<id>/.
+func (l *loader) village(t *Town, id string) *Village {
+	dir := "villages/" + id + "/"
+	var vf struct {
+		Name           string `toml:"name"`
+		PublishRanking *bool  `toml:"publish_ranking"`
+		Objection      string `toml:"objection_contact"`
+		Grids          []Grid `toml:"grids"`
+		Evaluation     struct {
+			Members []string `toml:"members"`
+		} `toml:"evaluation"`
+	}
+	if _, ok := l.src.Files[dir+"village.toml"]; !ok {
+		l.add(check.Diagnostic{Code: check.MissingFile, File: dir + "village.toml", Detail: dir + "village.toml"})
+		return nil
+	}
+	if !l.decodeTOML(dir+"village.toml", &vf) {
+		return nil
+	}
+	v := &Village{ID: id, Name: vf.Name, PublishRanking: vf.PublishRanking == nil || *vf.PublishRanking,
+		Objection: vf.Objection, Grids: vf.Grids, Evaluation: vf.Evaluation.Members, Catalog: t.Catalog}
+	if v.Objection == "" {
+		v.Objection = t.Objection
+	}
+	if v.Name == "" {
+		l.add(check.Diagnostic{Code: check.MissingValue, File: dir + "village.toml", Column: "name"})
+	}
+	grids := map[string]bool{}
+	for _, g := range v.Grids {
+		if !sheet.IsID(g.ID) || grids[g.ID] || g.Name == "" || grids["name:"+g.Name] {
+			l.add(check.Diagnostic{Code: check.BadValue, File: dir + "village.toml", Column: "grids", Value: g.ID + " " + g.Name, Detail: "小组要有不重复的 id 和 name / grids need unique ids and names"})
+		}
+		grids[g.ID], grids["name:"+g.Name] = true, true
+	}
+	if len(v.Grids) == 0 {
+		l.add(check.Diagnostic{Code: check.MissingValue, File: dir + "village.toml", Column: "grids"})
+	}
+
+	roster := dir + "households.csv"
+	if data, ok := l.src.Files[roster]; ok {
+		hs, ds := sheet.ParseRoster(roster, data)
+		l.addAll(ds)
+		v.Households = hs
+		seen := map[string]bool{}
+		for _, h := range hs {
+			if h.ID != "" && seen[h.ID] {
+				l.add(check.Diagnostic{Code: check.DuplicateID, File: roster, Line: h.Line, Column: "户号", Value: h.ID})
+			}
+			seen[h.ID] = true
+			if h.Grid != "" && v.Grid(h.Grid) == nil {
+				names := make([]string, len(v.Grids))
+				for i, g := range v.Grids {
+					names[i] = g.Name
+				}
+				l.add(check.Diagnostic{Code: check.UnknownGrid, File: roster, Line: h.Line, Column: "小组", Value: h.Grid, Detail: strings.Join(names, "、")})
+			}
+		}
+	} else {
+		l.add(check.Diagnostic{Code: check.MissingFile, File: roster, Detail: roster})
+	}
+	if data, ok := l.src.Files[dir+"catalog.csv"]; ok {
+		goods, ds := sheet.ParseCatalog(dir+"catalog.csv", data)
+		l.addAll(ds)
+		v.Catalog = goods
+	}
+
+	months := map[string]*Month{}
+	month := func(m string) *Month {
+		if months[m] == nil {
+			months[m] = &Month{Month: m, Rules: t.Rules.InForce(m)}
+		}
+		return months[m]
+	}
+	nowMonth := l.now.In(t.Location).Format("2006-01")
+	for _, name := range slices.Sorted(maps.Keys(l.src.Files)) {
+		rest, ok := strings.CutPrefix(name, dir)
+		if !ok {
+			continue
+		}
+		kind, base, _ := strings.Cut(rest, "/")
+		switch {
+		case rest == "village.toml" || rest == "households.csv" || rest == "catalog.csv":
+		case (kind == "sheets" || kind == "redemptions") && !strings.Contains(base, "/"):
+			mm := monthFile.FindStringSubmatch(base)
+			if mm == nil {
+				l.add(check.Diagnostic{Code: check.BadFileName, File: name, Value: base, Detail: "要写成 YYYY-MM.csv，如 2025-07.csv / name it YYYY-MM.csv"})
+				continue
+			}
+			m := mm[1] + "-" + mm[2]
+			if m > nowMonth {
+				l.add(check.Diagnostic{Code: check.FutureMonth, File: name, Value: m, Detail: nowMonth})
+				continue
+			}
+			if kind == "sheets" {
+				l.sheet(v, month(m), name)
+			} else {
+				l.redemptions(v, month(m), name)
+			}
+		case kind == "notices" && !strings.Contains(base, "/"):
+			nm := noticeFile.FindStringSubmatch(base)
+			if nm == nil {
+				l.add(check.Diagnostic{Code: check.BadFileName, File: name, Value: base, Detail: "要写成 YYYY-MM-DD-标题.md / name it YYYY-MM-DD-title.md"})
+				continue
+			}
+			if _, ok := sheet.ParseDate(nm[1]); !ok {
+				l.add(check.Diagnostic{Code: check.BadDate, File: name, Column: "file name", Value: nm[1]})
+				continue
+			}
+			v.Notices = append(v.Notices, notice(strings.TrimSuffix(base, ".md"), nm[1], l.src.Files[name]))
+		default:
+			l.add(check.Diagnostic{Code: check.UnknownFile, File: name, Detail: name})
+		}
+	}
+	for _, m := range slices.Sorted(maps.Keys(months)) {
+		mo := months[m]
+		if mo.SheetFile == "" {
+			l.add(check.Diagnostic{Code: check.MissingFile, File: dir + "redemptions/" + m + ".csv", Detail: dir + "sheets/" + m + ".csv"})
+			continue
+		}
+		v.Months = append(v.Months, mo)
+	}
+	slices.SortStableFunc(v.Notices, func(a, b Notice) int { return strings.Compare(a.Date+a.ID, b.Date+b.ID) })
+	return v
+}
+
+// notice takes the title from the first "# " heading, or the file name.
+func notice(id, date string, md []byte) Notice {
+	n := Notice{ID: id, Date: date, Title: id, Markdown: md}
+	for line := range strings.Lines(string(md)) {
+		if title, ok := strings.CutPrefix(strings.TrimSpace(line), "# "); ok {
+			n.Title = strings.TrimSpace(title)
+			break
+		}
+	}
+	return n
+}
+
+// sheet reads and checks a monthly score sheet.
+func (l *loader) sheet(v *Village, m *Month, name string) {
+	entries, ds := sheet.ParseSheet(name, l.src.Files[name])
+	l.addAll(ds)
+	m.SheetFile = name
+	m.Entries = entries
+	m.Versions = l.src.History[name]
+	if m.Rules == nil {
+		l.add(check.Diagnostic{Code: check.NoRules, File: name, Value: m.Month})
+		return
+	}
+	rs := m.Rules
+	for _, e := range entries {
+		at := func(code check.Code, col, value, detail string) {
+			l.add(check.Diagnostic{Code: code, File: name, Line: e.Line, Column: col, Value: value, Detail: detail})
+		}
+		l.household(v, name, e.Line, e.Household, e.Date)
+		if e.Date != "" && e.Date[:7] != m.Month {
+			at(check.DateOutsideMonth, "日期", e.Date, m.Month)
+		}
+		if e.Item == "" {
+			continue
+		}
+		if veto := rs.Veto(e.Item); veto != nil {
+			if e.Points != 0 {
+				at(check.PointsNotAllowed, "分值", strconv.Itoa(e.Points), "一票否决行分值填 0 / a veto row has 0 points")
+			}
+			continue
+		}
+		it := rs.Item(e.Item)
+		if it == nil {
+			at(check.UnknownItem, "事项", e.Item, rs.Effective)
+			continue
+		}
+		if !slices.Contains(it.Allowed(), e.Points) {
+			at(check.PointsNotAllowed, "分值", strconv.Itoa(e.Points), fmt.Sprintf("%s %s 只能是 %s / %s allows %s", it.ID, it.Name, ints(it.Allowed()), it.ID, ints(it.Allowed())))
+		}
+		if it.Evidence && e.Evidence == "" {
+			at(check.MissingValue, "佐证", "", "")
+		}
+	}
+}
+
+// household checks that a row's household is on the roster on the row's date.
+func (l *loader) household(v *Village, file string, line int, id, date string) {
+	if id == "" {
+		return
+	}
+	h := v.Household(id)
+	switch {
+	case h == nil:
+		l.add(check.Diagnostic{Code: check.UnknownHousehold, File: file, Line: line, Column: "户号", Value: id})
+	case date != "" && !h.ActiveIn(date):
+		l.add(check.Diagnostic{Code: check.InactiveHouse, File: file, Line: line, Column: "户号", Value: id, Detail: date})
+	}
+}
+
+// redemptions reads and checks a month's supermarket exchanges.
+func (l *loader) redemptions(v *Village, m *Month, name string) {
+	reds, ds := sheet.ParseRedemptions(name, l.src.Files[name])
+	l.addAll(ds)
+	m.Redemptions = reds
+	for _, r := range reds {
+		l.household(v, name, r.Line, r.Household, r.Date)
+		if r.Date != "" && r.Date[:7] != m.Month {
+			l.add(check.Diagnostic{Code: check.DateOutsideMonth, File: name, Line: r.Line, Column: "日期", Value: r.Date, Detail: m.Month})
+		}
+		if r.Goods == "" {
+			continue
+		}
+		i := slices.IndexFunc(v.Catalog, func(g sheet.Goods) bool { return g.ID == r.Goods })
+		if i < 0 {
+			l.add(check.Diagnostic{Code: check.UnknownGoods, File: name, Line: r.Line, Column: "商品", Value: r.Goods})
+			continue
+		}
+		if g := v.Catalog[i]; r.Points != r.Quantity*g.Points {
+			l.add(check.Diagnostic{Code: check.WrongPrice, File: name, Line: r.Line, Column: "积分", Value: strconv.Itoa(r.Points),
+				Detail: fmt.Sprintf("%d × %d = %d（%s）", r.Quantity, g.Points, r.Quantity*g.Points, g.Name)})
+		}
+	}
+}
+
+func ints(ns []int) string {
+	s := make([]string, len(ns))
+	for i, n := range ns {
+		s[i] = strconv.Itoa(n)
+	}
+	return strings.Join(s, "/")
+}
