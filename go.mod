@@ -2,7 +2,10 @@ module github.com/jifen-project/jifen
 
 go 1.26.0
 
-tool github.com/gohugoio/hugo
+tool (
+	github.com/gohugoio/hugo
+	github.com/jifen-project/jifen/pipeline/cmd/jifen
+)
 
 require (
 	cel.dev/expr v0.25.1 // indirect

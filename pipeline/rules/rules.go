@@ -215,15 +215,15 @@ func DecodeTOML(name string, data []byte, v any) check.List {
 	var de *toml.DecodeError
 	var se *toml.StrictMissingError
 	switch {
-	case errors.As(err, &de):
-		row, _ := de.Position()
-		diags.Add(check.Diagnostic{Code: check.BadTOML, File: name, Line: row, Detail: de.Error()})
 	case errors.As(err, &se):
 		for _, e := range se.Errors {
 			row, _ := e.Position()
 			key := strings.Join(e.Key(), ".")
 			diags.Add(check.Diagnostic{Code: check.BadTOML, File: name, Line: row, Column: key, Detail: "unknown key / 不认识的键 " + key})
 		}
+	case errors.As(err, &de):
+		row, _ := de.Position()
+		diags.Add(check.Diagnostic{Code: check.BadTOML, File: name, Line: row, Detail: de.Error()})
 	default:
 		diags.Add(check.Diagnostic{Code: check.BadTOML, File: name, Detail: err.Error()})
 	}

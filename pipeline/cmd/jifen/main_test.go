@@ -1,0 +1,212 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+)
+
+// project is the site project: the repository's top, with hugo.toml.
+func project(t *testing.T) string {
+	t.Helper()
+	p, err := filepath.Abs("../../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// jifen runs the command in-process and returns its output and error.
+func jifen(t *testing.T, args ...string) (string, string, error) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), args, &stdout, &stderr)
+	return stdout.String(), stderr.String(), err
+}
+
+// build builds a site into a temporary directory and returns it.
+func build(t *testing.T, args ...string) string {
+	t.Helper()
+	tmp := t.TempDir()
+	out := filepath.Join(tmp, "public")
+	args = append([]string{"build", "--project", project(t), "--data", filepath.Join(tmp, "data"), "--out", out}, args...)
+	stdout, stderr, err := jifen(t, args...)
+	if err != nil {
+		t.Fatalf("jifen %s: %v\n%s%s", strings.Join(args, " "), err, stdout, stderr)
+	}
+	return out
+}
+
+func readPage(t *testing.T, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+// rows returns the text of each cell of each body row of the page's tables.
+func rows(t *testing.T, page string) [][]string {
+	t.Helper()
+	doc, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][]string
+	var text func(*html.Node) string
+	text = func(n *html.Node) string {
+		if n.Type == html.TextNode {
+			return n.Data
+		}
+		var b strings.Builder
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			b.WriteString(text(c))
+		}
+		return b.String()
+	}
+	var walk func(*html.Node, bool)
+	walk = func(n *html.Node, inBody bool) {
+		if n.Type == html.ElementNode && n.Data == "tr" && inBody {
+			var cells []string
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				if c.Type == html.ElementNode && (c.Data == "td" || c.Data == "th") {
+					cells = append(cells, strings.Join(strings.Fields(text(c)), " "))
+				}
+			}
+			out = append(out, cells)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, inBody || (n.Type == html.ElementNode && n.Data == "tbody"))
+		}
+	}
+	walk(doc, false)
+	return out
+}
+
+// grep lists the files under dir whose content contains s.
+func grep(t *testing.T, dir, s string) []string {
+	t.Helper()
+	var hits []string
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if data, _ := os.ReadFile(p); bytes.Contains(data, []byte(s)) {
+			hits = append(hits, p)
+		}
+		return nil
+	})
+	return hits
+}
+
+func git(t *testing.T, dir string, args ...string) {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=网格员甲", "GIT_AUTHOR_EMAIL=jia@example.org",
+		"GIT_COMMITTER_NAME=村书记", "GIT_COMMITTER_EMAIL=shuji@example.org",
+		"GIT_AUTHOR_DATE=2025-08-02T10:00:00+08:00", "GIT_COMMITTER_DATE=2025-08-03T10:00:00+08:00",
+		"GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+}
+
+func copyDir(t *testing.T, from, to string) {
+	t.Helper()
+	err := filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		os.MkdirAll(filepath.Join(to, filepath.Dir(rel)), 0o755)
+		return os.WriteFile(filepath.Join(to, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func write(t *testing.T, name, content string) {
+	t.Helper()
+	os.MkdirAll(filepath.Dir(name), 0o755)
+	if err := os.WriteFile(name, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestBuildFromGitRepository builds the site of a records repository made with the real git
+// command: the sheet merged into main is published, the one on an unmerged branch is not.
+func TestBuildFromGitRepository(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	repo := t.TempDir()
+	copyDir(t, "testdata/records", repo)
+	copyDir(t, "../../demo/records/rules", filepath.Join(repo, "rules"))
+	git(t, repo, "init", "-q", "-b", "main")
+	git(t, repo, "add", "-A")
+	git(t, repo, "commit", "-q", "-m", "Set up the town")
+
+	git(t, repo, "checkout", "-q", "-b", "dongcun/2025-07")
+	write(t, filepath.Join(repo, "villages/dongcun/sheets/2025-07.csv"), "户号,事项,分值,日期,说明,佐证\n"+
+		"D-01,GJ02,5,2025-07-03,修村道,签到表7-1\nD-01,ST01,3,2025-07-20,,检查表7-2\n"+
+		"D-02,GJ02,5,2025-07-03,修村道,签到表7-1\nD-02,ST01,3,2025-07-20,,检查表7-2\n"+
+		"D-03,XF04,10,2025-07-15,获镇级表彰,表彰文件7-3\n")
+	git(t, repo, "add", "-A")
+	git(t, repo, "commit", "-q", "-m", "东村 2025年7月评定表")
+	git(t, repo, "checkout", "-q", "main")
+	git(t, repo, "merge", "-q", "--no-ff", "dongcun/2025-07", "-m", "Merge pull request #1 from town/dongcun/2025-07\n\nReviewed-by: 评议员甲 <a@example.org>")
+
+	git(t, repo, "checkout", "-q", "-b", "dongcun/2025-08")
+	write(t, filepath.Join(repo, "villages/dongcun/sheets/2025-08.csv"), "户号,事项,分值,日期,说明,佐证\nD-01,GJ02,5,2025-08-03,未审定,签到表8-1\n")
+	git(t, repo, "add", "-A")
+	git(t, repo, "commit", "-q", "-m", "东村 2025年8月评定表")
+	git(t, repo, "checkout", "-q", "main")
+
+	out := build(t, "--repo", repo, "--as-of", "2025-08-05")
+
+	month := readPage(t, filepath.Join(out, "dongcun/2025-07/index.html"))
+	var got []string
+	for _, r := range rows(t, month) {
+		got = append(got, strings.Join(r, "|"))
+	}
+	// D-04 left in June: it is neither ranked nor listed in July.
+	want := "1|诸**雨 D-03|第二组|10\n2|欧**晓 D-01|第一组|8\n2|D-02|第一组|8"
+	if strings.Join(got, "\n") != want {
+		t.Errorf("ranking of July:\n%s", strings.Join(got, "\n"))
+	}
+	if !strings.Contains(month, "公示中") || !strings.Contains(month, "https://example.org/town/records/commit/") {
+		t.Error("July must be 公示中 on 2025-08-05, with its approval commit linked")
+	}
+	if _, err := os.Stat(filepath.Join(out, "dongcun/2025-08")); !os.IsNotExist(err) {
+		t.Errorf("the unmerged August sheet is published (%v)", err)
+	}
+	if hits := grep(t, out, "未审定"); len(hits) > 0 {
+		t.Errorf("text of the unmerged sheet is published in %v", hits)
+	}
+	for _, name := range []string{"欧阳春晓", "司马秋白", "诸葛夏雨", "上官冬青", "司**白"} {
+		if hits := grep(t, out, name); len(hits) > 0 {
+			t.Errorf("%s is published in %v", name, hits)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "dongcun/h/D-02/index.html")); !os.IsNotExist(err) {
+		t.Error("the household that did not consent has a page")
+	}
+	page := readPage(t, filepath.Join(out, "dongcun/h/D-01/index.html"))
+	if r := rows(t, page); len(r) == 0 || strings.Join(r[0], "|") != "2025年7月|8|2 / 3" {
+		t.Errorf("household D-01's months: %v", r)
+	}
+}

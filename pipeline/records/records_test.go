@@ -1,0 +1,187 @@
+package records
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jifen-project/jifen/pipeline/town"
+)
+
+// gitRepo is a repository made with the real git command.
+type gitRepo struct {
+	t   *testing.T
+	dir string
+	n   int // commits so far, to space their times
+}
+
+func newGitRepo(t *testing.T) *gitRepo {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	g := &gitRepo{t: t, dir: t.TempDir()}
+	g.git("init", "-q", "-b", "main")
+	return g
+}
+
+func (g *gitRepo) git(args ...string) string {
+	g.t.Helper()
+	g.n++
+	when := time.Date(2025, 8, 1, 9, 0, 0, 0, time.FixedZone("CST", 8*3600)).Add(time.Duration(g.n) * time.Hour).Format(time.RFC3339)
+	cmd := exec.Command("git", args...)
+	cmd.Dir = g.dir
+	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=网格员王丽", "GIT_AUTHOR_EMAIL=wangli@example.org",
+		"GIT_COMMITTER_NAME=村书记", "GIT_COMMITTER_EMAIL=shuji@example.org",
+		"GIT_AUTHOR_DATE="+when, "GIT_COMMITTER_DATE="+when, "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		g.t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func (g *gitRepo) write(name, content string) {
+	g.t.Helper()
+	p := filepath.Join(g.dir, name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		g.t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		g.t.Fatal(err)
+	}
+}
+
+func (g *gitRepo) commit(msg string, files ...string) {
+	g.t.Helper()
+	for i := 0; i < len(files); i += 2 {
+		g.write(files[i], files[i+1])
+	}
+	g.git("add", "-A")
+	g.git("commit", "-q", "-m", msg)
+}
+
+func approved(t *testing.T, dir, branch, root string) town.Source {
+	t.Helper()
+	r, err := Open(dir, branch, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := Approved(r, branch, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return src
+}
+
+func TestApprovedFollowsFirstParentHistory(t *testing.T) {
+	g := newGitRepo(t)
+	g.commit("Set up the town", "records/town.toml", "name = \"镇\"\n", "README.md", "site\n")
+	// A pull request, merged with a merge commit that carries review trailers.
+	g.git("checkout", "-q", "-b", "qingshi/2025-07")
+	g.commit("青石村 2025年7月评定表", "records/villages/qingshi/sheets/2025-07.csv", "v1\n")
+	g.git("checkout", "-q", "main")
+	g.git("merge", "-q", "--no-ff", "qingshi/2025-07", "-m", "Merge pull request #3 from town/qingshi/2025-07\n\n青石村 2025年7月评定表\n\nReviewed-by: 王建国 <wjg@example.org>\nApproved-by: 李红 <lh@example.org>")
+	// A pull request that is never merged.
+	g.git("checkout", "-q", "-b", "qingshi/2025-08")
+	g.commit("青石村 2025年8月评定表", "records/villages/qingshi/sheets/2025-08.csv", "unapproved\n")
+	g.git("checkout", "-q", "main")
+	// A correction, squash-merged.
+	g.commit("更正青石村7月 (#5)", "records/villages/qingshi/sheets/2025-07.csv", "v2\n")
+	// A working-tree file that is never committed.
+	g.write("records/villages/qingshi/sheets/2025-09.csv", "uncommitted\n")
+
+	src := approved(t, g.dir, "main", "records")
+	var files []string
+	for p := range src.Files {
+		files = append(files, p)
+	}
+	slices.Sort(files)
+	if got, want := strings.Join(files, " "), "town.toml villages/qingshi/sheets/2025-07.csv"; got != want {
+		t.Errorf("files = %s, want %s", got, want)
+	}
+	if got := string(src.Files["villages/qingshi/sheets/2025-07.csv"]); got != "v2\n" {
+		t.Errorf("sheet content = %q, want the correction", got)
+	}
+	vs := src.History["villages/qingshi/sheets/2025-07.csv"]
+	if len(vs) != 2 {
+		t.Fatalf("versions = %+v, want the approval and the correction", vs)
+	}
+	first, corr := vs[0], vs[1]
+	if first.PR != 3 || first.Author != "网格员王丽" || !slices.Equal(first.Reviewers, []string{"王建国", "李红"}) {
+		t.Errorf("approval = %+v", first)
+	}
+	if corr.PR != 5 || !corr.Time.After(first.Time) || len(corr.Reviewers) != 0 {
+		t.Errorf("correction = %+v", corr)
+	}
+	if head := g.git("rev-parse", "HEAD"); corr.Commit != head {
+		t.Errorf("correction commit = %s, want %s", corr.Commit, head)
+	}
+
+	// The same history read from the top of the repository, and a branch that does not exist.
+	if src := approved(t, g.dir, "main", ""); len(src.Files) != 3 {
+		t.Errorf("files from the top: %d, want 3", len(src.Files))
+	}
+	r, _ := Open(g.dir, "main", nil)
+	if _, err := Approved(r, "release", ""); err == nil {
+		t.Error("a missing branch must be an error")
+	}
+}
+
+func TestReplayIsDeterministicAndWritesARealRepository(t *testing.T) {
+	cst := time.FixedZone("CST", 8*3600)
+	at := func(d int) time.Time { return time.Date(2025, 1, d, 10, 0, 0, 0, cst) }
+	changes := []Change{
+		{Author: Person{"运维", "ops@example.org"}, Time: at(1), Message: "Set up",
+			Files: map[string][]byte{"town.toml": []byte("x\n"), "villages/a/village.toml": []byte("y\n")}},
+		{Number: 1, Branch: "a/2025-01", Author: Person{"网格员", "w@example.org"}, Time: at(2), Message: "a 2025-01",
+			Files:  map[string][]byte{"villages/a/sheets/2025-01.csv": []byte("s\n")},
+			Merger: Person{"书记", "s@example.org"}, MergeTime: at(3), Reviewers: []string{"评议员 <p@example.org>"}, Merged: true},
+		{Number: 2, Branch: "a/2025-02", Author: Person{"网格员", "w@example.org"}, Time: at(4), Message: "a 2025-02",
+			Files: map[string][]byte{"villages/a/sheets/2025-02.csv": []byte("open\n")}},
+	}
+	r1, err := Replay("main", changes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2, _ := Replay("main", changes)
+	h1, _ := r1.Head()
+	h2, _ := r2.Head()
+	if h1.Hash() != h2.Hash() {
+		t.Errorf("heads differ: %s, %s", h1.Hash(), h2.Hash())
+	}
+	src, err := Approved(r1, "main", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := src.Files["villages/a/sheets/2025-02.csv"]; ok {
+		t.Error("the open pull request's sheet is published")
+	}
+	if v := src.History["villages/a/sheets/2025-01.csv"]; len(v) != 1 || v[0].PR != 1 || v[0].Author != "网格员" || v[0].Reviewers[0] != "评议员" {
+		t.Errorf("history = %+v", v)
+	}
+
+	// Written out, the real git sees the same history and a clean work tree.
+	dir := filepath.Join(t.TempDir(), "demo")
+	if err := WriteTo(r1, dir); err != nil {
+		t.Fatal(err)
+	}
+	g := &gitRepo{t: t, dir: dir}
+	if got := g.git("rev-parse", "HEAD"); got != h1.Hash().String() {
+		t.Errorf("HEAD = %s, want %s", got, h1.Hash())
+	}
+	g.git("fsck", "--strict")
+	if st := g.git("status", "--porcelain"); st != "" {
+		t.Errorf("work tree is not clean:\n%s", st)
+	}
+	if log := g.git("log", "--first-parent", "--format=%s", "main"); log != "Merge pull request #1 from a/2025-01\nSet up" {
+		t.Errorf("first-parent log:\n%s", log)
+	}
+	if br := g.git("branch", "--format=%(refname:short)"); br != "a/2025-01\na/2025-02\nmain" {
+		t.Errorf("branches:\n%s", br)
+	}
+}

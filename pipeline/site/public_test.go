@@ -1,0 +1,59 @@
+package site
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/jifen-project/jifen/pipeline/rules"
+	"github.com/jifen-project/jifen/pipeline/score"
+	"github.com/jifen-project/jifen/pipeline/sheet"
+	"github.com/jifen-project/jifen/pipeline/town"
+)
+
+func TestMask(t *testing.T) {
+	for in, want := range map[string]string{"张三丰": "张*丰", "张三": "张*", "欧阳春晓": "欧**晓", "李": "李*", " 王五 ": "王*", "": ""} {
+		if got := Mask(in); got != want {
+			t.Errorf("Mask(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestPublishEntryFollowsThePublicationRule(t *testing.T) {
+	rs := &rules.RuleSet{
+		Categories: []rules.Category{{ID: "XF", Name: "乡风文明"}},
+		Items: []rules.Item{
+			{ID: "Y1", Category: "XF", Name: "志愿服务", Publish: "Y"},
+			{ID: "C1", Category: "XF", Name: "调解纠纷", Publish: "C"},
+			{ID: "N1", Category: "XF", Name: "家庭暴力", Publish: "N"},
+		},
+	}
+	m := &town.Month{Rules: rs}
+	entry := func(item, note string, reason score.Reason, publish string) score.Counted {
+		return score.Counted{Entry: sheet.Entry{Item: item, Note: note, Evidence: "照片123", Points: 5, Date: "2025-07-01"},
+			Category: "XF", Publish: publish, Reason: reason}
+	}
+	tests := []struct {
+		in   score.Counted
+		want string // what|note|why, or "" when not published
+	}{
+		{entry("Y1", "打扫村道", score.NoCut, "Y"), "志愿服务|打扫村道|"},
+		{entry("Y1", "打扫村道", score.ItemCap, "Y"), "志愿服务|打扫村道|超过本项上限"},
+		{entry("C1", "调解张家和李家的纠纷", score.NoCut, "C"), "乡风文明类事项||"},
+		{entry("N1", "打了老人", score.NoCut, "N"), "按规则调整||"},
+		{entry("Y1", "打扫村道", score.VetoCut, "Y"), "志愿服务|打扫村道|按规则调整"},
+		{entry("V3", "涉赌", score.VetoRow, "N"), ""},
+	}
+	for _, tt := range tests {
+		e, ok := publishEntry(m, tt.in)
+		got := ""
+		if ok {
+			got = e.What + "|" + e.Note + "|" + e.Why
+		}
+		if got != tt.want {
+			t.Errorf("%s %q: got %q, want %q", tt.in.Item, tt.in.Note, got, tt.want)
+		}
+		if strings.Contains(got, "照片") {
+			t.Errorf("evidence published: %q", got)
+		}
+	}
+}
