@@ -185,3 +185,25 @@ func TestReplayIsDeterministicAndWritesARealRepository(t *testing.T) {
 		t.Errorf("branches:\n%s", br)
 	}
 }
+
+func TestOpenURLClonesIntoMemory(t *testing.T) {
+	g := newGitRepo(t)
+	g.commit("Set up", "town.toml", "name = \"镇\"\n")
+	g.git("checkout", "-q", "-b", "other")
+	g.commit("other branch", "other.txt", "x\n")
+	g.git("checkout", "-q", "main")
+	r, err := Open("file://"+g.dir, "main", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := Approved(r, "main", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(src.Files) != 1 || string(src.Files["town.toml"]) != "name = \"镇\"\n" {
+		t.Errorf("files = %v", src.Files)
+	}
+	if _, err := Open("file://"+filepath.Join(g.dir, "missing"), "main", nil); err == nil {
+		t.Error("cloning a missing repository must fail")
+	}
+}

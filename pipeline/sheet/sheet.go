@@ -32,22 +32,24 @@ func (h Household) ActiveIn(day string) bool {
 // An Entry is one row of a monthly score sheet: one thing one household did.
 type Entry struct {
 	Line      int
-	Household string // 户号
-	Item      string // 事项: an item id or a veto id
-	Points    int    // 分值
-	Date      string // 日期, YYYY-MM-DD
-	Note      string // 说明
-	Evidence  string // 佐证, never published
+	Household string   // 户号
+	Item      string   // 事项: an item id or a veto id
+	Points    int      // 分值
+	Date      string   // 日期, YYYY-MM-DD
+	Note      string   // 说明
+	Evidence  string   // 佐证, never published
+	Invalid   []string // keys of the cells that could not be read; already reported
 }
 
 // A Redemption is one row of a month's supermarket exchanges.
 type Redemption struct {
 	Line      int
-	Household string // 户号
-	Goods     string // 商品
-	Quantity  int    // 数量
-	Points    int    // 积分
-	Date      string // 日期
+	Household string   // 户号
+	Goods     string   // 商品
+	Quantity  int      // 数量
+	Points    int      // 积分
+	Date      string   // 日期
+	Invalid   []string // keys of the cells that could not be read; already reported
 }
 
 // Goods are one row of a supermarket catalog.
@@ -91,12 +93,12 @@ func ParseRoster(name string, data []byte) ([]Household, check.List) {
 	}
 	var diags check.List
 	t := readTable(name, data, rosterColumns, &diags)
-	if t == nil || !t.load(&rows, &diags) {
+	if t == nil || !t.load(&rows, false, &diags) {
 		return nil, diags
 	}
 	out := make([]Household, 0, len(rows))
 	for i, r := range rows {
-		c := cell{t: t, line: t.lines[i], diags: &diags}
+		c := newCell(t, i, &diags)
 		h := Household{
 			Line:    c.line,
 			ID:      c.id("household", r.ID),
@@ -126,12 +128,12 @@ func ParseSheet(name string, data []byte) ([]Entry, check.List) {
 	}
 	var diags check.List
 	t := readTable(name, data, sheetColumns, &diags)
-	if t == nil || !t.load(&rows, &diags) {
+	if t == nil || !t.load(&rows, false, &diags) {
 		return nil, diags
 	}
 	out := make([]Entry, 0, len(rows))
 	for i, r := range rows {
-		c := cell{t: t, line: t.lines[i], diags: &diags}
+		c := newCell(t, i, &diags)
 		out = append(out, Entry{
 			Line:      c.line,
 			Household: c.id("household", r.Household),
@@ -140,6 +142,7 @@ func ParseSheet(name string, data []byte) ([]Entry, check.List) {
 			Date:      c.date("date", r.Date),
 			Note:      r.Note,
 			Evidence:  r.Evidence,
+			Invalid:   *c.invalid,
 		})
 	}
 	return out, diags
@@ -156,12 +159,12 @@ func ParseRedemptions(name string, data []byte) ([]Redemption, check.List) {
 	}
 	var diags check.List
 	t := readTable(name, data, redemptionColumns, &diags)
-	if t == nil || !t.load(&rows, &diags) {
+	if t == nil || !t.load(&rows, true, &diags) {
 		return nil, diags
 	}
 	out := make([]Redemption, 0, len(rows))
 	for i, r := range rows {
-		c := cell{t: t, line: t.lines[i], diags: &diags}
+		c := newCell(t, i, &diags)
 		red := Redemption{
 			Line:      c.line,
 			Household: c.id("household", r.Household),
@@ -173,6 +176,7 @@ func ParseRedemptions(name string, data []byte) ([]Redemption, check.List) {
 		if red.Quantity <= 0 && r.Quantity != "" {
 			c.bad("quantity", r.Quantity, "数量要大于 0 / must be more than 0")
 		}
+		red.Invalid = *c.invalid
 		out = append(out, red)
 	}
 	return out, diags
@@ -189,13 +193,13 @@ func ParseCatalog(name string, data []byte) ([]Goods, check.List) {
 	}
 	var diags check.List
 	t := readTable(name, data, catalogColumns, &diags)
-	if t == nil || !t.load(&rows, &diags) {
+	if t == nil || !t.load(&rows, false, &diags) {
 		return nil, diags
 	}
 	out := make([]Goods, 0, len(rows))
 	seen := map[string]bool{}
 	for i, r := range rows {
-		c := cell{t: t, line: t.lines[i], diags: &diags}
+		c := newCell(t, i, &diags)
 		g := Goods{
 			Line:    c.line,
 			ID:      c.id("goods", r.ID),
@@ -216,27 +220,35 @@ func ParseCatalog(name string, data []byte) ([]Goods, check.List) {
 	return out, diags
 }
 
-// load unmarshals the table's rows into out with gocsv.
-func (t *table) load(out any, diags *check.List) bool {
+// load unmarshals the table's rows into out with gocsv. A file with a header and no rows is a
+// problem unless emptyOK (a month in which nobody redeemed anything).
+func (t *table) load(out any, emptyOK bool, diags *check.List) bool {
 	if err := t.unmarshal(out); err != nil {
 		diags.Add(check.Diagnostic{Code: check.BadCSV, File: t.name, Detail: err.Error()})
 		return false
 	}
-	if len(t.rows) == 0 {
+	if len(t.rows) == 0 && !emptyOK {
 		diags.Add(check.Diagnostic{Code: check.EmptySheet, File: t.name})
 	}
 	return true
 }
 
-// A cell converts the values of one row, reporting problems at the row's line.
+// A cell converts the values of one row, reporting problems at the row's line and noting which
+// cells could not be read.
 type cell struct {
-	t     *table
-	line  int
-	diags *check.List
+	t       *table
+	line    int
+	diags   *check.List
+	invalid *[]string
+}
+
+func newCell(t *table, i int, diags *check.List) cell {
+	return cell{t: t, line: t.lines[i], diags: diags, invalid: new([]string)}
 }
 
 func (c cell) add(code check.Code, key, value, detail string) {
 	c.diags.Add(check.Diagnostic{Code: code, File: c.t.name, Line: c.line, Column: c.t.col(key), Value: value, Detail: detail})
+	*c.invalid = append(*c.invalid, key)
 }
 
 func (c cell) bad(key, value, detail string) { c.add(check.BadValue, key, value, detail) }

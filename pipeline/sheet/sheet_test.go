@@ -1,6 +1,7 @@
 package sheet
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -81,7 +82,7 @@ func TestParseSheetForms(t *testing.T) {
 				if name == "english headers, CRLF" {
 					w.Line++ // a blank line follows the header
 				}
-				if got[i] != w {
+				if !reflect.DeepEqual(got[i], w) {
 					t.Errorf("entry %d:\n got %+v\nwant %+v", i, got[i], w)
 				}
 			}

@@ -298,10 +298,11 @@ func (l *loader) village(t *Town, id string) *Village {
 		v.Households = hs
 		seen := map[string]bool{}
 		for _, h := range hs {
-			if h.ID != "" && seen[h.ID] {
+			// Page addresses do not tell case apart, so neither may household ids.
+			if id := strings.ToLower(h.ID); id != "" && seen[id] {
 				l.add(check.Diagnostic{Code: check.DuplicateID, File: roster, Line: h.Line, Column: "户号", Value: h.ID})
 			}
-			seen[h.ID] = true
+			seen[strings.ToLower(h.ID)] = true
 			if h.Grid != "" && v.Grid(h.Grid) == nil {
 				names := make([]string, len(v.Grids))
 				for i, g := range v.Grids {
@@ -414,7 +415,7 @@ func (l *loader) sheet(v *Village, m *Month, name string) {
 			continue
 		}
 		if veto := rs.Veto(e.Item); veto != nil {
-			if e.Points != 0 {
+			if e.Points != 0 && !slices.Contains(e.Invalid, "points") {
 				at(check.PointsNotAllowed, "分值", strconv.Itoa(e.Points), "一票否决行分值填 0 / a veto row has 0 points")
 			}
 			continue
@@ -424,7 +425,7 @@ func (l *loader) sheet(v *Village, m *Month, name string) {
 			at(check.UnknownItem, "事项", e.Item, rs.Effective)
 			continue
 		}
-		if !slices.Contains(it.Allowed(), e.Points) {
+		if !slices.Contains(it.Allowed(), e.Points) && !slices.Contains(e.Invalid, "points") {
 			at(check.PointsNotAllowed, "分值", strconv.Itoa(e.Points), fmt.Sprintf("%s %s 只能是 %s / %s allows %s", it.ID, it.Name, ints(it.Allowed()), it.ID, ints(it.Allowed())))
 		}
 		if it.Evidence && e.Evidence == "" {
@@ -465,7 +466,7 @@ func (l *loader) redemptions(v *Village, m *Month, name string) {
 			l.add(check.Diagnostic{Code: check.UnknownGoods, File: name, Line: r.Line, Column: "商品", Value: r.Goods})
 			continue
 		}
-		if g := v.Catalog[i]; r.Points != r.Quantity*g.Points {
+		if g := v.Catalog[i]; r.Points != r.Quantity*g.Points && len(r.Invalid) == 0 {
 			l.add(check.Diagnostic{Code: check.WrongPrice, File: name, Line: r.Line, Column: "积分", Value: strconv.Itoa(r.Points),
 				Detail: fmt.Sprintf("%d × %d = %d（%s）", r.Quantity, g.Points, r.Quantity*g.Points, g.Name)})
 		}

@@ -19,6 +19,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	_ "time/tzdata" // towns name their time zone; not every machine has the database
 )
 
 func main() {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -11,6 +12,11 @@ import (
 	"testing"
 
 	"golang.org/x/net/html"
+
+	"github.com/jifen-project/jifen/pipeline/demo"
+	"github.com/jifen-project/jifen/pipeline/records"
+	"github.com/jifen-project/jifen/pipeline/score"
+	"github.com/jifen-project/jifen/pipeline/town"
 )
 
 // project is the site project: the repository's top, with hugo.toml.
@@ -32,7 +38,7 @@ func jifen(t *testing.T, args ...string) (string, string, error) {
 }
 
 // build builds a site into a temporary directory and returns it.
-func build(t *testing.T, args ...string) string {
+func buildSite(t *testing.T, args ...string) string {
 	t.Helper()
 	tmp := t.TempDir()
 	out := filepath.Join(tmp, "public")
@@ -176,7 +182,7 @@ func TestBuildFromGitRepository(t *testing.T) {
 	git(t, repo, "commit", "-q", "-m", "东村 2025年8月评定表")
 	git(t, repo, "checkout", "-q", "main")
 
-	out := build(t, "--repo", repo, "--as-of", "2025-08-05")
+	out := buildSite(t, "--repo", repo, "--as-of", "2025-08-05")
 
 	month := readPage(t, filepath.Join(out, "dongcun/2025-07/index.html"))
 	var got []string
@@ -202,11 +208,129 @@ func TestBuildFromGitRepository(t *testing.T) {
 			t.Errorf("%s is published in %v", name, hits)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(out, "dongcun/h/D-02/index.html")); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(out, "dongcun/h/d-02/index.html")); !os.IsNotExist(err) {
 		t.Error("the household that did not consent has a page")
 	}
-	page := readPage(t, filepath.Join(out, "dongcun/h/D-01/index.html"))
+	page := readPage(t, filepath.Join(out, "dongcun/h/d-01/index.html"))
 	if r := rows(t, page); len(r) == 0 || strings.Join(r[0], "|") != "2025年7月|8|2 / 3" {
 		t.Errorf("household D-01's months: %v", r)
 	}
+}
+
+// TestDemoSite builds the demo town's site with the real Hugo and checks what residents read
+// against what the scoring computed.
+func TestDemoSite(t *testing.T) {
+	out := buildSite(t)
+
+	r, err := records.Replay("main", demo.Changes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := records.Approved(r, "main", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tw, diags := town.Load(src, demo.AsOf())
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+
+	if home := readPage(t, filepath.Join(out, "index.html")); !strings.Contains(home, `<html lang="zh-CN">`) || !strings.Contains(home, "演示数据") {
+		t.Error(`the home page must say lang="zh-CN" and mark the demo data`)
+	}
+	var all strings.Builder // every file of the site, to look for names
+	filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			data, _ := os.ReadFile(p)
+			all.Write(data)
+		}
+		return err
+	})
+	site := all.String()
+
+	notice, effective := 0, 0
+	for _, v := range tw.Villages {
+		res := score.Village(v)
+		if _, err := os.Stat(filepath.Join(out, v.ID, "index.html")); err != nil {
+			t.Errorf("village %s has no page: %v", v.ID, err)
+		}
+		for _, mr := range res.Months {
+			page := readPage(t, filepath.Join(out, v.ID, mr.Month, "index.html"))
+			switch {
+			case strings.Contains(page, "公示中"):
+				notice++
+			case strings.Contains(page, "已生效"):
+				effective++
+			}
+			// The ranking shows every household on the roster, in order, with the computed rank and points.
+			var got, want []string
+			for _, row := range rows(t, page) {
+				f := strings.Fields(row[1])
+				got = append(got, row[0]+" "+f[len(f)-1]+" "+row[3])
+			}
+			for _, s := range mr.Standings {
+				if s.Active {
+					want = append(want, fmt.Sprintf("%d %s %d", s.Rank, s.Household, s.Net))
+				}
+			}
+			if g, w := strings.Join(got, "\n"), strings.Join(want, "\n"); g != w {
+				t.Errorf("%s %s ranking differs from the scoring:\n%s", v.ID, mr.Month, firstDiff(g, w))
+			}
+		}
+		// Each consenting household's page shows its monthly points and rank as computed.
+		for _, h := range v.Households {
+			name := filepath.Join(out, v.ID, "h", strings.ToLower(h.ID), "index.html") // Hugo lower-cases paths
+			if strings.Contains(site, h.Head) {
+				t.Errorf("the name of %s %s is published", v.ID, h.ID)
+			}
+			if !h.Consent {
+				if _, err := os.Stat(name); err == nil {
+					t.Errorf("%s %s did not consent but has a page", v.ID, h.ID)
+				}
+				continue
+			}
+			var want []string
+			for i := len(res.Months) - 1; i >= 0; i-- {
+				if s := res.Months[i].Standing(h.ID); s != nil {
+					want = append(want, fmt.Sprintf("%s|%d|%d / %d", monthTitle(res.Months[i].Month), s.Net, s.Rank, res.Months[i].Active))
+				}
+			}
+			var got []string
+			for _, row := range rows(t, readPage(t, name)) {
+				if len(row) == 3 { // the monthly table; entry tables have four columns
+					got = append(got, strings.Join(row, "|"))
+				}
+			}
+			if g, w := strings.Join(got, "\n"), strings.Join(want, "\n"); g != w {
+				t.Errorf("%s %s monthly points differ from the scoring:\n%s", v.ID, h.ID, firstDiff(g, w))
+			}
+		}
+	}
+	if notice == 0 || effective == 0 {
+		t.Errorf("%d months in public notice and %d in effect; the demo must show both", notice, effective)
+	}
+}
+
+func monthTitle(m string) string {
+	var y, mo int
+	fmt.Sscanf(m, "%d-%d", &y, &mo)
+	return fmt.Sprintf("%d年%d月", y, mo)
+}
+
+// firstDiff shows the first line where got and want differ.
+func firstDiff(got, want string) string {
+	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
+	for i := range max(len(g), len(w)) {
+		var a, b string
+		if i < len(g) {
+			a = g[i]
+		}
+		if i < len(w) {
+			b = w[i]
+		}
+		if a != b {
+			return fmt.Sprintf("line %d: got %q, want %q (%d lines, want %d)", i+1, a, b, len(g), len(w))
+		}
+	}
+	return ""
 }

@@ -1,0 +1,247 @@
+package demo
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jifen-project/jifen/pipeline/records"
+)
+
+// history puts the demo's files into changes: the first commit, then the pull requests. Pull
+// requests are numbered in the order they were opened and listed in the order they landed on the
+// main branch (merged, or opened for one that is still open), so that the main branch's history
+// runs forward in time.
+func (g *generator) history(villages []*village) ([]records.Change, error) {
+	loc := chinaTime()
+	initialDay := g.settings.Initial.In(loc).Format(time.DateOnly)
+	first := records.Change{
+		Author:  records.Person(g.settings.Operator),
+		Time:    g.settings.Initial.In(loc),
+		Message: "建立云溪镇积分记录仓库（演示数据）\n\n积分细则、积分超市商品目录、各村基本信息和农户名册。\n",
+		Files:   map[string][]byte{},
+	}
+	for p, data := range g.static {
+		if !strings.Contains(p, "/notices/") {
+			first.Files[p] = data
+		}
+	}
+	var pulls []records.Change
+	for _, v := range villages {
+		first.Files["villages/"+v.settings.ID+"/households.csv"] = v.rosterFile(initialDay)
+		vp, err := g.pulls(v)
+		if err != nil {
+			return nil, fmt.Errorf("village %s: %w", v.settings.ID, err)
+		}
+		// A notice goes with the village's first commit that follows it.
+		for _, p := range slices.Sorted(maps.Keys(g.static)) {
+			dir, file := path.Split(p)
+			if dir != "villages/"+v.settings.ID+"/notices/" {
+				continue
+			}
+			if len(file) < len(time.DateOnly) {
+				return nil, fmt.Errorf("notice %s: the file name needs to start with its date", p)
+			}
+			day := file[:len(time.DateOnly)]
+			if day <= initialDay {
+				first.Files[p] = g.static[p]
+				continue
+			}
+			i := slices.IndexFunc(vp, func(c records.Change) bool {
+				return c.Merged && c.Time.In(loc).Format(time.DateOnly) >= day
+			})
+			if i < 0 {
+				return nil, fmt.Errorf("no pull request to bring the notice %s", p)
+			}
+			vp[i].Files[p] = g.static[p]
+			vp[i].Message += "同时发布村务公告《" + title(g.static[p]) + "》。\n"
+		}
+		pulls = append(pulls, vp...)
+	}
+	slices.SortStableFunc(pulls, func(a, b records.Change) int { return a.Time.Compare(b.Time) })
+	for i := range pulls {
+		pulls[i].Number = i + 1
+	}
+	landed := func(c records.Change) time.Time {
+		if c.Merged {
+			return c.MergeTime
+		}
+		return c.Time
+	}
+	slices.SortStableFunc(pulls, func(a, b records.Change) int {
+		return cmp.Or(landed(a).Compare(landed(b)), cmp.Compare(a.Number, b.Number))
+	})
+	return append([]records.Change{first}, pulls...), nil
+}
+
+// pulls makes the village's pull requests in the order they were opened: one per month of the
+// demo year, the correction and the draft.
+func (g *generator) pulls(v *village) ([]records.Change, error) {
+	r := g.rand(v.settings.ID, "history")
+	dir := "villages/" + v.settings.ID + "/"
+	var out []records.Change
+	roster := v.rosterFile(g.settings.Initial.In(chinaTime()).Format(time.DateOnly))
+	for _, m := range v.months {
+		c, err := g.pull(v, r, m.Month)
+		if err != nil {
+			return nil, err
+		}
+		created, merged, err := g.schedule(v, r, m.Month)
+		if err != nil {
+			return nil, err
+		}
+		c.Time, c.MergeTime, c.Merged = created, merged, true
+		c.Files[dir+"sheets/"+m.Month+".csv"] = v.sheetFile(m.approved())
+		households := map[string]bool{}
+		for _, e := range m.approved() {
+			households[e.Household] = true
+		}
+		c.Message = fmt.Sprintf("%s%s积分评定表", v.name, monthName(m.Month))
+		if len(m.Redemptions) > 0 {
+			c.Files[dir+"redemptions/"+m.Month+".csv"] = v.redemptionsFile(m.Redemptions)
+			c.Message += "和积分超市兑换记录"
+		}
+		c.Message += fmt.Sprintf("\n\n评定 %d 条，涉及 %d 户", len(m.approved()), len(households))
+		if len(m.Redemptions) > 0 {
+			points := 0
+			for _, red := range m.Redemptions {
+				points += red.Points
+			}
+			c.Message += fmt.Sprintf("；积分超市兑换 %d 笔，共 %d 分", len(m.Redemptions), points)
+		}
+		c.Message += "。\n"
+		if next := v.rosterFile(monthEnd(m.Month)); string(next) != string(roster) {
+			c.Files[dir+"households.csv"], roster = next, next
+			c.Message += rosterChanges(v, m.Month)
+		}
+		out = append(out, c)
+	}
+	if c := g.settings.Correction; c.Village == v.settings.ID {
+		m := v.months[slices.IndexFunc(v.months, func(m *month) bool { return m.Original != nil })]
+		pr, err := g.pull(v, r, m.Month+"-correction")
+		if err != nil {
+			return nil, err
+		}
+		pr.Time, pr.MergeTime, pr.Merged = c.Created.In(chinaTime()), c.Merged.In(chinaTime()), true
+		pr.Files[dir+"sheets/"+m.Month+".csv"] = v.sheetFile(m.Entries)
+		pr.Message = fmt.Sprintf("更正%s%s积分评定表\n\n- %s\n\n经村积分评议小组复核，重新公示。\n",
+			v.name, monthName(m.Month), strings.Join(m.Corrected, "\n- "))
+		out = append(out, pr)
+	}
+	if m := v.draft; m != nil {
+		pr, err := g.pull(v, r, m.Month)
+		if err != nil {
+			return nil, err
+		}
+		pr.Time = g.settings.Draft.Created.In(chinaTime())
+		pr.Merger, pr.Reviewers = records.Person{}, nil
+		pr.Files[dir+"sheets/"+m.Month+".csv"] = v.sheetFile(m.Entries)
+		pr.Message = fmt.Sprintf("%s%s积分评定表（初稿）\n\n先录入截至 %s 的 %d 条，月底补齐后再提请评议小组审核。\n",
+			v.name, monthName(m.Month), pr.Time.Format("1月2日"), len(m.Entries))
+		out = append(out, pr)
+	}
+	slices.SortStableFunc(out, func(a, b records.Change) int { return a.Time.Compare(b.Time) })
+	return out, nil
+}
+
+// pull starts a pull request on branch <village>/<name>: opened by one of the village's grid
+// workers, reviewed by one or two members of the evaluation group and merged by the secretary.
+func (g *generator) pull(v *village, r *rand.Rand, name string) (records.Change, error) {
+	who := func(name string) (records.Person, error) {
+		email, ok := v.settings.Emails[name]
+		if !ok {
+			return records.Person{}, fmt.Errorf("demo.toml: no email for %s", name)
+		}
+		return records.Person{Name: name, Email: email}, nil
+	}
+	c := records.Change{Branch: v.settings.ID + "/" + name, Files: map[string][]byte{}}
+	var err error
+	if c.Author, err = who(v.grids[r.IntN(len(v.grids))].Worker); err != nil {
+		return c, err
+	}
+	if c.Merger, err = who(v.settings.Secretary); err != nil {
+		return c, err
+	}
+	var others []string
+	for _, m := range v.members {
+		if m != v.settings.Secretary {
+			others = append(others, m)
+		}
+	}
+	for _, i := range r.Perm(len(others))[:min(1+r.IntN(2), len(others))] {
+		p, err := who(others[i])
+		if err != nil {
+			return c, err
+		}
+		c.Reviewers = append(c.Reviewers, p.Name+" <"+p.Email+">")
+	}
+	return c, nil
+}
+
+// schedule says when a month's pull request was opened and merged: opened on one of the first
+// days of the next month and merged a few days later, in working hours. The year's last month
+// is merged when demo.toml says, after the New Year's Day holiday.
+func (g *generator) schedule(v *village, r *rand.Rand, mon string) (created, merged time.Time, err error) {
+	loc := chinaTime()
+	t, _ := time.Parse("2006-01", mon)
+	next := time.Date(t.Year(), t.Month()+1, 1, 0, 0, 0, 0, loc)
+	submit, review := g.settings.SubmitDays, g.settings.ReviewDays
+	at := func(day time.Time) time.Time {
+		from, _ := time.Parse("15:04", g.settings.WorkHours[0])
+		to, _ := time.Parse("15:04", g.settings.WorkHours[1])
+		minutes := from.Hour()*60 + from.Minute() + r.IntN(int(to.Sub(from).Minutes()))
+		return day.Add(time.Duration(minutes) * time.Minute)
+	}
+	if t.Month() != time.December {
+		day := next.AddDate(0, 0, submit[0]-1+r.IntN(submit[1]-submit[0]+1))
+		created = at(day)
+		return created, at(day.AddDate(0, 0, review[0]+r.IntN(review[1]-review[0]+1))), nil
+	}
+	merged = v.settings.YearEndMerge.In(loc)
+	var days []time.Time
+	for d := max(submit[0], 2); d <= submit[1]; d++ { // 1 January is a holiday
+		day := next.AddDate(0, 0, d-1)
+		if gap := int(merged.Sub(day).Hours() / 24); gap >= review[0] && gap <= review[1] {
+			days = append(days, day)
+		}
+	}
+	if len(days) == 0 || merged.Before(next) {
+		return created, merged, fmt.Errorf("demo.toml: year_end_merge %s leaves no day to open the pull request", merged)
+	}
+	return at(days[r.IntN(len(days))]), merged, nil
+}
+
+// rosterChanges describes the households that joined or left in a month.
+func rosterChanges(v *village, mon string) string {
+	var lines []string
+	for _, h := range v.households {
+		if h.Joined[:7] == mon {
+			lines = append(lines, fmt.Sprintf("名册：新增 %s（%s 加入，%s）。\n", h.ID, h.Joined, h.Grid))
+		}
+		if h.Left != "" && h.Left[:7] == mon {
+			lines = append(lines, fmt.Sprintf("名册：%s 于 %s 迁出。\n", h.ID, h.Left))
+		}
+	}
+	return strings.Join(lines, "")
+}
+
+// monthName writes a month (YYYY-MM) as 2025年7月.
+func monthName(mon string) string {
+	t, _ := time.Parse("2006-01", mon)
+	return t.Format("2006年1月")
+}
+
+// title is a notice's first "# " heading.
+func title(md []byte) string {
+	for line := range strings.Lines(string(md)) {
+		if t, ok := strings.CutPrefix(strings.TrimSpace(line), "# "); ok {
+			return strings.TrimSpace(t)
+		}
+	}
+	return ""
+}

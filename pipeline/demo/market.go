@@ -1,0 +1,109 @@
+package demo
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jifen-project/jifen/pipeline/score"
+	"github.com/jifen-project/jifen/pipeline/sheet"
+	"github.com/jifen-project/jifen/pipeline/town"
+)
+
+// frozen is the veto effect that freezes a household's redeemable balance for the rest of the
+// year (records format, version 1).
+const frozen = "E2"
+
+// redemptions makes the village's supermarket exchanges. Households spend part of their
+// redeemable balance on the village's market days. The balance is what the scorer counts from
+// the sheets as first approved (corrections only ever add points), and a household spends no more
+// than it had at the end of the month before nor at the end of the month itself, so a
+// deduction in the month cannot take the balance below zero. A household whose balance is frozen
+// by a veto spends nothing more that year.
+func (g *generator) redemptions(v *village) {
+	r := g.rand(v.settings.ID, "market")
+	tv := &town.Village{ID: v.settings.ID, Name: v.name, Grids: v.grids, Households: v.households}
+	for _, m := range v.months {
+		tv.Months = append(tv.Months, &town.Month{Month: m.Month, Entries: m.approved(), Rules: g.rules.InForce(m.Month)})
+	}
+	res := score.Village(tv)
+	earned := map[string]int{} // household → net points of the year so far
+	spent := map[string]int{}
+	stopped := map[string]bool{}
+	for i, m := range v.months {
+		rs := tv.Months[i].Rules
+		t, _ := time.Parse("2006-01", m.Month)
+		visit, spend, lines := g.settings.Market.Visit, g.settings.Market.Spend, 3
+		if rs.Market.Expiry == "year-end" && t.Month() == time.December {
+			visit, spend, lines = g.settings.Market.YearEndVisit, g.settings.Market.YearEndSpend, 5
+		}
+		var reds []sheet.Redemption
+		for _, h := range v.households {
+			before := earned[h.ID]
+			if s := res.Months[i].Standing(h.ID); s != nil {
+				earned[h.ID] += s.Net
+				stopped[h.ID] = stopped[h.ID] || s.Veto == frozen
+			}
+			balance := min(before, earned[h.ID]) - spent[h.ID]
+			if stopped[h.ID] || balance <= 0 || r.Float64() >= visit {
+				continue
+			}
+			var days []string
+			for _, d := range v.settings.MarketDays {
+				day := fmt.Sprintf("%s-%02d", m.Month, d)
+				if d <= t.AddDate(0, 1, -1).Day() && h.ActiveIn(day) {
+					days = append(days, day)
+				}
+			}
+			if len(days) == 0 {
+				continue
+			}
+			budget := int(float64(balance) * (spend[0] + (spend[1]-spend[0])*r.Float64()))
+			basket := g.basket(r, budget, lines)
+			day := days[r.IntN(len(days))]
+			for _, red := range basket {
+				red.Household, red.Date = h.ID, day
+				reds = append(reds, red)
+				spent[h.ID] += red.Points
+			}
+		}
+		slices.SortStableFunc(reds, func(a, b sheet.Redemption) int {
+			return strings.Compare(a.Date+a.Household, b.Date+b.Household)
+		})
+		for j := range reds {
+			reds[j].Line = j + 2
+		}
+		m.Redemptions = reds
+	}
+}
+
+// basket picks up to lines kinds of goods that together cost no more than budget points. Dearer
+// goods (oil, rice) are what households save up for, so they are picked more often.
+func (g *generator) basket(r *rand.Rand, budget, lines int) []sheet.Redemption {
+	var out []sheet.Redemption
+	for range 1 + r.IntN(lines) {
+		var affordable []sheet.Goods
+		var odds []float64
+		for _, goods := range g.catalog {
+			taken := slices.ContainsFunc(out, func(red sheet.Redemption) bool { return red.Goods == goods.ID })
+			if goods.Points <= budget && !taken {
+				affordable = append(affordable, goods)
+				odds = append(odds, math.Sqrt(float64(goods.Points)))
+			}
+		}
+		if len(affordable) == 0 {
+			break
+		}
+		goods := affordable[weighted(r, odds)]
+		n := 1
+		if 2*goods.Points <= budget && r.Float64() < 0.3 {
+			n = 2
+		}
+		out = append(out, sheet.Redemption{Goods: goods.ID, Quantity: n, Points: n * goods.Points})
+		budget -= n * goods.Points
+	}
+	return out
+}

@@ -1,0 +1,319 @@
+package demo
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jifen-project/jifen/pipeline/rules"
+	"github.com/jifen-project/jifen/pipeline/sheet"
+)
+
+// sheets makes the village's score sheets for every month of the demo year, and the draft of
+// the open pull request.
+func (g *generator) sheets(v *village) error {
+	r := g.rand(v.settings.ID, "sheets")
+	yearly := map[string]int{} // year/household/item → points of yearly-capped items so far
+	for m := 1; m <= 12; m++ {
+		mon := fmt.Sprintf("%04d-%02d", g.settings.Year, m)
+		rate := v.settings.Participation * g.settings.Participation[m-1]
+		entries, err := g.sheet(v, r, mon, monthEnd(mon), rate, yearly)
+		if err != nil {
+			return fmt.Errorf("%s: %w", mon, err)
+		}
+		v.months = append(v.months, &month{Month: mon, Entries: entries})
+	}
+	if d := g.settings.Draft; d.Village == v.settings.ID {
+		m, err := time.Parse("2006-01", d.Month)
+		if err != nil {
+			return err
+		}
+		rate := v.settings.Participation * g.settings.Participation[m.Month()-1] * d.Participation
+		cutoff := d.Created.In(chinaTime()).Format(time.DateOnly)
+		entries, err := g.sheet(v, r, d.Month, cutoff, rate, yearly)
+		if err != nil {
+			return fmt.Errorf("%s: %w", d.Month, err)
+		}
+		v.draft = &month{Month: d.Month, Entries: entries}
+	}
+	return nil
+}
+
+// A sheetMaker makes one village-month's score sheet.
+type sheetMaker struct {
+	*generator
+	village   *village
+	r         *rand.Rand
+	rs        *rules.RuleSet
+	month     string // YYYY-MM
+	start     time.Time
+	days      int            // days in the month
+	lastDay   int            // the last day with events: the month's, or the cutoff's
+	yearly    map[string]int // year/household/item → points of yearly-capped items so far
+	occasions [][]*occasion  // the month's occasions of each event
+	seq       int            // the last evidence number given
+}
+
+// A taker is a household that takes part in a month, with the days of the month it is on the
+// roster and what it has got so far.
+type taker struct {
+	index    int // in the roster
+	first    int // the first and last days of the month the household is on the roster
+	last     int
+	veto     *vetoSettings
+	used     map[string]int // item → points this month
+	attended map[*occasion]bool
+	deducted bool // has a deduction or a veto this month
+	clean    bool // has an event that needs a clean month
+}
+
+// An occasion is a village-wide event that households attend together.
+type occasion struct {
+	day       int
+	note      string
+	attendees int
+}
+
+// sheet makes one village-month's score sheet with events up to cutoff (YYYY-MM-DD). Of the
+// households on the roster, a share of rate takes part, keen ones more often.
+func (g *generator) sheet(v *village, r *rand.Rand, mon, cutoff string, rate float64, yearly map[string]int) ([]sheet.Entry, error) {
+	s := &sheetMaker{generator: g, village: v, r: r, rs: g.rules.InForce(mon), month: mon, yearly: yearly}
+	if s.rs == nil {
+		return nil, fmt.Errorf("no rule set in force")
+	}
+	var err error
+	if s.start, err = time.Parse("2006-01", mon); err != nil {
+		return nil, err
+	}
+	s.days = s.start.AddDate(0, 1, -1).Day()
+	s.lastDay = min(s.days, dayOf(cutoff))
+	takers, err := s.takers(rate)
+	if err != nil {
+		return nil, err
+	}
+	s.plan()
+	var entries []sheet.Entry
+	for _, tk := range takers {
+		h := v.households[tk.index]
+		if tk.veto != nil {
+			day := tk.first + r.IntN(tk.last-tk.first+1)
+			entries = append(entries, sheet.Entry{Household: h.ID, Item: tk.veto.Veto, Points: 0, Date: s.date(day),
+				Note: s.render(tk.veto.Note, day, 0), Evidence: s.render(tk.veto.Evidence, day, 0)})
+			tk.deducted = true
+		}
+		// Keen households also do more: they get the best of several draws.
+		count := 1 + weighted(r, g.settings.Events)
+		for e := v.engagement[tk.index]; e > 1; e -= 1.2 {
+			count = max(count, 1+weighted(r, g.settings.Events))
+		}
+		for range count {
+			e, ok := s.event(tk)
+			if !ok {
+				break
+			}
+			entries = append(entries, e)
+		}
+	}
+	slices.SortStableFunc(entries, func(a, b sheet.Entry) int {
+		return strings.Compare(a.Household+a.Date, b.Household+b.Date)
+	})
+	number(entries)
+	return entries, nil
+}
+
+// takers picks the households that take part: a share of rate of those on the roster by weighted
+// sampling without replacement, and those that demo.toml gives a veto this month.
+func (s *sheetMaker) takers(rate float64) ([]*taker, error) {
+	var active []*taker
+	first, last := s.date(1), s.date(s.lastDay)
+	for i, h := range s.village.households {
+		from, to := max(first, h.Joined), last
+		if h.Left != "" {
+			to = min(to, dayBefore(h.Left))
+		}
+		if from <= to {
+			active = append(active, &taker{index: i, first: dayOf(from), last: dayOf(to),
+				used: map[string]int{}, attended: map[*occasion]bool{}})
+		}
+	}
+	// Vetoes fall on households that are on the roster the whole month.
+	for _, vs := range s.settings.Vetoes {
+		if vs.Village != s.village.settings.ID || vs.Month != s.month {
+			continue
+		}
+		var whole []*taker
+		for _, tk := range active {
+			if tk.veto == nil && tk.first == 1 && tk.last == s.lastDay {
+				whole = append(whole, tk)
+			}
+		}
+		if len(whole) == 0 {
+			return nil, fmt.Errorf("no household for veto %s", vs.Veto)
+		}
+		whole[s.r.IntN(len(whole))].veto = &vs
+	}
+	keys := make([]float64, len(active))
+	for i, tk := range active {
+		keys[i] = math.Log(1-s.r.Float64()) / s.village.engagement[tk.index]
+	}
+	order := make([]int, len(active))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(keys[b], keys[a]) })
+	n := int(math.Round(min(max(rate, 0), 1) * float64(len(active))))
+	var takers []*taker
+	for rank, i := range order {
+		if rank < n || active[i].veto != nil {
+			takers = append(takers, active[i])
+		}
+	}
+	slices.SortFunc(takers, func(a, b *taker) int { return a.index - b.index })
+	return takers, nil
+}
+
+// plan sets the days and notes of the month's village-wide occasions.
+func (s *sheetMaker) plan() {
+	s.occasions = make([][]*occasion, len(s.events))
+	for e, ev := range s.events {
+		if ev.Shared == 0 || !inSeason(ev, s.start.Month()) || s.rs.Item(ev.Item) == nil {
+			continue
+		}
+		from, to := window(ev, s.days)
+		to = min(to, s.lastDay)
+		for range ev.Shared {
+			if from > to {
+				break
+			}
+			day := from + s.r.IntN(to-from+1)
+			if !slices.ContainsFunc(s.occasions[e], func(o *occasion) bool { return o.day == day }) {
+				s.occasions[e] = append(s.occasions[e], &occasion{day: day, note: s.render(pick(s.r, ev.Notes), day, 0)})
+			}
+		}
+	}
+}
+
+// event draws one more event for a household. It reports false when the household can get
+// nothing more this month.
+func (s *sheetMaker) event(tk *taker) (sheet.Entry, bool) {
+	var kinds []int
+	var odds []float64
+	for e, ev := range s.events {
+		if s.levels(e, tk) != nil {
+			kinds = append(kinds, e)
+			odds = append(odds, ev.Weight)
+		}
+	}
+	if len(kinds) == 0 {
+		return sheet.Entry{}, false
+	}
+	e := kinds[weighted(s.r, odds)]
+	ev, it := s.events[e], s.rs.Item(s.events[e].Item)
+	levels := s.levels(e, tk)
+	var lw []float64
+	for _, l := range levels {
+		lw = append(lw, l.Weight)
+	}
+	l := levels[weighted(s.r, lw)]
+	h := s.village.households[tk.index]
+	entry := sheet.Entry{Household: h.ID, Item: it.ID, Points: l.Points}
+	var day, page int
+	if ev.Shared > 0 {
+		open := s.open(e, tk)
+		o := open[s.r.IntN(len(open))]
+		tk.attended[o] = true
+		day, page, entry.Note = o.day, o.attendees/20+1, o.note
+		o.attendees++
+	} else {
+		from, to := window(ev, s.days)
+		from, to = max(from, tk.first), min(to, tk.last)
+		day = from + s.r.IntN(to-from+1)
+		notes := ev.Notes
+		if len(l.Notes) > 0 {
+			notes = l.Notes
+		}
+		entry.Note = s.render(pick(s.r, notes), day, 0)
+	}
+	entry.Date = s.date(day)
+	if it.Evidence {
+		entry.Evidence = s.render(ev.Evidence, day, page)
+	}
+	if it.CapPeriod == "year" {
+		s.yearly[s.book(tk, it)] += l.Points
+	} else {
+		tk.used[it.ID] += l.Points
+	}
+	tk.deducted = tk.deducted || it.Deduction()
+	tk.clean = tk.clean || ev.Clean
+	return entry, true
+}
+
+// levels lists the point levels of event e that a household can still get this month, with
+// their odds; nil when it can get none: the item is not in the rule set, out of season, capped,
+// in conflict with the household's other entries, or there is no day for it.
+func (s *sheetMaker) levels(e int, tk *taker) []level {
+	ev := s.events[e]
+	it := s.rs.Item(ev.Item)
+	switch {
+	case it == nil || !inSeason(ev, s.start.Month()):
+		return nil
+	case ev.Clean && tk.deducted || it.Deduction() && tk.clean:
+		return nil
+	case ev.Shared > 0 && len(s.open(e, tk)) == 0:
+		return nil
+	}
+	if from, to := window(ev, s.days); ev.Shared == 0 && max(from, tk.first) > min(to, tk.last) {
+		return nil
+	}
+	used := tk.used[it.ID]
+	if it.CapPeriod == "year" {
+		used = s.yearly[s.book(tk, it)]
+	}
+	levels := ev.Levels
+	if len(levels) == 0 {
+		for _, p := range it.Allowed() {
+			levels = append(levels, level{Points: p, Weight: 1})
+		}
+	}
+	var fit []level
+	for _, l := range levels {
+		if abs(used+l.Points) <= abs(it.Cap) {
+			fit = append(fit, l)
+		}
+	}
+	return fit
+}
+
+// open lists the occasions of event e that a household can still attend.
+func (s *sheetMaker) open(e int, tk *taker) []*occasion {
+	var out []*occasion
+	for _, o := range s.occasions[e] {
+		if o.day >= tk.first && o.day <= tk.last && !tk.attended[o] {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// book is the key of a household's yearly points from an item.
+func (s *sheetMaker) book(tk *taker, it *rules.Item) string {
+	return s.month[:4] + "/" + s.village.households[tk.index].ID + "/" + it.ID
+}
+
+// date is a day of the month as YYYY-MM-DD.
+func (s *sheetMaker) date(day int) string { return fmt.Sprintf("%s-%02d", s.month, day) }
+
+// render fills a note or evidence template; see frequencies.toml for the placeholders.
+func (s *sheetMaker) render(tmpl string, day, page int) string {
+	if strings.Contains(tmpl, "{seq}") {
+		s.seq++
+	}
+	return strings.NewReplacer(
+		"{m}", fmt.Sprint(int(s.start.Month())), "{d}", fmt.Sprint(day), "{date}", s.date(day), "{ym}", s.month,
+		"{p}", s.village.settings.Prefix, "{seq}", fmt.Sprintf("%03d", s.seq), "{page}", fmt.Sprint(page),
+	).Replace(tmpl)
+}
