@@ -105,12 +105,13 @@ type Row struct {
 
 // Household is a consenting household's page.
 type Household struct {
-	ID     string           `json:"id"`
-	Name   string           `json:"name"`
-	Grid   string           `json:"grid"`
-	Left   string           `json:"left"`
-	Year   int              `json:"year_net"` // net points of the latest year
-	Months []HouseholdMonth `json:"months"`   // newest first
+	ID      string           `json:"id"`
+	Name    string           `json:"name"`
+	Grid    string           `json:"grid"`
+	Left    string           `json:"left"`
+	Year    string           `json:"year"`     // the latest year with a sheet, e.g. 2025
+	YearNet int              `json:"year_net"` // net points of that year
+	Months  []HouseholdMonth `json:"months"`   // newest first
 }
 
 // HouseholdMonth is one month on a household's page.
@@ -187,8 +188,9 @@ func Publish(t *town.Town, results []*score.VillageResult, asOf time.Time) (*Tow
 					}
 				}
 				h.Months = append([]HouseholdMonth{hm}, h.Months...)
-				if mr.Month[:4] == res.Months[len(res.Months)-1].Month[:4] {
-					h.Year += s.Net
+				if year := res.Months[len(res.Months)-1].Month[:4]; mr.Month[:4] == year {
+					h.Year = year
+					h.YearNet += s.Net
 				}
 			}
 			pv.Months = append([]Month{pm}, pv.Months...)

@@ -334,3 +334,61 @@ func firstDiff(got, want string) string {
 	}
 	return ""
 }
+
+// TestDemoRepository writes the demo out with jifen demo and checks that the real git sees its
+// history, that it validates clean, and that building from it gives byte for byte the site
+// built from the embedded demo; and that building twice gives the same files.
+func TestDemoRepository(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	repo := filepath.Join(t.TempDir(), "yunxi")
+	if _, stderr, err := jifen(t, "demo", repo); err != nil {
+		t.Fatalf("jifen demo: %v\n%s", err, stderr)
+	}
+	log, err := exec.Command("git", "-C", repo, "log", "--first-parent", "--format=%s%n%b", "main").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if merges, reviews := strings.Count(string(log), "Merge pull request #"), strings.Count(string(log), "Reviewed-by: "); merges < 48 || reviews < merges {
+		t.Errorf("first-parent history has %d merges and %d Reviewed-by trailers; want a reviewed merge per village-month", merges, reviews)
+	}
+	if stdout, _, err := jifen(t, "validate", "--repo", repo); err != nil {
+		t.Errorf("the demo does not validate: %v\n%s", err, stdout)
+	}
+
+	embedded := buildSite(t)
+	fromRepo := buildSite(t, "--repo", repo, "--as-of", demo.AsOf().Format("2006-01-02T15:04:05Z07:00"))
+	again := buildSite(t)
+	for _, other := range []string{fromRepo, again} {
+		if diff := compareTrees(t, embedded, other); diff != "" {
+			t.Errorf("%s and %s differ: %s", embedded, other, diff)
+		}
+	}
+}
+
+// compareTrees says how two directories differ, or "" when their files are byte-identical.
+func compareTrees(t *testing.T, a, b string) string {
+	t.Helper()
+	files := func(dir string) map[string][]byte {
+		m := map[string][]byte{}
+		filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				rel, _ := filepath.Rel(dir, p)
+				m[rel], _ = os.ReadFile(p)
+			}
+			return err
+		})
+		return m
+	}
+	fa, fb := files(a), files(b)
+	if len(fa) != len(fb) {
+		return fmt.Sprintf("%d files against %d", len(fa), len(fb))
+	}
+	for name, data := range fa {
+		if !bytes.Equal(data, fb[name]) {
+			return name + " differs"
+		}
+	}
+	return ""
+}
