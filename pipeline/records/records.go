@@ -4,6 +4,7 @@
 package records
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -62,10 +63,17 @@ func Open(repo, branch string, auth transport.AuthMethod) (*git.Repository, erro
 	return r, nil
 }
 
-// Approved reads the approved records under root (a folder of the repository, "" for its top)
-// from the first-parent history of branch. Files of other branches, of pull requests before
-// their merge, and of the working tree do not count.
-func Approved(r *git.Repository, branch, root string) (town.Source, error) {
+// Options say what to read of a records repository and what to require of its history.
+type Options struct {
+	Branch string // the publishing branch; "" is main
+	Root   string // the folder that holds the records; "" is the top of the repository
+}
+
+// Approved reads the approved records under the root folder from the first-parent history of
+// the publishing branch. Files of other branches, of pull requests before their merge, and of
+// the working tree do not count.
+func Approved(r *git.Repository, opts Options) (town.Source, error) {
+	branch, root := cmp.Or(opts.Branch, "main"), opts.Root
 	src := town.Source{Files: map[string][]byte{}, History: map[string][]town.Version{}}
 	ref, err := r.Reference(plumbing.NewBranchReferenceName(branch), true)
 	if err != nil {

@@ -71,7 +71,7 @@ func approved(t *testing.T, dir, branch, root string) town.Source {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src, err := Approved(r, branch, root)
+	src, err := Approved(r, Options{Branch: branch, Root: root})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +127,7 @@ func TestApprovedFollowsFirstParentHistory(t *testing.T) {
 		t.Errorf("files from the top: %d, want 3", len(src.Files))
 	}
 	r, _ := Open(g.dir, "main", nil)
-	if _, err := Approved(r, "release", ""); err == nil {
+	if _, err := Approved(r, Options{Branch: "release"}); err == nil {
 		t.Error("a missing branch must be an error")
 	}
 }
@@ -154,7 +154,7 @@ func TestReplayIsDeterministicAndWritesARealRepository(t *testing.T) {
 	if h1.Hash() != h2.Hash() {
 		t.Errorf("heads differ: %s, %s", h1.Hash(), h2.Hash())
 	}
-	src, err := Approved(r1, "main", "")
+	src, err := Approved(r1, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +196,7 @@ func TestOpenURLClonesIntoMemory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src, err := Approved(r, "main", "")
+	src, err := Approved(r, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -67,7 +67,7 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("make the demo repository: %w", err)
 		}
-		if src, err = records.Approved(r, "main", ""); err != nil {
+		if src, err = records.Approved(r, records.Options{}); err != nil {
 			return err
 		}
 	} else {
@@ -75,7 +75,7 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if src, err = records.Approved(r, *branch, *root); err != nil {
+		if src, err = records.Approved(r, records.Options{Branch: *branch, Root: *root}); err != nil {
 			return err
 		}
 	}

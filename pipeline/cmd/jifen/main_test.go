@@ -226,7 +226,7 @@ func TestDemoSite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src, err := records.Approved(r, "main", "")
+	src, err := records.Approved(r, records.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
