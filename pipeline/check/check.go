@@ -44,6 +44,9 @@ const (
 	UnknownFile      Code = "E113"
 	EmptySheet       Code = "E114"
 	FutureMonth      Code = "E115"
+	RefusedFile      Code = "E116"
+	Unreviewed       Code = "E117"
+	Unsigned         Code = "E118"
 )
 
 type message struct{ zh, en string }
@@ -77,6 +80,9 @@ var messages = map[Code]message{
 	MissingFile:      {"缺少文件：%[3]s", "missing file: %[3]s"},
 	UnknownFile:      {"不认识的文件：%[3]s", "unexpected file: %[3]s"},
 	EmptySheet:       {"表里没有任何数据行", "the file has no data rows"},
+	RefusedFile:      {"不读取 %[1]q：%[3]s", "refused to read %[1]q: %[3]s"},
+	Unreviewed:       {"%[3]s 没有经过评议小组审核就改动了这个文件（不是合并请求，也没有 Reviewed-by: 或 Approved-by:）", "%[3]s changed this file without review (not a merged pull request, and no Reviewed-by: or Approved-by: trailer)"},
+	Unsigned:         {"%[3]s 改动了这个文件，但没有本村名单上的密钥签名（village.toml 的 signing_keys）", "%[3]s changed this file without a signature by a key listed for the village (signing_keys in village.toml)"},
 	FutureMonth:      {"月份 %[1]q 还没有到（现在是 %[3]s）", "month %[1]q is in the future (now is %[3]s)"},
 }
 

@@ -23,7 +23,7 @@ import (
 // load loads the demo's main branch with the approval history its changes give.
 func load(t *testing.T) *town.Town {
 	t.Helper()
-	tw, diags := town.Load(town.Source{Files: demo.Files(), History: history(demo.Changes())}, demo.AsOf())
+	tw, diags := town.Load(town.Source{Files: demo.Files(), History: history(demo.Changes())}, town.Options{Now: demo.AsOf()})
 	for _, d := range diags {
 		t.Error(d)
 	}
@@ -57,7 +57,7 @@ func history(changes []records.Change) map[string][]town.Version {
 }
 
 func TestLoad(t *testing.T) {
-	tw, diags := town.Load(town.Source{Files: demo.Files()}, demo.AsOf())
+	tw, diags := town.Load(town.Source{Files: demo.Files()}, town.Options{Now: demo.AsOf()})
 	for _, d := range diags {
 		t.Error(d)
 	}
@@ -404,7 +404,7 @@ func TestEveryPullRequest(t *testing.T) {
 		for p, data := range c.Files {
 			files[p] = data
 		}
-		_, diags := town.Load(town.Source{Files: files}, c.Time)
+		_, diags := town.Load(town.Source{Files: files}, town.Options{Now: c.Time})
 		for _, d := range diags {
 			t.Errorf("#%d %s: %s", c.Number, c.Branch, d)
 		}

@@ -5,10 +5,12 @@ package records
 
 import (
 	"cmp"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -16,6 +18,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -24,6 +27,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	"github.com/go-git/go-git/v5/storage/memory"
 
+	"github.com/jifen-project/jifen/pipeline/check"
 	"github.com/jifen-project/jifen/pipeline/town"
 )
 
@@ -67,13 +71,19 @@ func Open(repo, branch string, auth transport.AuthMethod) (*git.Repository, erro
 type Options struct {
 	Branch string // the publishing branch; "" is main
 	Root   string // the folder that holds the records; "" is the top of the repository
+	// KeyringDir, when set, is the folder under the root whose *.asc files on the branch's head
+	// hold the OpenPGP public keys that may sign commits; each version then records the
+	// fingerprint of the key that signed its commit, if any.
+	KeyringDir string
 }
 
 // Approved reads the approved records under the root folder from the first-parent history of
 // the publishing branch. Files of other branches, of pull requests before their merge, and of
-// the working tree do not count.
+// the working tree do not count. Files that must not be read (symbolic links, submodules, names
+// that are not UTF-8, files over MaxFileSize) are left out and reported in the source's Problems,
+// naming the commit that brought them.
 func Approved(r *git.Repository, opts Options) (town.Source, error) {
-	branch, root := cmp.Or(opts.Branch, "main"), opts.Root
+	branch, root := cmp.Or(opts.Branch, "main"), strings.Trim(path.Clean("/"+opts.Root), "/")
 	src := town.Source{Files: map[string][]byte{}, History: map[string][]town.Version{}}
 	ref, err := r.Reference(plumbing.NewBranchReferenceName(branch), true)
 	if err != nil {
@@ -93,9 +103,13 @@ func Approved(r *git.Repository, opts Options) (town.Source, error) {
 		h = c.ParentHashes[0]
 	}
 	slices.Reverse(chain)
+	keyring, err := readKeyring(r, chain[len(chain)-1].TreeHash, path.Join(root, opts.KeyringDir), opts.KeyringDir != "")
+	if err != nil {
+		return src, err
+	}
 
-	root = strings.Trim(path.Clean("/"+root), "/")
-	current := map[string]plumbing.Hash{} // path → blob of the latest approved version
+	current := map[string]plumbing.Hash{}    // path → blob of the latest approved version
+	refused := map[string]check.Diagnostic{} // path → why it is not read
 	prev := plumbing.ZeroHash
 	for _, c := range chain {
 		tree, err := subtree(r, c.TreeHash, root)
@@ -106,21 +120,26 @@ func Approved(r *git.Repository, opts Options) (town.Source, error) {
 			continue
 		}
 		var version *town.Version
-		err = diffTrees(r, "", prev, tree, func(p string, blob plumbing.Hash) error {
-			if blob.IsZero() {
-				delete(current, p)
+		err = diffTrees(r, "", prev, tree, func(p string, e *object.TreeEntry) error {
+			delete(current, p)
+			delete(refused, p)
+			if e == nil {
+				return nil
+			}
+			if why := refuse(p, e); why != "" {
+				refused[p] = check.Diagnostic{Code: check.RefusedFile, File: p, Value: p, Detail: why + " (commit " + c.Hash.String()[:7] + ")"}
 				return nil
 			}
 			if version == nil {
-				v, err := describe(r, c)
+				v, err := describe(r, c, keyring)
 				if err != nil {
 					return err
 				}
 				version = &v
 			}
-			current[p] = blob
+			current[p] = e.Hash
 			v := *version
-			v.Blob = blob.String()
+			v.Blob = e.Hash.String()
 			src.History[p] = append(src.History[p], v)
 			return nil
 		})
@@ -131,17 +150,79 @@ func Approved(r *git.Repository, opts Options) (town.Source, error) {
 	}
 	for p, h := range current {
 		data, err := readBlob(r, h)
+		if errors.Is(err, errTooLarge) {
+			last := src.History[p][len(src.History[p])-1]
+			src.Problems.Add(check.Diagnostic{Code: check.RefusedFile, File: p, Value: p, Detail: err.Error() + " (commit " + last.Commit[:7] + ")"})
+			delete(current, p)
+			continue
+		}
 		if err != nil {
 			return src, fmt.Errorf("read %s at %s: %w", p, ref.Hash(), err)
 		}
 		src.Files[p] = data
 	}
-	for p := range src.History {
+	for _, d := range refused {
+		src.Problems.Add(d)
+	}
+	for p, vs := range src.History {
 		if _, ok := current[p]; !ok {
 			delete(src.History, p)
+			continue
 		}
+		// Earlier versions of a corrected file are kept to show what changed.
+		if len(vs) < 2 {
+			continue
+		}
+		for i := range vs[:len(vs)-1] {
+			if vs[i].Data, err = readBlob(r, plumbing.NewHash(vs[i].Blob)); err != nil && !errors.Is(err, errTooLarge) {
+				return src, fmt.Errorf("read %s at %s: %w", p, vs[i].Commit, err)
+			}
+		}
+		vs[len(vs)-1].Data = src.Files[p]
 	}
 	return src, nil
+}
+
+// readKeyring concatenates the armored keys (*.asc) in dir of the tree.
+func readKeyring(r *git.Repository, tree plumbing.Hash, dir string, want bool) (string, error) {
+	if !want {
+		return "", nil
+	}
+	h, err := subtree(r, tree, dir)
+	if err != nil || h.IsZero() {
+		return "", err
+	}
+	entries, err := treeEntries(r, h)
+	if err != nil {
+		return "", err
+	}
+	var ring strings.Builder
+	for _, name := range slices.Sorted(maps.Keys(entries)) {
+		if e := entries[name]; strings.HasSuffix(name, ".asc") && regular(e.Mode) {
+			data, err := readBlob(r, e.Hash)
+			if err != nil {
+				return "", fmt.Errorf("read %s/%s: %w", dir, name, err)
+			}
+			ring.Write(data)
+			ring.WriteString("\n")
+		}
+	}
+	return ring.String(), nil
+}
+
+// refuse says why a tree entry must not be read as a records file, or "".
+func refuse(p string, e *object.TreeEntry) string {
+	switch {
+	case !utf8.ValidString(p):
+		return "文件名不是 UTF-8 / the name is not UTF-8"
+	case e.Mode == filemode.Symlink:
+		return "不接受符号链接 / symbolic links are refused"
+	case e.Mode == filemode.Submodule:
+		return "不接受子模块 / submodules are refused"
+	case !regular(e.Mode):
+		return "不是普通文件 / not a regular file"
+	}
+	return ""
 }
 
 // subtree is the hash of the tree at dir ("" for the root), or zero when there is none.
@@ -166,10 +247,10 @@ func subtree(r *git.Repository, tree plumbing.Hash, dir string) (plumbing.Hash, 
 	return e.Hash, nil
 }
 
-// diffTrees calls visit for every file whose blob differs between the trees a and b (either
-// may be zero), with the zero hash for a file b no longer has. Equal subtrees are skipped
-// without being read.
-func diffTrees(r *git.Repository, dir string, a, b plumbing.Hash, visit func(path string, blob plumbing.Hash) error) error {
+// diffTrees calls visit for every file that differs between the trees a and b (either may be
+// zero) with its entry in b, or nil when b no longer has it. Equal subtrees are skipped without
+// being read.
+func diffTrees(r *git.Repository, dir string, a, b plumbing.Hash, visit func(path string, e *object.TreeEntry) error) error {
 	if a == b {
 		return nil
 	}
@@ -182,30 +263,29 @@ func diffTrees(r *git.Repository, dir string, a, b plumbing.Hash, visit func(pat
 		return err
 	}
 	for _, name := range unionKeys(ea, eb) {
-		x, y := ea[name], eb[name]
+		x, inA := ea[name]
+		y, inB := eb[name]
 		if x == y {
 			continue
 		}
 		p := path.Join(dir, name)
-		xdir, ydir := x.Mode == filemode.Dir, y.Mode == filemode.Dir
-		var xt, yt, xb, yb plumbing.Hash
-		if xdir {
+		var xt, yt plumbing.Hash
+		if inA && x.Mode == filemode.Dir {
 			xt = x.Hash
-		} else if regular(x.Mode) {
-			xb = x.Hash
 		}
-		if ydir {
+		if inB && y.Mode == filemode.Dir {
 			yt = y.Hash
-		} else if regular(y.Mode) {
-			yb = y.Hash
 		}
-		if xt != yt {
-			if err := diffTrees(r, p, xt, yt, visit); err != nil {
+		if err := diffTrees(r, p, xt, yt, visit); err != nil {
+			return err
+		}
+		switch {
+		case inB && y.Mode != filemode.Dir:
+			if err := visit(p, &y); err != nil {
 				return err
 			}
-		}
-		if xb != yb {
-			if err := visit(p, yb); err != nil {
+		case inA && x.Mode != filemode.Dir:
+			if err := visit(p, nil); err != nil {
 				return err
 			}
 		}
@@ -248,13 +328,15 @@ func unionKeys(a, b map[string]object.TreeEntry) []string {
 	return keys
 }
 
+var errTooLarge = errors.New("file too large")
+
 func readBlob(r *git.Repository, h plumbing.Hash) ([]byte, error) {
 	b, err := r.BlobObject(h)
 	if err != nil {
 		return nil, err
 	}
 	if b.Size > MaxFileSize {
-		return nil, fmt.Errorf("file of %d bytes is over the limit of %d", b.Size, MaxFileSize)
+		return nil, fmt.Errorf("%w: %d bytes, over the limit of %d / 文件太大", errTooLarge, b.Size, MaxFileSize)
 	}
 	rd, err := b.Reader()
 	if err != nil {
@@ -272,9 +354,14 @@ var (
 
 // describe turns a first-parent commit into a Version. For a merge, the author is the author of
 // the merged pull request's head.
-func describe(r *git.Repository, c *object.Commit) (town.Version, error) {
-	v := town.Version{Commit: c.Hash.String(), Time: c.Committer.When, Author: c.Author.Name}
-	if len(c.ParentHashes) > 1 {
+func describe(r *git.Repository, c *object.Commit, keyring string) (town.Version, error) {
+	v := town.Version{Commit: c.Hash.String(), Time: c.Committer.When, Author: c.Author.Name, Merge: len(c.ParentHashes) > 1}
+	if keyring != "" && c.PGPSignature != "" {
+		if e, err := c.Verify(keyring); err == nil {
+			v.Signer = strings.ToUpper(hex.EncodeToString(e.PrimaryKey.Fingerprint))
+		}
+	}
+	if v.Merge {
 		pr, err := r.CommitObject(c.ParentHashes[1])
 		if err != nil {
 			return v, fmt.Errorf("read merged commit %s: %w", c.ParentHashes[1], err)

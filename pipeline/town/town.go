@@ -23,8 +23,9 @@ import (
 // (relative to the records root, with forward slashes) and, when it comes from git, the
 // approved versions of each file.
 type Source struct {
-	Files   map[string][]byte
-	History map[string][]Version // oldest first; empty for an uncommitted working tree
+	Files    map[string][]byte
+	History  map[string][]Version // oldest first; empty for an uncommitted working tree
+	Problems check.List           // files the source refused to read
 }
 
 // A Version is one approved version of a file: the first-parent commit that brought it.
@@ -34,7 +35,10 @@ type Version struct {
 	Author    string    // who made the change (the pull request's author)
 	Reviewers []string  // names from Reviewed-by: and Approved-by: trailers
 	PR        int       // pull request number from the merge message, or 0
+	Merge     bool      // the commit merged a pull request
+	Signer    string    // fingerprint of the OpenPGP key that signed the commit, if checked and valid
 	Blob      string    // hash of the file's content at this version
+	Data      []byte    // the content at this version, kept for files with more than one version
 }
 
 // A Town is everything the records say.
@@ -128,11 +132,19 @@ var (
 	ruleFileName = regexp.MustCompile(`^rules/[0-9]{4}-[0-9]{2}-[0-9]{2}\.toml$`)
 )
 
-// Load reads and checks every file of src. now bounds the months a sheet may be for. The town is
-// nil when a file the rest depends on (town.toml, a rule set) cannot be read; otherwise it holds
-// everything that could be read, and the list holds every problem found.
-func Load(src Source, now time.Time) (*Town, check.List) {
-	l := &loader{src: src, now: now}
+// Options say when the records are read and what their history must show.
+type Options struct {
+	Now           time.Time // bounds the months a sheet may be for
+	RequireReview bool      // every version of a sheet or redemptions file came by a merge or carries a review trailer
+	RequireSigned bool      // every version of a village's file was signed by a key listed for the village
+}
+
+// Load reads and checks every file of src. The town is nil when a file the rest depends on
+// (town.toml) cannot be read; otherwise it holds everything that could be read, and the list
+// holds every problem found.
+func Load(src Source, opts Options) (*Town, check.List) {
+	l := &loader{src: src, now: opts.Now, opts: opts}
+	l.addAll(src.Problems)
 	t := l.load()
 	l.diags.Sort()
 	return t, l.diags
@@ -141,6 +153,7 @@ func Load(src Source, now time.Time) (*Town, check.List) {
 type loader struct {
 	src   Source
 	now   time.Time
+	opts  Options
 	diags check.List
 }
 
@@ -243,7 +256,7 @@ func (l *loader) load() *Town {
 			if !listed[id] {
 				l.add(check.Diagnostic{Code: check.UnknownVillage, File: name, Value: id, Detail: "没有写在 town.toml 的 villages 里 / not listed in town.toml villages"})
 			}
-		case "town.toml", "rules", "supermarket":
+		case "town.toml", "rules", "supermarket", "keys":
 		default:
 			if !strings.HasPrefix(top, ".") && top != "README.md" && top != "CODEOWNERS" {
 				l.add(check.Diagnostic{Code: check.UnknownFile, File: name, Detail: name})
@@ -264,6 +277,7 @@ func (l *loader) village(t *Town, id string) *Village {
 		Evaluation     struct {
 			Members []string `toml:"members"`
 		} `toml:"evaluation"`
+		SigningKeys []string `toml:"signing_keys"`
 	}
 	if _, ok := l.src.Files[dir+"village.toml"]; !ok {
 		l.add(check.Diagnostic{Code: check.MissingFile, File: dir + "village.toml", Detail: dir + "village.toml"})
@@ -280,6 +294,7 @@ func (l *loader) village(t *Town, id string) *Village {
 	if v.Name == "" {
 		l.add(check.Diagnostic{Code: check.MissingValue, File: dir + "village.toml", Column: "name"})
 	}
+	l.policies(dir, vf.SigningKeys)
 	grids := map[string]bool{}
 	for _, g := range v.Grids {
 		if !sheet.IsID(g.ID) || grids[g.ID] || g.Name == "" || grids["name:"+g.Name] {
@@ -377,6 +392,28 @@ func (l *loader) village(t *Town, id string) *Village {
 	}
 	slices.SortStableFunc(v.Notices, func(a, b Notice) int { return strings.Compare(a.Date+a.ID, b.Date+b.ID) })
 	return v
+}
+
+// policies checks the history of the village's files against the options: review of sheets and
+// redemptions, and signatures by the village's keys.
+func (l *loader) policies(dir string, keys []string) {
+	for _, name := range slices.Sorted(maps.Keys(l.src.History)) {
+		if !strings.HasPrefix(name, dir) {
+			continue
+		}
+		data := strings.Contains(name, "/sheets/") || strings.Contains(name, "/redemptions/")
+		for _, v := range l.src.History[name] {
+			at := v.Commit[:min(7, len(v.Commit))] + " (" + v.Time.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04") + ", " + v.Author + ")"
+			if l.opts.RequireReview && data && !v.Merge && len(v.Reviewers) == 0 {
+				l.add(check.Diagnostic{Code: check.Unreviewed, File: name, Detail: at})
+			}
+			if l.opts.RequireSigned && !slices.ContainsFunc(keys, func(k string) bool {
+				return strings.EqualFold(strings.ReplaceAll(k, " ", ""), v.Signer) && v.Signer != ""
+			}) {
+				l.add(check.Diagnostic{Code: check.Unsigned, File: name, Detail: at})
+			}
+		}
+	}
 }
 
 // notice takes the title from the first "# " heading, or the file name.

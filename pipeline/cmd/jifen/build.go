@@ -34,6 +34,8 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	data := fs.String("data", "", "Hugo data directory to write (default: the project's data/)")
 	baseURL := fs.String("base-url", "", "the site's base URL (default: hugo.toml's)")
 	lang := fs.String("lang", "zh", "language of messages: zh or en")
+	requireReview := fs.Bool("require-review", false, "refuse sheets and redemptions that came by a first-parent commit that is neither a merge nor carries a Reviewed-by: or Approved-by: trailer")
+	requireSigned := fs.Bool("require-signed", false, "refuse village files whose first-parent commits are not signed by a key listed in the village's signing_keys (public keys in keys/*.asc)")
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
 		if err == nil {
 			fmt.Fprintf(stderr, "jifen build: unexpected argument %q\n", fs.Arg(0))
@@ -75,7 +77,11 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if src, err = records.Approved(r, records.Options{Branch: *branch, Root: *root}); err != nil {
+		opts := records.Options{Branch: *branch, Root: *root}
+		if *requireSigned {
+			opts.KeyringDir = "keys"
+		}
+		if src, err = records.Approved(r, opts); err != nil {
 			return err
 		}
 	}
@@ -83,7 +89,7 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		asOf = time.Now()
 	}
 
-	t, diags := town.Load(src, asOf)
+	t, diags := town.Load(src, town.Options{Now: asOf, RequireReview: *requireReview, RequireSigned: *requireSigned})
 	if len(diags) > 0 {
 		diags.WriteText(stderr, *lang)
 		say("记录有问题，网站没有更新", "the records have problems; the site was not changed")
@@ -176,7 +182,7 @@ func validate(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	_, diags := town.Load(src, time.Now())
+	_, diags := town.Load(src, town.Options{Now: time.Now()})
 	if *format == "json" {
 		if diags == nil {
 			diags = check.List{}

@@ -230,7 +230,7 @@ func TestDemoSite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tw, diags := town.Load(src, demo.AsOf())
+	tw, diags := town.Load(src, town.Options{Now: demo.AsOf()})
 	if len(diags) > 0 {
 		t.Fatal(diags)
 	}
