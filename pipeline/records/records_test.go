@@ -1,6 +1,10 @@
 package records
 
 import (
+	"bytes"
+	"encoding/hex"
+	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -8,6 +12,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/ProtonMail/go-crypto/openpgp/armor"
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/jifen-project/jifen/pipeline/town"
 )
@@ -206,4 +216,175 @@ func TestOpenURLClonesIntoMemory(t *testing.T) {
 	if _, err := Open("file://"+filepath.Join(g.dir, "missing"), "main", nil); err == nil {
 		t.Error("cloning a missing repository must fail")
 	}
+}
+
+// TestMergeStyles covers the ways a pull request reaches main on GitHub (merge commit, squash,
+// rebase), a revert, a direct push, and safety: what each leaves as approved versions.
+func TestMergeStyles(t *testing.T) {
+	g := newGitRepo(t)
+	g.commit("Set up", "town.toml", "v0\n")
+
+	g.git("checkout", "-q", "-b", "pr1")
+	g.commit("add a", "a.csv", "a1\n")
+	g.git("checkout", "-q", "main")
+	g.git("merge", "-q", "--no-ff", "pr1", "-m", "Merge pull request #1 from org/pr1\n\nReviewed-by: 甲 <j@example.org>")
+
+	g.git("checkout", "-q", "-b", "pr2")
+	g.commit("b, first", "b.csv", "b1\n")
+	g.commit("b, second", "b.csv", "b2\n")
+	g.git("checkout", "-q", "main")
+	g.git("merge", "-q", "--squash", "pr2")
+	g.git("commit", "-q", "-m", "Add b (#2)\n\nApproved-by: 乙 <y@example.org>")
+
+	g.git("checkout", "-q", "-b", "pr3")
+	g.commit("c, first", "c.csv", "c1\n")
+	g.commit("c, second", "c.csv", "c2\n")
+	g.git("checkout", "-q", "main")
+	g.git("rebase", "-q", "main", "pr3")
+	g.git("checkout", "-q", "main")
+	g.git("merge", "-q", "--ff-only", "pr3")
+
+	g.git("revert", "--no-edit", "HEAD")     // c back to c1
+	g.commit("direct push", "a.csv", "a2\n") // no pull request, no review
+
+	src := approved(t, g.dir, "main", "")
+	summary := func(p string) string {
+		var parts []string
+		for _, v := range src.History[p] {
+			parts = append(parts, fmt.Sprintf("pr=%d merge=%v reviewers=%v", v.PR, v.Merge, v.Reviewers))
+		}
+		return string(src.Files[p]) + strings.Join(parts, "; ")
+	}
+	want := map[string]string{
+		"a.csv": "a2\npr=1 merge=true reviewers=[甲]; pr=0 merge=false reviewers=[]",
+		"b.csv": "b2\npr=2 merge=false reviewers=[乙]",
+		"c.csv": "c1\npr=0 merge=false reviewers=[]; pr=0 merge=false reviewers=[]; pr=0 merge=false reviewers=[]",
+	}
+	for p, w := range want {
+		if got := summary(p); got != w {
+			t.Errorf("%s:\n got %s\nwant %s", p, got, w)
+		}
+	}
+	if vs := src.History["c.csv"]; string(vs[0].Data) != "c1\n" || string(vs[1].Data) != "c2\n" || string(vs[2].Data) != "c1\n" {
+		t.Errorf("the versions of c.csv keep their content for corrections: %q %q %q", vs[0].Data, vs[1].Data, vs[2].Data)
+	}
+}
+
+func TestRefusedFiles(t *testing.T) {
+	g := newGitRepo(t)
+	g.commit("Set up", "town.toml", "v0\n")
+	if err := os.Symlink("/etc/passwd", filepath.Join(g.dir, "link.csv")); err != nil {
+		t.Skip(err)
+	}
+	g.commit("add a link")
+	g.write("big.csv", strings.Repeat("x", MaxFileSize+1))
+	g.commit("add a big file")
+	src := approved(t, g.dir, "main", "")
+	if len(src.Files) != 1 {
+		t.Errorf("files: %d, want only town.toml", len(src.Files))
+	}
+	var got []string
+	for _, d := range src.Problems {
+		got = append(got, d.String())
+	}
+	slices.Sort(got)
+	head := g.git("rev-parse", "--short=7", "HEAD")
+	link := g.git("rev-parse", "--short=7", "HEAD~1")
+	w := []string{
+		fmt.Sprintf("big.csv: E116 refused to read \"big.csv\": file too large: %d bytes, over the limit of %d / 文件太大 (commit %s)", MaxFileSize+1, MaxFileSize, head),
+		fmt.Sprintf("link.csv: E116 refused to read \"link.csv\": 不接受符号链接 / symbolic links are refused (commit %s)", link),
+	}
+	if strings.Join(got, "\n") != strings.Join(w, "\n") {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(w, "\n"))
+	}
+}
+
+// TestReadByGitURL serves a repository with git daemon on loopback and reads it by URL.
+func TestReadByGitURL(t *testing.T) {
+	g := newGitRepo(t)
+	g.commit("Set up", "town.toml", "served\n")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	daemon := exec.Command("git", "daemon", "--reuseaddr", "--export-all", "--listen=127.0.0.1",
+		fmt.Sprintf("--port=%d", port), "--base-path="+filepath.Dir(g.dir), filepath.Dir(g.dir))
+	if err := daemon.Start(); err != nil {
+		t.Skip("git daemon:", err)
+	}
+	t.Cleanup(func() { daemon.Process.Kill(); daemon.Wait() })
+	url := fmt.Sprintf("git://127.0.0.1:%d/%s", port, filepath.Base(g.dir))
+	var r *git.Repository
+	for i := 0; i < 50; i++ { // the daemon takes a moment to listen
+		if r, err = Open(url, "main", nil); err == nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := Approved(r, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(src.Files["town.toml"]) != "served\n" {
+		t.Errorf("files = %v", src.Files)
+	}
+}
+
+// TestSignatures signs commits with OpenPGP keys (as git commit -S does) and checks that each
+// version names the key that signed it when that key is in the records' keyring.
+func TestSignatures(t *testing.T) {
+	dir := t.TempDir()
+	repo, err := git.PlainInit(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, _ := repo.Worktree()
+	listed, _ := openpgp.NewEntity("村书记", "", "shuji@example.org", nil)
+	stranger, _ := openpgp.NewEntity("外人", "", "x@example.org", nil)
+	var ring bytes.Buffer
+	aw, _ := armor.Encode(&ring, openpgp.PublicKeyType, nil)
+	listed.Serialize(aw)
+	aw.Close()
+	when := time.Date(2025, 7, 1, 9, 0, 0, 0, time.UTC)
+	commit := func(name, content string, key *openpgp.Entity) {
+		t.Helper()
+		os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755)
+		os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644)
+		w.Add(name)
+		when = when.Add(time.Hour)
+		sig := &object.Signature{Name: "网格员", Email: "w@example.org", When: when}
+		if _, err := w.Commit("change "+name, &git.CommitOptions{Author: sig, Committer: sig, SignKey: key}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	commit("keys/village.asc", ring.String(), listed)
+	commit("a.csv", "signed\n", listed)
+	commit("b.csv", "unsigned\n", nil)
+	commit("c.csv", "stranger\n", stranger)
+	repo.Storer.SetReference(plumbing.NewHashReference("refs/heads/main", mustHead(t, repo)))
+
+	src, err := Approved(repo, Options{Branch: "main", KeyringDir: "keys"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fp := strings.ToUpper(hex.EncodeToString(listed.PrimaryKey.Fingerprint[:]))
+	for p, want := range map[string]string{"a.csv": fp, "b.csv": "", "c.csv": ""} {
+		if got := src.History[p][0].Signer; got != want {
+			t.Errorf("%s signed by %q, want %q", p, got, want)
+		}
+	}
+}
+
+func mustHead(t *testing.T, r *git.Repository) plumbing.Hash {
+	t.Helper()
+	h, err := r.Head()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h.Hash()
 }

@@ -84,13 +84,25 @@ type Month struct {
 	NextMonth     string       `json:"next_month"`
 }
 
-// Correction is a later approved version of a month's sheet.
+// Correction is a later approved version of a month's sheet and the rows it changed.
 type Correction struct {
-	Commit string `json:"commit"`
-	URL    string `json:"url"`
-	At     string `json:"at_text"`
-	Author string `json:"author"`
-	PR     int    `json:"pr"`
+	Commit  string   `json:"commit"`
+	URL     string   `json:"url"`
+	At      string   `json:"at_text"`
+	Author  string   `json:"author"`
+	PR      int      `json:"pr"`
+	Changes []Change `json:"changes"`
+}
+
+// Change is one row of a correction, as the public may see it.
+type Change struct {
+	Kind   string `json:"kind"` // 新增, 删除 or 更改
+	Who    string `json:"who"`  // masked name and code, or the code alone
+	Date   string `json:"date"`
+	What   string `json:"what"`
+	Note   string `json:"note"`
+	Before string `json:"before"` // points before, "" for an added row
+	After  string `json:"after"`  // points after, "" for a removed row
 }
 
 // Row is one household in a month's ranking.
@@ -265,9 +277,8 @@ func publishMonth(t *town.Town, v *town.Village, m *town.Month, mr *score.MonthR
 		if asOf.Before(until) {
 			pm.Status, pm.StatusText = "notice", "公示中"
 		}
-		for _, c := range m.Versions[1:] {
-			pm.Corrections = append(pm.Corrections, Correction{Commit: c.Commit[:min(7, len(c.Commit))], URL: commitURL(t, c.Commit),
-				At: dateTime(c.Time.In(loc)), Author: c.Author, PR: c.PR})
+		for _, c := range m.Corrections() {
+			pm.Corrections = append(pm.Corrections, publishCorrection(t, v, m, c))
 		}
 	} else {
 		pm.Status, pm.StatusText = "unapproved", "未审定"
@@ -295,19 +306,7 @@ func publishEntry(m *town.Month, c score.Counted) (Entry, bool) {
 		return Entry{}, false
 	}
 	e := Entry{Date: c.Date, Points: c.Points, Counted: c.Counted}
-	switch c.Publish {
-	case "Y":
-		if it := m.Rules.Item(c.Item); it != nil {
-			e.What = it.Name
-		}
-		e.Note = c.Note
-	case "C":
-		if cat := m.Rules.Category(c.Category); cat != nil {
-			e.What = cat.Name + "类事项"
-		}
-	default:
-		e.What = adjusted
-	}
+	e.What, e.Note = reason(m, c.Item, c.Note)
 	switch c.Reason {
 	case score.VetoCut:
 		e.Why = adjusted
@@ -319,6 +318,50 @@ func publishEntry(m *town.Month, c score.Counted) (Entry, bool) {
 		e.Why = "超过每月加分上限"
 	}
 	return e, true
+}
+
+// reason is what the public may read of an entry's item and note under the item's publication
+// rule: Y the item and the note, C the category only, N (and vetoes) only 按规则调整.
+func reason(m *town.Month, item, note string) (what, publicNote string) {
+	it := m.Rules.Item(item)
+	switch {
+	case it == nil:
+		return adjusted, ""
+	case it.Publish == "Y":
+		return it.Name, note
+	case it.Publish == "C":
+		if cat := m.Rules.Category(it.Category); cat != nil {
+			return cat.Name + "类事项", ""
+		}
+	}
+	return adjusted, ""
+}
+
+// publishCorrection shows what a correction changed, under the same privacy rules as the rest.
+func publishCorrection(t *town.Town, v *town.Village, m *town.Month, c town.Correction) Correction {
+	pc := Correction{Commit: c.Version.Commit[:min(7, len(c.Version.Commit))], URL: commitURL(t, c.Version.Commit),
+		At: dateTime(c.Version.Time.In(t.Location)), Author: c.Version.Author, PR: c.Version.PR}
+	for _, ch := range c.Changes {
+		row := Change{Kind: "更改"}
+		e := ch.After
+		switch {
+		case ch.Before == nil:
+			row.Kind, row.After = "新增", strconv.Itoa(e.Points)
+		case ch.After == nil:
+			e = ch.Before
+			row.Kind, row.Before = "删除", strconv.Itoa(e.Points)
+		default:
+			row.Before, row.After = strconv.Itoa(ch.Before.Points), strconv.Itoa(e.Points)
+		}
+		row.Date = e.Date
+		row.What, row.Note = reason(m, e.Item, e.Note)
+		row.Who = e.Household
+		if h := v.Household(e.Household); h != nil && h.Consent {
+			row.Who = Mask(h.Head) + " " + e.Household
+		}
+		pc.Changes = append(pc.Changes, row)
+	}
+	return pc
 }
 
 // Mask hides a name but for its first and last character: 张三丰 → 张*丰, 张三 → 张*.

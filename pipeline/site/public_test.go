@@ -42,6 +42,7 @@ func TestPublishEntryFollowsThePublicationRule(t *testing.T) {
 		{entry("N1", "打了老人", score.NoCut, "N"), "按规则调整||"},
 		{entry("Y1", "打扫村道", score.VetoCut, "Y"), "志愿服务|打扫村道|按规则调整"},
 		{entry("V3", "涉赌", score.VetoRow, "N"), ""},
+		{entry("Y9", "不在细则里", score.NoCut, "Y"), "按规则调整||"},
 	}
 	for _, tt := range tests {
 		e, ok := publishEntry(m, tt.in)

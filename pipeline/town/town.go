@@ -294,7 +294,7 @@ func (l *loader) village(t *Town, id string) *Village {
 	if v.Name == "" {
 		l.add(check.Diagnostic{Code: check.MissingValue, File: dir + "village.toml", Column: "name"})
 	}
-	l.policies(dir, vf.SigningKeys)
+	l.policies(dir, vf.SigningKeys, t.Location)
 	grids := map[string]bool{}
 	for _, g := range v.Grids {
 		if !sheet.IsID(g.ID) || grids[g.ID] || g.Name == "" || grids["name:"+g.Name] {
@@ -396,14 +396,14 @@ func (l *loader) village(t *Town, id string) *Village {
 
 // policies checks the history of the village's files against the options: review of sheets and
 // redemptions, and signatures by the village's keys.
-func (l *loader) policies(dir string, keys []string) {
+func (l *loader) policies(dir string, keys []string, loc *time.Location) {
 	for _, name := range slices.Sorted(maps.Keys(l.src.History)) {
 		if !strings.HasPrefix(name, dir) {
 			continue
 		}
 		data := strings.Contains(name, "/sheets/") || strings.Contains(name, "/redemptions/")
 		for _, v := range l.src.History[name] {
-			at := v.Commit[:min(7, len(v.Commit))] + " (" + v.Time.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04") + ", " + v.Author + ")"
+			at := v.Commit[:min(7, len(v.Commit))] + " (" + v.Time.In(loc).Format("2006-01-02 15:04") + ", " + v.Author + ")"
 			if l.opts.RequireReview && data && !v.Merge && len(v.Reviewers) == 0 {
 				l.add(check.Diagnostic{Code: check.Unreviewed, File: name, Detail: at})
 			}

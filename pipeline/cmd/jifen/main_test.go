@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -391,4 +392,35 @@ func compareTrees(t *testing.T, a, b string) string {
 		}
 	}
 	return ""
+}
+
+// TestRequireReview pushes a sheet straight to main: a plain build publishes it, a build with
+// --require-review refuses the records, says which commit, and leaves the published site as it was.
+func TestRequireReview(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	repo := t.TempDir()
+	copyDir(t, "testdata/records", repo)
+	copyDir(t, "../../demo/records/rules", filepath.Join(repo, "rules"))
+	write(t, filepath.Join(repo, "villages/dongcun/sheets/2025-07.csv"), "户号,事项,分值,日期,说明,佐证\nD-01,GJ02,5,2025-07-03,修村道,签到表7-1\n")
+	git(t, repo, "init", "-q", "-b", "main")
+	git(t, repo, "add", "-A")
+	git(t, repo, "commit", "-q", "-m", "Set up the town and push July directly")
+
+	out := buildSite(t, "--repo", repo, "--as-of", "2025-08-05")
+	before := readPage(t, filepath.Join(out, "index.html"))
+
+	tmp := t.TempDir()
+	stdout, stderr, err := jifen(t, "build", "--project", project(t), "--data", filepath.Join(tmp, "data"), "--out", out,
+		"--repo", repo, "--as-of", "2025-08-06", "--require-review", "--lang", "en")
+	if !errors.Is(err, errBadRecords) {
+		t.Fatalf("err = %v, want bad records\n%s%s", err, stdout, stderr)
+	}
+	if !strings.Contains(stderr, "villages/dongcun/sheets/2025-07.csv: ") || !strings.Contains(stderr, "changed this file without review") || !strings.Contains(stderr, "[E117]") {
+		t.Errorf("stderr:\n%s", stderr)
+	}
+	if after := readPage(t, filepath.Join(out, "index.html")); after != before {
+		t.Error("a refused build changed the published site")
+	}
 }
