@@ -16,6 +16,7 @@ package score
 import (
 	"cmp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -57,6 +58,11 @@ type Standing struct {
 	Veto      string // the strongest veto effect of the month: "", "E1" or "E2"
 	Active    bool   // on the roster during the month, so ranked
 	Rank      int    // standard competition rank among active households; 0 when not ranked
+	Move      string // against the previous month's rank: ↑n, ↓n, =, or 新 when not ranked then
+	YearNet   int    // net points of the calendar year up to and including this month
+	YearRank  int    // rank by YearNet among active households
+	Grid      string // the household's small grid
+	GridRank  int    // rank by Net among the grid's active households
 }
 
 // A MonthResult is one village-month.
@@ -110,7 +116,9 @@ func Village(v *town.Village) *VillageResult {
 				books[h.ID] = b
 			}
 			s := scoreMonth(m.Rules, entries, b)
-			s.Household, s.Active = h.ID, active
+			s.Household, s.Active, s.Grid = h.ID, active, h.Grid
+			b.net += s.Net
+			s.YearNet = b.net
 			mr.Standings = append(mr.Standings, s)
 			mr.Total += s.Net
 			mr.Issued += s.Positive
@@ -123,14 +131,65 @@ func Village(v *town.Village) *VillageResult {
 			}
 		}
 		Rank(mr.Standings)
+		rankBy(mr.Standings, func(s *Standing) string { return "" }, func(s *Standing) int { return s.YearNet }, func(s *Standing, r int) { s.YearRank = r })
+		rankBy(mr.Standings, func(s *Standing) string { return s.Grid }, func(s *Standing) int { return s.Net }, func(s *Standing, r int) { s.GridRank = r })
+		if n := len(res.Months); n > 0 {
+			move(res.Months[n-1], mr)
+		} else {
+			move(nil, mr)
+		}
 		res.Months = append(res.Months, mr)
 	}
 	return res
 }
 
+// rankBy gives active households standard competition ranks by key within each group, without
+// changing the display order.
+func rankBy(ss []*Standing, group func(*Standing) string, key func(*Standing) int, set func(*Standing, int)) {
+	groups := map[string][]*Standing{}
+	for _, s := range ss {
+		if s.Active {
+			groups[group(s)] = append(groups[group(s)], s)
+		}
+	}
+	for _, g := range groups {
+		slices.SortStableFunc(g, func(a, b *Standing) int { return cmp.Compare(key(b), key(a)) })
+		rank := 0
+		for i, s := range g {
+			if i == 0 || key(g[i-1]) != key(s) {
+				rank = i + 1
+			}
+			set(s, rank)
+		}
+	}
+}
+
+// move sets each ranked standing's movement against the previous month.
+func move(prev, cur *MonthResult) {
+	for _, s := range cur.Standings {
+		var before *Standing
+		if prev != nil {
+			before = prev.Standing(s.Household)
+		}
+		switch {
+		case s.Rank == 0:
+			s.Move = ""
+		case before == nil || before.Rank == 0:
+			s.Move = "新"
+		case before.Rank > s.Rank:
+			s.Move = "↑" + strconv.Itoa(before.Rank-s.Rank)
+		case before.Rank < s.Rank:
+			s.Move = "↓" + strconv.Itoa(s.Rank-before.Rank)
+		default:
+			s.Move = "="
+		}
+	}
+}
+
 // A book keeps a household's running sums for the calendar year.
 type book struct {
 	year     string
+	net      int            // net points counted this year
 	item     map[string]int // yearly-capped item → points counted this year
 	category map[string]int // category → positive points counted this year
 }

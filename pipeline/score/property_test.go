@@ -1,0 +1,118 @@
+package score
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/jifen-project/jifen/pipeline/sheet"
+	"github.com/jifen-project/jifen/pipeline/town"
+)
+
+// randomVillage makes a village of random households and months under the test rule set, with
+// vetoes, deductions, households joining and leaving, and redemptions.
+func randomVillage(t *testing.T, seed uint64) *town.Village {
+	r := rand.New(rand.NewPCG(seed, 1))
+	rs := testRules(t)
+	v := &town.Village{ID: "v", Catalog: []sheet.Goods{{ID: "G1", Points: 5, CostFen: 480}}}
+	n := 5 + r.IntN(40)
+	for i := range n {
+		h := sheet.Household{ID: fmt.Sprintf("H%02d", i), Grid: fmt.Sprintf("G%d", r.IntN(3)), Joined: "2024-12-01"}
+		switch r.IntN(10) {
+		case 0:
+			h.Joined = fmt.Sprintf("2025-%02d-10", 1+r.IntN(12))
+		case 1:
+			h.Left = fmt.Sprintf("2025-%02d-10", 1+r.IntN(12))
+		}
+		v.Households = append(v.Households, h)
+	}
+	var items []string
+	for _, it := range rs.Items {
+		items = append(items, it.ID)
+	}
+	for m := 1; m <= 12; m++ {
+		month := fmt.Sprintf("2025-%02d", m)
+		mo := &town.Month{Month: month, Rules: rs, Versions: []town.Version{{Time: time.Date(2025, time.Month(m)+1, 3, 10, 0, 0, 0, time.UTC)}}}
+		for _, h := range v.Households {
+			for range r.IntN(5) {
+				day := 1 + r.IntN(28)
+				e := sheet.Entry{Household: h.ID, Date: fmt.Sprintf("%s-%02d", month, day), Line: len(mo.Entries) + 2}
+				if r.IntN(60) == 0 {
+					e.Item = rs.Vetoes[r.IntN(len(rs.Vetoes))].ID
+				} else {
+					it := rs.Item(items[r.IntN(len(items))])
+					e.Item, e.Points = it.ID, it.Allowed()[r.IntN(len(it.Allowed()))]
+				}
+				mo.Entries = append(mo.Entries, e)
+			}
+			if r.IntN(4) == 0 {
+				q := 1 + r.IntN(3)
+				mo.Redemptions = append(mo.Redemptions, sheet.Redemption{Household: h.ID, Goods: "G1", Quantity: q, Points: 5 * q, Date: month + "-20"})
+			}
+		}
+		v.Months = append(v.Months, mo)
+	}
+	return v
+}
+
+func TestProperties(t *testing.T) {
+	for seed := range uint64(30) {
+		v := randomVillage(t, seed)
+		res := Village(v)
+		for _, mr := range res.Months {
+			sum, issued, deducted := 0, 0, 0
+			for i, s := range mr.Standings {
+				sum += s.Net
+				issued += s.Positive
+				deducted += s.Negative
+				counted := 0
+				for _, c := range s.Entries {
+					counted += c.Counted
+					if c.Counted*c.Points < 0 || abs(c.Counted) > abs(c.Points) {
+						t.Fatalf("seed %d %s %s: %s counted %d of %d", seed, mr.Month, s.Household, c.Item, c.Counted, c.Points)
+					}
+				}
+				if counted != s.Net {
+					t.Fatalf("seed %d %s %s: entries sum to %d, net %d", seed, mr.Month, s.Household, counted, s.Net)
+				}
+				if s.Positive > v.Months[0].Rules.MonthlyCap {
+					t.Fatalf("seed %d %s %s: %d positive points over the monthly cap", seed, mr.Month, s.Household, s.Positive)
+				}
+				// Ranks agree with points: more points, better rank; equal points, equal rank.
+				for _, o := range mr.Standings[:i] {
+					if s.Active && o.Active && ((o.Net > s.Net) != (o.Rank < s.Rank) || (o.Net == s.Net) != (o.Rank == s.Rank)) {
+						t.Fatalf("seed %d %s: %s (%d, #%d) and %s (%d, #%d)", seed, mr.Month, o.Household, o.Net, o.Rank, s.Household, s.Net, s.Rank)
+					}
+				}
+			}
+			if sum != mr.Total || issued != mr.Issued || deducted != mr.Deducted {
+				t.Fatalf("seed %d %s: households sum to %d/%d/%d, totals %d/%d/%d", seed, mr.Month, sum, issued, deducted, mr.Total, mr.Issued, mr.Deducted)
+			}
+		}
+		// The ledger reconciles: what was earned is redeemed, expired or still held.
+		l := Supermarket(res, time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC), time.UTC)
+		for id, a := range l.Accounts {
+			if a.Honour-a.Redeemed-a.Expired-cleared(a) != a.Balance {
+				t.Fatalf("seed %d %s: honour %d − redeemed %d − expired %d ≠ balance %d", seed, id, a.Honour, a.Redeemed, a.Expired, a.Balance)
+			}
+		}
+		if again := Village(randomVillage(t, seed)); !reflect.DeepEqual(res, again) {
+			t.Fatalf("seed %d: the same input gave different results", seed)
+		}
+	}
+}
+
+// cleared is what year-end expiry took from a negative balance (a debt that was cleared).
+func cleared(a *Account) int {
+	n := 0
+	for _, l := range a.Lines {
+		if l.Kind == "expire" && l.Points > 0 {
+			n -= l.Points
+		}
+	}
+	return n
+}
+
+func abs(n int) int { return max(n, -n) }
