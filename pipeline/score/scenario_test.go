@@ -24,12 +24,12 @@ type scenario struct {
 	Rules       string    `toml:"rules"` // a rule set file under testdata/
 	AsOf        time.Time `toml:"as_of"`
 	NoticeDays  int       `toml:"notice_days"`
-	Catalog     []string  `toml:"catalog"` // "id points cost_fen"
+	Catalog     []string  `toml:"catalog"`    // "id points cost_fen"
 	Households  []string  `toml:"households"` // "id grid joined [left]"
 	Months      []struct {
 		Month       string      `toml:"month"`
-		Approved    []time.Time `toml:"approved"` // the first approval, then corrections
-		Rows        [][]string  `toml:"rows"`     // per version: "household item points day"
+		Approved    []time.Time `toml:"approved"`    // the first approval, then corrections
+		Rows        [][]string  `toml:"rows"`        // per version: "household item points day"
 		Redemptions []string    `toml:"redemptions"` // "household goods quantity points date"
 	} `toml:"months"`
 	Expect struct {
