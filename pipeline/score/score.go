@@ -86,10 +86,12 @@ func (m *MonthResult) Standing(id string) *Standing {
 	return nil
 }
 
-// A VillageResult holds all months of a village.
+// A VillageResult holds all months of a village and, from Town, its honours and supermarket.
 type VillageResult struct {
 	Village *town.Village
 	Months  []*MonthResult
+	Years   []*Year
+	Ledger  *Ledger
 }
 
 // Village scores every month of a village.
@@ -285,4 +287,17 @@ func monthEnd(month string) string {
 		return month + "-31"
 	}
 	return t.AddDate(0, 1, -1).Format(time.DateOnly)
+}
+
+// Town scores every village of a town as of a time: months and rankings, honours (final once a
+// year's December has taken effect) and the points supermarket.
+func Town(t *town.Town, asOf time.Time) []*VillageResult {
+	var out []*VillageResult
+	for _, v := range t.Villages {
+		res := Village(v)
+		res.Years = Honours(res, func(y string) bool { return FinalYear(v, y, asOf, t.NoticeDays) })
+		res.Ledger = Supermarket(res, asOf, t.Location)
+		out = append(out, res)
+	}
+	return out
 }
