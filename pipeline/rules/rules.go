@@ -5,6 +5,7 @@ package rules
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"path"
@@ -30,6 +31,8 @@ type RuleSet struct {
 	Market     Market     `toml:"supermarket"`
 
 	File string `toml:"-"` // the file it came from
+
+	index map[string]int // "item:"/"veto:"/"category:" + id → index, built by Parse
 }
 
 // Adoption records how the rule set was adopted.
@@ -112,15 +115,12 @@ type file struct {
 	} `toml:"adoption"`
 }
 
-// Parse reads a rule set from rules/<YYYY-MM-DD>.toml.
+// Parse reads a rule set from rules/<YYYY-MM-DD>.toml and checks it on its own: ids unique,
+// items in known categories, points, caps and weights that agree, dates, honours and
+// supermarket parameters. Diagnostics point at the line of the entry they are about.
 func Parse(name string, data []byte) (*RuleSet, check.List) {
-	var diags check.List
-	add := func(code check.Code, key, value, detail string) {
-		diags.Add(check.Diagnostic{Code: code, File: name, Column: key, Value: value, Detail: detail})
-	}
-	base := strings.TrimSuffix(path.Base(name), ".toml")
 	var f file
-	if diags = DecodeTOML(name, data, &f); len(diags) > 0 {
+	if diags := DecodeTOML(name, data, &f); len(diags) > 0 {
 		return nil, diags
 	}
 	rs := f.RuleSet
@@ -128,80 +128,210 @@ func Parse(name string, data []byte) (*RuleSet, check.List) {
 	rs.Effective = f.EffectiveDate.String()
 	rs.Adoption = f.Adoption.Adoption
 	rs.Adoption.Date = f.Adoption.Date.String()
-	if rs.Effective != base {
-		add(check.BadFileName, "effective", base, "文件名要和 effective 的日期一致 / the file name must be the effective date "+rs.Effective)
+	for i := range rs.Items {
+		if rs.Items[i].CapPeriod == "" {
+			rs.Items[i].CapPeriod = "month"
+		}
+	}
+	diags := lint(&rs, f, newLines(data))
+	if len(diags) > 0 {
+		return nil, diags
+	}
+	rs.index = map[string]int{}
+	for i, c := range rs.Categories {
+		rs.index["category:"+c.ID] = i
+	}
+	for i, it := range rs.Items {
+		rs.index["item:"+it.ID] = i
+	}
+	for i, v := range rs.Vetoes {
+		rs.index["veto:"+v.ID] = i
+	}
+	return &rs, nil
+}
+
+// lint checks a decoded rule set.
+func lint(rs *RuleSet, f file, lines lines) check.List {
+	var diags check.List
+	// add reports a problem with key; at is the id of the entry it is about, or "".
+	add := func(code check.Code, key, at, value, detail string) {
+		diags.Add(check.Diagnostic{Code: code, File: rs.File, Line: lines.of(key, at), Column: key, Value: value, Detail: detail})
+	}
+	bad := func(key, at, value, zh, en string) {
+		if at != "" && at[0] != '#' {
+			zh, en = at+": "+zh, at+": "+en
+		}
+		add(check.BadValue, key, at, value, zh+" / "+en)
+	}
+	base := strings.TrimSuffix(path.Base(rs.File), ".toml")
+	switch {
+	case f.EffectiveDate.Year == 0:
+		add(check.MissingValue, "effective", "", "", "")
+	case rs.Effective != base:
+		add(check.BadFileName, "effective", "", base, "文件名要和 effective 的日期一致 / the file name must be the effective date "+rs.Effective)
 	}
 	if rs.Title == "" {
-		add(check.MissingValue, "title", "", "")
+		add(check.MissingValue, "title", "", "", "")
 	}
 	if rs.Adoption.Body == "" {
-		add(check.MissingValue, "adoption.body", "", "")
+		add(check.MissingValue, "adoption.body", "", "", "")
 	}
-	if f.Adoption.Date.Year == 0 {
-		add(check.MissingValue, "adoption.date", "", "")
+	switch {
+	case f.Adoption.Date.Year == 0:
+		add(check.MissingValue, "adoption.date", "", "", "")
+	case f.EffectiveDate.Year != 0 && rs.Adoption.Date > rs.Effective:
+		bad("adoption.date", "", rs.Adoption.Date, "通过日期晚于生效日期 "+rs.Effective, "adopted after it takes effect on "+rs.Effective)
 	}
 	if rs.MonthlyCap <= 0 {
-		add(check.BadValue, "monthly_cap", strconv.Itoa(rs.MonthlyCap), "要大于 0 / must be more than 0")
+		bad("monthly_cap", "", strconv.Itoa(rs.MonthlyCap), "要大于 0", "must be more than 0")
 	}
 	ids := map[string]bool{}
 	unique := func(key, id string) {
 		if !idOK(id) {
-			add(check.BadID, key, id, "letters, digits and - only")
+			add(check.BadID, key, id, id, "letters, digits and - only")
 		}
 		if ids[id] {
-			add(check.DuplicateID, key, id, "")
+			add(check.DuplicateID, key, id, id, "")
 		}
 		ids[id] = true
 	}
-	cats := map[string]bool{}
+	weights := map[string]int{}
+	yearly := 0 // the most positive points a household can earn in a year
 	for _, c := range rs.Categories {
 		unique("categories.id", c.ID)
-		cats[c.ID] = true
+		weights[c.ID] = c.Weight
+		yearly += max(c.Weight, 0)
 		if c.Weight <= 0 {
-			add(check.BadValue, "categories.weight", strconv.Itoa(c.Weight), c.ID+": 要大于 0 / must be more than 0")
+			bad("categories.weight", c.ID, strconv.Itoa(c.Weight), "要大于 0", "must be more than 0")
 		}
 	}
-	for i := range rs.Items {
-		it := &rs.Items[i]
+	yearly = min(yearly, 12*rs.MonthlyCap)
+	for _, it := range rs.Items {
 		unique("items.id", it.ID)
-		if !cats[it.Category] {
-			add(check.BadValue, "items.category", it.Category, it.ID+": 类别不存在 / no such category")
-		}
-		if it.CapPeriod == "" {
-			it.CapPeriod = "month"
+		weight, known := weights[it.Category]
+		if !known {
+			bad("items.category", it.ID, it.Category, "类别不存在", "no such category")
 		}
 		if it.CapPeriod != "month" && it.CapPeriod != "year" {
-			add(check.BadValue, "items.cap_period", it.CapPeriod, it.ID+": month 或 year")
-		}
-		if (it.Points == 0) == (len(it.Levels) == 0) {
-			add(check.BadValue, "items.points", strconv.Itoa(it.Points), it.ID+": 要写 points 或 levels 之一 / give points or levels, not both")
-			continue
-		}
-		for _, p := range it.Allowed() {
-			if p == 0 || (p < 0) != it.Deduction() || abs(p) > abs(it.Cap) || (p < 0) != (it.Cap < 0) {
-				add(check.BadValue, "items.cap", strconv.Itoa(it.Cap), fmt.Sprintf("%s: 上限和分值 %d 矛盾 / cap contradicts points %d", it.ID, p, p))
-			}
+			bad("items.cap_period", it.ID, it.CapPeriod, "month 或 year", "month or year")
 		}
 		if it.Publish != "Y" && it.Publish != "C" && it.Publish != "N" {
-			add(check.BadValue, "items.publish", it.Publish, it.ID+": Y、C 或 N")
+			bad("items.publish", it.ID, it.Publish, "Y、C 或 N", "Y, C or N")
+		}
+		if (it.Points == 0) == (len(it.Levels) == 0) {
+			bad("items.points", it.ID, strconv.Itoa(it.Points), "要写 points 或 levels 之一", "give points or levels, not both")
+			continue
+		}
+		pointsKey := "items.points"
+		if len(it.Levels) > 0 {
+			pointsKey = "items.levels"
+		}
+		for _, p := range it.Allowed() {
+			n := strconv.Itoa(p)
+			switch {
+			case p == 0 || (p < 0) != it.Deduction() || abs(p) > abs(it.Cap) || (p < 0) != (it.Cap < 0):
+				bad("items.cap", it.ID, strconv.Itoa(it.Cap), "上限和分值 "+n+" 矛盾", "cap contradicts points "+n)
+			case p > 0 && rs.MonthlyCap > 0 && p > rs.MonthlyCap:
+				bad(pointsKey, it.ID, n, "超过每月总上限 monthly_cap", "more than the monthly cap")
+			case p > 0 && known && weight > 0 && p > weight:
+				bad(pointsKey, it.ID, n, "超过类别 "+it.Category+" 的权重", "more than the weight of category "+it.Category)
+			}
+		}
+		if it.CapPeriod == "year" && it.Cap > 0 && known && weight > 0 && it.Cap > weight {
+			bad("items.cap", it.ID, strconv.Itoa(it.Cap), "每年上限超过类别 "+it.Category+" 的权重", "the yearly cap is more than the weight of category "+it.Category)
 		}
 	}
 	for _, v := range rs.Vetoes {
 		unique("vetoes.id", v.ID)
 		if v.Effect != "E1" && v.Effect != "E2" {
-			add(check.BadValue, "vetoes.effect", v.Effect, v.ID+": E1 或 E2")
+			bad("vetoes.effect", v.ID, v.Effect, "E1 或 E2", "E1 or E2")
 		}
 	}
+	h := rs.Honours
+	for i, st := range h.Stars {
+		at := "#" + strconv.Itoa(i)
+		switch {
+		case st.Stars != i+1:
+			bad("honours.stars.stars", at, strconv.Itoa(st.Stars), "星级要从 1 起依次排列", "star levels must run 1, 2, 3, ... in order")
+		case i > 0 && st.MinPoints <= h.Stars[i-1].MinPoints:
+			bad("honours.stars.min_points", at, strconv.Itoa(st.MinPoints), "要比低一星的高", "must be more than the level below")
+		case st.MinPoints > yearly:
+			bad("honours.stars.min_points", at, strconv.Itoa(st.MinPoints), fmt.Sprintf("一年最多只能得 %d 分（类别权重和每月上限）", yearly), fmt.Sprintf("a household can earn at most %d points a year (weights and monthly cap)", yearly))
+		case st.MinCategories > len(rs.Categories) || st.MinCategories < 0:
+			bad("honours.stars.min_categories", at, strconv.Itoa(st.MinCategories), fmt.Sprintf("只有 %d 个类别", len(rs.Categories)), fmt.Sprintf("there are %d categories", len(rs.Categories)))
+		}
+	}
+	if _, ok := weights[h.Model.Category]; h.Model.Category != "" && !ok {
+		bad("honours.model.category", "", h.Model.Category, "类别不存在", "no such category")
+	}
+	if h.Monthly.Top < 0 || h.Model.Top < 0 {
+		bad("honours.monthly.top", "", strconv.Itoa(min(h.Monthly.Top, h.Model.Top)), "不能是负数", "must not be negative")
+	}
 	if rs.Market.Points <= 0 || rs.Market.Yuan <= 0 {
-		add(check.BadValue, "supermarket.points", strconv.Itoa(rs.Market.Points), "兑换比例要大于 0 / the rate must be positive")
+		bad("supermarket.points", "", strconv.Itoa(rs.Market.Points), "兑换比例要大于 0", "the rate must be positive")
 	}
 	if rs.Market.Expiry != "year-end" && rs.Market.Expiry != "never" {
-		add(check.BadValue, "supermarket.expiry", rs.Market.Expiry, "year-end 或 never")
+		bad("supermarket.expiry", "", rs.Market.Expiry, "year-end 或 never", "year-end or never")
 	}
-	if len(diags) > 0 {
-		return nil, diags
+	return diags
+}
+
+// lines finds the line of a key in a TOML file: of a key of a table, of an entry of an array
+// of tables by its id, or by its number.
+type lines struct {
+	keys map[string]int   // "adoption.date" and "honours.stars#2.min_points" → line
+	ids  map[string][]int // "items" + id → the numbers of the [[items]] entries with the id
+}
+
+func newLines(data []byte) lines {
+	ls := lines{keys: map[string]int{}, ids: map[string][]int{}}
+	table, entries := "", map[string]int{}
+	for n, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "[") {
+			table = strings.Trim(line, "[] ")
+			if strings.HasPrefix(line, "[[") {
+				entries[table]++
+			}
+			continue
+		}
+		key, value, ok := strings.Cut(line, "=")
+		if !ok || strings.HasPrefix(line, "#") {
+			continue
+		}
+		key = strings.TrimSpace(key)
+		full := strings.TrimPrefix(table+"."+key, ".")
+		if _, seen := ls.keys[full]; !seen {
+			ls.keys[full] = n + 1
+		}
+		if e := entries[table]; e > 0 {
+			ls.keys[table+"#"+strconv.Itoa(e-1)+"."+key] = n + 1
+		}
+		if e := entries[table]; key == "id" && e > 0 {
+			id := strings.Trim(strings.TrimSpace(value), `"'`)
+			ls.ids[table+id] = append(ls.ids[table+id], e-1)
+		}
 	}
-	return &rs, nil
+	return ls
+}
+
+// of is the line of key ("items.cap"): of the table's key when at is "", else in the entry
+// numbered at ("#2") or with the id at (the last such entry, so that a duplicate is found where
+// it repeats), or of the entry's id when the entry lacks the key. It is 0 when not found.
+func (ls lines) of(key, at string) int {
+	i := strings.LastIndex(key, ".")
+	if at == "" || i < 0 {
+		return ls.keys[key]
+	}
+	table, field := key[:i], key[i:]
+	if at[0] != '#' {
+		e := ls.ids[table+at]
+		if len(e) == 0 {
+			return 0
+		}
+		at = "#" + strconv.Itoa(e[len(e)-1])
+	}
+	return cmp.Or(ls.keys[table+at+field], ls.keys[table+at+".id"])
 }
 
 // DecodeTOML strictly decodes a TOML file into v: a syntax error or an unknown key is a
@@ -244,8 +374,24 @@ func idOK(s string) bool {
 
 func abs(n int) int { return max(n, -n) }
 
+// lookup finds an entry by kind and id in the index Parse built; ok is false when the rule set
+// was not made by Parse, and the caller searches.
+func (rs *RuleSet) lookup(kind, id string) (i int, found, ok bool) {
+	if rs.index == nil {
+		return 0, false, false
+	}
+	i, found = rs.index[kind+id]
+	return i, found, true
+}
+
 // Item returns the item with the id, or nil.
 func (rs *RuleSet) Item(id string) *Item {
+	if i, found, ok := rs.lookup("item:", id); ok {
+		if !found {
+			return nil
+		}
+		return &rs.Items[i]
+	}
 	for i := range rs.Items {
 		if rs.Items[i].ID == id {
 			return &rs.Items[i]
@@ -256,6 +402,12 @@ func (rs *RuleSet) Item(id string) *Item {
 
 // Veto returns the veto with the id, or nil.
 func (rs *RuleSet) Veto(id string) *Veto {
+	if i, found, ok := rs.lookup("veto:", id); ok {
+		if !found {
+			return nil
+		}
+		return &rs.Vetoes[i]
+	}
 	for i := range rs.Vetoes {
 		if rs.Vetoes[i].ID == id {
 			return &rs.Vetoes[i]
@@ -266,6 +418,12 @@ func (rs *RuleSet) Veto(id string) *Veto {
 
 // Category returns the category with the id, or nil.
 func (rs *RuleSet) Category(id string) *Category {
+	if i, found, ok := rs.lookup("category:", id); ok {
+		if !found {
+			return nil
+		}
+		return &rs.Categories[i]
+	}
 	for i := range rs.Categories {
 		if rs.Categories[i].ID == id {
 			return &rs.Categories[i]
@@ -292,4 +450,30 @@ func (vs Versions) InForce(month string) *RuleSet {
 		}
 	}
 	return in
+}
+
+// Lint checks the versions together (sorted by effective date): every version must be in force
+// in some month, so no two may first govern the same month.
+func (vs Versions) Lint() check.List {
+	var diags check.List
+	for i := 0; i+1 < len(vs); i++ {
+		if FirstMonth(vs[i].Effective) == FirstMonth(vs[i+1].Effective) {
+			diags.Add(check.Diagnostic{Code: check.RulesShadowed, File: vs[i].File, Column: "effective", Value: vs[i].Effective, Args: []string{vs[i+1].Effective}})
+		}
+	}
+	return diags
+}
+
+// FirstMonth is the first month (YYYY-MM) that a version taking effect on day (YYYY-MM-DD)
+// governs: its own month when it takes effect on the 1st, else the next.
+func FirstMonth(day string) string {
+	if len(day) != 10 || strings.HasSuffix(day, "-01") {
+		return day[:min(7, len(day))]
+	}
+	y, _ := strconv.Atoi(day[:4])
+	m, _ := strconv.Atoi(day[5:7])
+	if m == 12 {
+		return fmt.Sprintf("%04d-01", y+1)
+	}
+	return fmt.Sprintf("%04d-%02d", y, m+1)
 }

@@ -58,26 +58,42 @@ func TestParseProblems(t *testing.T) {
 	}{
 		{"clean", "rules/2025-01-01.toml", "", ""},
 		{"file name is not the effective date", "rules/2025-02-01.toml", "",
-			"rules/2025-02-01.toml: E011 file name \"2025-02-01\" is wrong: 文件名要和 effective 的日期一致 / the file name must be the effective date 2025-01-01"},
+			"rules/2025-02-01.toml:2: E011 file name \"2025-02-01\" is wrong: 文件名要和 effective 的日期一致 / the file name must be the effective date 2025-01-01"},
 		{"unknown key", "rules/2025-01-01.toml", "[[items]]\nid = \"A1\"\ncolour = \"red\"\n",
 			"rules/2025-01-01.toml:17: E010 malformed TOML: unknown key / 不认识的键 items.colour"},
 		{"syntax", "rules/2025-01-01.toml", "[[items]\n", "rules/2025-01-01.toml:15: E010 malformed TOML: toml: expected ']]' to close array table name"},
 		{"duplicate id and unknown category", "rules/2025-01-01.toml",
 			"[[items]]\nid = \"A\"\ncategory = \"B\"\nname = \"x\"\npoints = 2\ncap = 4\npublish = \"Y\"\n",
-			"rules/2025-01-01.toml: E106 items.id \"A\" appears more than once\n" +
-				"rules/2025-01-01.toml: E012 items.category \"B\" is wrong: A: 类别不存在 / no such category"},
+			"rules/2025-01-01.toml:16: E106 items.id \"A\" appears more than once\n" +
+				"rules/2025-01-01.toml:17: E012 items.category \"B\" is wrong: A: 类别不存在 / A: no such category"},
 		{"cap contradicts points", "rules/2025-01-01.toml",
 			"[[items]]\nid = \"A1\"\ncategory = \"A\"\nname = \"x\"\npoints = 5\ncap = 4\npublish = \"Y\"\n",
-			"rules/2025-01-01.toml: E012 items.cap \"4\" is wrong: A1: 上限和分值 5 矛盾 / cap contradicts points 5"},
+			"rules/2025-01-01.toml:20: E012 items.cap \"4\" is wrong: A1: 上限和分值 5 矛盾 / A1: cap contradicts points 5"},
 		{"deduction with a positive cap", "rules/2025-01-01.toml",
 			"[[items]]\nid = \"A1\"\ncategory = \"A\"\nname = \"x\"\npoints = -5\ncap = 10\npublish = \"N\"\n",
-			"rules/2025-01-01.toml: E012 items.cap \"10\" is wrong: A1: 上限和分值 -5 矛盾 / cap contradicts points -5"},
+			"rules/2025-01-01.toml:20: E012 items.cap \"10\" is wrong: A1: 上限和分值 -5 矛盾 / A1: cap contradicts points -5"},
 		{"veto effect", "rules/2025-01-01.toml", "[[vetoes]]\nid = \"V1\"\nname = \"x\"\neffect = \"E3\"\n",
-			"rules/2025-01-01.toml: E012 vetoes.effect \"E3\" is wrong: V1: E1 或 E2"},
+			"rules/2025-01-01.toml:18: E012 vetoes.effect \"E3\" is wrong: V1: E1 或 E2 / V1: E1 or E2"},
+		{"points above the weight and the monthly cap", "rules/2025-01-01.toml",
+			"[[items]]\nid = \"A1\"\ncategory = \"A\"\nname = \"x\"\nlevels = [70, 50]\ncap = 70\npublish = \"Y\"\n" +
+				"[[items]]\nid = \"A2\"\ncategory = \"A\"\nname = \"y\"\npoints = 10\ncap = 80\ncap_period = \"year\"\npublish = \"Y\"\n",
+			"rules/2025-01-01.toml:19: E012 items.levels \"70\" is wrong: A1: 超过每月总上限 monthly_cap / A1: more than the monthly cap\n" +
+				"rules/2025-01-01.toml:27: E012 items.cap \"80\" is wrong: A2: 每年上限超过类别 A 的权重 / A2: the yearly cap is more than the weight of category A"},
+		{"adopted after it takes effect", "rules/2025-01-01.toml", "",
+			"rules/2025-01-01.toml:6: E012 adoption.date \"2025-02-01\" is wrong: 通过日期晚于生效日期 2025-01-01 / adopted after it takes effect on 2025-01-01"},
+		{"honours", "rules/2025-01-01.toml",
+			"[[honours.stars]]\nstars = 1\nmin_points = 30\n[[honours.stars]]\nstars = 2\nmin_points = 30\n[[honours.stars]]\nstars = 3\nmin_points = 90\nmin_categories = 2\n[honours.model]\ncategory = \"XF\"\ntop = 3\n",
+			"rules/2025-01-01.toml:20: E012 honours.stars.min_points \"30\" is wrong: 要比低一星的高 / must be more than the level below\n" +
+				"rules/2025-01-01.toml:23: E012 honours.stars.min_points \"90\" is wrong: 一年最多只能得 60 分（类别权重和每月上限） / a household can earn at most 60 points a year (weights and monthly cap)\n" +
+				"rules/2025-01-01.toml:26: E012 honours.model.category \"XF\" is wrong: 类别不存在 / no such category"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rs, diags := Parse(tt.file, []byte(minimal+tt.extra))
+			src := minimal + tt.extra
+			if tt.name == "adopted after it takes effect" {
+				src = strings.Replace(src, "date = 2024-12-20", "date = 2025-02-01", 1)
+			}
+			rs, diags := Parse(tt.file, []byte(src))
 			var got []string
 			for _, d := range diags {
 				got = append(got, d.String())
@@ -106,6 +122,30 @@ func TestInForce(t *testing.T) {
 		}
 		if got != want {
 			t.Errorf("InForce(%s) = %q, want %q", month, got, want)
+		}
+	}
+}
+
+func TestLintVersions(t *testing.T) {
+	vs := Versions{
+		{Effective: "2025-01-01", File: "rules/2025-01-01.toml"},
+		{Effective: "2025-03-10", File: "rules/2025-03-10.toml"},
+		{Effective: "2025-03-20", File: "rules/2025-03-20.toml"},
+		{Effective: "2025-04-01", File: "rules/2025-04-01.toml"},
+		{Effective: "2025-12-15", File: "rules/2025-12-15.toml"},
+	}
+	var got []string
+	for _, d := range vs.Lint() {
+		got = append(got, d.String())
+	}
+	want := "rules/2025-03-10.toml: E128 version 2025-03-10 is never in force: version 2025-03-20 takes effect before the first month it would govern (a month is scored by the latest version in force on its first day)\n" +
+		"rules/2025-03-20.toml: E128 version 2025-03-20 is never in force: version 2025-04-01 takes effect before the first month it would govern (a month is scored by the latest version in force on its first day)"
+	if g := strings.Join(got, "\n"); g != want {
+		t.Errorf("got:\n%s\nwant:\n%s", g, want)
+	}
+	for day, want := range map[string]string{"2025-01-01": "2025-01", "2025-01-02": "2025-02", "2025-12-31": "2026-01"} {
+		if got := FirstMonth(day); got != want {
+			t.Errorf("FirstMonth(%s) = %s, want %s", day, got, want)
 		}
 	}
 }

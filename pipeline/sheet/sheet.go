@@ -4,11 +4,12 @@
 package sheet
 
 import (
+	"bytes"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
-	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/jifen-project/jifen/pipeline/check"
 )
@@ -81,8 +82,8 @@ var (
 	}
 )
 
-// ParseRoster reads a households.csv.
-func ParseRoster(name string, data []byte) ([]Household, check.List) {
+// ParseRoster reads a households.csv. The columns say which headers the file wrote.
+func ParseRoster(name string, data []byte) ([]Household, Columns, check.List) {
 	var rows []struct {
 		ID      string `csv:"household"`
 		Head    string `csv:"head"`
@@ -94,16 +95,16 @@ func ParseRoster(name string, data []byte) ([]Household, check.List) {
 	var diags check.List
 	t := readTable(name, data, rosterColumns, &diags)
 	if t == nil || !t.load(&rows, false, &diags) {
-		return nil, diags
+		return nil, nil, diags
 	}
 	out := make([]Household, 0, len(rows))
 	for i, r := range rows {
-		c := newCell(t, i, &diags)
+		c := t.cell(i, &diags)
 		h := Household{
 			Line:    c.line,
 			ID:      c.id("household", r.ID),
-			Head:    c.required("head", r.Head),
-			Grid:    c.required("grid", r.Grid),
+			Head:    c.required("head", c.text("head", r.Head, maxText)),
+			Grid:    c.required("grid", c.text("grid", r.Grid, maxText)),
 			Consent: c.yesNo("consent", r.Consent),
 			Joined:  c.date("joined", r.Joined),
 			Left:    c.optionalDate("left", r.Left),
@@ -113,43 +114,76 @@ func ParseRoster(name string, data []byte) ([]Household, check.List) {
 		}
 		out = append(out, h)
 	}
-	return out, diags
+	return out, t.header, diags
 }
 
-// ParseSheet reads a monthly score sheet.
+// Limits on the length of free text, in characters.
+const (
+	maxNote     = 200 // 说明
+	maxEvidence = 100 // 佐证
+	maxText     = 100 // names and other text
+)
+
+// ParseSheet reads the entries of a monthly score sheet.
 func ParseSheet(name string, data []byte) ([]Entry, check.List) {
-	var rows []struct {
-		Household string `csv:"household"`
-		Item      string `csv:"item"`
-		Points    string `csv:"points"`
-		Date      string `csv:"date"`
-		Note      string `csv:"note"`
-		Evidence  string `csv:"evidence"`
-	}
-	var diags check.List
-	t := readTable(name, data, sheetColumns, &diags)
-	if t == nil || !t.load(&rows, false, &diags) {
-		return nil, diags
-	}
-	out := make([]Entry, 0, len(rows))
-	for i, r := range rows {
-		c := newCell(t, i, &diags)
-		out = append(out, Entry{
-			Line:      c.line,
-			Household: c.id("household", r.Household),
-			Item:      c.id("item", r.Item),
-			Points:    c.integer("points", r.Points),
-			Date:      c.date("date", r.Date),
-			Note:      r.Note,
-			Evidence:  r.Evidence,
-			Invalid:   *c.invalid,
-		})
-	}
-	return out, diags
+	entries, _, diags := ReadSheet(name, data)
+	return entries, diags
 }
 
-// ParseRedemptions reads a month's supermarket exchanges.
-func ParseRedemptions(name string, data []byte) ([]Redemption, check.List) {
+// ReadSheet reads a monthly score sheet: its entries, and the headers it wrote. A row whose
+// cells other than 户号 and 日期 are all empty is an untouched row of a template (see Template)
+// and is skipped. A row that repeats an earlier row exactly is reported, and kept.
+//
+// This is the one parser that meets files of millions of rows, so it reads cells by their
+// column instead of through gocsv's reflection, which alone would cost more than the whole
+// check.
+func ReadSheet(name string, data []byte) ([]Entry, Columns, check.List) {
+	var diags check.List
+	type rowKey struct {
+		household, item, date, note, evidence string
+		points                                int
+	}
+	var out []Entry
+	first := map[rowKey]int{} // row → its first line
+	cols, ok := scan(name, data, sheetColumns, &diags, func(cols Columns, cells []string, line int) {
+		// The cells are in the order of sheetColumns.
+		household, item, points, date, note, evidence := cells[0], cells[1], cells[2], cells[3], cells[4], cells[5]
+		if item == "" && points == "" && note == "" && evidence == "" {
+			return
+		}
+		if out == nil {
+			out = make([]Entry, 0, bytes.Count(data, []byte{'\n'}))
+		}
+		c := cell{name: name, cols: cols, line: line, diags: &diags}
+		e := Entry{
+			Line:      line,
+			Household: c.id("household", household),
+			Item:      c.id("item", item),
+			Points:    c.integer("points", points),
+			Date:      c.date("date", date),
+			Note:      c.text("note", note, maxNote),
+			Evidence:  c.text("evidence", evidence, maxEvidence),
+		}
+		e.Invalid = c.invalid
+		if e.Invalid == nil {
+			k := rowKey{e.Household, e.Item, e.Date, e.Note, e.Evidence, e.Points}
+			if l, dup := first[k]; dup {
+				diags.Add(check.Diagnostic{Code: check.DuplicateRow, File: name, Line: line, Args: []string{strconv.Itoa(l)}})
+			} else {
+				first[k] = line
+			}
+		}
+		out = append(out, e)
+	})
+	if ok && len(out) == 0 {
+		diags.Add(check.Diagnostic{Code: check.EmptySheet, File: name})
+	}
+	return out, cols, diags
+}
+
+// ParseRedemptions reads a month's supermarket exchanges. The columns say which headers the
+// file wrote.
+func ParseRedemptions(name string, data []byte) ([]Redemption, Columns, check.List) {
 	var rows []struct {
 		Household string `csv:"household"`
 		Goods     string `csv:"goods"`
@@ -160,11 +194,11 @@ func ParseRedemptions(name string, data []byte) ([]Redemption, check.List) {
 	var diags check.List
 	t := readTable(name, data, redemptionColumns, &diags)
 	if t == nil || !t.load(&rows, true, &diags) {
-		return nil, diags
+		return nil, nil, diags
 	}
 	out := make([]Redemption, 0, len(rows))
 	for i, r := range rows {
-		c := newCell(t, i, &diags)
+		c := t.cell(i, &diags)
 		red := Redemption{
 			Line:      c.line,
 			Household: c.id("household", r.Household),
@@ -176,10 +210,10 @@ func ParseRedemptions(name string, data []byte) ([]Redemption, check.List) {
 		if red.Quantity <= 0 && r.Quantity != "" {
 			c.bad("quantity", r.Quantity, "数量要大于 0 / must be more than 0")
 		}
-		red.Invalid = *c.invalid
+		red.Invalid = c.invalid
 		out = append(out, red)
 	}
-	return out, diags
+	return out, t.header, diags
 }
 
 // ParseCatalog reads a supermarket catalog.
@@ -199,17 +233,17 @@ func ParseCatalog(name string, data []byte) ([]Goods, check.List) {
 	out := make([]Goods, 0, len(rows))
 	seen := map[string]bool{}
 	for i, r := range rows {
-		c := newCell(t, i, &diags)
+		c := t.cell(i, &diags)
 		g := Goods{
 			Line:    c.line,
 			ID:      c.id("goods", r.ID),
-			Name:    c.required("name", r.Name),
-			Unit:    r.Unit,
+			Name:    c.required("name", c.text("name", r.Name, maxText)),
+			Unit:    c.text("unit", r.Unit, maxText),
 			Points:  c.integer("points", r.Points),
 			CostFen: c.yuan("cost", r.Cost),
 		}
 		if seen[g.ID] && g.ID != "" {
-			diags.Add(check.Diagnostic{Code: check.DuplicateID, File: name, Line: c.line, Column: t.col("goods"), Value: g.ID})
+			diags.Add(check.Diagnostic{Code: check.DuplicateID, File: name, Line: c.line, Column: t.header["goods"], Value: g.ID})
 		}
 		seen[g.ID] = true
 		if g.Points <= 0 && r.Points != "" {
@@ -236,36 +270,46 @@ func (t *table) load(out any, emptyOK bool, diags *check.List) bool {
 // A cell converts the values of one row, reporting problems at the row's line and noting which
 // cells could not be read.
 type cell struct {
-	t       *table
+	name    string
+	cols    Columns
 	line    int
 	diags   *check.List
-	invalid *[]string
+	invalid []string // keys of the cells that could not be read
 }
 
-func newCell(t *table, i int, diags *check.List) cell {
-	return cell{t: t, line: t.lines[i], diags: diags, invalid: new([]string)}
+func (t *table) cell(i int, diags *check.List) *cell {
+	return &cell{name: t.name, cols: t.header, line: t.lines[i], diags: diags}
 }
 
-func (c cell) add(code check.Code, key, value, detail string) {
-	c.diags.Add(check.Diagnostic{Code: code, File: c.t.name, Line: c.line, Column: c.t.col(key), Value: value, Detail: detail})
-	*c.invalid = append(*c.invalid, key)
+func (c *cell) add(code check.Code, key, value, detail string, args ...string) {
+	c.diags.Add(check.Diagnostic{Code: code, File: c.name, Line: c.line, Column: c.cols[key], Value: value, Detail: detail, Args: args})
+	c.invalid = append(c.invalid, key)
 }
 
-func (c cell) bad(key, value, detail string) { c.add(check.BadValue, key, value, detail) }
+func (c *cell) bad(key, value, detail string) { c.add(check.BadValue, key, value, detail) }
 
-func (c cell) required(key, v string) string {
+func (c *cell) required(key, v string) string {
 	if v == "" {
 		c.add(check.MissingValue, key, "", "")
 	}
 	return v
 }
 
-var idPattern = regexp.MustCompile(`^[A-Za-z0-9-]{1,16}$`)
+// IsID reports whether s is a valid household, item, veto, grid or goods id: ASCII letters,
+// digits and -, 1 to 16 of them.
+func IsID(s string) bool {
+	if s == "" || len(s) > 16 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if b := s[i]; !(b == '-' || '0' <= b && b <= '9' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
 
-// IsID reports whether s is a valid household, item, veto, grid or goods id.
-func IsID(s string) bool { return idPattern.MatchString(s) }
-
-func (c cell) id(key, v string) string {
+func (c *cell) id(key, v string) string {
 	if c.required(key, v) == "" {
 		return ""
 	}
@@ -276,39 +320,63 @@ func (c cell) id(key, v string) string {
 	return v
 }
 
-var integerPattern = regexp.MustCompile(`^-?[0-9]{1,9}(\.0+)?$`)
+// number reads 1 to 9 ASCII digits.
+func number(s string) (int, bool) {
+	if s == "" || len(s) > 9 {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, true
+}
+
+// ParseInt reads a whole number as spreadsheets write it: 5, -5 or 5.0, at most nine digits.
+func ParseInt(v string) (int, bool) {
+	s, neg := strings.CutPrefix(v, "-")
+	s, frac, hasFrac := strings.Cut(s, ".")
+	if hasFrac && (frac == "" || strings.Trim(frac, "0") != "") {
+		return 0, false
+	}
+	n, ok := number(s)
+	if neg {
+		n = -n
+	}
+	return n, ok
+}
 
 // integer accepts 5, -5 and 5.0 (what spreadsheets write for whole numbers).
-func (c cell) integer(key, v string) int {
+func (c *cell) integer(key, v string) int {
 	if c.required(key, v) == "" {
 		return 0
 	}
-	if !integerPattern.MatchString(v) {
+	n, ok := ParseInt(v)
+	if !ok {
 		c.add(check.BadNumber, key, v, "")
-		return 0
 	}
-	n, _ := strconv.Atoi(strings.SplitN(v, ".", 2)[0])
 	return n
 }
 
-var yuanPattern = regexp.MustCompile(`^([0-9]{1,9})(?:\.([0-9]{1,2}))?$`)
-
 // yuan reads an amount of money such as 12, 12.5 or 12.50 into fen.
-func (c cell) yuan(key, v string) int {
+func (c *cell) yuan(key, v string) int {
 	if c.required(key, v) == "" {
 		return 0
 	}
-	m := yuanPattern.FindStringSubmatch(v)
-	if m == nil {
+	whole, frac, hasFrac := strings.Cut(v, ".")
+	y, ok := number(whole)
+	f, fok := number((frac + "00")[:2])
+	if !ok || hasFrac && (len(frac) < 1 || len(frac) > 2 || !fok) {
 		c.bad(key, v, "要写成元，最多两位小数，如 12.50 / yuan with at most two decimals")
 		return 0
 	}
-	y, _ := strconv.Atoi(m[1])
-	f, _ := strconv.Atoi((m[2] + "00")[:2])
 	return y*100 + f
 }
 
-func (c cell) yesNo(key, v string) bool {
+func (c *cell) yesNo(key, v string) bool {
 	switch strings.ToLower(v) {
 	case "是", "同意", "y", "yes", "true", "1":
 		return true
@@ -321,26 +389,63 @@ func (c cell) yesNo(key, v string) bool {
 	return false
 }
 
-var datePattern = regexp.MustCompile(`^([0-9]{4})(?:-([0-9]{1,2})-|/([0-9]{1,2})/|年([0-9]{1,2})月)([0-9]{1,2})(日?)$`)
-
-// ParseDate reads the date forms Excel and WPS write: 2025-07-03, 2025/7/3 and 2025年7月3日.
-// It returns the date as YYYY-MM-DD.
+// ParseDate reads the date forms Excel and WPS write: 2025-07-03, 2025/7/3 and 2025年7月3日
+// (months and days with or without a leading zero). It returns the date as YYYY-MM-DD.
 func ParseDate(v string) (string, bool) {
-	m := datePattern.FindStringSubmatch(v)
-	if m == nil || (m[6] == "日") != (m[4] != "") {
+	if len(v) == 10 && v[4] == '-' && v[7] == '-' { // the canonical form, most of the time
+		if y, m, d, ok := ymd(v[:4], v[5:7], v[8:]); ok && validDate(y, m, d) {
+			return v, true
+		}
 		return "", false
 	}
-	y, _ := strconv.Atoi(m[1])
-	mo, _ := strconv.Atoi(m[2] + m[3] + m[4])
-	d, _ := strconv.Atoi(m[5])
-	t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
-	if t.Year() != y || int(t.Month()) != mo || t.Day() != d {
+	var ys, ms, ds string
+	var ok bool
+	switch {
+	case strings.Contains(v, "年"):
+		ys, v, ok = strings.Cut(v, "年")
+		if ok {
+			ms, v, ok = strings.Cut(v, "月")
+		}
+		if ok {
+			ds, ok = strings.CutSuffix(v, "日")
+		}
+	default:
+		for _, sep := range []string{"-", "/"} {
+			if parts := strings.Split(v, sep); len(parts) == 3 {
+				ys, ms, ds, ok = parts[0], parts[1], parts[2], true
+			}
+		}
+	}
+	if !ok || len(ys) != 4 || len(ms) < 1 || len(ms) > 2 || len(ds) < 1 || len(ds) > 2 {
 		return "", false
 	}
-	return fmt.Sprintf("%04d-%02d-%02d", y, mo, d), true
+	y, m, d, ok := ymd(ys, ms, ds)
+	if !ok || !validDate(y, m, d) {
+		return "", false
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", y, m, d), true
 }
 
-func (c cell) date(key, v string) string {
+// ymd reads the digits of a year, a month and a day.
+func ymd(ys, ms, ds string) (y, m, d int, ok bool) {
+	y, yok := number(ys)
+	m, mok := number(ms)
+	d, dok := number(ds)
+	return y, m, d, yok && mok && dok
+}
+
+func validDate(y, m, d int) bool {
+	if y < 1900 || m < 1 || m > 12 || d < 1 {
+		return false
+	}
+	days := [13]int{0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}[m]
+	if m == 2 && y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+		days = 29
+	}
+	return d <= days
+}
+
+func (c *cell) date(key, v string) string {
 	if c.required(key, v) == "" {
 		return ""
 	}
@@ -351,9 +456,53 @@ func (c cell) date(key, v string) string {
 	return d
 }
 
-func (c cell) optionalDate(key, v string) string {
+func (c *cell) optionalDate(key, v string) string {
 	if v == "" {
 		return ""
 	}
 	return c.date(key, v)
+}
+
+// text checks a cell of free text: no resident ID or mobile number (reported masked, and
+// nothing else then, so that no message repeats the number), at most limit characters, no
+// control characters, and no leading = + - @ that a spreadsheet would run as a formula.
+func (c *cell) text(key, v string, limit int) string {
+	if v == "" {
+		return ""
+	}
+	if code, masked, ok := personalData(v); ok {
+		c.add(code, key, masked, "")
+		return v
+	}
+	if len(v) > limit { // a character takes at least a byte
+		if n := utf8.RuneCountInString(v); n > limit {
+			c.add(check.TooLong, key, truncate(v, 20), "", strconv.Itoa(n), strconv.Itoa(limit))
+		}
+	}
+	for _, r := range v {
+		if isControl(r) {
+			c.add(check.ControlChar, key, v, "", fmt.Sprintf("U+%04X", r))
+			break
+		}
+	}
+	if strings.IndexByte("=+-@", v[0]) >= 0 {
+		c.add(check.FormulaText, key, v, "", v[:1])
+	}
+	return v
+}
+
+// isControl reports whether r is a control character, or an invisible character that changes
+// the direction of the text around it.
+func isControl(r rune) bool {
+	return unicode.IsControl(r) || 0x202A <= r && r <= 0x202E || 0x2066 <= r && r <= 0x2069
+}
+
+func truncate(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i] + "…"
+		}
+		n--
+	}
+	return s
 }

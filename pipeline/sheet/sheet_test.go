@@ -131,7 +131,7 @@ func TestParseSheetProblems(t *testing.T) {
 
 func TestParseRoster(t *testing.T) {
 	data := gb18030(t, "户号,户主,小组,公开授权,加入日期,退出日期\nQS-1,张三丰,第一组,是,2024-12-01,\nQS-2,李四,第二组,否,2024/12/1,2025年6月30日\nQS-3,王五,第二组,也许,2024-12-01,2024-11-01\n")
-	hs, diags := ParseRoster("households.csv", data)
+	hs, _, diags := ParseRoster("households.csv", data)
 	diags.Sort()
 	want := "households.csv:4: E012 公开授权 \"也许\" is wrong: 请填“是”或“否” / write 是 or 否\n" +
 		"households.csv:4: E012 退出日期 \"2024-11-01\" is wrong: 退出日期要晚于加入日期 / left must be after joined\n"
@@ -158,7 +158,7 @@ func TestParseCatalogAndRedemptions(t *testing.T) {
 	if goods[0].CostFen != 5990 || goods[1].CostFen != 4850 {
 		t.Errorf("costs: %d, %d", goods[0].CostFen, goods[1].CostFen)
 	}
-	reds, diags := ParseRedemptions("r.csv", []byte("户号,商品,数量,积分,日期\nQS-1,G01,2,120,2025-07-20\n"))
+	reds, _, diags := ParseRedemptions("r.csv", []byte("户号,商品,数量,积分,日期\nQS-1,G01,2,120,2025-07-20\n"))
 	if len(diags) > 0 || reds[0].Quantity != 2 || reds[0].Points != 120 {
 		t.Errorf("redemptions %+v, %v", reds, diags)
 	}

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -22,29 +24,34 @@ type column struct {
 	required bool
 }
 
-// A table is a decoded CSV file whose header has been matched against the columns of its kind.
+// Columns maps each column key of a file kind to its header as one file wrote it, or to the
+// column's Chinese name when the file has no such column. Diagnostics name columns by it.
+type Columns map[string]string
+
+// A table is a decoded CSV file whose header has been matched against the columns of its kind,
+// with its rows read.
 type table struct {
 	name    string
 	columns []column
-	header  map[string]string // key → header as written in the file
-	rows    [][]string        // each row in the order of columns, values trimmed
-	lines   []int             // the 1-based line of each row
+	header  Columns
+	rows    [][]string // each row in the order of columns, values trimmed
+	lines   []int      // the 1-based line of each row
 }
 
 // decode turns the bytes of a file into UTF-8 text. UTF-8 (with or without a byte order mark)
 // and GB18030 are accepted; anything else is reported with the offset of the first bad byte.
 func decode(name string, data []byte, diags *check.List) ([]byte, bool) {
 	if b, ok := bytes.CutPrefix(data, []byte("\xEF\xBB\xBF")); ok {
-		if off := invalidUTF8(b); off >= 0 {
-			diags.Add(check.Diagnostic{Code: check.BadEncoding, File: name, Detail: strconv.Itoa(off + 3)})
+		if !utf8.Valid(b) {
+			diags.Add(check.Diagnostic{Code: check.BadEncoding, File: name, Detail: strconv.Itoa(invalidUTF8(b) + 3)})
 			return nil, false
 		}
 		return b, true
 	}
-	off := invalidUTF8(data)
-	if off < 0 {
+	if utf8.Valid(data) {
 		return data, true
 	}
+	off := invalidUTF8(data)
 	// Text that was UTF-8 Chinese up to a broken byte is broken UTF-8, not GB18030.
 	if hasMultibyteUTF8(data[:off]) {
 		diags.Add(check.Diagnostic{Code: check.BadEncoding, File: name, Detail: strconv.Itoa(off)})
@@ -105,14 +112,32 @@ func invalidGB18030(b []byte) int {
 // readTable decodes and reads a CSV file of the given columns. Problems go to diags; the table
 // is nil when the file cannot be read at all.
 func readTable(name string, data []byte, columns []column, diags *check.List) *table {
-	text, ok := decode(name, data, diags)
+	t := &table{name: name, columns: columns}
+	header, ok := scan(name, data, columns, diags, func(_ Columns, cells []string, line int) {
+		t.rows = append(t.rows, slices.Clone(cells))
+		t.lines = append(t.lines, line)
+	})
 	if !ok {
 		return nil
 	}
+	t.header = header
+	return t
+}
+
+// scan decodes a CSV file of the given columns, matches its header, and calls row with the
+// trimmed cells of every non-blank row after it, in the order of columns, and the row's line.
+// The cells are reused from row to row. Problems go to diags; ok is false when the file cannot
+// be read at all.
+func scan(name string, data []byte, columns []column, diags *check.List, row func(header Columns, cells []string, line int)) (header Columns, ok bool) {
+	text, ok := decode(name, data, diags)
+	if !ok {
+		return nil, false
+	}
 	r := csv.NewReader(bytes.NewReader(text))
 	r.FieldsPerRecord = -1
-	t := &table{name: name, columns: columns, header: map[string]string{}}
-	var index []int // file column → columns index, -1 for unknown
+	r.ReuseRecord = true
+	var index []int // file column → columns index, -1 for none
+	cells := make([]string, len(columns))
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -126,49 +151,53 @@ func readTable(name string, data []byte, columns []column, diags *check.List) *t
 				err = pe.Err
 			}
 			diags.Add(check.Diagnostic{Code: check.BadCSV, File: name, Line: line, Detail: err.Error()})
-			return nil
+			return nil, false
 		}
 		line, _ := r.FieldPos(0)
 		if blank(rec) {
 			continue
 		}
 		if index == nil {
-			index = t.matchHeader(rec, line, diags)
+			header, index = matchHeader(name, columns, rec, line, diags)
 			if index == nil {
-				return nil
+				return nil, false
 			}
 			continue
 		}
-		row := make([]string, len(columns))
+		clear(cells)
 		for i, v := range rec {
 			v = strings.TrimSpace(v)
 			switch {
+			case v == "":
 			case i < len(index) && index[i] >= 0:
-				row[index[i]] = v
-			case v != "":
-				diags.Add(check.Diagnostic{Code: check.BadCSV, File: name, Line: line, Value: v,
-					Detail: "more cells than the header has columns / 单元格比表头多"})
+				cells[index[i]] = v
+			case i < len(index):
+				diags.Add(check.Diagnostic{Code: check.BadCSV, File: name, Line: line,
+					Detail: fmt.Sprintf("第 %d 列有值，但这一列没有表头 / column %d has a value but no header", i+1, i+1)})
+			default:
+				diags.Add(check.Diagnostic{Code: check.BadCSV, File: name, Line: line,
+					Detail: fmt.Sprintf("第 %d 列有值，但表头只有 %d 列 / column %d has a value but the header has %d columns", i+1, len(index), i+1, len(index))})
 			}
 		}
-		t.rows = append(t.rows, row)
-		t.lines = append(t.lines, line)
+		row(header, cells, line)
 	}
 	if index == nil {
 		diags.Add(check.Diagnostic{Code: check.EmptySheet, File: name})
-		return nil
+		return nil, false
 	}
-	return t
+	return header, true
 }
 
 // matchHeader maps the header row onto the columns. It returns nil when a required column is
 // missing or a column is unknown or doubled.
-func (t *table) matchHeader(rec []string, line int, diags *check.List) []int {
+func matchHeader(name string, columns []column, rec []string, line int, diags *check.List) (Columns, []int) {
+	header := Columns{}
 	index := make([]int, len(rec))
 	bad := false
 	for i, h := range rec {
 		h = strings.TrimSpace(strings.TrimPrefix(h, "\uFEFF"))
 		index[i] = -1
-		for j, c := range t.columns {
+		for j, c := range columns {
 			if h == c.zh || strings.EqualFold(h, c.key) {
 				index[i] = j
 			}
@@ -177,30 +206,34 @@ func (t *table) matchHeader(rec []string, line int, diags *check.List) []int {
 		case index[i] < 0 && h == "":
 			// An empty header over an empty column is what spreadsheets leave behind.
 		case index[i] < 0:
-			diags.Add(check.Diagnostic{Code: check.UnknownColumn, File: t.name, Line: line, Value: h, Detail: t.known()})
+			diags.Add(check.Diagnostic{Code: check.UnknownColumn, File: name, Line: line, Value: h, Detail: known(columns)})
 			bad = true
-		case t.header[t.columns[index[i]].key] != "":
-			diags.Add(check.Diagnostic{Code: check.DuplicateColumn, File: t.name, Line: line, Column: h})
+		case header[columns[index[i]].key] != "":
+			diags.Add(check.Diagnostic{Code: check.DuplicateColumn, File: name, Line: line, Column: h})
 			bad = true
 		default:
-			t.header[t.columns[index[i]].key] = h
+			header[columns[index[i]].key] = h
 		}
 	}
-	for _, c := range t.columns {
-		if c.required && t.header[c.key] == "" {
-			diags.Add(check.Diagnostic{Code: check.MissingColumn, File: t.name, Line: line, Column: c.zh + " (" + c.key + ")"})
+	for _, c := range columns {
+		if header[c.key] != "" {
+			continue
+		}
+		if c.required {
+			diags.Add(check.Diagnostic{Code: check.MissingColumn, File: name, Line: line, Column: c.zh + " (" + c.key + ")"})
 			bad = true
 		}
+		header[c.key] = c.zh
 	}
 	if bad {
-		return nil
+		return nil, nil
 	}
-	return index
+	return header, index
 }
 
-func (t *table) known() string {
+func known(columns []column) string {
 	var names []string
-	for _, c := range t.columns {
+	for _, c := range columns {
 		names = append(names, c.zh+"/"+c.key)
 	}
 	return strings.Join(names, "、")
@@ -222,19 +255,6 @@ func (t *table) unmarshal(out any) error {
 		header[i] = c.key
 	}
 	return gocsv.UnmarshalCSV(&rowsReader{rows: append([][]string{header}, t.rows...)}, out)
-}
-
-// col is the header of a column as the file wrote it, or its Chinese name.
-func (t *table) col(key string) string {
-	if h := t.header[key]; h != "" {
-		return h
-	}
-	for _, c := range t.columns {
-		if c.key == key {
-			return c.zh
-		}
-	}
-	return key
 }
 
 // rowsReader serves already read rows to gocsv.

@@ -63,9 +63,10 @@ type Village struct {
 	Grids          []Grid
 	Evaluation     []string
 	Households     []sheet.Household
-	Catalog        []sheet.Goods // the village's own catalog, or the town's
-	Months         []*Month      // ordered by month
-	Notices        []Notice      // ordered by date
+	households     map[string]int // household id → index in Households, when loaded
+	Catalog        []sheet.Goods  // the village's own catalog, or the town's
+	Months         []*Month       // ordered by month
+	Notices        []Notice       // ordered by date
 }
 
 // A Grid is a small grid (村民小组 / 自然村) of a village.
@@ -77,12 +78,15 @@ type Grid struct {
 
 // A Month is one village-month: its sheet, its redemptions and their approvals.
 type Month struct {
-	Month       string // YYYY-MM
-	SheetFile   string
-	Entries     []sheet.Entry
-	Redemptions []sheet.Redemption
-	Rules       *rules.RuleSet // the version in force
-	Versions    []Version      // approved versions of the sheet: the first approval, then corrections
+	Month             string // YYYY-MM
+	SheetFile         string
+	Columns           sheet.Columns // the sheet's headers, as written, for diagnostics
+	Entries           []sheet.Entry
+	RedemptionsFile   string
+	RedemptionColumns sheet.Columns
+	Redemptions       []sheet.Redemption
+	Rules             *rules.RuleSet // the version in force
+	Versions          []Version      // approved versions of the sheet: the first approval, then corrections
 }
 
 // A Notice is an announcement of the village committee, in Markdown.
@@ -107,6 +111,12 @@ func (m *Month) NoticeUntil(days int) time.Time {
 
 // Household returns the roster row with the id, or nil.
 func (v *Village) Household(id string) *sheet.Household {
+	if v.households != nil {
+		if i, ok := v.households[id]; ok {
+			return &v.Households[i]
+		}
+		return nil
+	}
 	for i := range v.Households {
 		if v.Households[i].ID == id {
 			return &v.Households[i]
@@ -210,23 +220,9 @@ func (l *loader) load() *Town {
 	}
 	t.Location = loc
 
-	for _, name := range slices.Sorted(maps.Keys(l.src.Files)) {
-		if strings.HasPrefix(name, "rules/") {
-			if !ruleFileName.MatchString(name) {
-				l.add(check.Diagnostic{Code: check.BadFileName, File: name, Value: path.Base(name), Detail: "要写成 rules/YYYY-MM-DD.toml"})
-				continue
-			}
-			rs, ds := rules.Parse(name, l.src.Files[name])
-			l.addAll(ds)
-			if rs != nil {
-				t.Rules = append(t.Rules, rs)
-			}
-		}
-	}
-	t.Rules.Sort()
-	if len(t.Rules) == 0 {
-		l.add(check.Diagnostic{Code: check.MissingFile, File: "rules/", Detail: "rules/YYYY-MM-DD.toml"})
-	}
+	rs, ds := Rules(l.src)
+	t.Rules = rs
+	l.addAll(ds)
 
 	if data, ok := l.src.Files["supermarket/catalog.csv"]; ok {
 		goods, ds := sheet.ParseCatalog("supermarket/catalog.csv", data)
@@ -264,6 +260,51 @@ func (l *loader) load() *Town {
 		}
 	}
 	return t
+}
+
+// Rules reads and checks every version of the rule set in rules/, together, and reports each
+// sheet of a month in which no version is in force.
+func Rules(src Source) (rules.Versions, check.List) {
+	var vs rules.Versions
+	var diags check.List
+	for _, name := range slices.Sorted(maps.Keys(src.Files)) {
+		if strings.HasPrefix(name, "rules/") {
+			if !ruleFileName.MatchString(name) {
+				diags.Add(check.Diagnostic{Code: check.BadFileName, File: name, Value: path.Base(name), Detail: "要写成 rules/YYYY-MM-DD.toml"})
+				continue
+			}
+			rs, ds := rules.Parse(name, src.Files[name])
+			diags = append(diags, ds...)
+			if rs != nil {
+				vs = append(vs, rs)
+			}
+		}
+	}
+	vs.Sort()
+	diags = append(diags, vs.Lint()...)
+	if len(vs) == 0 {
+		diags.Add(check.Diagnostic{Code: check.MissingFile, File: "rules/", Detail: "rules/YYYY-MM-DD.toml"})
+		return vs, diags
+	}
+	for _, name := range slices.Sorted(maps.Keys(src.Files)) {
+		if m, ok := SheetMonth(name); ok && vs.InForce(m) == nil {
+			diags.Add(check.Diagnostic{Code: check.NoRules, File: name, Value: m})
+		}
+	}
+	return vs, diags
+}
+
+// SheetMonth is the month (YYYY-MM) of a score sheet's path, villages/<id>/sheets/<YYYY-MM>.csv.
+func SheetMonth(name string) (string, bool) {
+	parts := strings.Split(name, "/")
+	if len(parts) != 4 || parts[0] != "villages" || parts[2] != "sheets" {
+		return "", false
+	}
+	m := monthFile.FindStringSubmatch(parts[3])
+	if m == nil {
+		return "", false
+	}
+	return m[1] + "-" + m[2], true
 }
 
 // village reads villages/<id>/.
@@ -308,14 +349,18 @@ func (l *loader) village(t *Town, id string) *Village {
 
 	roster := dir + "households.csv"
 	if data, ok := l.src.Files[roster]; ok {
-		hs, ds := sheet.ParseRoster(roster, data)
+		hs, cols, ds := sheet.ParseRoster(roster, data)
 		l.addAll(ds)
 		v.Households = hs
+		v.households = make(map[string]int, len(hs))
 		seen := map[string]bool{}
-		for _, h := range hs {
+		for i, h := range hs {
+			if _, ok := v.households[h.ID]; !ok {
+				v.households[h.ID] = i
+			}
 			// Page addresses do not tell case apart, so neither may household ids.
 			if id := strings.ToLower(h.ID); id != "" && seen[id] {
-				l.add(check.Diagnostic{Code: check.DuplicateID, File: roster, Line: h.Line, Column: "户号", Value: h.ID})
+				l.add(check.Diagnostic{Code: check.DuplicateID, File: roster, Line: h.Line, Column: cols["household"], Value: h.ID})
 			}
 			seen[strings.ToLower(h.ID)] = true
 			if h.Grid != "" && v.Grid(h.Grid) == nil {
@@ -323,7 +368,7 @@ func (l *loader) village(t *Town, id string) *Village {
 				for i, g := range v.Grids {
 					names[i] = g.Name
 				}
-				l.add(check.Diagnostic{Code: check.UnknownGrid, File: roster, Line: h.Line, Column: "小组", Value: h.Grid, Detail: strings.Join(names, "、")})
+				l.add(check.Diagnostic{Code: check.UnknownGrid, File: roster, Line: h.Line, Column: cols["grid"], Value: h.Grid, Detail: strings.Join(names, "、")})
 			}
 		}
 	} else {
@@ -430,81 +475,93 @@ func notice(id, date string, md []byte) Notice {
 
 // sheet reads and checks a monthly score sheet.
 func (l *loader) sheet(v *Village, m *Month, name string) {
-	entries, ds := sheet.ParseSheet(name, l.src.Files[name])
+	entries, cols, ds := sheet.ReadSheet(name, l.src.Files[name])
 	l.addAll(ds)
 	m.SheetFile = name
+	m.Columns = cols
 	m.Entries = entries
 	m.Versions = l.src.History[name]
-	if m.Rules == nil {
-		l.add(check.Diagnostic{Code: check.NoRules, File: name, Value: m.Month})
-		return
-	}
 	rs := m.Rules
+	if rs == nil {
+		return // reported by Rules
+	}
 	for _, e := range entries {
-		at := func(code check.Code, col, value, detail string) {
-			l.add(check.Diagnostic{Code: code, File: name, Line: e.Line, Column: col, Value: value, Detail: detail})
+		at := func(code check.Code, key, value, detail string) {
+			l.add(check.Diagnostic{Code: code, File: name, Line: e.Line, Column: cols[key], Value: value, Detail: detail})
 		}
-		l.household(v, name, e.Line, e.Household, e.Date)
+		l.household(v, name, cols, e.Line, e.Household, e.Date)
 		if e.Date != "" && e.Date[:7] != m.Month {
-			at(check.DateOutsideMonth, "日期", e.Date, m.Month)
+			at(check.DateOutsideMonth, "date", e.Date, m.Month)
 		}
 		if e.Item == "" {
 			continue
 		}
+		pointsRead := !slices.Contains(e.Invalid, "points")
 		if veto := rs.Veto(e.Item); veto != nil {
-			if e.Points != 0 && !slices.Contains(e.Invalid, "points") {
-				at(check.PointsNotAllowed, "分值", strconv.Itoa(e.Points), "一票否决行分值填 0 / a veto row has 0 points")
+			if e.Points != 0 && pointsRead {
+				at(check.PointsNotAllowed, "points", strconv.Itoa(e.Points), "一票否决行分值填 0 / a veto row has 0 points")
 			}
 			continue
 		}
 		it := rs.Item(e.Item)
 		if it == nil {
-			at(check.UnknownItem, "事项", e.Item, rs.Effective)
+			at(check.UnknownItem, "item", e.Item, rs.Effective)
 			continue
 		}
-		if !slices.Contains(it.Allowed(), e.Points) && !slices.Contains(e.Invalid, "points") {
-			at(check.PointsNotAllowed, "分值", strconv.Itoa(e.Points), fmt.Sprintf("%s %s 只能是 %s / %s allows %s", it.ID, it.Name, ints(it.Allowed()), it.ID, ints(it.Allowed())))
+		if allowed := it.Allowed(); !slices.Contains(allowed, e.Points) && pointsRead {
+			var detail string
+			switch {
+			case it.Deduction() && e.Points > 0:
+				detail = fmt.Sprintf("%s %s 是扣分事项，分值要写负数 %s / %s is a deduction: write %s", it.ID, it.Name, ints(allowed), it.ID, ints(allowed))
+			case !it.Deduction() && e.Points < 0:
+				detail = fmt.Sprintf("%s %s 是加分事项，分值要写正数 %s / %s adds points: write %s", it.ID, it.Name, ints(allowed), it.ID, ints(allowed))
+			default:
+				detail = fmt.Sprintf("%s %s 只能是 %s / %s allows %s", it.ID, it.Name, ints(allowed), it.ID, ints(allowed))
+			}
+			at(check.PointsNotAllowed, "points", strconv.Itoa(e.Points), detail)
 		}
 		if it.Evidence && e.Evidence == "" {
-			at(check.MissingValue, "佐证", "", "")
+			at(check.MissingValue, "evidence", "", "")
 		}
 	}
 }
 
 // household checks that a row's household is on the roster on the row's date.
-func (l *loader) household(v *Village, file string, line int, id, date string) {
+func (l *loader) household(v *Village, file string, cols sheet.Columns, line int, id, date string) {
 	if id == "" {
 		return
 	}
 	h := v.Household(id)
 	switch {
 	case h == nil:
-		l.add(check.Diagnostic{Code: check.UnknownHousehold, File: file, Line: line, Column: "户号", Value: id})
+		l.add(check.Diagnostic{Code: check.UnknownHousehold, File: file, Line: line, Column: cols["household"], Value: id})
 	case date != "" && !h.ActiveIn(date):
-		l.add(check.Diagnostic{Code: check.InactiveHouse, File: file, Line: line, Column: "户号", Value: id, Detail: date})
+		l.add(check.Diagnostic{Code: check.InactiveHouse, File: file, Line: line, Column: cols["household"], Value: id, Detail: date})
 	}
 }
 
 // redemptions reads and checks a month's supermarket exchanges.
 func (l *loader) redemptions(v *Village, m *Month, name string) {
-	reds, ds := sheet.ParseRedemptions(name, l.src.Files[name])
+	reds, cols, ds := sheet.ParseRedemptions(name, l.src.Files[name])
 	l.addAll(ds)
+	m.RedemptionsFile = name
+	m.RedemptionColumns = cols
 	m.Redemptions = reds
 	for _, r := range reds {
-		l.household(v, name, r.Line, r.Household, r.Date)
+		l.household(v, name, cols, r.Line, r.Household, r.Date)
 		if r.Date != "" && r.Date[:7] != m.Month {
-			l.add(check.Diagnostic{Code: check.DateOutsideMonth, File: name, Line: r.Line, Column: "日期", Value: r.Date, Detail: m.Month})
+			l.add(check.Diagnostic{Code: check.DateOutsideMonth, File: name, Line: r.Line, Column: cols["date"], Value: r.Date, Detail: m.Month})
 		}
 		if r.Goods == "" {
 			continue
 		}
 		i := slices.IndexFunc(v.Catalog, func(g sheet.Goods) bool { return g.ID == r.Goods })
 		if i < 0 {
-			l.add(check.Diagnostic{Code: check.UnknownGoods, File: name, Line: r.Line, Column: "商品", Value: r.Goods})
+			l.add(check.Diagnostic{Code: check.UnknownGoods, File: name, Line: r.Line, Column: cols["goods"], Value: r.Goods})
 			continue
 		}
 		if g := v.Catalog[i]; r.Points != r.Quantity*g.Points && len(r.Invalid) == 0 {
-			l.add(check.Diagnostic{Code: check.WrongPrice, File: name, Line: r.Line, Column: "积分", Value: strconv.Itoa(r.Points),
+			l.add(check.Diagnostic{Code: check.WrongPrice, File: name, Line: r.Line, Column: cols["points"], Value: strconv.Itoa(r.Points),
 				Detail: fmt.Sprintf("%d × %d = %d（%s）", r.Quantity, g.Points, r.Quantity*g.Points, g.Name)})
 		}
 	}
