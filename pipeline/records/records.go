@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/go-git/go-git/v5"
@@ -75,6 +76,9 @@ type Options struct {
 	// hold the OpenPGP public keys that may sign commits; each version then records the
 	// fingerprint of the key that signed its commit, if any.
 	KeyringDir string
+	// Until, when set, leaves out first-parent commits made after it, so that a build as of a
+	// past time shows the records as they were then.
+	Until time.Time
 }
 
 // Approved reads the approved records under the root folder from the first-parent history of
@@ -112,6 +116,9 @@ func Approved(r *git.Repository, opts Options) (town.Source, error) {
 	refused := map[string]check.Diagnostic{} // path → why it is not read
 	prev := plumbing.ZeroHash
 	for _, c := range chain {
+		if !opts.Until.IsZero() && c.Committer.When.After(opts.Until) {
+			break
+		}
 		tree, err := subtree(r, c.TreeHash, root)
 		if err != nil {
 			return src, fmt.Errorf("read %s at %s: %w", root, c.Hash, err)

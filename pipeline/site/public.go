@@ -26,19 +26,21 @@ type Town struct {
 	Objection  string        `json:"objection_contact"`
 	Villages   []VillageLink `json:"villages"`
 	Totals     Totals        `json:"totals"`
+	Market     MarketTotals  `json:"market"`
 }
 
 // VillageLink is a village as the town home lists it.
 type VillageLink struct {
-	ID          string `json:"id"`
-	Key         string `json:"key"` // the village's data file: data/villages/<key>.json
-	Name        string `json:"name"`
-	Households  int    `json:"households"`
-	LatestMonth string `json:"latest_month"` // YYYY-MM, "" before the first approved sheet
-	LatestTitle string `json:"latest_title"`
-	Status      string `json:"status"` // notice or effective
-	StatusText  string `json:"status_text"`
-	Totals      Totals `json:"totals"`
+	ID          string       `json:"id"`
+	Key         string       `json:"key"` // the village's data file: data/villages/<key>.json
+	Name        string       `json:"name"`
+	Households  int          `json:"households"`
+	LatestMonth string       `json:"latest_month"` // YYYY-MM, "" before the first approved sheet
+	LatestTitle string       `json:"latest_title"`
+	Status      string       `json:"status"` // notice or effective
+	StatusText  string       `json:"status_text"`
+	Totals      Totals       `json:"totals"`
+	Market      MarketTotals `json:"market"`
 }
 
 // Totals are aggregates that are always public.
@@ -56,8 +58,10 @@ type Village struct {
 	Name           string      `json:"name"`
 	PublishRanking bool        `json:"publish_ranking"`
 	Objection      string      `json:"objection_contact"`
-	Grids          []string    `json:"grids"`
+	Grids          []Grid      `json:"grids"`
 	Months         []Month     `json:"months"` // newest first
+	Years          []Year      `json:"years"`  // newest first
+	Market         Market      `json:"market"`
 	Households     []Household `json:"households"`
 	Notices        []Notice    `json:"notices"` // newest first
 }
@@ -105,25 +109,48 @@ type Change struct {
 	After  string `json:"after"`  // points after, "" for a removed row
 }
 
-// Row is one household in a month's ranking.
-type Row struct {
-	Rank      int    `json:"rank"`
+// Grid is a small grid of a village.
+type Grid struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// Who is a household as lists show it: its masked name and a page only when it consented.
+type Who struct {
 	Household string `json:"household"`
 	Name      string `json:"name"` // masked, "" when the household did not consent
-	Grid      string `json:"grid"`
-	Net       int    `json:"net"`
 	Page      bool   `json:"page"` // the household has a page
+}
+
+// Row is one household in a month's ranking.
+type Row struct {
+	Who
+	Rank     int    `json:"rank"`
+	Move     string `json:"move"` // ↑n, ↓n, = or 新
+	Grid     string `json:"grid"`
+	GridID   string `json:"grid_id"`
+	GridRank int    `json:"grid_rank"`
+	Net      int    `json:"net"`
 }
 
 // Household is a consenting household's page.
 type Household struct {
-	ID      string           `json:"id"`
-	Name    string           `json:"name"`
-	Grid    string           `json:"grid"`
-	Left    string           `json:"left"`
-	Year    string           `json:"year"`     // the latest year with a sheet, e.g. 2025
-	YearNet int              `json:"year_net"` // net points of that year
-	Months  []HouseholdMonth `json:"months"`   // newest first
+	ID         string           `json:"id"`
+	Name       string           `json:"name"`
+	Grid       string           `json:"grid"`
+	Left       string           `json:"left"`
+	Stars      int              `json:"stars"`       // 星级文明户 of the latest year
+	StarsFinal bool             `json:"stars_final"` // false while the year is provisional
+	Honours    []string         `json:"honours"`     // e.g. 2025年7月积分之星, 道德模范候选
+	Honour     int              `json:"honour"`      // honour score: all points counted, never spent
+	Balance    int              `json:"balance"`     // redeemable points now
+	Paused     bool             `json:"paused"`      // redemption paused under the rules (a veto is never named)
+	Redeemed   int              `json:"redeemed"`
+	Expired    int              `json:"expired"`
+	Account    []AccountLine    `json:"account"`  // newest first
+	Year       string           `json:"year"`     // the latest year with a sheet, e.g. 2025
+	YearNet    int              `json:"year_net"` // net points of that year
+	Months     []HouseholdMonth `json:"months"`   // newest first
 }
 
 // HouseholdMonth is one month on a household's page.
@@ -134,7 +161,16 @@ type HouseholdMonth struct {
 	Rank     int     `json:"rank"` // 0 when rankings are not published or the household was not ranked
 	Of       int     `json:"of"`
 	Adjusted bool    `json:"adjusted"`
+	Rules    string  `json:"rules"` // the rule set version the month was scored by
 	Entries  []Entry `json:"entries"`
+}
+
+// AccountLine is one movement of a household's supermarket account.
+type AccountLine struct {
+	Date    string `json:"date"`
+	What    string `json:"what"` // 获得积分, 兑换 <goods> × n, 年底清零
+	Points  int    `json:"points"`
+	Balance int    `json:"balance"`
 }
 
 // Entry is one sheet row as the public may see it.
@@ -167,7 +203,7 @@ func Publish(t *town.Town, results []*score.VillageResult, asOf time.Time) (*Tow
 		v := res.Village
 		pv := &Village{ID: v.ID, Name: v.Name, PublishRanking: v.PublishRanking, Objection: v.Objection}
 		for _, g := range v.Grids {
-			pv.Grids = append(pv.Grids, g.Name)
+			pv.Grids = append(pv.Grids, Grid{ID: g.ID, Name: g.Name})
 		}
 		link := VillageLink{ID: v.ID, Key: dataKey(v.ID), Name: v.Name}
 		households := map[string]*Household{}
@@ -190,7 +226,7 @@ func Publish(t *town.Town, results []*score.VillageResult, asOf time.Time) (*Tow
 				if h == nil {
 					continue
 				}
-				hm := HouseholdMonth{Month: mr.Month, Title: pm.Title, Net: s.Net, Of: mr.Active, Adjusted: s.Veto != ""}
+				hm := HouseholdMonth{Month: mr.Month, Title: pm.Title, Net: s.Net, Of: mr.Active, Adjusted: s.Veto != "", Rules: pm.Rules}
 				if v.PublishRanking {
 					hm.Rank = s.Rank
 				}
@@ -217,8 +253,11 @@ func Publish(t *town.Town, results []*score.VillageResult, asOf time.Time) (*Tow
 			link.Totals.Households = latest.Totals.Households
 		}
 		link.Totals.Taking = taking(res)
+		pv.Years = publishYears(v, res)
+		pv.Market, link.Market = publishMarket(v, res)
 		for _, h := range v.Households {
 			if p := households[h.ID]; p != nil && len(p.Months) > 0 {
+				publishAccount(p, res, pv.Years)
 				pv.Households = append(pv.Households, *p)
 			}
 		}
@@ -241,6 +280,7 @@ func Publish(t *town.Town, results []*score.VillageResult, asOf time.Time) (*Tow
 		pt.Totals.Issued += link.Totals.Issued
 		pt.Totals.Deducted += link.Totals.Deducted
 		pt.Totals.Net += link.Totals.Net
+		pt.Market.add(link.Market)
 		villages = append(villages, pv)
 	}
 	return pt, villages, nil
@@ -289,9 +329,9 @@ func publishMonth(t *town.Town, v *town.Village, m *town.Month, mr *score.MonthR
 				continue
 			}
 			h := v.Household(s.Household)
-			row := Row{Rank: s.Rank, Household: s.Household, Grid: h.Grid, Net: s.Net}
-			if h.Consent {
-				row.Name, row.Page = Mask(h.Head), true
+			row := Row{Who: who(v, s.Household), Rank: s.Rank, Move: s.Move, Grid: h.Grid, GridRank: s.GridRank, Net: s.Net}
+			if g := v.Grid(h.Grid); g != nil {
+				row.GridID = g.ID
 			}
 			pm.Ranking = append(pm.Ranking, row)
 		}
@@ -356,12 +396,21 @@ func publishCorrection(t *town.Town, v *town.Village, m *town.Month, c town.Corr
 		row.Date = e.Date
 		row.What, row.Note = reason(m, e.Item, e.Note)
 		row.Who = e.Household
-		if h := v.Household(e.Household); h != nil && h.Consent {
-			row.Who = Mask(h.Head) + " " + e.Household
+		if w := who(v, e.Household); w.Name != "" {
+			row.Who = w.Name + " " + e.Household
 		}
 		pc.Changes = append(pc.Changes, row)
 	}
 	return pc
+}
+
+// who is how a household appears in public lists: masked name and page only with consent.
+func who(v *town.Village, id string) Who {
+	w := Who{Household: id}
+	if h := v.Household(id); h != nil && h.Consent {
+		w.Name, w.Page = Mask(h.Head), true
+	}
+	return w
 }
 
 // Mask hides a name but for its first and last character: 张三丰 → 张*丰, 张三 → 张*.

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 
@@ -58,45 +59,41 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 
-	var src town.Source
+	switch {
+	case !asOf.IsZero():
+	case *repo == "":
+		asOf = demo.AsOf()
+	default:
+		asOf = time.Now()
+	}
+	opts := records.Options{Branch: *branch, Root: *root, Until: asOf}
+	if *requireSigned {
+		opts.KeyringDir = "keys"
+	}
+	var r *git.Repository
 	if *repo == "" {
-		if asOf.IsZero() {
-			asOf = demo.AsOf()
-		}
 		say("使用内置的演示镇（演示数据）", "using the embedded demo town (demo data)")
-		r, err := records.Replay("main", demo.Changes())
-		if err != nil {
+		if r, err = records.Replay("main", demo.Changes()); err != nil {
 			return fmt.Errorf("make the demo repository: %w", err)
 		}
-		if src, err = records.Approved(r, records.Options{}); err != nil {
-			return err
-		}
-	} else {
-		r, err := records.Open(*repo, *branch, auth())
-		if err != nil {
-			return err
-		}
-		opts := records.Options{Branch: *branch, Root: *root}
-		if *requireSigned {
-			opts.KeyringDir = "keys"
-		}
-		if src, err = records.Approved(r, opts); err != nil {
-			return err
-		}
+		opts.Branch, opts.Root = "main", ""
+	} else if r, err = records.Open(*repo, *branch, auth()); err != nil {
+		return err
 	}
-	if asOf.IsZero() {
-		asOf = time.Now()
+	src, err := records.Approved(r, opts)
+	if err != nil {
+		return err
 	}
 
 	t, diags := town.Load(src, town.Options{Now: asOf, RequireReview: *requireReview, RequireSigned: *requireSigned})
+	var results []*score.VillageResult
+	if t != nil {
+		results = score.Town(t, asOf)
+	}
 	if len(diags) > 0 {
 		diags.WriteText(stderr, *lang)
 		say("记录有问题，网站没有更新", "the records have problems; the site was not changed")
 		return errBadRecords
-	}
-	var results []*score.VillageResult
-	for _, v := range t.Villages {
-		results = append(results, score.Village(v))
 	}
 	pt, villages, err := site.Publish(t, results, asOf)
 	if err != nil {

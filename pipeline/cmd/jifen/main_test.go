@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -60,8 +61,8 @@ func readPage(t *testing.T, name string) string {
 	return string(data)
 }
 
-// rows returns the text of each cell of each body row of the page's tables.
-func rows(t *testing.T, page string) [][]string {
+// rows returns the text of each cell of each body row of the page's tables of a class.
+func rows(t *testing.T, page, class string) [][]string {
 	t.Helper()
 	doc, err := html.Parse(strings.NewReader(page))
 	if err != nil {
@@ -81,6 +82,9 @@ func rows(t *testing.T, page string) [][]string {
 	}
 	var walk func(*html.Node, bool)
 	walk = func(n *html.Node, inBody bool) {
+		if n.Type == html.ElementNode && n.Data == "table" && !slices.Contains(strings.Fields(attr(n, "class")), class) {
+			return
+		}
 		if n.Type == html.ElementNode && n.Data == "tr" && inBody {
 			var cells []string
 			for c := n.FirstChild; c != nil; c = c.NextSibling {
@@ -96,6 +100,15 @@ func rows(t *testing.T, page string) [][]string {
 	}
 	walk(doc, false)
 	return out
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
 }
 
 // grep lists the files under dir whose content contains s.
@@ -114,7 +127,7 @@ func grep(t *testing.T, dir, s string) []string {
 	return hits
 }
 
-func git(t *testing.T, dir string, args ...string) {
+func runGit(t *testing.T, dir string, args ...string) {
 	t.Helper()
 	cmd := exec.Command("git", args...)
 	cmd.Dir = dir
@@ -163,35 +176,35 @@ func TestBuildFromGitRepository(t *testing.T) {
 	repo := t.TempDir()
 	copyDir(t, "testdata/records", repo)
 	copyDir(t, "../../demo/records/rules", filepath.Join(repo, "rules"))
-	git(t, repo, "init", "-q", "-b", "main")
-	git(t, repo, "add", "-A")
-	git(t, repo, "commit", "-q", "-m", "Set up the town")
+	runGit(t, repo, "init", "-q", "-b", "main")
+	runGit(t, repo, "add", "-A")
+	runGit(t, repo, "commit", "-q", "-m", "Set up the town")
 
-	git(t, repo, "checkout", "-q", "-b", "dongcun/2025-07")
+	runGit(t, repo, "checkout", "-q", "-b", "dongcun/2025-07")
 	write(t, filepath.Join(repo, "villages/dongcun/sheets/2025-07.csv"), "户号,事项,分值,日期,说明,佐证\n"+
 		"D-01,GJ02,5,2025-07-03,修村道,签到表7-1\nD-01,ST01,3,2025-07-20,,检查表7-2\n"+
 		"D-02,GJ02,5,2025-07-03,修村道,签到表7-1\nD-02,ST01,3,2025-07-20,,检查表7-2\n"+
 		"D-03,XF04,10,2025-07-15,获镇级表彰,表彰文件7-3\n")
-	git(t, repo, "add", "-A")
-	git(t, repo, "commit", "-q", "-m", "东村 2025年7月评定表")
-	git(t, repo, "checkout", "-q", "main")
-	git(t, repo, "merge", "-q", "--no-ff", "dongcun/2025-07", "-m", "Merge pull request #1 from town/dongcun/2025-07\n\nReviewed-by: 评议员甲 <a@example.org>")
+	runGit(t, repo, "add", "-A")
+	runGit(t, repo, "commit", "-q", "-m", "东村 2025年7月评定表")
+	runGit(t, repo, "checkout", "-q", "main")
+	runGit(t, repo, "merge", "-q", "--no-ff", "dongcun/2025-07", "-m", "Merge pull request #1 from town/dongcun/2025-07\n\nReviewed-by: 评议员甲 <a@example.org>")
 
-	git(t, repo, "checkout", "-q", "-b", "dongcun/2025-08")
+	runGit(t, repo, "checkout", "-q", "-b", "dongcun/2025-08")
 	write(t, filepath.Join(repo, "villages/dongcun/sheets/2025-08.csv"), "户号,事项,分值,日期,说明,佐证\nD-01,GJ02,5,2025-08-03,未审定,签到表8-1\n")
-	git(t, repo, "add", "-A")
-	git(t, repo, "commit", "-q", "-m", "东村 2025年8月评定表")
-	git(t, repo, "checkout", "-q", "main")
+	runGit(t, repo, "add", "-A")
+	runGit(t, repo, "commit", "-q", "-m", "东村 2025年8月评定表")
+	runGit(t, repo, "checkout", "-q", "main")
 
 	out := buildSite(t, "--repo", repo, "--as-of", "2025-08-05")
 
 	month := readPage(t, filepath.Join(out, "dongcun/2025-07/index.html"))
 	var got []string
-	for _, r := range rows(t, month) {
+	for _, r := range rows(t, month, "ranking") {
 		got = append(got, strings.Join(r, "|"))
 	}
 	// D-04 left in June: it is neither ranked nor listed in July.
-	want := "1|诸**雨 D-03|第二组|10\n2|欧**晓 D-01|第一组|8\n2|D-02|第一组|8"
+	want := "1|诸**雨 D-03|第二组|10|新\n2|欧**晓 D-01|第一组|8|新\n2|D-02|第一组|8|新"
 	if strings.Join(got, "\n") != want {
 		t.Errorf("ranking of July:\n%s", strings.Join(got, "\n"))
 	}
@@ -213,7 +226,7 @@ func TestBuildFromGitRepository(t *testing.T) {
 		t.Error("the household that did not consent has a page")
 	}
 	page := readPage(t, filepath.Join(out, "dongcun/h/d-01/index.html"))
-	if r := rows(t, page); len(r) == 0 || strings.Join(r[0], "|") != "2025年7月|8|2 / 3" {
+	if r := rows(t, page, "months"); len(r) == 0 || strings.Join(r[0], "|") != "2025年7月|8|2 / 3" {
 		t.Errorf("household D-01's months: %v", r)
 	}
 }
@@ -265,7 +278,7 @@ func TestDemoSite(t *testing.T) {
 			}
 			// The ranking shows every household on the roster, in order, with the computed rank and points.
 			var got, want []string
-			for _, row := range rows(t, page) {
+			for _, row := range rows(t, page, "ranking") {
 				f := strings.Fields(row[1])
 				got = append(got, row[0]+" "+f[len(f)-1]+" "+row[3])
 			}
@@ -297,10 +310,8 @@ func TestDemoSite(t *testing.T) {
 				}
 			}
 			var got []string
-			for _, row := range rows(t, readPage(t, name)) {
-				if len(row) == 3 { // the monthly table; entry tables have four columns
-					got = append(got, strings.Join(row, "|"))
-				}
+			for _, row := range rows(t, readPage(t, name), "months") {
+				got = append(got, strings.Join(row, "|"))
 			}
 			if g, w := strings.Join(got, "\n"), strings.Join(want, "\n"); g != w {
 				t.Errorf("%s %s monthly points differ from the scoring:\n%s", v.ID, h.ID, firstDiff(g, w))
@@ -404,9 +415,9 @@ func TestRequireReview(t *testing.T) {
 	copyDir(t, "testdata/records", repo)
 	copyDir(t, "../../demo/records/rules", filepath.Join(repo, "rules"))
 	write(t, filepath.Join(repo, "villages/dongcun/sheets/2025-07.csv"), "户号,事项,分值,日期,说明,佐证\nD-01,GJ02,5,2025-07-03,修村道,签到表7-1\n")
-	git(t, repo, "init", "-q", "-b", "main")
-	git(t, repo, "add", "-A")
-	git(t, repo, "commit", "-q", "-m", "Set up the town and push July directly")
+	runGit(t, repo, "init", "-q", "-b", "main")
+	runGit(t, repo, "add", "-A")
+	runGit(t, repo, "commit", "-q", "-m", "Set up the town and push July directly")
 
 	out := buildSite(t, "--repo", repo, "--as-of", "2025-08-05")
 	before := readPage(t, filepath.Join(out, "index.html"))
