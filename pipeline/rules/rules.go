@@ -32,7 +32,8 @@ type RuleSet struct {
 
 	File string `toml:"-"` // the file it came from
 
-	index map[string]int // "item:"/"veto:"/"category:" + id → index, built by Parse
+	// Indexes by id into Categories, Items and Vetoes, built by Parse.
+	categories, items, vetoes map[string]int
 }
 
 // Adoption records how the rule set was adopted.
@@ -115,10 +116,17 @@ type file struct {
 	} `toml:"adoption"`
 }
 
-// Parse reads a rule set from rules/<YYYY-MM-DD>.toml and checks it on its own: ids unique,
-// items in known categories, points, caps and weights that agree, dates, honours and
-// supermarket parameters. Diagnostics point at the line of the entry they are about.
-func Parse(name string, data []byte) (*RuleSet, check.List) {
+// Parse reads a rule set from rules/<YYYY-MM-DD>.toml and checks it on its own: the file name
+// is the effective date, ids are unique, items are in known categories, points, caps and
+// weights agree, dates, honours and supermarket parameters make sense. Diagnostics point at
+// the line of the entry they are about.
+func Parse(name string, data []byte) (*RuleSet, check.List) { return parse(name, data, true) }
+
+// Read reads and checks a rule set from a file of any name, such as an old version saved for
+// comparison: as Parse, but the file name need not be the effective date.
+func Read(name string, data []byte) (*RuleSet, check.List) { return parse(name, data, false) }
+
+func parse(name string, data []byte, named bool) (*RuleSet, check.List) {
 	var f file
 	if diags := DecodeTOML(name, data, &f); len(diags) > 0 {
 		return nil, diags
@@ -133,25 +141,25 @@ func Parse(name string, data []byte) (*RuleSet, check.List) {
 			rs.Items[i].CapPeriod = "month"
 		}
 	}
-	diags := lint(&rs, f, newLines(data))
+	diags := lint(&rs, f, newLines(data), named)
 	if len(diags) > 0 {
 		return nil, diags
 	}
-	rs.index = map[string]int{}
+	rs.categories, rs.items, rs.vetoes = map[string]int{}, map[string]int{}, map[string]int{}
 	for i, c := range rs.Categories {
-		rs.index["category:"+c.ID] = i
+		rs.categories[c.ID] = i
 	}
 	for i, it := range rs.Items {
-		rs.index["item:"+it.ID] = i
+		rs.items[it.ID] = i
 	}
 	for i, v := range rs.Vetoes {
-		rs.index["veto:"+v.ID] = i
+		rs.vetoes[v.ID] = i
 	}
 	return &rs, nil
 }
 
 // lint checks a decoded rule set.
-func lint(rs *RuleSet, f file, lines lines) check.List {
+func lint(rs *RuleSet, f file, lines lines, named bool) check.List {
 	var diags check.List
 	// add reports a problem with key; at is the id of the entry it is about, or "".
 	add := func(code check.Code, key, at, value, detail string) {
@@ -167,7 +175,7 @@ func lint(rs *RuleSet, f file, lines lines) check.List {
 	switch {
 	case f.EffectiveDate.Year == 0:
 		add(check.MissingValue, "effective", "", "", "")
-	case rs.Effective != base:
+	case named && rs.Effective != base:
 		add(check.BadFileName, "effective", "", base, "文件名要和 effective 的日期一致 / the file name must be the effective date "+rs.Effective)
 	}
 	if rs.Title == "" {
@@ -374,62 +382,36 @@ func idOK(s string) bool {
 
 func abs(n int) int { return max(n, -n) }
 
-// lookup finds an entry by kind and id in the index Parse built; ok is false when the rule set
-// was not made by Parse, and the caller searches.
-func (rs *RuleSet) lookup(kind, id string) (i int, found, ok bool) {
-	if rs.index == nil {
-		return 0, false, false
+// find returns a pointer to the element of list with the id: through the index that Parse
+// built, or by a search when the rule set was made otherwise (in tests).
+func find[T any](list []T, index map[string]int, id string, idOf func(*T) string) *T {
+	if index != nil {
+		if i, ok := index[id]; ok {
+			return &list[i]
+		}
+		return nil
 	}
-	i, found = rs.index[kind+id]
-	return i, found, true
+	for i := range list {
+		if idOf(&list[i]) == id {
+			return &list[i]
+		}
+	}
+	return nil
 }
 
 // Item returns the item with the id, or nil.
 func (rs *RuleSet) Item(id string) *Item {
-	if i, found, ok := rs.lookup("item:", id); ok {
-		if !found {
-			return nil
-		}
-		return &rs.Items[i]
-	}
-	for i := range rs.Items {
-		if rs.Items[i].ID == id {
-			return &rs.Items[i]
-		}
-	}
-	return nil
+	return find(rs.Items, rs.items, id, func(it *Item) string { return it.ID })
 }
 
 // Veto returns the veto with the id, or nil.
 func (rs *RuleSet) Veto(id string) *Veto {
-	if i, found, ok := rs.lookup("veto:", id); ok {
-		if !found {
-			return nil
-		}
-		return &rs.Vetoes[i]
-	}
-	for i := range rs.Vetoes {
-		if rs.Vetoes[i].ID == id {
-			return &rs.Vetoes[i]
-		}
-	}
-	return nil
+	return find(rs.Vetoes, rs.vetoes, id, func(v *Veto) string { return v.ID })
 }
 
 // Category returns the category with the id, or nil.
 func (rs *RuleSet) Category(id string) *Category {
-	if i, found, ok := rs.lookup("category:", id); ok {
-		if !found {
-			return nil
-		}
-		return &rs.Categories[i]
-	}
-	for i := range rs.Categories {
-		if rs.Categories[i].ID == id {
-			return &rs.Categories[i]
-		}
-	}
-	return nil
+	return find(rs.Categories, rs.categories, id, func(c *Category) string { return c.ID })
 }
 
 // Versions are a town's rule sets, ordered by effective date.

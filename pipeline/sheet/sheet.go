@@ -6,9 +6,9 @@ package sheet
 import (
 	"bytes"
 	"fmt"
+	"hash/maphash"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/jifen-project/jifen/pipeline/check"
@@ -139,12 +139,8 @@ func ParseSheet(name string, data []byte) ([]Entry, check.List) {
 // check.
 func ReadSheet(name string, data []byte) ([]Entry, Columns, check.List) {
 	var diags check.List
-	type rowKey struct {
-		household, item, date, note, evidence string
-		points                                int
-	}
 	var out []Entry
-	first := map[rowKey]int{} // row → its first line
+	var rows rowSet
 	cols, ok := scan(name, data, sheetColumns, &diags, func(cols Columns, cells []string, line int) {
 		// The cells are in the order of sheetColumns.
 		household, item, points, date, note, evidence := cells[0], cells[1], cells[2], cells[3], cells[4], cells[5]
@@ -152,7 +148,9 @@ func ReadSheet(name string, data []byte) ([]Entry, Columns, check.List) {
 			return
 		}
 		if out == nil {
-			out = make([]Entry, 0, bytes.Count(data, []byte{'\n'}))
+			n := bytes.Count(data, []byte{'\n'})
+			out = make([]Entry, 0, n)
+			rows = newRowSet(n)
 		}
 		c := cell{name: name, cols: cols, line: line, diags: &diags}
 		e := Entry{
@@ -165,15 +163,12 @@ func ReadSheet(name string, data []byte) ([]Entry, Columns, check.List) {
 			Evidence:  c.text("evidence", evidence, maxEvidence),
 		}
 		e.Invalid = c.invalid
+		out = append(out, e)
 		if e.Invalid == nil {
-			k := rowKey{e.Household, e.Item, e.Date, e.Note, e.Evidence, e.Points}
-			if l, dup := first[k]; dup {
+			if l, dup := rows.add(out, len(out)-1); dup {
 				diags.Add(check.Diagnostic{Code: check.DuplicateRow, File: name, Line: line, Args: []string{strconv.Itoa(l)}})
-			} else {
-				first[k] = line
 			}
 		}
-		out = append(out, e)
 	})
 	if ok && len(out) == 0 {
 		diags.Add(check.Diagnostic{Code: check.EmptySheet, File: name})
@@ -423,7 +418,10 @@ func ParseDate(v string) (string, bool) {
 	if !ok || !validDate(y, m, d) {
 		return "", false
 	}
-	return fmt.Sprintf("%04d-%02d-%02d", y, m, d), true
+	return string([]byte{
+		byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
+		byte('0' + m/10), byte('0' + m%10), '-', byte('0' + d/10), byte('0' + d%10),
+	}), true
 }
 
 // ymd reads the digits of a year, a month and a day.
@@ -479,11 +477,8 @@ func (c *cell) text(key, v string, limit int) string {
 			c.add(check.TooLong, key, truncate(v, 20), "", strconv.Itoa(n), strconv.Itoa(limit))
 		}
 	}
-	for _, r := range v {
-		if isControl(r) {
-			c.add(check.ControlChar, key, v, "", fmt.Sprintf("U+%04X", r))
-			break
-		}
+	if r, ok := control(v); ok {
+		c.add(check.ControlChar, key, v, "", fmt.Sprintf("U+%04X", r))
 	}
 	if strings.IndexByte("=+-@", v[0]) >= 0 {
 		c.add(check.FormulaText, key, v, "", v[:1])
@@ -491,10 +486,22 @@ func (c *cell) text(key, v string, limit int) string {
 	return v
 }
 
-// isControl reports whether r is a control character, or an invisible character that changes
-// the direction of the text around it.
-func isControl(r rune) bool {
-	return unicode.IsControl(r) || 0x202A <= r && r <= 0x202E || 0x2066 <= r && r <= 0x2069
+// control finds the first control character in s, or an invisible character that changes
+// the direction of the text around it (U+202A–U+202E, U+2066–U+2069). It looks at bytes, not
+// characters, since it reads every note of every sheet: the C1 controls are C2 80–C2 9F in
+// UTF-8, and the direction marks E2 80 AA–AE and E2 81 A6–A9.
+func control(s string) (rune, bool) {
+	for i := 0; i < len(s); i++ {
+		switch b := s[i]; {
+		case b < 0x20 || b == 0x7F:
+			return rune(b), true
+		case b == 0xC2 && i+1 < len(s) && s[i+1] < 0xA0,
+			b == 0xE2 && i+2 < len(s) && (s[i+1] == 0x80 && 0xAA <= s[i+2] && s[i+2] <= 0xAE || s[i+1] == 0x81 && 0xA6 <= s[i+2] && s[i+2] <= 0xA9):
+			r, _ := utf8.DecodeRuneInString(s[i:])
+			return r, true
+		}
+	}
+	return 0, false
 }
 
 func truncate(s string, n int) string {
@@ -505,4 +512,51 @@ func truncate(s string, n int) string {
 		n--
 	}
 	return s
+}
+
+// A rowSet finds entries that repeat an earlier entry exactly. It keeps a hash of each entry's
+// cells, and compares the entries themselves only when hashes meet.
+type rowSet struct {
+	seed  maphash.Seed
+	first map[uint64]int // hash → index of the first entry with it
+	more  map[rowKey]int // line of entries whose hash an unequal entry had first, rarely any
+}
+
+type rowKey struct {
+	household, item, date, note, evidence string
+	points                                int
+}
+
+func newRowSet(n int) rowSet {
+	return rowSet{seed: maphash.MakeSeed(), first: make(map[uint64]int, n)}
+}
+
+// add adds entries[i], and returns the line of the entry it repeats, if any.
+func (s *rowSet) add(entries []Entry, i int) (int, bool) {
+	e := &entries[i]
+	var h maphash.Hash
+	h.SetSeed(s.seed)
+	for _, v := range [...]string{e.Household, e.Item, e.Date, e.Note, e.Evidence} {
+		h.WriteString(v)
+		h.WriteByte(0)
+	}
+	maphash.WriteComparable(&h, e.Points)
+	sum := h.Sum64()
+	j, seen := s.first[sum]
+	if !seen {
+		s.first[sum] = i
+		return 0, false
+	}
+	key := func(e *Entry) rowKey { return rowKey{e.Household, e.Item, e.Date, e.Note, e.Evidence, e.Points} }
+	if f := &entries[j]; key(f) == key(e) {
+		return f.Line, true
+	}
+	if l, dup := s.more[key(e)]; dup {
+		return l, true
+	}
+	if s.more == nil {
+		s.more = map[rowKey]int{}
+	}
+	s.more[key(e)] = e.Line
+	return 0, false
 }

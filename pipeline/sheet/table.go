@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/gocarina/gocsv"
@@ -166,7 +167,7 @@ func scan(name string, data []byte, columns []column, diags *check.List, row fun
 		}
 		clear(cells)
 		for i, v := range rec {
-			v = strings.TrimSpace(v)
+			v = trim(v)
 			switch {
 			case v == "":
 			case i < len(index) && index[i] >= 0:
@@ -241,7 +242,7 @@ func known(columns []column) string {
 
 func blank(rec []string) bool {
 	for _, v := range rec {
-		if strings.TrimSpace(v) != "" {
+		if trim(v) != "" {
 			return false
 		}
 	}
@@ -275,4 +276,23 @@ func (r *rowsReader) ReadAll() ([][]string, error) {
 	rows := r.rows[r.next:]
 	r.next = len(r.rows)
 	return rows, nil
+}
+
+// trim is strings.TrimSpace, quicker on cells that begin and end with a character that is not
+// a space, as most do.
+func trim(s string) string {
+	if s == "" {
+		return s
+	}
+	if b := s[0]; b <= ' ' || b >= utf8.RuneSelf {
+		if r, _ := utf8.DecodeRuneInString(s); unicode.IsSpace(r) {
+			return strings.TrimSpace(s)
+		}
+	}
+	if b := s[len(s)-1]; b <= ' ' || b >= utf8.RuneSelf {
+		if r, _ := utf8.DecodeLastRuneInString(s); unicode.IsSpace(r) {
+			return strings.TrimSpace(s)
+		}
+	}
+	return s
 }

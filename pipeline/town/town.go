@@ -9,9 +9,12 @@ import (
 	"maps"
 	"path"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jifen-project/jifen/pipeline/check"
@@ -63,10 +66,11 @@ type Village struct {
 	Grids          []Grid
 	Evaluation     []string
 	Households     []sheet.Household
-	households     map[string]int // household id → index in Households, when loaded
-	Catalog        []sheet.Goods  // the village's own catalog, or the town's
-	Months         []*Month       // ordered by month
-	Notices        []Notice       // ordered by date
+	Catalog        []sheet.Goods // the village's own catalog, or the town's
+	Months         []*Month      // ordered by month
+	Notices        []Notice      // ordered by date
+
+	households map[string]int // household id → index in Households, when loaded
 }
 
 // A Grid is a small grid (村民小组 / 自然村) of a village.
@@ -153,7 +157,8 @@ type Options struct {
 // (town.toml) cannot be read; otherwise it holds everything that could be read, and the list
 // holds every problem found.
 func Load(src Source, opts Options) (*Town, check.List) {
-	l := &loader{src: src, now: opts.Now, opts: opts}
+	l := &loader{src: src, now: opts.Now, opts: opts, names: slices.Sorted(maps.Keys(src.Files))}
+	l.sheets = readSheets(src, l.names)
 	l.addAll(src.Problems)
 	t := l.load()
 	l.diags.Sort()
@@ -161,10 +166,22 @@ func Load(src Source, opts Options) (*Town, check.List) {
 }
 
 type loader struct {
-	src   Source
-	now   time.Time
-	opts  Options
-	diags check.List
+	src    Source
+	names  []string              // the files' names, sorted
+	sheets map[string]*readSheet // every score sheet, read
+	now    time.Time
+	opts   Options
+	diags  check.List
+}
+
+// under lists the files in dir (with a final /), sorted.
+func (l *loader) under(dir string) []string {
+	i, _ := slices.BinarySearch(l.names, dir)
+	j := i
+	for j < len(l.names) && strings.HasPrefix(l.names[j], dir) {
+		j++
+	}
+	return l.names[i:j]
 }
 
 func (l *loader) add(d check.Diagnostic) { l.diags.Add(d) }
@@ -388,11 +405,8 @@ func (l *loader) village(t *Town, id string) *Village {
 		return months[m]
 	}
 	nowMonth := l.now.In(t.Location).Format("2006-01")
-	for _, name := range slices.Sorted(maps.Keys(l.src.Files)) {
-		rest, ok := strings.CutPrefix(name, dir)
-		if !ok {
-			continue
-		}
+	for _, name := range l.under(dir) {
+		rest := strings.TrimPrefix(name, dir)
 		kind, base, _ := strings.Cut(rest, "/")
 		switch {
 		case rest == "village.toml" || rest == "households.csv" || rest == "catalog.csv":
@@ -473,10 +487,43 @@ func notice(id, date string, md []byte) Notice {
 	return n
 }
 
-// sheet reads and checks a monthly score sheet.
+// A readSheet is a score sheet as sheet.ReadSheet read it.
+type readSheet struct {
+	entries []sheet.Entry
+	cols    sheet.Columns
+	diags   check.List
+}
+
+// readSheets reads every score sheet of src on as many goroutines as there are processors:
+// sheets are independent of each other, and reading them is most of the work of Load.
+func readSheets(src Source, names []string) map[string]*readSheet {
+	out := map[string]*readSheet{}
+	var todo []string
+	for _, name := range names {
+		if _, ok := SheetMonth(name); ok {
+			out[name] = &readSheet{}
+			todo = append(todo, name)
+		}
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(todo)) {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < len(todo); i = int(next.Add(1)) - 1 {
+				read := out[todo[i]]
+				read.entries, read.cols, read.diags = sheet.ReadSheet(todo[i], src.Files[todo[i]])
+			}
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+// sheet checks a monthly score sheet.
 func (l *loader) sheet(v *Village, m *Month, name string) {
-	entries, cols, ds := sheet.ReadSheet(name, l.src.Files[name])
-	l.addAll(ds)
+	read := l.sheets[name]
+	entries, cols := read.entries, read.cols
+	l.addAll(read.diags)
 	m.SheetFile = name
 	m.Columns = cols
 	m.Entries = entries

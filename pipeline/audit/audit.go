@@ -1,0 +1,81 @@
+// Package audit checks what only the scoring can tell: the sheet rows whose points the rule
+// set's caps do not count in full. They are warnings, not errors: the row is true, the rules
+// only cut it, and the household's page shows the cut. The arithmetic is pipeline/score's, so
+// that what cadres are told is what residents see.
+package audit
+
+import (
+	"runtime"
+	"strconv"
+	"sync"
+	"sync/atomic"
+
+	"github.com/jifen-project/jifen/pipeline/check"
+	"github.com/jifen-project/jifen/pipeline/score"
+	"github.com/jifen-project/jifen/pipeline/town"
+)
+
+// Caps scores every village of the town and warns about each row that a cap cut: the item's
+// monthly or yearly cap, the category's yearly weight, or the global monthly cap. Villages are
+// scored on as many goroutines as there are processors.
+func Caps(t *town.Town) check.List {
+	found := make([]check.List, len(t.Villages))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(t.Villages)) {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < len(t.Villages); i = int(next.Add(1)) - 1 {
+				found[i] = village(t.Villages[i])
+			}
+		})
+	}
+	wg.Wait()
+	var diags check.List
+	for _, ds := range found {
+		diags = append(diags, ds...)
+	}
+	diags.Sort()
+	return diags
+}
+
+// village scores a village and warns about the rows that a cap cut.
+func village(v *town.Village) check.List {
+	var diags check.List
+	res := score.Village(v)
+	for i, mr := range res.Months {
+		for _, s := range mr.Standings {
+			for _, c := range s.Entries {
+				if d, ok := capWarning(v.Months[i], c); ok {
+					diags.Add(d)
+				}
+			}
+		}
+	}
+	return diags
+}
+
+// capWarning is the warning for an entry that a cap cut.
+func capWarning(m *town.Month, c score.Counted) (check.Diagnostic, bool) {
+	d := check.Diagnostic{Severity: check.Warning, File: m.SheetFile, Line: c.Line, Column: m.Columns["points"], Value: strconv.Itoa(c.Points)}
+	counted := strconv.Itoa(c.Counted)
+	rs := m.Rules
+	switch c.Reason {
+	case score.ItemCap:
+		it := rs.Item(c.Item)
+		d.Code = check.ItemCapCut
+		if it.CapPeriod == "year" {
+			d.Code = check.ItemYearCapCut
+		}
+		d.Args = []string{it.ID + " " + it.Name, strconv.Itoa(it.Cap), counted}
+	case score.CategoryCap:
+		cat := rs.Category(c.Category)
+		d.Code = check.CategoryCapCut
+		d.Args = []string{cat.ID + " " + cat.Name, strconv.Itoa(cat.Weight), counted}
+	case score.MonthlyCap:
+		d.Code = check.MonthlyCapCut
+		d.Args = []string{strconv.Itoa(rs.MonthlyCap), counted}
+	default:
+		return d, false
+	}
+	return d, true
+}

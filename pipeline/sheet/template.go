@@ -1,0 +1,49 @@
+package sheet
+
+import (
+	"bytes"
+	"encoding/csv"
+	"time"
+)
+
+// ActiveDuring reports whether the household is on the roster on some day of month (YYYY-MM).
+func (h Household) ActiveDuring(month string) bool {
+	first, last := month+"-01", MonthEnd(month)
+	return h.Joined <= last && (h.Left == "" || h.Left > first)
+}
+
+// MonthEnd is the last day of month (YYYY-MM) as YYYY-MM-DD.
+func MonthEnd(month string) string {
+	t, err := time.Parse("2006-01", month)
+	if err != nil {
+		return month + "-31"
+	}
+	return t.AddDate(0, 1, -1).Format(time.DateOnly)
+}
+
+// Template is a blank score sheet for month (YYYY-MM): the header, and a row for each household
+// on the roster during the month with its 户号 and the month's last day filled in, for the
+// cadre to complete (or to copy, for a second event). Rows left as they are do not count (see
+// ReadSheet). It is UTF-8 with a byte order mark and CRLF line ends, so that Excel opens it as
+// it is.
+func Template(households []Household, month string) []byte {
+	var b bytes.Buffer
+	b.WriteString("\uFEFF")
+	w := csv.NewWriter(&b)
+	w.UseCRLF = true
+	header := make([]string, len(sheetColumns))
+	for i, c := range sheetColumns {
+		header[i] = c.zh
+	}
+	w.Write(header)
+	day := MonthEnd(month)
+	for _, h := range households {
+		if h.ActiveDuring(month) {
+			row := make([]string, len(sheetColumns))
+			row[0], row[3] = h.ID, day // 户号, 日期 in the order of sheetColumns
+			w.Write(row)
+		}
+	}
+	w.Flush() // writing to memory cannot fail
+	return b.Bytes()
+}
