@@ -59,6 +59,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return build(ctx, args, stdout, stderr)
 	case "validate":
 		return validate(args, stdout, stderr)
+	case "rules":
+		return rulesCommand(args, stdout, stderr)
+	case "template":
+		return template(args, stdout, stderr)
+	case "bench-check":
+		return benchCheck(args, stdout, stderr)
 	case "demo":
 		return writeDemo(args, stdout, stderr)
 	case "serve":
@@ -75,6 +81,8 @@ const usage = `usage:
   jifen                      build the demo town's site into ./public
   jifen build [flags]        build the site of a records repository (-h for flags)
   jifen validate [flags]     check a records working tree (-h for flags)
+  jifen rules lint|diff      check the rule set's versions, or list what changed between two
+  jifen template [flags]     write a blank sheet for a village-month (-h for flags)
   jifen demo DIR             write the demo town's records repository to DIR
   jifen serve [flags]        serve a built site on localhost
 `

@@ -4,9 +4,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path"
 	"path/filepath"
 	"time"
 
+	"github.com/jifen-project/jifen/pipeline/audit"
 	"github.com/jifen-project/jifen/pipeline/check"
 	"github.com/jifen-project/jifen/pipeline/records"
 	"github.com/jifen-project/jifen/pipeline/town"
@@ -17,37 +20,99 @@ func validate(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	repo := fs.String("repo", ".", "records working tree to check, uncommitted files included")
 	root := fs.String("root", "", "folder of the working tree that holds the records")
-	lang := fs.String("lang", "zh", "language of messages: zh or en")
-	format := fs.String("format", "text", "output: text or json")
-	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || (*format != "text" && *format != "json") {
-		if err == nil {
-			fmt.Fprintln(stderr, "jifen validate: --format is text or json, and no arguments")
-		}
+	rep := newReporter(fs)
+	if err := fs.Parse(args); err != nil || !rep.ok(fs, stderr) {
 		return errUsage
 	}
 	src, err := records.WorkingTree(filepath.Join(*repo, *root))
 	if err != nil {
 		return err
 	}
-	_, diags := town.Load(src, town.Options{Now: time.Now()})
-	if *format == "json" {
+	t, diags := town.Load(src, town.Options{Now: time.Now()})
+	if t != nil {
+		diags = append(diags, audit.Caps(t)...)
+		diags.Sort()
+	}
+	return rep.write(diags, *root, stdout)
+}
+
+// A reporter prints diagnostics as the command's flags ask: text in Chinese or English, JSON,
+// or GitHub workflow annotations with a Markdown job summary.
+type reporter struct {
+	lang, format, summary *string
+}
+
+func newReporter(fs *flag.FlagSet) *reporter {
+	return &reporter{
+		lang:    fs.String("lang", "zh", "language of messages: zh or en"),
+		format:  fs.String("format", "text", "output: text, json, or github (workflow annotations, and a Markdown job summary)"),
+		summary: fs.String("summary", "", "with --format github, append the Markdown summary to this file (default: $GITHUB_STEP_SUMMARY, if set)"),
+	}
+}
+
+// ok reports whether the flags make sense, and explains when they do not.
+func (r *reporter) ok(fs *flag.FlagSet, stderr io.Writer) bool {
+	switch {
+	case fs.NArg() > 0:
+		fmt.Fprintf(stderr, "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+	case *r.format != "text" && *r.format != "json" && *r.format != "github":
+		fmt.Fprintf(stderr, "%s: --format is text, json or github\n", fs.Name())
+	case *r.lang != "zh" && *r.lang != "en":
+		fmt.Fprintf(stderr, "%s: --lang is zh or en\n", fs.Name())
+	default:
+		return true
+	}
+	return false
+}
+
+// write prints the diagnostics and returns errBadRecords when any of them is an error. root is
+// the records' folder in the repository, which GitHub needs in the paths of annotations.
+func (r *reporter) write(diags check.List, root string, stdout io.Writer) error {
+	var err error
+	switch *r.format {
+	case "json":
 		if diags == nil {
 			diags = check.List{}
 		}
-		if err := diags.WriteJSON(stdout); err != nil {
-			return err
+		err = diags.WriteJSON(stdout)
+	case "github":
+		in := make(check.List, len(diags))
+		for i, d := range diags {
+			d.File = path.Join(filepath.ToSlash(root), d.File)
+			in[i] = d
 		}
-	} else if len(diags) > 0 {
-		if err := diags.WriteText(stdout, *lang); err != nil {
-			return err
+		if err = in.WriteGitHub(stdout, *r.lang); err == nil {
+			err = r.writeSummary(in)
 		}
-	} else if *lang == "en" {
-		fmt.Fprintln(stdout, "no problems found")
-	} else {
-		fmt.Fprintln(stdout, "没有发现问题")
+	default:
+		err = diags.WriteText(stdout, *r.lang)
 	}
-	if len(diags) > 0 {
+	if err != nil {
+		return err
+	}
+	if diags.Errors() > 0 {
 		return errBadRecords
 	}
 	return nil
+}
+
+// writeSummary appends the Markdown summary to --summary or $GITHUB_STEP_SUMMARY, if either
+// names a file.
+func (r *reporter) writeSummary(diags check.List) error {
+	name := *r.summary
+	if name == "" {
+		name = os.Getenv("GITHUB_STEP_SUMMARY")
+	}
+	if name == "" {
+		return nil
+	}
+	f, err := os.OpenFile(name, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return fmt.Errorf("write the job summary: %w", err)
+	}
+	if err := diags.WriteSummary(f, *r.lang); err != nil {
+		f.Close()
+		return fmt.Errorf("write the job summary: %w", err)
+	}
+	return f.Close()
 }
