@@ -4,6 +4,7 @@
 package records
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/hex"
 	"errors"
@@ -15,18 +16,23 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/go-git/go-billy/v5"
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/transport"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/storage/memory"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/jifen-project/jifen/pipeline/check"
 	"github.com/jifen-project/jifen/pipeline/town"
@@ -65,6 +71,18 @@ func Open(repo, branch string, auth transport.AuthMethod) (*git.Repository, erro
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", repo, err)
 	}
+	// Keep pack files open between reads: by default go-git opens and closes the pack for every
+	// object, which costs a third of a history pass. Approved closes them when it is done.
+	if fs, ok := r.Storer.(*filesystem.Storage); ok {
+		st := filesystem.NewStorageWithOptions(fs.Filesystem(), cache.NewObjectLRUDefault(), filesystem.Options{KeepDescriptors: true})
+		var wt billy.Filesystem
+		if w, err := r.Worktree(); err == nil {
+			wt = w.Filesystem
+		}
+		if r, err = git.Open(st, wt); err != nil {
+			return nil, fmt.Errorf("open %s: %w", repo, err)
+		}
+	}
 	return r, nil
 }
 
@@ -79,6 +97,27 @@ type Options struct {
 	// Until, when set, leaves out first-parent commits made after it, so that a build as of a
 	// past time shows the records as they were then.
 	Until time.Time
+
+	stretch int // commits compared by one worker at a time; 0 is 512 (tests set it)
+}
+
+// A walk is the result of one pass over the first-parent history.
+type walk struct {
+	head     plumbing.Hash
+	versions map[string][]town.Version   // path → approved versions, oldest first
+	current  map[string]plumbing.Hash    // path → blob of the latest approved version
+	refused  map[string]check.Diagnostic // path → why it is not read
+}
+
+// Versions is the history pass alone: every file's approved versions under the root folder,
+// from one walk over the first-parent history of the publishing branch, comparing tree hashes.
+// It is what `git log --first-parent --name-only` tells, without reading any file.
+func Versions(r *git.Repository, opts Options) (map[string][]town.Version, error) {
+	w, err := history(r, opts)
+	if err != nil {
+		return nil, err
+	}
+	return w.versions, nil
 }
 
 // Approved reads the approved records under the root folder from the first-parent history of
@@ -87,95 +126,23 @@ type Options struct {
 // that are not UTF-8, files over MaxFileSize) are left out and reported in the source's Problems,
 // naming the commit that brought them.
 func Approved(r *git.Repository, opts Options) (town.Source, error) {
-	branch, root := cmp.Or(opts.Branch, "main"), strings.Trim(path.Clean("/"+opts.Root), "/")
 	src := town.Source{Files: map[string][]byte{}, History: map[string][]town.Version{}}
-	ref, err := r.Reference(plumbing.NewBranchReferenceName(branch), true)
-	if err != nil {
-		return src, fmt.Errorf("branch %s: %w", branch, err)
-	}
-	// Collect the first-parent chain, newest first, then walk it oldest first.
-	var chain []*object.Commit
-	for h := ref.Hash(); ; {
-		c, err := r.CommitObject(h)
-		if err != nil {
-			return src, fmt.Errorf("read commit %s: %w", h, err)
-		}
-		chain = append(chain, c)
-		if len(c.ParentHashes) == 0 {
-			break
-		}
-		h = c.ParentHashes[0]
-	}
-	slices.Reverse(chain)
-	keyring, err := readKeyring(r, chain[len(chain)-1].TreeHash, path.Join(root, opts.KeyringDir), opts.KeyringDir != "")
+	w, err := history(r, opts)
 	if err != nil {
 		return src, err
 	}
-
-	current := map[string]plumbing.Hash{}    // path → blob of the latest approved version
-	refused := map[string]check.Diagnostic{} // path → why it is not read
-	prev := plumbing.ZeroHash
-	for _, c := range chain {
-		if !opts.Until.IsZero() && c.Committer.When.After(opts.Until) {
-			break
-		}
-		tree, err := subtree(r, c.TreeHash, root)
-		if err != nil {
-			return src, fmt.Errorf("read %s at %s: %w", root, c.Hash, err)
-		}
-		if tree == prev {
-			continue
-		}
-		var version *town.Version
-		err = diffTrees(r, "", prev, tree, func(p string, e *object.TreeEntry) error {
-			delete(current, p)
-			delete(refused, p)
-			if e == nil {
-				return nil
-			}
-			if why := refuse(p, e); why != "" {
-				refused[p] = check.Diagnostic{Code: check.RefusedFile, File: p, Value: p, Detail: why + " (commit " + c.Hash.String()[:7] + ")"}
-				return nil
-			}
-			if version == nil {
-				v, err := describe(r, c, keyring)
-				if err != nil {
-					return err
-				}
-				version = &v
-			}
-			current[p] = e.Hash
-			v := *version
-			v.Blob = e.Hash.String()
-			src.History[p] = append(src.History[p], v)
-			return nil
-		})
-		if err != nil {
-			return src, fmt.Errorf("compare %s with its first parent: %w", c.Hash, err)
-		}
-		prev = tree
-	}
-	for p, h := range current {
-		data, err := readBlob(r, h)
+	for _, p := range slices.Sorted(maps.Keys(w.current)) {
+		data, err := readBlob(r, w.current[p])
+		vs := w.versions[p]
 		if errors.Is(err, errTooLarge) {
-			last := src.History[p][len(src.History[p])-1]
-			src.Problems.Add(check.Diagnostic{Code: check.RefusedFile, File: p, Value: p, Detail: err.Error() + " (commit " + last.Commit[:7] + ")"})
-			delete(current, p)
+			src.Problems.Add(check.Diagnostic{Code: check.RefusedFile, File: p, Value: p, Detail: err.Error() + " (commit " + vs[len(vs)-1].Commit[:7] + ")"})
 			continue
 		}
 		if err != nil {
-			return src, fmt.Errorf("read %s at %s: %w", p, ref.Hash(), err)
+			return src, fmt.Errorf("read %s at %s: %w", p, w.head, err)
 		}
 		src.Files[p] = data
-	}
-	for _, d := range refused {
-		src.Problems.Add(d)
-	}
-	for p, vs := range src.History {
-		if _, ok := current[p]; !ok {
-			delete(src.History, p)
-			continue
-		}
+		src.History[p] = vs
 		// Earlier versions of a corrected file are kept to show what changed.
 		if len(vs) < 2 {
 			continue
@@ -185,9 +152,183 @@ func Approved(r *git.Repository, opts Options) (town.Source, error) {
 				return src, fmt.Errorf("read %s at %s: %w", p, vs[i].Commit, err)
 			}
 		}
-		vs[len(vs)-1].Data = src.Files[p]
+		vs[len(vs)-1].Data = data
+	}
+	for _, p := range slices.Sorted(maps.Keys(w.refused)) {
+		src.Problems.Add(w.refused[p])
 	}
 	return src, nil
+}
+
+// history walks the first-parent chain of the publishing branch once, oldest first, comparing
+// each commit's records tree with the one before.
+func history(r *git.Repository, opts Options) (*walk, error) {
+	if c, ok := r.Storer.(io.Closer); ok {
+		defer c.Close() // pack files kept open by Open; they reopen if read again
+	}
+	branch, root := cmp.Or(opts.Branch, "main"), strings.Trim(path.Clean("/"+opts.Root), "/")
+	ref, err := r.Reference(plumbing.NewBranchReferenceName(branch), true)
+	if err != nil {
+		return nil, fmt.Errorf("branch %s: %w", branch, err)
+	}
+	head, err := r.CommitObject(ref.Hash())
+	if err != nil {
+		return nil, fmt.Errorf("read commit %s: %w", ref.Hash(), err)
+	}
+	keyring, err := readKeyring(r, head.TreeHash, path.Join(root, opts.KeyringDir), opts.KeyringDir != "")
+	if err != nil {
+		return nil, err
+	}
+
+	// Read the first-parent chain newest first. As soon as a stretch of it and the commit before
+	// the stretch are read, compare the stretch's trees in the background; then apply all the
+	// changes oldest first.
+	stretch := cmp.Or(opts.stretch, 512)
+	var (
+		g        errgroup.Group
+		chain    []*object.Commit // newest first, those made by opts.Until
+		segments [][]step         // newest first
+		start    int              // the first commit of chain not yet handed out
+	)
+	g.SetLimit(max(1, min(runtime.GOMAXPROCS(0), 4)))
+	dispatch := func(end int) {
+		cs, prev := chain[start:end], (*object.Commit)(nil)
+		if end < len(chain) {
+			prev = chain[end]
+		}
+		seg := make([]step, len(cs))
+		segments = append(segments, seg)
+		start = end
+		g.Go(func() error {
+			rr, done := reader(r)
+			defer done()
+			return compare(rr, cs, prev, root, keyring, seg)
+		})
+	}
+	for c := head; ; {
+		if opts.Until.IsZero() || !c.Committer.When.After(opts.Until) {
+			chain = append(chain, c)
+			if len(chain)-start > stretch {
+				dispatch(start + stretch)
+			}
+		}
+		if len(c.ParentHashes) == 0 {
+			break
+		}
+		if c, err = r.CommitObject(c.ParentHashes[0]); err != nil {
+			g.Wait()
+			return nil, fmt.Errorf("read commit %s: %w", c.ParentHashes[0], err)
+		}
+	}
+	if start < len(chain) {
+		dispatch(len(chain))
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	var steps []step // oldest first
+	for i := len(segments) - 1; i >= 0; i-- {
+		for j := len(segments[i]) - 1; j >= 0; j-- {
+			steps = append(steps, segments[i][j])
+		}
+	}
+	w := &walk{head: ref.Hash(), versions: map[string][]town.Version{}, current: map[string]plumbing.Hash{}, refused: map[string]check.Diagnostic{}}
+	for _, st := range steps {
+		for _, ch := range st.changes {
+			delete(w.current, ch.path)
+			delete(w.refused, ch.path)
+			switch {
+			case ch.entry == nil:
+			case ch.refused != "":
+				w.refused[ch.path] = check.Diagnostic{Code: check.RefusedFile, File: ch.path, Value: ch.path, Detail: ch.refused + " (commit " + st.commit.Hash.String()[:7] + ")"}
+			default:
+				w.current[ch.path] = ch.entry.Hash
+				v := st.version
+				v.Blob = ch.entry.Hash.String()
+				w.versions[ch.path] = append(w.versions[ch.path], v)
+			}
+		}
+	}
+	for p := range w.versions {
+		if _, ok := w.current[p]; !ok {
+			delete(w.versions, p)
+		}
+	}
+	return w, nil
+}
+
+// A step is what one first-parent commit changed under the records root.
+type step struct {
+	commit  *object.Commit
+	changes []change
+	version town.Version // set when a change adds or modifies a file
+}
+
+// A change is one file a commit added, modified (entry set) or removed (entry nil).
+type change struct {
+	path    string
+	entry   *object.TreeEntry
+	refused string // why the file must not be read, or ""
+}
+
+// compare fills steps with what each commit of cs (newest first) changed against the commit
+// before it; prev is the commit before the oldest of cs, or nil.
+func compare(r *git.Repository, cs []*object.Commit, prev *object.Commit, root, keyring string, steps []step) error {
+	trees := &treeCache{r: r, m: map[plumbing.Hash][]object.TreeEntry{}}
+	before := plumbing.ZeroHash
+	if prev != nil {
+		var err error
+		if before, err = subtree(r, prev.TreeHash, root); err != nil {
+			return fmt.Errorf("read %s at %s: %w", root, prev.Hash, err)
+		}
+	}
+	for i := len(cs) - 1; i >= 0; i-- {
+		c := cs[i]
+		steps[i].commit = c
+		tree, err := subtree(r, c.TreeHash, root)
+		if err != nil {
+			return fmt.Errorf("read %s at %s: %w", root, c.Hash, err)
+		}
+		if tree == before {
+			continue
+		}
+		described := false
+		err = trees.diff("", before, tree, func(p string, e *object.TreeEntry) error {
+			ch := change{path: p}
+			if e != nil {
+				entry := *e
+				ch.entry, ch.refused = &entry, refuse(p, e)
+			}
+			steps[i].changes = append(steps[i].changes, ch)
+			if ch.entry != nil && ch.refused == "" && !described {
+				described = true
+				v, err := describe(r, c, keyring)
+				steps[i].version = v
+				return err
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("compare %s with its first parent: %w", c.Hash, err)
+		}
+		before = tree
+	}
+	return nil
+}
+
+// reader returns a reader of r's objects that may be used alongside others, and a function to
+// release it. A repository on disk gets a storage of its own; one in memory is safe to share.
+func reader(r *git.Repository) (*git.Repository, func()) {
+	fs, ok := r.Storer.(*filesystem.Storage)
+	if !ok {
+		return r, func() {}
+	}
+	st := filesystem.NewStorageWithOptions(fs.Filesystem(), cache.NewObjectLRUDefault(), filesystem.Options{KeepDescriptors: true})
+	rr, err := git.Open(st, nil)
+	if err != nil {
+		return r, func() {}
+	}
+	return rr, func() { st.Close() }
 }
 
 // readKeyring concatenates the armored keys (*.asc) in dir of the tree.
@@ -254,44 +395,120 @@ func subtree(r *git.Repository, tree plumbing.Hash, dir string) (plumbing.Hash, 
 	return e.Hash, nil
 }
 
-// diffTrees calls visit for every file that differs between the trees a and b (either may be
-// zero) with its entry in b, or nil when b no longer has it. Equal subtrees are skipped without
-// being read.
-func diffTrees(r *git.Repository, dir string, a, b plumbing.Hash, visit func(path string, e *object.TreeEntry) error) error {
+// A treeCache keeps the entries of decoded trees by hash: walking history, each commit's old
+// tree is the previous commit's new one.
+type treeCache struct {
+	r *git.Repository
+	m map[plumbing.Hash][]object.TreeEntry
+}
+
+// entries are the tree's entries ordered by name (git orders a folder as if its name ended in
+// "/"; merging needs plain name order).
+func (tc *treeCache) entries(h plumbing.Hash) ([]object.TreeEntry, error) {
+	if h.IsZero() {
+		return nil, nil
+	}
+	if es, ok := tc.m[h]; ok {
+		return es, nil
+	}
+	es, err := decodeTree(tc.r, h)
+	if err != nil {
+		return nil, err
+	}
+	byName := func(a, b object.TreeEntry) int { return strings.Compare(a.Name, b.Name) }
+	if !slices.IsSortedFunc(es, byName) {
+		es = slices.Clone(es)
+		slices.SortFunc(es, byName)
+	}
+	if len(tc.m) >= 4096 {
+		clear(tc.m)
+	}
+	tc.m[h] = es
+	return es, nil
+}
+
+// decodeTree reads a tree object's entries. It parses the raw object itself: go-git's decoder
+// reads through a buffered reader string by string, which took half of a history pass.
+func decodeTree(r *git.Repository, h plumbing.Hash) ([]object.TreeEntry, error) {
+	obj, err := r.Storer.EncodedObject(plumbing.TreeObject, h)
+	if err != nil {
+		return nil, err
+	}
+	rd, err := obj.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
+	data, err := io.ReadAll(rd)
+	if err != nil {
+		return nil, err
+	}
+	var es []object.TreeEntry
+	for len(data) > 0 {
+		sp := bytes.IndexByte(data, ' ')
+		nul := bytes.IndexByte(data, 0)
+		if sp < 0 || nul < sp || len(data) < nul+1+20 {
+			return nil, fmt.Errorf("tree %s is malformed", h)
+		}
+		mode, err := filemode.New(string(data[:sp]))
+		if err != nil {
+			return nil, fmt.Errorf("tree %s: %w", h, err)
+		}
+		var hash plumbing.Hash
+		copy(hash[:], data[nul+1:nul+21])
+		es = append(es, object.TreeEntry{Name: string(data[sp+1 : nul]), Mode: mode, Hash: hash})
+		data = data[nul+21:]
+	}
+	return es, nil
+}
+
+// diff calls visit for every file that differs between the trees a and b (either may be zero)
+// with its entry in b, or nil when b no longer has it. Equal subtrees are skipped unread.
+func (tc *treeCache) diff(dir string, a, b plumbing.Hash, visit func(path string, e *object.TreeEntry) error) error {
 	if a == b {
 		return nil
 	}
-	ea, err := treeEntries(r, a)
+	ea, err := tc.entries(a)
 	if err != nil {
 		return err
 	}
-	eb, err := treeEntries(r, b)
+	eb, err := tc.entries(b)
 	if err != nil {
 		return err
 	}
-	for _, name := range unionKeys(ea, eb) {
-		x, inA := ea[name]
-		y, inB := eb[name]
-		if x == y {
+	for len(ea) > 0 || len(eb) > 0 {
+		var x, y *object.TreeEntry
+		switch {
+		case len(eb) == 0 || len(ea) > 0 && ea[0].Name < eb[0].Name:
+			x, ea = &ea[0], ea[1:]
+		case len(ea) == 0 || eb[0].Name < ea[0].Name:
+			y, eb = &eb[0], eb[1:]
+		default:
+			x, y, ea, eb = &ea[0], &eb[0], ea[1:], eb[1:]
+		}
+		if x != nil && y != nil && *x == *y {
 			continue
 		}
-		p := path.Join(dir, name)
+		p := cmp.Or(x, y).Name
+		if dir != "" {
+			p = dir + "/" + p
+		}
 		var xt, yt plumbing.Hash
-		if inA && x.Mode == filemode.Dir {
+		if x != nil && x.Mode == filemode.Dir {
 			xt = x.Hash
 		}
-		if inB && y.Mode == filemode.Dir {
+		if y != nil && y.Mode == filemode.Dir {
 			yt = y.Hash
 		}
-		if err := diffTrees(r, p, xt, yt, visit); err != nil {
+		if err := tc.diff(p, xt, yt, visit); err != nil {
 			return err
 		}
 		switch {
-		case inB && y.Mode != filemode.Dir:
-			if err := visit(p, &y); err != nil {
+		case y != nil && y.Mode != filemode.Dir:
+			if err := visit(p, y); err != nil {
 				return err
 			}
-		case inA && x.Mode != filemode.Dir:
+		case x != nil && x.Mode != filemode.Dir:
 			if err := visit(p, nil); err != nil {
 				return err
 			}
@@ -319,20 +536,6 @@ func treeEntries(r *git.Repository, h plumbing.Hash) (map[string]object.TreeEntr
 		m[e.Name] = e
 	}
 	return m, nil
-}
-
-func unionKeys(a, b map[string]object.TreeEntry) []string {
-	keys := make([]string, 0, len(a)+len(b))
-	for k := range a {
-		keys = append(keys, k)
-	}
-	for k := range b {
-		if _, ok := a[k]; !ok {
-			keys = append(keys, k)
-		}
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 var errTooLarge = errors.New("file too large")
