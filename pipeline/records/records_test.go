@@ -277,6 +277,8 @@ func TestRefusedFiles(t *testing.T) {
 		t.Skip(err)
 	}
 	g.commit("add a link")
+	g.write("caf\xe9.csv", "latin-1 name\n")
+	g.commit("add a file whose name is not UTF-8")
 	g.write("big.csv", strings.Repeat("x", MaxFileSize+1))
 	g.commit("add a big file")
 	src := approved(t, g.dir, "main", "")
@@ -289,9 +291,11 @@ func TestRefusedFiles(t *testing.T) {
 	}
 	slices.Sort(got)
 	head := g.git("rev-parse", "--short=7", "HEAD")
-	link := g.git("rev-parse", "--short=7", "HEAD~1")
+	latin := g.git("rev-parse", "--short=7", "HEAD~1")
+	link := g.git("rev-parse", "--short=7", "HEAD~2")
 	w := []string{
 		fmt.Sprintf("big.csv: E116 refused to read \"big.csv\": file too large: %d bytes, over the limit of %d / 文件太大 (commit %s)", MaxFileSize+1, MaxFileSize, head),
+		fmt.Sprintf("caf\xe9.csv: E116 refused to read \"caf\\xe9.csv\": 文件名不是 UTF-8 / the name is not UTF-8 (commit %s)", latin),
 		fmt.Sprintf("link.csv: E116 refused to read \"link.csv\": 不接受符号链接 / symbolic links are refused (commit %s)", link),
 	}
 	if strings.Join(got, "\n") != strings.Join(w, "\n") {

@@ -435,3 +435,16 @@ func TestRequireReview(t *testing.T) {
 		t.Error("a refused build changed the published site")
 	}
 }
+
+// TestUnreadableRepository fails clearly, with exit status 2, and publishes nothing.
+func TestUnreadableRepository(t *testing.T) {
+	tmp := t.TempDir()
+	out := filepath.Join(tmp, "public")
+	_, _, err := jifen(t, "build", "--project", project(t), "--data", filepath.Join(tmp, "data"), "--out", out, "--repo", filepath.Join(tmp, "missing"))
+	if err == nil || errors.Is(err, errBadRecords) || errors.Is(err, errUsage) || !strings.Contains(err.Error(), "missing") {
+		t.Errorf("err = %v, want a failure naming the repository", err)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("something was published: %v", err)
+	}
+}
