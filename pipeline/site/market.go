@@ -35,6 +35,7 @@ type MarketMonth struct {
 	Redeemed   int    `json:"redeemed"`
 	Expired    int    `json:"expired"`
 	Goods      string `json:"goods_yuan"` // cost of the goods exchanged
+	Taking     int    `json:"taking"`     // households with points that month
 	Households int    `json:"households"` // households that exchanged
 }
 
@@ -79,7 +80,7 @@ func publishMarket(v *town.Village, res *score.VillageResult) (Market, MarketTot
 	for i, mm := range res.Ledger.Months {
 		mr := res.Months[i]
 		m.Months = append([]MarketMonth{{Month: mm.Month, Title: monthTitle(mm.Month), Issued: mr.Issued, Deducted: mr.Deducted,
-			Redeemed: mm.Redeemed, Expired: mm.Expired, Goods: yuan(mm.GoodsFen), Households: mm.Households}}, m.Months...)
+			Redeemed: mm.Redeemed, Expired: mm.Expired, Goods: yuan(mm.GoodsFen), Taking: mr.Taking, Households: mm.Households}}, m.Months...)
 		t.Issued += mr.Issued
 		t.Deducted += mr.Deducted
 		t.Redeemed += mm.Redeemed

@@ -448,3 +448,35 @@ func TestUnreadableRepository(t *testing.T) {
 		t.Errorf("something was published: %v", err)
 	}
 }
+
+// TestRankingsOff builds a village that does not publish rankings: no ranks anywhere, the
+// totals still public.
+func TestRankingsOff(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	repo := t.TempDir()
+	copyDir(t, "testdata/records", repo)
+	copyDir(t, "../../demo/records/rules", filepath.Join(repo, "rules"))
+	vt := filepath.Join(repo, "villages/dongcun/village.toml")
+	write(t, vt, "publish_ranking = false\n"+readPage(t, vt))
+	write(t, filepath.Join(repo, "villages/dongcun/sheets/2025-07.csv"), "户号,事项,分值,日期,说明,佐证\nD-01,GJ02,5,2025-07-03,修村道,签到表7-1\nD-03,XF04,10,2025-07-15,获镇级表彰,表彰文件7-3\n")
+	runGit(t, repo, "init", "-q", "-b", "main")
+	runGit(t, repo, "add", "-A")
+	runGit(t, repo, "commit", "-q", "-m", "Set up the town with July")
+	out := buildSite(t, "--repo", repo, "--as-of", "2025-08-20")
+
+	month := readPage(t, filepath.Join(out, "dongcun/2025-07/index.html"))
+	if len(rows(t, month, "ranking")) > 0 || !strings.Contains(month, "本村不公开各户排名") || !strings.Contains(month, "<dt>净积分合计</dt><dd>15</dd>") {
+		t.Error("the month page must show totals and no ranking")
+	}
+	if _, err := os.Stat(filepath.Join(out, "dongcun/2025-07/g1")); !os.IsNotExist(err) {
+		t.Error("grid rankings are published")
+	}
+	if r := rows(t, readPage(t, filepath.Join(out, "dongcun/h/d-01/index.html")), "months"); len(r) != 1 || strings.Join(r[0], "|") != "2025年7月|5" {
+		t.Errorf("household months: %v", r)
+	}
+	if year := readPage(t, filepath.Join(out, "dongcun/2025/index.html")); strings.Contains(year, "累计排名") || strings.Contains(year, "月度积分之星") {
+		t.Error("the year page shows rankings")
+	}
+}
