@@ -97,6 +97,13 @@ func (d Diagnostic) Message(lang string) string {
 	if lang == "en" {
 		tmpl = m.en
 	}
+	if d.Detail != "" && !strings.Contains(tmpl, "%[3]") { // a detail the message has no place for
+		if lang == "en" {
+			tmpl += " (%[3]s)"
+		} else {
+			tmpl += "（%[3]s）"
+		}
+	}
 	if !strings.Contains(tmpl, "%") {
 		return tmpl
 	}
@@ -121,6 +128,16 @@ func Title(c Code, lang string) string {
 		return m.enTitle
 	}
 	return m.zhTitle
+}
+
+// Text is the diagnostic's message in lang, after the name of its column when the message
+// does not say it already.
+func (d Diagnostic) Text(lang string) string {
+	msg := d.Message(lang)
+	if d.Column != "" && d.Line > 0 && !strings.Contains(msg, d.Column) {
+		msg = d.Column + ": " + msg
+	}
+	return msg
 }
 
 // Position is "file:line" or "file".
@@ -158,6 +175,18 @@ func compare(a, b Diagnostic) int {
 		strings.Compare(a.Detail, b.Detail),
 		slices.Compare(a.Args, b.Args),
 	)
+}
+
+// Prune drops the warnings about a line that has an error too: the error is what to fix, and
+// the warning may not hold once it is fixed.
+func (l List) Prune() List {
+	bad := map[string]bool{}
+	for _, d := range l {
+		if !d.IsWarning() && d.Line > 0 {
+			bad[d.Position()] = true
+		}
+	}
+	return slices.DeleteFunc(l, func(d Diagnostic) bool { return d.IsWarning() && bad[d.Position()] })
 }
 
 // Errors counts the diagnostics that are errors.

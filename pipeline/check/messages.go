@@ -5,7 +5,7 @@ type message struct{ zhTitle, zh, enTitle, en string }
 // messages holds the title and text of every code. In the templates %[1]q is the offending
 // value, %[2]s the column or key, %[3]s the detail, and %[4]s on the diagnostic's Args.
 var messages = map[Code]message{
-	BadEncoding: {"编码无法识别", "文件既不是 UTF-8 也不是 GB18030 编码：第 %[3]s 个字节无法识别，请用 Excel 或 WPS 重新另存为 CSV",
+	BadEncoding: {"编码无法识别", "文件既不是 UTF-8 也不是 GB18030 编码：从文件开头数第 %[4]s 个字节（偏移 %[3]s）无法识别，请用 Excel 或 WPS 重新另存为 CSV",
 		"unknown encoding", "file is neither UTF-8 nor GB18030: undecodable byte at offset %[3]s"},
 	BadCSV: {"CSV 格式错误", "CSV 格式错误：%[3]s",
 		"malformed CSV", "malformed CSV: %[3]s"},

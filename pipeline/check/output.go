@@ -44,14 +44,10 @@ func (l List) WriteText(w io.Writer, lang string) error {
 		}
 		b.WriteString(d.Position())
 		b.WriteString(": ")
-		if d.Column != "" && d.Line > 0 {
-			b.WriteString(d.Column)
-			b.WriteString(": ")
-		}
 		if d.IsWarning() {
 			b.WriteString(say(lang, "警告：", "warning: "))
 		}
-		b.WriteString(d.Message(lang))
+		b.WriteString(d.Text(lang))
 		b.WriteString(" [")
 		b.WriteString(string(d.Code))
 		b.WriteString("]\n")
@@ -155,11 +151,7 @@ func (l List) WriteGitHub(w io.Writer, lang string) error {
 		b.WriteString(",title=")
 		b.WriteString(escapeProperty(string(d.Code) + " " + d.Title(lang)))
 		b.WriteString("::")
-		msg := d.Message(lang)
-		if d.Column != "" && d.Line > 0 {
-			msg = d.Column + ": " + msg
-		}
-		b.WriteString(escapeData(msg))
+		b.WriteString(escapeData(d.Text(lang)))
 		b.WriteString("\n")
 	}
 	_, err := io.WriteString(w, b.String())

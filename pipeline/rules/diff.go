@@ -54,10 +54,13 @@ type entry struct {
 	values    map[string]string
 }
 
+// String lists the entry's keys that are set.
 func (e entry) String() string {
 	var parts []string
 	for _, k := range e.keys {
-		parts = append(parts, k+" = "+e.values[k])
+		if v := e.values[k]; v != "" && v != "0" && v != "[]" && v != "false" {
+			parts = append(parts, k+" = "+v)
+		}
 	}
 	return strings.Join(parts, ", ")
 }
@@ -65,6 +68,7 @@ func (e entry) String() string {
 func entries(rs *RuleSet) []entry {
 	top := values("", "", *rs)
 	top.add("effective", rs.Effective)
+	top.keys = append(top.keys[len(top.keys)-1:], top.keys[:len(top.keys)-1]...) // effective first
 	adoption := values("adoption", "", rs.Adoption)
 	adoption.add("date", rs.Adoption.Date)
 	out := []entry{top, adoption}

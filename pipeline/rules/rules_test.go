@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -147,5 +148,41 @@ func TestLintVersions(t *testing.T) {
 		if got := FirstMonth(day); got != want {
 			t.Errorf("FirstMonth(%s) = %s, want %s", day, got, want)
 		}
+	}
+}
+
+func TestDiff(t *testing.T) {
+	data, err := os.ReadFile("../demo/records/rules/2025-01-01.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, diags := Parse("rules/2025-01-01.toml", data)
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	edited := strings.NewReplacer(
+		"effective = 2025-01-01", "effective = 2026-01-01",
+		"levels = [15, 10, 5]\ncap = 15", "levels = [20, 10, 5]\ncap = 20",
+		"min_points = 300", "min_points = 320",
+		"[[vetoes]]\nid = \"V9\"\nname = \"大操大办经劝阻不改\"\neffect = \"E1\"\n", "",
+	).Replace(string(data))
+	new, diags := Read("next.toml", []byte(edited))
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	if len(Diff(old, old)) != 0 {
+		t.Error("a rule set differs from itself")
+	}
+	var got []string
+	for _, c := range Diff(old, new) {
+		got = append(got, fmt.Sprintf("%s %s %s %s: %s → %s", c.Kind, c.Table, c.ID, c.Key, c.Old, c.New))
+	}
+	want := "changed   effective: 2025-01-01 → 2026-01-01\n" +
+		"changed items XF04 levels: [15, 10, 5] → [20, 10, 5]\n" +
+		"changed items XF04 cap: 15 → 20\n" +
+		"removed vetoes V9 : name = 大操大办经劝阻不改, effect = E1 → \n" +
+		"changed honours.stars 5 min_points: 300 → 320"
+	if g := strings.Join(got, "\n"); g != want {
+		t.Errorf("got:\n%s\nwant:\n%s", g, want)
 	}
 }

@@ -170,7 +170,10 @@ func ReadSheet(name string, data []byte) ([]Entry, Columns, check.List) {
 			}
 		}
 	})
-	if ok && len(out) == 0 {
+	switch {
+	case !ok: // the rows before a CSV error are not worth checking on their own
+		return nil, nil, diags
+	case len(out) == 0:
 		diags.Add(check.Diagnostic{Code: check.EmptySheet, File: name})
 	}
 	return out, cols, diags

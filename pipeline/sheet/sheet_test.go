@@ -112,9 +112,9 @@ func TestParseSheetProblems(t *testing.T) {
 		{"empty", []byte("户号,事项,分值,日期\n\n"), "s.csv: E114 the file has no data rows\n"},
 		{"nothing at all", []byte(""), "s.csv: E114 the file has no data rows\n"},
 		{"broken utf-8", []byte("户号,事项,分值,日期\nQS-1,AD01,2,2025-07-03,\xff\n"),
-			"s.csv: E001 file is neither UTF-8 nor GB18030: undecodable byte at offset 51\n"},
+			"s.csv:2: E001 file is neither UTF-8 nor GB18030: undecodable byte at offset 51\n"},
 		{"neither encoding", []byte("household,item,points,date\n\xff\xff,AD01,2,2025-07-03\n"),
-			"s.csv: E001 file is neither UTF-8 nor GB18030: undecodable byte at offset 27\n"},
+			"s.csv:2: E001 file is neither UTF-8 nor GB18030: undecodable byte at offset 27\n"},
 		{"bare quote", []byte("户号,事项,分值,日期\nQS-1,\"AD01,2,2025-07-03\n"),
 			"s.csv:2: E002 malformed CSV: extraneous or missing \" in quoted-field\n"},
 	}
@@ -171,5 +171,87 @@ func TestMessagesInBothLanguages(t *testing.T) {
 	}
 	if got, want := diags[0].Message("zh"), "“分值”的值 \"十\" 不是整数"; got != want {
 		t.Errorf("zh: %s, want %s", got, want)
+	}
+}
+
+func TestPersonalData(t *testing.T) {
+	tests := []struct {
+		in, code, masked string
+	}{
+		{"身份证11010519491231002X", "E120", "110105************"},
+		{"11010519491231002x。", "E120", "110105************"},
+		{"440304199001011233", "E120", "440304************"},
+		{"440304199001011234", "", ""},  // wrong check digit
+		{"4403041990010112330", "", ""}, // 19 digits
+		{"11010519491231002XY", "", ""}, // X followed by a letter
+		{"手机13800138000", "E121", "1380013****"},
+		{"138 0013 8000", "E121", "1380013****"},
+		{"138-0013-8000。", "E121", "1380013****"},
+		{"138-0013 8000", "", ""}, // mixed separators
+		{"12800138000", "", ""},   // 12x is not a mobile prefix
+		{"138001380001", "", ""},  // 12 digits
+		{"0571-88888888", "", ""}, // a landline
+		{"签到表7-12，第3页", "", ""},
+		{"\uFF11\uFF13\uFF18\uFF10\uFF10\uFF11\uFF13\uFF18\uFF10\uFF10\uFF10", "E121", "1380013****"},
+	}
+	for _, tt := range tests {
+		code, masked, ok := personalData(tt.in)
+		if string(code) != tt.code || masked != tt.masked || ok != (tt.code != "") {
+			t.Errorf("personalData(%q) = %s %q %v, want %s %q", tt.in, code, masked, ok, tt.code, tt.masked)
+		}
+	}
+}
+
+func TestParseInt(t *testing.T) {
+	for in, want := range map[string]int{"5": 5, "-5": -5, "5.0": 5, "-5.00": -5, "0": 0, "123456789": 123456789} {
+		if got, ok := ParseInt(in); !ok || got != want {
+			t.Errorf("ParseInt(%q) = %d, %v", in, got, ok)
+		}
+	}
+	for _, in := range []string{"", "-", "5.", ".5", "5.5", "+5", "1,000", "1234567890", "５", "5e0", "--5", "0x5"} {
+		if got, ok := ParseInt(in); ok {
+			t.Errorf("ParseInt(%q) = %d, want an error", in, got)
+		}
+	}
+}
+
+func TestTextChecks(t *testing.T) {
+	data := "户号,事项,分值,日期,说明,佐证\n" +
+		"QS-1,AD01,2,2025-07-03,\"=1+1\",@A1\n" +
+		"QS-1,AD01,2,2025-07-04,\"a\u0085b\",ok\n" +
+		"QS-1,AD01,2,2025-07-05,\"电话13800138000\t\",ok\n" +
+		"QS-1,,,2025-07-06,,\n" + // an untouched template row
+		"QS-1,AD01,2,2025-07-03,\"=1+1\",@A1\n"
+	entries, diags := ParseSheet("s.csv", []byte(data))
+	diags.Sort()
+	want := "s.csv:2: E124 佐证 \"@A1\" starts with @, which spreadsheets run as a formula: remove the leading @ or put words before it\n" +
+		"s.csv:2: E124 说明 \"=1+1\" starts with =, which spreadsheets run as a formula: remove the leading = or put words before it\n" +
+		"s.csv:3: E123 说明 \"a\\u0085b\" contains the control character U+0085 (such as a line break in a cell); remove it\n" +
+		"s.csv:4: E121 说明 contains a mobile number 1380013****: files must not carry personal phone numbers; delete it\n" +
+		"s.csv:6: E124 佐证 \"@A1\" starts with @, which spreadsheets run as a formula: remove the leading @ or put words before it\n" +
+		"s.csv:6: E124 说明 \"=1+1\" starts with =, which spreadsheets run as a formula: remove the leading = or put words before it\n"
+	if got := diagStrings(diags); got != want {
+		t.Errorf("got:\n%swant:\n%s", got, want)
+	}
+	if len(entries) != 4 {
+		t.Errorf("%d entries, want 4 (the template row skipped)", len(entries))
+	}
+}
+
+func TestTemplate(t *testing.T) {
+	hs := []Household{
+		{ID: "A", Joined: "2024-12-01"},
+		{ID: "B", Joined: "2025-07-31"},
+		{ID: "C", Joined: "2024-12-01", Left: "2025-07-01"},
+		{ID: "D", Joined: "2024-12-01", Left: "2025-07-02"},
+		{ID: "E", Joined: "2025-08-01"},
+	}
+	got := string(Template(hs, "2025-07"))
+	want := "\uFEFF户号,事项,分值,日期,说明,佐证\r\nA,,,2025-07-31,,\r\nB,,,2025-07-31,,\r\nD,,,2025-07-31,,\r\n"
+	if got != want {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+	if _, diags := ParseSheet("t.csv", []byte(got)); len(diags) != 1 || diags[0].Code != check.EmptySheet {
+		t.Errorf("an untouched template: %v, want an empty sheet", diags)
 	}
 }

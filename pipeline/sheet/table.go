@@ -42,10 +42,14 @@ type table struct {
 // decode turns the bytes of a file into UTF-8 text. UTF-8 (with or without a byte order mark)
 // and GB18030 are accepted; anything else is reported with the offset of the first bad byte.
 func decode(name string, data []byte, diags *check.List) ([]byte, bool) {
+	bad := func(off int) ([]byte, bool) {
+		line := bytes.Count(data[:off], []byte{'\n'}) + 1
+		diags.Add(check.Diagnostic{Code: check.BadEncoding, File: name, Line: line, Detail: strconv.Itoa(off), Args: []string{strconv.Itoa(off + 1)}})
+		return nil, false
+	}
 	if b, ok := bytes.CutPrefix(data, []byte("\xEF\xBB\xBF")); ok {
 		if !utf8.Valid(b) {
-			diags.Add(check.Diagnostic{Code: check.BadEncoding, File: name, Detail: strconv.Itoa(invalidUTF8(b) + 3)})
-			return nil, false
+			return bad(invalidUTF8(b) + 3)
 		}
 		return b, true
 	}
@@ -55,17 +59,14 @@ func decode(name string, data []byte, diags *check.List) ([]byte, bool) {
 	off := invalidUTF8(data)
 	// Text that was UTF-8 Chinese up to a broken byte is broken UTF-8, not GB18030.
 	if hasMultibyteUTF8(data[:off]) {
-		diags.Add(check.Diagnostic{Code: check.BadEncoding, File: name, Detail: strconv.Itoa(off)})
-		return nil, false
+		return bad(off)
 	}
 	if off := invalidGB18030(data); off >= 0 {
-		diags.Add(check.Diagnostic{Code: check.BadEncoding, File: name, Detail: strconv.Itoa(off)})
-		return nil, false
+		return bad(off)
 	}
 	out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
 	if err != nil {
-		diags.Add(check.Diagnostic{Code: check.BadEncoding, File: name, Detail: "0"})
-		return nil, false
+		return bad(0)
 	}
 	return out, true
 }

@@ -568,7 +568,7 @@ func (l *loader) sheet(v *Village, m *Month, name string) {
 			at(check.PointsNotAllowed, "points", strconv.Itoa(e.Points), detail)
 		}
 		if it.Evidence && e.Evidence == "" {
-			at(check.MissingValue, "evidence", "", "")
+			at(check.MissingValue, "evidence", "", fmt.Sprintf("%s %s 要求填写佐证材料的编号 / %s requires evidence", it.ID, it.Name, it.ID))
 		}
 	}
 }

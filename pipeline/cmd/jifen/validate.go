@@ -20,18 +20,28 @@ func validate(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	repo := fs.String("repo", ".", "records working tree to check, uncommitted files included")
 	root := fs.String("root", "", "folder of the working tree that holds the records")
+	asOfFlag := fs.String("as-of", "", "the time to check the records at (sheets of later months are refused), e.g. 2026-01-12 (default: now)")
 	rep := newReporter(fs)
 	if err := fs.Parse(args); err != nil || !rep.ok(fs, stderr) {
 		return errUsage
+	}
+	asOf, err := parseAsOf(*asOfFlag)
+	if err != nil {
+		fmt.Fprintln(stderr, "jifen validate:", err)
+		return errUsage
+	}
+	if asOf.IsZero() {
+		asOf = time.Now()
 	}
 	src, err := records.WorkingTree(filepath.Join(*repo, *root))
 	if err != nil {
 		return err
 	}
-	t, diags := town.Load(src, town.Options{Now: time.Now()})
+	t, diags := town.Load(src, town.Options{Now: asOf})
 	if t != nil {
 		diags = append(diags, audit.Caps(t)...)
 		diags.Sort()
+		diags = diags.Prune()
 	}
 	return rep.write(diags, *root, stdout)
 }

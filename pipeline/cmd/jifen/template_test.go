@@ -1,0 +1,93 @@
+package main
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestTemplate writes a template, checks its bytes, and checks that validate takes it for an
+// empty sheet until a row is filled in.
+func TestTemplate(t *testing.T) {
+	dir := t.TempDir()
+	copyDir(t, "testdata/records", dir)
+	copyDir(t, "../../demo/records/rules", filepath.Join(dir, "rules"))
+
+	stdout, _, err := jifen(t, "template", "--village", "dongcun", "--month", "2025-07", "--repo", dir, "--out", "-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// D-04 left on 2025-06-30, so July has three households.
+	want := "\uFEFF户号,事项,分值,日期,说明,佐证\r\nD-01,,,2025-07-31,,\r\nD-02,,,2025-07-31,,\r\nD-03,,,2025-07-31,,\r\n"
+	if stdout != want {
+		t.Errorf("template:\n%q\nwant:\n%q", stdout, want)
+	}
+
+	if _, _, err := jifen(t, "template", "--village", "dongcun", "--month", "2025-07", "--repo", dir); err != nil {
+		t.Fatal(err)
+	}
+	sheet := filepath.Join(dir, "villages/dongcun/sheets/2025-07.csv")
+	data, err := os.ReadFile(sheet)
+	if err != nil || string(data) != want {
+		t.Fatalf("written template %q, %v", data, err)
+	}
+	if _, _, err := jifen(t, "template", "--village", "dongcun", "--month", "2025-07", "--repo", dir); err == nil {
+		t.Error("template overwrote an existing sheet")
+	}
+
+	stdout, _, err = jifen(t, "validate", "--repo", dir, "--as-of", "2025-08-01")
+	if !errors.Is(err, errBadRecords) || !strings.Contains(stdout, "[E114]") {
+		t.Errorf("untouched template: %v\n%s", err, stdout)
+	}
+	filled := strings.Replace(want, "D-02,,,2025-07-31,,", "D-02,ZF01,5,2025-07-31,,", 1)
+	if err := os.WriteFile(sheet, []byte(filled), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if stdout, _, err = jifen(t, "validate", "--repo", dir, "--as-of", "2025-08-01"); err != nil {
+		t.Errorf("filled template: %v\n%s", err, stdout)
+	}
+
+	for _, args := range [][]string{
+		{"template", "--village", "dongcun", "--month", "2025-7", "--repo", dir},
+		{"template", "--village", "xicun", "--month", "2025-07", "--repo", dir, "--out", "-"},
+	} {
+		if _, _, err := jifen(t, args...); !errors.Is(err, errUsage) {
+			t.Errorf("jifen %s: %v, want a usage error", strings.Join(args, " "), err)
+		}
+	}
+}
+
+// TestGitHubSummary checks that --format github appends the Markdown summary to the file that
+// $GITHUB_STEP_SUMMARY names, with annotations on standard output whose paths include --root.
+func TestGitHubSummary(t *testing.T) {
+	repo := t.TempDir()
+	dir := filepath.Join(repo, "records")
+	copyDir(t, "testdata/records", dir)
+	copyDir(t, "../../demo/records/rules", filepath.Join(dir, "rules"))
+	write(t, filepath.Join(dir, "villages/dongcun/sheets/2025-07.csv"), "户号,事项,分值,日期,说明,佐证\nD-09,GJ02,5,2025-07-03,修村道|第一段,签到表7-1\n")
+	summary := filepath.Join(t.TempDir(), "summary.md")
+	write(t, summary, "earlier steps\n")
+	t.Setenv("GITHUB_STEP_SUMMARY", summary)
+
+	stdout, _, err := jifen(t, "validate", "--repo", repo, "--root", "records", "--format", "github", "--as-of", "2025-08-01")
+	if !errors.Is(err, errBadRecords) {
+		t.Fatalf("error = %v, want bad records", err)
+	}
+	want := "::error file=records/villages/dongcun/sheets/2025-07.csv,line=2,title=E101 户号不在名册::户号 \"D-09\" 不在本村名册（households.csv）里\n"
+	if stdout != want {
+		t.Errorf("annotations:\n%s\nwant:\n%s", stdout, want)
+	}
+	data, err := os.ReadFile(summary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantSummary := "earlier steps\n### jifen: 共 1 个错误，涉及 1 个文件\n\n" +
+		"| 代码 | 问题 | 个数 |\n|---|---|--:|\n| E101 | 户号不在名册 | 1 |\n\n" +
+		"| 位置 | 列 | 问题 | 代码 |\n|---|---|---|---|\n" +
+		"| records/villages/dongcun/sheets/2025-07.csv:2 | 户号 | 户号 \"D-09\" 不在本村名册（households.csv）里 | E101 |\n"
+	if string(data) != wantSummary {
+		t.Errorf("summary:\n%s\nwant:\n%s", data, wantSummary)
+	}
+}

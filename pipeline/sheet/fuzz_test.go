@@ -1,0 +1,44 @@
+package sheet
+
+import (
+	"fmt"
+	"testing"
+	"time"
+)
+
+// FuzzParseSheet feeds the sheet parser arbitrary bytes: it must not panic or hang, every
+// diagnostic must have a code and name the file, and every entry must come from a line of the
+// file.
+func FuzzParseSheet(f *testing.F) {
+	f.Add([]byte(goodSheet))
+	f.Add([]byte("\xEF\xBB\xBFhousehold,item,points,date\r\nQS-1,AD01,5.0,2025年7月3日\r\n"))
+	f.Add([]byte("户号,事项,分值,日期,说明,佐证,,\nQS-1,AD01,-5,2025/7/3,\"=1\n2\",11010519491231002X,\n,,,,\n"))
+	f.Add([]byte("\xbb\xa7\xba\xc5,\xca\xc2\xcf\xee,\xb7\xd6\xd6\xb5,\xc8\xd5\xc6\xda\nQS-1,AD01,2,2025-07-03\n")) // GB18030
+	f.Add([]byte("户号,事项,分值,日期\nQS-1,\"AD01,2,2025-07-03\n\xff"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		// A hang crashes the worker, so that the fuzzer keeps the input.
+		tm := time.AfterFunc(10*time.Second, func() { panic(fmt.Sprintf("hangs on %q", data)) })
+		entries, cols, diags := ReadSheet("s.csv", data)
+		tm.Stop()
+		lines := 1
+		for _, b := range data {
+			if b == '\n' {
+				lines++
+			}
+		}
+		for _, d := range diags {
+			if d.Code == "" || d.File != "s.csv" || d.Line < 0 || d.Line > lines {
+				t.Errorf("bad diagnostic %+v", d)
+			}
+			_ = d.Message("zh") + d.Message("en")
+		}
+		for _, e := range entries {
+			if e.Line < 2 || e.Line > lines {
+				t.Errorf("entry on line %d of %d", e.Line, lines)
+			}
+		}
+		if len(entries) > 0 && cols["points"] == "" {
+			t.Errorf("entries without a points column: %v", cols)
+		}
+	})
+}
