@@ -3,6 +3,8 @@ package site
 import (
 	"bytes"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,6 +29,17 @@ type Town struct {
 	Villages   []VillageLink `json:"villages"`
 	Totals     Totals        `json:"totals"`
 	Market     MarketTotals  `json:"market"`
+	Downloads  []Download    `json:"downloads"`
+	SiteURL    string        `json:"site_url"`
+}
+
+// Site is everything a build publishes: the JSON for Hugo and the files written beside the pages
+// (downloads, feeds).
+type Site struct {
+	Town     *Town
+	Villages []*Village
+	Rules    []RuleVersion
+	Files    map[string][]byte // path in the site → content
 }
 
 // VillageLink is a village as the town home lists it.
@@ -63,7 +76,16 @@ type Village struct {
 	Years          []Year      `json:"years"`  // newest first
 	Market         Market      `json:"market"`
 	Households     []Household `json:"households"`
-	Notices        []Notice    `json:"notices"` // newest first
+	Notices        []Notice    `json:"notices"`   // newest first
+	Chart          string      `json:"chart"`     // SVG of the monthly net points
+	Directory      []Directory `json:"directory"` // households on the roster by grid, to find one's own
+}
+
+// Directory lists a grid's households by code.
+type Directory struct {
+	ID         string `json:"id"`
+	Name       string `json:"name"`
+	Households []Who  `json:"households"`
 }
 
 // Month is one village-month page.
@@ -84,12 +106,15 @@ type Month struct {
 	Corrections   []Correction `json:"corrections"`
 	Totals        Totals       `json:"totals"`
 	Ranking       []Row        `json:"ranking"` // empty when the village does not publish rankings
+	rows          [][]string   // every household's row for the downloads, rankings published or not
+	QR            string       `json:"qr"` // SVG of a QR code to the month's page, for the printed notice
 	PreviousMonth string       `json:"previous_month"`
 	NextMonth     string       `json:"next_month"`
 }
 
 // Correction is a later approved version of a month's sheet and the rows it changed.
 type Correction struct {
+	Date    string   `json:"date"` // RFC 3339
 	Commit  string   `json:"commit"`
 	URL     string   `json:"url"`
 	At      string   `json:"at_text"`
@@ -148,6 +173,7 @@ type Household struct {
 	Redeemed   int              `json:"redeemed"`
 	Expired    int              `json:"expired"`
 	Account    []AccountLine    `json:"account"`  // newest first
+	Chart      string           `json:"chart"`    // SVG of the monthly points
 	Year       string           `json:"year"`     // the latest year with a sheet, e.g. 2025
 	YearNet    int              `json:"year_net"` // net points of that year
 	Months     []HouseholdMonth `json:"months"`   // newest first
@@ -193,11 +219,15 @@ type Notice struct {
 
 const adjusted = "按规则调整"
 
-// Publish builds the public view of a scored town as of a time.
-func Publish(t *town.Town, results []*score.VillageResult, asOf time.Time) (*Town, []*Village, error) {
+// Publish builds the public view of a scored town as of a time. siteURL is the site's address
+// (for QR codes and feeds); "" leaves the QR codes out and the feeds' links relative.
+func Publish(t *town.Town, results []*score.VillageResult, asOf time.Time, siteURL string) (*Site, error) {
 	loc := t.Location
+	if siteURL != "" && !strings.HasSuffix(siteURL, "/") {
+		siteURL += "/"
+	}
 	pt := &Town{Name: t.Name, Demo: t.Demo, AsOf: asOf.In(loc).Format(time.RFC3339),
-		AsOfText: dateTime(asOf.In(loc)), NoticeDays: t.NoticeDays, Objection: t.Objection}
+		AsOfText: dateTime(asOf.In(loc)), NoticeDays: t.NoticeDays, Objection: t.Objection, SiteURL: siteURL}
 	var villages []*Village
 	for _, res := range results {
 		v := res.Village
@@ -215,6 +245,13 @@ func Publish(t *town.Town, results []*score.VillageResult, asOf time.Time) (*Tow
 		for i, mr := range res.Months {
 			m := v.Months[i]
 			pm := publishMonth(t, v, m, mr, asOf)
+			if siteURL != "" {
+				qr, err := qrCode(siteURL+v.ID+"/"+m.Month+"/", v.Name+pm.Title+"积分公示网页的二维码")
+				if err != nil {
+					return nil, err
+				}
+				pm.QR = qr
+			}
 			if i > 0 {
 				pm.PreviousMonth = res.Months[i-1].Month
 			}
@@ -253,11 +290,23 @@ func Publish(t *town.Town, results []*score.VillageResult, asOf time.Time) (*Tow
 			link.Totals.Households = latest.Totals.Households
 		}
 		link.Totals.Taking = taking(res)
+		for _, g := range v.Grids {
+			d := Directory{ID: g.ID, Name: g.Name}
+			for _, h := range v.Households {
+				if h.Grid == g.Name && h.Left == "" {
+					d.Households = append(d.Households, who(v, h.ID))
+				}
+			}
+			slices.SortFunc(d.Households, func(a, b Who) int { return strings.Compare(a.Household, b.Household) })
+			pv.Directory = append(pv.Directory, d)
+		}
+		pv.Chart = chart(v.Name+"最近各月净积分合计（分）", pv.Months, func(m Month) (string, int) { return m.Month, m.Totals.Net })
 		pv.Years = publishYears(v, res)
 		pv.Market, link.Market = publishMarket(v, res)
 		for _, h := range v.Households {
-			if p := households[h.ID]; p != nil && len(p.Months) > 0 {
+			if p := households[h.ID]; p != nil {
 				publishAccount(p, res, pv.Years)
+				p.Chart = chart("最近各月积分（分）", p.Months, func(m HouseholdMonth) (string, int) { return m.Month, m.Net })
 				pv.Households = append(pv.Households, *p)
 			}
 		}
@@ -265,7 +314,7 @@ func Publish(t *town.Town, results []*score.VillageResult, asOf time.Time) (*Tow
 		for _, n := range v.Notices {
 			html, err := renderMarkdown(n.Markdown)
 			if err != nil {
-				return nil, nil, fmt.Errorf("render notice %s of %s: %w", n.ID, v.ID, err)
+				return nil, fmt.Errorf("render notice %s of %s: %w", n.ID, v.ID, err)
 			}
 			// URLs are made of ASCII ids only: a notice is known by its date.
 			id := n.Date
@@ -283,7 +332,17 @@ func Publish(t *town.Town, results []*score.VillageResult, asOf time.Time) (*Tow
 		pt.Market.add(link.Market)
 		villages = append(villages, pv)
 	}
-	return pt, villages, nil
+	files, downloads, err := downloadFiles(pt, villages)
+	if err != nil {
+		return nil, err
+	}
+	pt.Downloads = downloads
+	fs, err := feeds(pt, villages, siteURL)
+	if err != nil {
+		return nil, err
+	}
+	maps.Copy(files, fs)
+	return &Site{Town: pt, Villages: villages, Rules: publishRules(t.Rules), Files: files}, nil
 }
 
 // taking counts the households with at least one entry in any month.
@@ -322,6 +381,16 @@ func publishMonth(t *town.Town, v *town.Village, m *town.Month, mr *score.MonthR
 		}
 	} else {
 		pm.Status, pm.StatusText = "unapproved", "未审定"
+	}
+	for _, s := range mr.Standings {
+		if s.Active {
+			h := v.Household(s.Household)
+			rank := ""
+			if v.PublishRanking {
+				rank = strconv.Itoa(s.Rank)
+			}
+			pm.rows = append(pm.rows, []string{m.Month, s.Household, who(v, s.Household).Name, h.Grid, strconv.Itoa(s.Net), rank, pm.StatusText})
+		}
 	}
 	if v.PublishRanking {
 		for _, s := range mr.Standings {
@@ -379,7 +448,7 @@ func reason(m *town.Month, item, note string) (what, publicNote string) {
 
 // publishCorrection shows what a correction changed, under the same privacy rules as the rest.
 func publishCorrection(t *town.Town, v *town.Village, m *town.Month, c town.Correction) Correction {
-	pc := Correction{Commit: c.Version.Commit[:min(7, len(c.Version.Commit))], URL: commitURL(t, c.Version.Commit),
+	pc := Correction{Date: c.Version.Time.In(t.Location).Format(time.RFC3339), Commit: c.Version.Commit[:min(7, len(c.Version.Commit))], URL: commitURL(t, c.Version.Commit),
 		At: dateTime(c.Version.Time.In(t.Location)), Author: c.Version.Author, PR: c.Version.PR}
 	for _, ch := range c.Changes {
 		row := Change{Kind: "更改"}
@@ -402,6 +471,18 @@ func publishCorrection(t *town.Town, v *town.Village, m *town.Month, c town.Corr
 		pc.Changes = append(pc.Changes, row)
 	}
 	return pc
+}
+
+// chart draws the last twelve of months (newest first) as a bar chart of value.
+func chart[M any](title string, months []M, value func(M) (string, int)) string {
+	var labels []string
+	var values []int
+	for i := min(len(months), 12) - 1; i >= 0; i-- {
+		month, v := value(months[i])
+		labels = append(labels, strconv.Itoa(atoi(month[5:]))+"月")
+		values = append(values, v)
+	}
+	return barChart(title, labels, values)
 }
 
 // who is how a household appears in public lists: masked name and page only with consent.

@@ -8,24 +8,72 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strings"
 )
 
-// WriteData replaces the JSON files of dir (Hugo's data directory) with the public view:
-// town.json and villages/<key>.json. Other files in dir are left alone.
-func WriteData(dir string, t *Town, villages []*Village) error {
+// A Part is the share of a site that one build makes, so that a large town or a county can be
+// built by parallel jobs whose outputs are then put together: some villages, and the town's own
+// pages (home, rule book, downloads, feeds) or not.
+type Part struct {
+	Villages map[string]bool // nil for every village
+	Town     bool
+}
+
+// All is the whole site.
+var All = Part{Town: true}
+
+// Shard is the i-th of n parts (1 ≤ i ≤ n): every n-th village, the first shard with the town's
+// own pages.
+func Shard(s *Site, i, n int) Part {
+	p := Part{Villages: map[string]bool{}, Town: i == 1}
+	for k, v := range s.Villages {
+		if k%n == i-1 {
+			p.Villages[v.ID] = true
+		}
+	}
+	return p
+}
+
+// Has reports whether the part has the village.
+func (p Part) Has(village string) bool { return p.Villages == nil || p.Villages[village] }
+
+// Keep reports whether a file of the built site (its path under the site's root) belongs to the
+// part: a village's folder to its village, everything else to the town.
+func (p Part) Keep(s *Site, rel string) bool {
+	top, _, _ := strings.Cut(filepath.ToSlash(rel), "/")
+	for _, v := range s.Villages {
+		if v.ID == top {
+			return p.Has(top)
+		}
+	}
+	return p.Town
+}
+
+// WriteData replaces the JSON files of dir (Hugo's data directory) with the public view of the
+// part: town.json, rules.json and villages/<key>.json. Other files in dir are left alone.
+func WriteData(dir string, s *Site, part Part) error {
 	if err := os.RemoveAll(filepath.Join(dir, "villages")); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(filepath.Join(dir, "villages"), 0o755); err != nil {
 		return err
 	}
-	if err := writeJSON(filepath.Join(dir, "town.json"), t); err != nil {
+	if err := writeJSON(filepath.Join(dir, "town.json"), s.Town); err != nil {
 		return err
 	}
-	for _, v := range villages {
+	if err := writeJSON(filepath.Join(dir, "rules.json"), s.Rules); err != nil {
+		return err
+	}
+	for _, v := range s.Villages {
+		if !part.Has(v.ID) {
+			continue
+		}
 		if err := writeJSON(filepath.Join(dir, "villages", dataKey(v.ID)+".json"), v); err != nil {
 			return err
 		}
@@ -51,9 +99,10 @@ type Hugo struct {
 	Stderr  io.Writer
 }
 
-// Build runs Hugo into a fresh directory beside out and, only when Hugo succeeds, puts it in
-// place of out. A failed build leaves out as it was.
-func (h Hugo) Build(ctx context.Context, out string) error {
+// Build runs Hugo into a fresh directory beside out, adds the site's files (downloads, feeds),
+// keeps only what belongs to the part and, only when all that succeeded, puts it in place of out.
+// A failed build leaves out as it was.
+func (h Hugo) Build(ctx context.Context, out string, s *Site, part Part) error {
 	out, err := filepath.Abs(out)
 	if err != nil {
 		return err
@@ -84,6 +133,28 @@ func (h Hugo) Build(ctx context.Context, out string) error {
 	}
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("hugo: %w", err)
+	}
+	for _, name := range slices.Sorted(maps.Keys(s.Files)) {
+		p := filepath.Join(stage, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(p, s.Files[name], 0o644); err != nil {
+			return err
+		}
+	}
+	err = filepath.WalkDir(stage, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(stage, p)
+		if err != nil || part.Keep(s, rel) {
+			return err
+		}
+		return os.Remove(p)
+	})
+	if err != nil {
+		return err
 	}
 	old := stage + ".old"
 	if err := os.Rename(out, old); err != nil && !os.IsNotExist(err) {

@@ -52,6 +52,7 @@ type Town struct {
 	Objection  string
 	Location   *time.Location
 	RepoURL    string
+	SiteURL    string // where the public site is, for QR codes and feeds
 	Rules      rules.Versions
 	Catalog    []sheet.Goods
 	Villages   []*Village
@@ -205,6 +206,7 @@ func (l *loader) load() *Town {
 		Objection  string   `toml:"objection_contact"`
 		Timezone   string   `toml:"timezone"`
 		RepoURL    string   `toml:"repository_url"`
+		SiteURL    string   `toml:"site_url"`
 	}
 	if _, ok := l.src.Files["town.toml"]; !ok {
 		l.add(check.Diagnostic{Code: check.MissingFile, File: "town.toml", Detail: "town.toml"})
@@ -213,7 +215,7 @@ func (l *loader) load() *Town {
 	if !l.decodeTOML("town.toml", &tf) {
 		return nil
 	}
-	t := &Town{Name: tf.Name, Demo: tf.Demo, NoticeDays: tf.NoticeDays, Objection: tf.Objection, RepoURL: tf.RepoURL}
+	t := &Town{Name: tf.Name, Demo: tf.Demo, NoticeDays: tf.NoticeDays, Objection: tf.Objection, RepoURL: tf.RepoURL, SiteURL: tf.SiteURL}
 	required := func(key, v string) {
 		if v == "" {
 			l.add(check.Diagnostic{Code: check.MissingValue, File: "town.toml", Column: key})

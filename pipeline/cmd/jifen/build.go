@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -9,6 +10,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/go-git/go-git/v5"
@@ -32,7 +35,9 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	out := fs.String("out", "public", "directory to write the site to")
 	project := fs.String("project", "", "the site project with hugo.toml (default: found from the current directory)")
 	data := fs.String("data", "", "Hugo data directory to write (default: the project's data/)")
-	baseURL := fs.String("base-url", "", "the site's base URL (default: hugo.toml's)")
+	baseURL := fs.String("base-url", "", "the site's address, e.g. https://example.org/yunxi/ (default: town.toml's site_url, else hugo.toml's)")
+	villageFlag := fs.String("village", "", "build only these villages (ids, comma-separated), without the town's own pages")
+	shardFlag := fs.String("shard", "", "build the i-th of n shares of the villages, as i/n; the first share has the town's own pages")
 	lang := fs.String("lang", "zh", "language of messages: zh or en")
 	requireReview := fs.Bool("require-review", false, "refuse sheets and redemptions that came by a first-parent commit that is neither a merge nor carries a Reviewed-by: or Approved-by: trailer")
 	requireSigned := fs.Bool("require-signed", false, "refuse village files whose first-parent commits are not signed by a key listed in the village's signing_keys (public keys in keys/*.asc)")
@@ -95,19 +100,42 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		say("记录有问题，网站没有更新", "the records have problems; the site was not changed")
 		return errBadRecords
 	}
-	pt, villages, err := site.Publish(t, results, asOf)
+	siteURL := cmp.Or(*baseURL, t.SiteURL)
+	s, err := site.Publish(t, results, asOf, siteURL)
 	if err != nil {
 		return err
+	}
+	part := site.All
+	switch {
+	case *villageFlag != "" && *shardFlag != "":
+		fmt.Fprintln(stderr, "jifen build: give --village or --shard, not both")
+		return errUsage
+	case *villageFlag != "":
+		part = site.Part{Villages: map[string]bool{}}
+		for _, id := range strings.Split(*villageFlag, ",") {
+			if !slices.ContainsFunc(t.Villages, func(v *town.Village) bool { return v.ID == id }) {
+				fmt.Fprintf(stderr, "jifen build: no village %q in town.toml\n", id)
+				return errUsage
+			}
+			part.Villages[id] = true
+		}
+	case *shardFlag != "":
+		var i, n int
+		if _, err := fmt.Sscanf(*shardFlag, "%d/%d", &i, &n); err != nil || n < 1 || i < 1 || i > n {
+			fmt.Fprintf(stderr, "jifen build: --shard %q is not i/n with 1 ≤ i ≤ n\n", *shardFlag)
+			return errUsage
+		}
+		part = site.Shard(s, i, n)
 	}
 	dataDir := *data
 	if dataDir == "" {
 		dataDir = filepath.Join(proj, "data")
 	}
-	if err := site.WriteData(dataDir, pt, villages); err != nil {
+	if err := site.WriteData(dataDir, s, part); err != nil {
 		return fmt.Errorf("write site data: %w", err)
 	}
 	h := site.Hugo{Project: proj, Data: dataDir, BaseURL: *baseURL, Stdout: io.Discard, Stderr: stderr}
-	if err := h.Build(ctx, *out); err != nil {
+	if err := h.Build(ctx, *out, s, part); err != nil {
 		return err
 	}
 	abs, _ := filepath.Abs(*out)

@@ -470,7 +470,7 @@ func TestRankingsOff(t *testing.T) {
 	if len(rows(t, month, "ranking")) > 0 || !strings.Contains(month, "本村不公开各户排名") || !strings.Contains(month, "<dt>净积分合计</dt><dd>15</dd>") {
 		t.Error("the month page must show totals and no ranking")
 	}
-	if _, err := os.Stat(filepath.Join(out, "dongcun/2025-07/g1")); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(out, "dongcun/2025-07/g/g1")); !os.IsNotExist(err) {
 		t.Error("grid rankings are published")
 	}
 	if r := rows(t, readPage(t, filepath.Join(out, "dongcun/h/d-01/index.html")), "months"); len(r) != 1 || strings.Join(r[0], "|") != "2025年7月|5" {

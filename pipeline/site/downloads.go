@@ -1,0 +1,245 @@
+package site
+
+import (
+	"bytes"
+	"cmp"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Download is a file residents can take away, as the downloads page lists it.
+type Download struct {
+	Path   string `json:"path"` // under the site's root, e.g. downloads/qingshi.csv
+	Title  string `json:"title"`
+	Format string `json:"format"`
+	Bytes  int    `json:"bytes"`
+	SHA256 string `json:"sha256"`
+}
+
+// downloadColumns are the columns of a village's CSV and JSON downloads.
+var downloadColumns = []struct{ name, title, kind, description string }{
+	{"month", "月份", "string", "评定月份 YYYY-MM"},
+	{"household", "户号", "string", "户号"},
+	{"name", "户主", "string", "打码的户主姓名；没有同意公开的户为空"},
+	{"grid", "小组", "string", "村民小组"},
+	{"points", "积分", "integer", "本月净积分"},
+	{"rank", "名次", "integer", "本月全村名次（村里不公开排名时为空）"},
+	{"status", "状态", "string", "公示中或已生效"},
+}
+
+// villageRows are a village's monthly results, one row a household-month, oldest first: only
+// what the site shows.
+func villageRows(v *Village) [][]string {
+	var rows [][]string
+	for i := len(v.Months) - 1; i >= 0; i-- {
+		rows = append(rows, v.Months[i].rows...)
+	}
+	return rows
+}
+
+// downloadFiles makes every download, the Frictionless datapackage.json that describes them and
+// a SHA256SUMS file, keyed by their path in the site.
+func downloadFiles(t *Town, villages []*Village) (map[string][]byte, []Download, error) {
+	files := map[string][]byte{}
+	var list []Download
+	type resource struct {
+		Name      string `json:"name"`
+		Path      string `json:"path"`
+		Title     string `json:"title"`
+		Format    string `json:"format"`
+		Mediatype string `json:"mediatype"`
+		Encoding  string `json:"encoding"`
+		Bytes     int    `json:"bytes"`
+		Hash      string `json:"hash"`
+		Schema    *struct {
+			Fields []map[string]string `json:"fields"`
+		} `json:"schema,omitempty"`
+	}
+	var resources []resource
+	add := func(name, title, format string, data []byte) {
+		sum := sha256.Sum256(data)
+		d := Download{Path: "downloads/" + name, Title: title, Format: format, Bytes: len(data), SHA256: hex.EncodeToString(sum[:])}
+		files[d.Path] = data
+		list = append(list, d)
+		r := resource{Name: strings.NewReplacer(".", "-", "_", "-").Replace(name), Path: name, Title: title, Format: format,
+			Mediatype: map[string]string{"csv": "text/csv", "json": "application/json"}[format], Encoding: "utf-8", Bytes: len(data), Hash: "sha256:" + d.SHA256}
+		if format == "csv" {
+			r.Schema = &struct {
+				Fields []map[string]string `json:"fields"`
+			}{}
+			for _, c := range downloadColumns {
+				r.Schema.Fields = append(r.Schema.Fields, map[string]string{"name": c.title, "type": c.kind, "description": c.description})
+			}
+		}
+		resources = append(resources, r)
+	}
+	for _, v := range villages {
+		rows := villageRows(v)
+		data, err := csvBytes(rows)
+		if err != nil {
+			return nil, nil, err
+		}
+		add(v.ID+".csv", v.Name+"各户每月积分（CSV，Excel 可直接打开）", "csv", data)
+		var records []map[string]string
+		for _, r := range rows {
+			rec := map[string]string{}
+			for i, c := range downloadColumns {
+				rec[c.name] = r[i]
+			}
+			records = append(records, rec)
+		}
+		js, err := json.MarshalIndent(records, "", " ")
+		if err != nil {
+			return nil, nil, err
+		}
+		add(v.ID+".json", v.Name+"各户每月积分（JSON）", "json", append(js, '\n'))
+	}
+	pkg, err := json.MarshalIndent(map[string]any{
+		"profile":   "data-package",
+		"name":      "jifen",
+		"title":     t.Name + "积分制公开数据",
+		"created":   t.AsOf,
+		"resources": resources,
+	}, "", " ")
+	if err != nil {
+		return nil, nil, err
+	}
+	files["downloads/datapackage.json"] = append(pkg, '\n')
+	var sums strings.Builder
+	for _, d := range list {
+		fmt.Fprintf(&sums, "%s  %s\n", d.SHA256, strings.TrimPrefix(d.Path, "downloads/"))
+	}
+	files["downloads/SHA256SUMS"] = []byte(sums.String())
+	return files, list, nil
+}
+
+// csvBytes writes rows under the header as UTF-8 with a byte order mark (so Excel reads it as
+// Unicode) and CRLF line ends. A text cell that a spreadsheet would run as a formula (starting
+// with =, +, - or @) is neutralised with a leading apostrophe; numbers are left as they are.
+func csvBytes(rows [][]string) ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString("\uFEFF")
+	w := csv.NewWriter(&b)
+	w.UseCRLF = true
+	header := make([]string, len(downloadColumns))
+	for i, c := range downloadColumns {
+		header[i] = c.title
+	}
+	if err := w.Write(header); err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out := make([]string, len(r))
+		for i, cell := range r {
+			out[i] = neutralise(cell)
+		}
+		if err := w.Write(out); err != nil {
+			return nil, err
+		}
+	}
+	w.Flush()
+	return b.Bytes(), w.Error()
+}
+
+func neutralise(cell string) string {
+	if cell == "" || !strings.ContainsAny(cell[:1], "=+-@") {
+		return cell
+	}
+	if _, err := strconv.Atoi(cell); err == nil {
+		return cell
+	}
+	return "'" + cell
+}
+
+// An atom feed announces each month's approval and each correction.
+type atomFeed struct {
+	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Title   string      `xml:"title"`
+	ID      string      `xml:"id"`
+	Updated string      `xml:"updated"`
+	Link    []atomLink  `xml:"link"`
+	Entries []atomEntry `xml:"entry"`
+}
+
+type atomLink struct {
+	Href string `xml:"href,attr"`
+	Rel  string `xml:"rel,attr,omitempty"`
+}
+
+type atomEntry struct {
+	Title   string   `xml:"title"`
+	ID      string   `xml:"id"`
+	Updated string   `xml:"updated"`
+	Link    atomLink `xml:"link"`
+	Summary string   `xml:"summary"`
+	Author  struct {
+		Name string `xml:"name"`
+	} `xml:"author"`
+}
+
+// feeds makes the town's feed (feed.xml) and each village's (<village>/feed.xml). Links are
+// relative to the site's root given as base ("" keeps them relative to the feed).
+func feeds(t *Town, villages []*Village, base string) (map[string][]byte, error) {
+	files := map[string][]byte{}
+	var all []atomEntry
+	for _, v := range villages {
+		var entries []atomEntry
+		for _, m := range v.Months {
+			if m.Date == "" {
+				continue
+			}
+			href := base + v.ID + "/" + m.Month + "/"
+			e := atomEntry{Title: v.Name + " " + m.Title + "积分评定结果公示", ID: "tag:jifen," + m.Date[:10] + ":" + v.ID + "/" + m.Month + "/" + m.Commit,
+				Updated: m.Date, Link: atomLink{Href: href}, Summary: fmt.Sprintf("%s %s的评定结果已审定，公示至 %s。", v.Name, m.Title, m.NoticeUntil)}
+			e.Author.Name = v.Name + "积分评议小组"
+			entries = append(entries, e)
+			for _, c := range m.Corrections {
+				ce := atomEntry{Title: v.Name + " " + m.Title + "积分评定更正", ID: "tag:jifen," + m.Date[:10] + ":" + v.ID + "/" + m.Month + "/" + c.Commit,
+					Updated: c.Date, Link: atomLink{Href: href}, Summary: fmt.Sprintf("%s更正了 %d 行，更正后重新公示。", c.At, len(c.Changes))}
+				ce.Author.Name = e.Author.Name
+				entries = append(entries, ce)
+			}
+		}
+		sortEntries(entries)
+		data, err := feedBytes(t.Name+v.Name+"积分公示", "tag:jifen,2025:"+v.ID, base+v.ID+"/", entries)
+		if err != nil {
+			return nil, err
+		}
+		files[v.ID+"/feed.xml"] = data
+		all = append(all, entries...)
+	}
+	sortEntries(all)
+	data, err := feedBytes(t.Name+"积分公示", "tag:jifen,2025:town", base, all)
+	if err != nil {
+		return nil, err
+	}
+	files["feed.xml"] = data
+	return files, nil
+}
+
+// sortEntries puts the newest first, by time then id, so feeds are deterministic.
+func sortEntries(es []atomEntry) {
+	slices.SortStableFunc(es, func(a, b atomEntry) int {
+		return cmp.Or(strings.Compare(b.Updated, a.Updated), strings.Compare(a.ID, b.ID))
+	})
+}
+
+func feedBytes(title, id, site string, entries []atomEntry) ([]byte, error) {
+	f := atomFeed{Title: title, ID: id, Updated: time.Time{}.UTC().Format(time.RFC3339), Link: []atomLink{{Href: site}}, Entries: entries}
+	if len(entries) > 0 {
+		f.Updated = entries[0].Updated
+	}
+	data, err := xml.MarshalIndent(f, "", " ")
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte(xml.Header), append(data, '\n')...), nil
+}
