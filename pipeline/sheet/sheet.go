@@ -134,9 +134,8 @@ func ParseSheet(name string, data []byte) ([]Entry, check.List) {
 // cells other than 户号 and 日期 are all empty is an untouched row of a template (see Template)
 // and is skipped. A row that repeats an earlier row exactly is reported, and kept.
 //
-// This is the one parser that meets files of millions of rows, so it reads cells by their
-// column instead of through gocsv's reflection, which alone would cost more than the whole
-// check.
+// Sheets are the files that reach millions of rows, so this parser reads cells by column
+// instead of through gocsv, whose reflection alone costs more per row than reading the CSV.
 func ReadSheet(name string, data []byte) ([]Entry, Columns, check.List) {
 	var diags check.List
 	var out []Entry
@@ -333,8 +332,8 @@ func number(s string) (int, bool) {
 	return n, true
 }
 
-// ParseInt reads a whole number as spreadsheets write it: 5, -5 or 5.0, at most nine digits.
-func ParseInt(v string) (int, bool) {
+// parseInt reads a whole number as spreadsheets write it: 5, -5 or 5.0, at most nine digits.
+func parseInt(v string) (int, bool) {
 	s, neg := strings.CutPrefix(v, "-")
 	s, frac, hasFrac := strings.Cut(s, ".")
 	if hasFrac && (frac == "" || strings.Trim(frac, "0") != "") {
@@ -352,7 +351,7 @@ func (c *cell) integer(key, v string) int {
 	if c.required(key, v) == "" {
 		return 0
 	}
-	n, ok := ParseInt(v)
+	n, ok := parseInt(v)
 	if !ok {
 		c.add(check.BadNumber, key, v, "")
 	}

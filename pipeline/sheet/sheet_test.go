@@ -204,13 +204,13 @@ func TestPersonalData(t *testing.T) {
 
 func TestParseInt(t *testing.T) {
 	for in, want := range map[string]int{"5": 5, "-5": -5, "5.0": 5, "-5.00": -5, "0": 0, "123456789": 123456789} {
-		if got, ok := ParseInt(in); !ok || got != want {
-			t.Errorf("ParseInt(%q) = %d, %v", in, got, ok)
+		if got, ok := parseInt(in); !ok || got != want {
+			t.Errorf("parseInt(%q) = %d, %v", in, got, ok)
 		}
 	}
 	for _, in := range []string{"", "-", "5.", ".5", "5.5", "+5", "1,000", "1234567890", "５", "5e0", "--5", "0x5"} {
-		if got, ok := ParseInt(in); ok {
-			t.Errorf("ParseInt(%q) = %d, want an error", in, got)
+		if got, ok := parseInt(in); ok {
+			t.Errorf("parseInt(%q) = %d, want an error", in, got)
 		}
 	}
 }

@@ -8,12 +8,12 @@ import (
 
 // ActiveDuring reports whether the household is on the roster on some day of month (YYYY-MM).
 func (h Household) ActiveDuring(month string) bool {
-	first, last := month+"-01", MonthEnd(month)
+	first, last := month+"-01", monthEnd(month)
 	return h.Joined <= last && (h.Left == "" || h.Left > first)
 }
 
-// MonthEnd is the last day of month (YYYY-MM) as YYYY-MM-DD.
-func MonthEnd(month string) string {
+// monthEnd is the last day of month (YYYY-MM) as YYYY-MM-DD.
+func monthEnd(month string) string {
 	t, err := time.Parse("2006-01", month)
 	if err != nil {
 		return month + "-31"
@@ -36,7 +36,7 @@ func Template(households []Household, month string) []byte {
 		header[i] = c.zh
 	}
 	w.Write(header)
-	day := MonthEnd(month)
+	day := monthEnd(month)
 	for _, h := range households {
 		if h.ActiveDuring(month) {
 			row := make([]string, len(sheetColumns))

@@ -306,15 +306,15 @@ func Rules(src Source) (rules.Versions, check.List) {
 		return vs, diags
 	}
 	for _, name := range slices.Sorted(maps.Keys(src.Files)) {
-		if m, ok := SheetMonth(name); ok && vs.InForce(m) == nil {
+		if m, ok := sheetMonth(name); ok && vs.InForce(m) == nil {
 			diags.Add(check.Diagnostic{Code: check.NoRules, File: name, Value: m})
 		}
 	}
 	return vs, diags
 }
 
-// SheetMonth is the month (YYYY-MM) of a score sheet's path, villages/<id>/sheets/<YYYY-MM>.csv.
-func SheetMonth(name string) (string, bool) {
+// sheetMonth is the month (YYYY-MM) of a score sheet's path, villages/<id>/sheets/<YYYY-MM>.csv.
+func sheetMonth(name string) (string, bool) {
 	parts := strings.Split(name, "/")
 	if len(parts) != 4 || parts[0] != "villages" || parts[2] != "sheets" {
 		return "", false
@@ -502,7 +502,7 @@ func readSheets(src Source, names []string) map[string]*readSheet {
 	out := map[string]*readSheet{}
 	var todo []string
 	for _, name := range names {
-		if _, ok := SheetMonth(name); ok {
+		if _, ok := sheetMonth(name); ok {
 			out[name] = &readSheet{}
 			todo = append(todo, name)
 		}

@@ -47,7 +47,7 @@ func benchCheck(args []string, stdout, stderr io.Writer) error {
 	diags := append(problems, warnings...)
 
 	ratio := func(d time.Duration) string { return fmt.Sprintf("%.2f×", float64(d)/float64(plain)) }
-	fmt.Fprintf(stdout, "synthetic county: %d villages, %d CSV files, %d records, %.1f MB (GOMAXPROCS %d, fastest of %d runs)\n",
+	fmt.Fprintf(stdout, "synthetic county: %d villages, %d CSV files, %d CSV records (sheets and rosters), %.1f MB (GOMAXPROCS %d, fastest of %d runs)\n",
 		len(t.Villages), files, records, float64(size)/1e6, runtime.GOMAXPROCS(0), *runs)
 	fmt.Fprintf(stdout, "plain encoding/csv pass       %8s\n", plain.Round(time.Millisecond))
 	fmt.Fprintf(stdout, "parse and check (town.Load)   %8s  %s\n", load.Round(time.Millisecond), ratio(load))
