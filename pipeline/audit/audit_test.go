@@ -1,0 +1,45 @@
+package audit
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jifen-project/jifen/pipeline/town"
+)
+
+func TestCaps(t *testing.T) {
+	rules, err := os.ReadFile("../demo/records/rules/2025-01-01.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const head = "household,item,points,date,note,evidence\n"
+	src := town.Source{Files: map[string][]byte{
+		"town.toml":             []byte("format = 1\nname = \"镇\"\nvillages = [\"v\"]\nnotice_days = 7\nobjection_contact = \"镇积分办\"\n"),
+		"rules/2025-01-01.toml": rules,
+		"villages/v/village.toml": []byte("name = \"村\"\n[[grids]]\nid = \"g\"\nname = \"一组\"\nworker = \"甲\"\n" +
+			"[evaluation]\nmembers = [\"乙\"]\n"),
+		"villages/v/households.csv":     []byte("户号,户主,小组,公开授权,加入日期\nA,张三,一组,是,2024-12-01\n"),
+		"villages/v/sheets/2025-06.csv": []byte(head + "A,AD03,20,2025-06-10,入伍,通知书\n"),
+		"villages/v/sheets/2025-07.csv": []byte(head + "A,AD03,20,2025-07-10,入伍,通知书\n" +
+			"A,XF04,15,2025-07-11,表彰,文件\nA,XF02,10,2025-07-12,简办,材料\nA,XF05,10,2025-07-13,好事,材料\n" +
+			"A,CY02,10,2025-07-14,种养,材料\nA,GJ02,5,2025-07-15,劳动,签到\nA,GJ02,5,2025-07-16,劳动,签到\nA,GJ04,5,2025-07-17,防汛,签到\nA,GJ04,5,2025-07-18,防汛,签到\n"),
+	}}
+	tw, diags := town.Load(src, town.Options{Now: time.Date(2025, 8, 1, 0, 0, 0, 0, time.UTC)})
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	var got []string
+	for _, d := range Caps(tw) {
+		if !d.IsWarning() {
+			t.Errorf("%s is not a warning", d)
+		}
+		got = append(got, d.String())
+	}
+	want := "villages/v/sheets/2025-07.csv:2: W002 item AD03 家庭成员参军入伍 counts at most 20 points a year per household (earlier months included): this row counts 0\n" +
+		"villages/v/sheets/2025-07.csv:10: W004 a household earns at most 60 points a month: this row counts 0"
+	if g := strings.Join(got, "\n"); g != want {
+		t.Errorf("got:\n%s\nwant:\n%s", g, want)
+	}
+}
