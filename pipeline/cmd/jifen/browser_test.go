@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os/exec"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// browser starts a headless Chromium (Debian's chromium) for a test, or skips the test when
+// there is none.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Skip("chromium is not installed (apt-get install chromium)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.WindowSize(360, 640),
+	)
+	alloc, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel := chromedp.NewContext(alloc)
+	t.Cleanup(cancel)
+	// The first call starts the browser, which lives as long as the context of that call.
+	if _, err := chromedp.Run(ctx, chromedp.Title()); err != nil {
+		t.Fatal(err)
+	}
+	return ctx
+}
+
+// TestPagesOnAPhone opens every kind of page of the demo site in Chromium at 360×640, as on a
+// cheap phone: each loads without console errors and without scrolling the page sideways.
+func TestPagesOnAPhone(t *testing.T) {
+	ctx := browser(t)
+	srv := httptest.NewServer(http.FileServer(http.Dir(buildSite(t))))
+	t.Cleanup(srv.Close)
+
+	var mu sync.Mutex
+	var problems []string
+	report := func(p string) {
+		mu.Lock()
+		problems = append(problems, p)
+		mu.Unlock()
+	}
+	for _, cmd := range []cdp.Command[cdp.Empty, cdp.Empty]{log.Enable, runtime.Enable} {
+		if _, err := chromedp.Call(ctx, cmd, cdp.Empty{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	go func() {
+		for ev, err := range chromedp.Events(ctx, runtime.ConsoleAPICalled) {
+			if err != nil {
+				return
+			}
+			if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeWarning {
+				report("console " + string(ev.Type))
+			}
+		}
+	}()
+	go func() {
+		for ev, err := range chromedp.Events(ctx, runtime.ExceptionThrown) {
+			if err != nil {
+				return
+			}
+			report("exception " + ev.ExceptionDetails.Text)
+		}
+	}()
+	go func() {
+		for ev, err := range chromedp.Events(ctx, log.EntryAdded) {
+			if err != nil {
+				return
+			}
+			if ev.Entry.Level == log.EntryLevelError || ev.Entry.Level == log.EntryLevelWarning {
+				report(string(ev.Entry.Level) + " " + ev.Entry.Text + " " + ev.Entry.URL)
+			}
+		}
+	}()
+	pages := map[string]string{
+		"home":         "/",
+		"village":      "/qingshi/",
+		"directory":    "/qingshi/households/",
+		"month":        "/qingshi/2025-10/",
+		"grid":         "/qingshi/2025-10/g/xinzhuang/",
+		"notice board": "/qingshi/2025-10/notice/",
+		"year":         "/qingshi/2025/",
+		"market":       "/qingshi/market/",
+		"household":    "/qingshi/h/qs-0308/",
+		"announcement": "/qingshi/notices/2025-05-01/",
+		"rule book":    "/rules/",
+		"rules":        "/rules/2025-01-01/",
+		"downloads":    "/downloads/",
+		"not found":    "/404.html",
+	}
+	for kind, path := range pages {
+		t.Run(kind, func(t *testing.T) {
+			mu.Lock()
+			problems = nil
+			mu.Unlock()
+			if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+path), chromedp.WaitReady("body")); err != nil {
+				t.Fatal(err)
+			}
+			title, err := chromedp.Run(ctx, chromedp.Title())
+			if err != nil {
+				t.Fatal(err)
+			}
+			scrollWidth, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			innerWidth, err := chromedp.Run(ctx, chromedp.Evaluate[int](`window.innerWidth`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(100 * time.Millisecond) // let late console messages arrive
+			if title == "" || strings.Contains(title, "404") && kind != "not found" {
+				t.Errorf("%s: title %q", path, title)
+			}
+			if scrollWidth > innerWidth {
+				t.Errorf("%s scrolls sideways: %d px wide in a %d px window", path, scrollWidth, innerWidth)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if len(problems) > 0 {
+				t.Errorf("%s: %s", path, strings.Join(problems, "; "))
+			}
+		})
+	}
+}
+
+// TestNoticePrintsOnOneA4Page prints a village-month's notice for the notice board.
+func TestNoticePrintsOnOneA4Page(t *testing.T) {
+	ctx := browser(t)
+	srv := httptest.NewServer(http.FileServer(http.Dir(buildSite(t))))
+	t.Cleanup(srv.Close)
+	for _, path := range []string{"/qingshi/2025-10/notice/", "/shimen/2025-12/notice/"} {
+		if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+path), chromedp.WaitReady("body")); err != nil {
+			t.Fatal(err)
+		}
+		res, err := chromedp.Call(ctx, page.PrintToPDF, page.PrintToPDFParams{PaperWidth: 8.27, PaperHeight: 11.69, PreferCSSPageSize: ptr(true)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pdf := res.Data
+		if n := len(regexp.MustCompile(`/Type\s*/Page[^s]`).FindAll(pdf, -1)); n != 1 {
+			t.Errorf("%s prints on %d A4 pages, want 1", path, n)
+		}
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
