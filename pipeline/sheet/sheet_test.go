@@ -116,7 +116,7 @@ func TestParseSheetProblems(t *testing.T) {
 		{"neither encoding", []byte("household,item,points,date\n\xff\xff,AD01,2,2025-07-03\n"),
 			"s.csv:2: E001 file is neither UTF-8 nor GB18030: undecodable byte at offset 27\n"},
 		{"bare quote", []byte("户号,事项,分值,日期\nQS-1,\"AD01,2,2025-07-03\n"),
-			"s.csv:2: E002 malformed CSV: extraneous or missing \" in quoted-field\n"},
+			"s.csv:2: E002 malformed CSV: 双引号没有配对 / a quote is not closed\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

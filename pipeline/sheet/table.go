@@ -147,12 +147,21 @@ func scan(name string, data []byte, columns []column, diags *check.List, row fun
 		}
 		if err != nil {
 			var pe *csv.ParseError
-			line := 0
+			line, detail := 0, err.Error()
 			if errors.As(err, &pe) {
-				line = pe.Line
-				err = pe.Err
+				// A quote left open runs to the end of the file: the row it opened is what to fix.
+				line, detail = pe.StartLine, pe.Err.Error()
+				switch pe.Err {
+				case csv.ErrBareQuote:
+					detail = `单元格中间有双引号 "：整个单元格要用双引号括起来，里面的双引号写两遍 / a bare " in a cell: quote the whole cell and double the quotes inside`
+				case csv.ErrQuote:
+					detail = `双引号没有配对 / a quote is not closed`
+				}
+				if pe.Line != pe.StartLine {
+					detail += fmt.Sprintf("（第 %d 行开始的引号读到第 %d 行还没有结束 / the quote opened on line %d is still open on line %d）", pe.StartLine, pe.Line, pe.StartLine, pe.Line)
+				}
 			}
-			diags.Add(check.Diagnostic{Code: check.BadCSV, File: name, Line: line, Detail: err.Error()})
+			diags.Add(check.Diagnostic{Code: check.BadCSV, File: name, Line: line, Detail: detail})
 			return nil, false
 		}
 		line, _ := r.FieldPos(0)
