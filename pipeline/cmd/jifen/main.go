@@ -67,6 +67,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return benchCheck(args, stdout, stderr)
 	case "demo":
 		return writeDemo(args, stdout, stderr)
+	case "init":
+		return initTown(args, stdout, stderr)
 	case "serve":
 		return serve(ctx, args, stdout, stderr)
 	case "help":
@@ -84,5 +86,6 @@ const usage = `usage:
   jifen rules lint|diff      check the rule set's versions, or list what changed between two
   jifen template [flags]     write a blank sheet for a village-month (-h for flags)
   jifen demo DIR             write the demo town's records repository to DIR
+  jifen init DIR [flags]     write a new town's records repository to DIR (-h for flags)
   jifen serve [flags]        serve a built site on localhost
 `
