@@ -43,9 +43,9 @@ type RuleItem struct {
 	Publish  string `json:"publish"` // what the site shows of an entry's reason
 }
 
-// RuleVeto is a veto situation: the rules are public, which household had one never is.
+// RuleVeto is a veto situation: the rules are public, which household had one never is (and the
+// veto's code is not shown, so that no page carries one).
 type RuleVeto struct {
-	ID     string `json:"id"`
 	Name   string `json:"name"`
 	Effect string `json:"effect"`
 }
@@ -88,7 +88,7 @@ func publishRules(vs rules.Versions) []RuleVersion {
 			if v.Effect == "E2" {
 				effect += "，当年冻结可兑换积分"
 			}
-			rv.Vetoes = append(rv.Vetoes, RuleVeto{ID: v.ID, Name: v.Name, Effect: effect})
+			rv.Vetoes = append(rv.Vetoes, RuleVeto{Name: v.Name, Effect: effect})
 		}
 		for _, l := range rs.Honours.Stars {
 			s := fmt.Sprintf("%d星：全年净积分 %d 分以上", l.Stars, l.MinPoints)
@@ -125,6 +125,9 @@ func publishRules(vs rules.Versions) []RuleVersion {
 // describeChange says a rule change in words.
 func describeChange(c rules.Change) string {
 	what := strings.TrimSpace(c.Table + " " + c.ID + " " + c.Key)
+	if c.Table == "vetoes" {
+		what = strings.TrimSpace("一票否决情形 " + c.Key)
+	}
 	switch c.Kind {
 	case "added":
 		return "新增 " + what + "：" + c.New
