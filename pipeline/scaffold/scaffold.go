@@ -58,7 +58,7 @@ func Files(t Town) (map[string][]byte, error) {
 		if err != nil {
 			return err
 		}
-		tmpl, err := template.New(p).Funcs(template.FuncMap{"quote": strconv.Quote}).Option("missingkey=error").Parse(string(text))
+		tmpl, err := template.New(p).Funcs(template.FuncMap{"quote": strconv.Quote}).Parse(string(text))
 		if err != nil {
 			return err
 		}
