@@ -90,26 +90,27 @@ type Directory struct {
 
 // Month is one village-month page.
 type Month struct {
-	Month         string       `json:"month"` // YYYY-MM
-	Title         string       `json:"title"` // 2025年7月
-	Date          string       `json:"date"`  // approval time, RFC 3339
-	Status        string       `json:"status"`
-	StatusText    string       `json:"status_text"`
-	NoticeUntil   string       `json:"notice_until_text"`
-	ApprovedAt    string       `json:"approved_at_text"`
-	Commit        string       `json:"commit"`
-	CommitURL     string       `json:"commit_url"`
-	PR            int          `json:"pr"`
-	Reviewers     []string     `json:"reviewers"`
-	Rules         string       `json:"rules"`
-	RulesTitle    string       `json:"rules_title"`
-	Corrections   []Correction `json:"corrections"`
-	Totals        Totals       `json:"totals"`
-	Ranking       []Row        `json:"ranking"` // empty when the village does not publish rankings
-	rows          [][]string   // every household's row for the downloads, rankings published or not
-	QR            string       `json:"qr"` // SVG of a QR code to the month's page, for the printed notice
-	PreviousMonth string       `json:"previous_month"`
-	NextMonth     string       `json:"next_month"`
+	Month         string           `json:"month"` // YYYY-MM
+	Title         string           `json:"title"` // 2025年7月
+	Date          string           `json:"date"`  // approval time, RFC 3339
+	Status        string           `json:"status"`
+	StatusText    string           `json:"status_text"`
+	NoticeUntil   string           `json:"notice_until_text"`
+	ApprovedAt    string           `json:"approved_at_text"`
+	Commit        string           `json:"commit"`
+	CommitURL     string           `json:"commit_url"`
+	PR            int              `json:"pr"`
+	Reviewers     []string         `json:"reviewers"`
+	Rules         string           `json:"rules"`
+	RulesTitle    string           `json:"rules_title"`
+	Corrections   []Correction     `json:"corrections"`
+	Totals        Totals           `json:"totals"`
+	Ranking       []Row            `json:"ranking"`   // empty when the village does not publish rankings
+	GridRows      map[string][]int `json:"grid_rows"` // grid id → indexes into Ranking, in grid rank order
+	rows          [][]string       // every household's row for the downloads, rankings published or not
+	QR            string           `json:"qr"` // SVG of a QR code to the month's page, for the printed notice
+	PreviousMonth string           `json:"previous_month"`
+	NextMonth     string           `json:"next_month"`
 }
 
 // Correction is a later approved version of a month's sheet and the rows it changed.
@@ -402,6 +403,10 @@ func publishMonth(t *town.Town, v *town.Village, m *town.Month, mr *score.MonthR
 			if g := v.Grid(h.Grid); g != nil {
 				row.GridID = g.ID
 			}
+			if pm.GridRows == nil {
+				pm.GridRows = map[string][]int{}
+			}
+			pm.GridRows[row.GridID] = append(pm.GridRows[row.GridID], len(pm.Ranking))
 			pm.Ranking = append(pm.Ranking, row)
 		}
 	}
