@@ -143,9 +143,14 @@ func (h Hugo) Build(ctx context.Context, out string, s *Site, part Part) error {
 			return err
 		}
 	}
+	var dirs []string
 	err = filepath.WalkDir(stage, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+		if err != nil {
 			return err
+		}
+		if d.IsDir() {
+			dirs = append(dirs, p)
+			return nil
 		}
 		rel, err := filepath.Rel(stage, p)
 		if err != nil || part.Keep(s, rel) {
@@ -155,6 +160,9 @@ func (h Hugo) Build(ctx context.Context, out string, s *Site, part Part) error {
 	})
 	if err != nil {
 		return err
+	}
+	for _, d := range slices.Backward(dirs) {
+		os.Remove(d) // only empty folders go: the others fail and stay
 	}
 	old := stage + ".old"
 	if err := os.Rename(out, old); err != nil && !os.IsNotExist(err) {

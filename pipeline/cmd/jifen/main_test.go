@@ -526,3 +526,26 @@ func TestRankingsOff(t *testing.T) {
 		t.Error("the year page shows rankings")
 	}
 }
+
+// TestShards builds the demo in two shards and one village alone: put together, the shards are
+// the whole site (but for the sitemap, which each shard makes of its own pages).
+func TestShards(t *testing.T) {
+	whole := buildSite(t)
+	union := t.TempDir()
+	for _, shard := range []string{"1/2", "2/2"} {
+		copyDir(t, buildSite(t, "--shard", shard), union)
+	}
+	os.Remove(filepath.Join(whole, "sitemap.xml"))
+	os.Remove(filepath.Join(union, "sitemap.xml"))
+	if diff := compareTrees(t, whole, union); diff != "" {
+		t.Errorf("the shards put together differ from the whole site: %s", diff)
+	}
+	one := buildSite(t, "--village", "taoyuan")
+	entries, _ := os.ReadDir(one)
+	if len(entries) != 1 || entries[0].Name() != "taoyuan" {
+		t.Errorf("--village taoyuan built %v", entries)
+	}
+	if _, _, err := jifen(t, "build", "--shard", "3/2"); !errors.Is(err, errUsage) {
+		t.Errorf("--shard 3/2: %v, want a usage error", err)
+	}
+}
