@@ -58,3 +58,32 @@ func TestPublishEntryFollowsThePublicationRule(t *testing.T) {
 		}
 	}
 }
+
+func TestNoticesRefuseRawHTML(t *testing.T) {
+	md := "# 通知\n\n请<b>按时</b>参加。<script>alert(1)</script>\n\n<iframe src=\"https://example.org\"></iframe>\n\n[点这里](javascript:alert(1)) [镇政府](https://example.org/)\n"
+	html, err := renderMarkdown([]byte(md))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"<script", "<b>", "<iframe", "javascript:"} {
+		if strings.Contains(html, bad) {
+			t.Errorf("%q in the rendered notice:\n%s", bad, html)
+		}
+	}
+	for _, good := range []string{"<h1>通知</h1>", `<a href="https://example.org/">镇政府</a>`} {
+		if !strings.Contains(html, good) {
+			t.Errorf("%q missing from the rendered notice:\n%s", good, html)
+		}
+	}
+}
+
+func TestDownloadsNeutraliseFormulas(t *testing.T) {
+	data, err := csvBytes([][]string{{"2025-07", "QS-1", "=HYPERLINK(\"x\")", "+组", "-5", "", "@SUM(1)"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "\uFEFF月份,户号,户主,小组,积分,名次,状态\r\n2025-07,QS-1,\"'=HYPERLINK(\"\"x\"\")\",'+组,-5,,'@SUM(1)\r\n"
+	if string(data) != want {
+		t.Errorf("got %q\nwant %q", data, want)
+	}
+}
