@@ -65,6 +65,19 @@ func Files() map[string][]byte {
 	return files
 }
 
+// Rules returns the demo town's rule sets by path (rules/<effective date>.toml), straight from the
+// embedded files, without generating the rest of the demo.
+func Rules() map[string][]byte {
+	out := map[string][]byte{}
+	entries, _ := embedded.ReadDir("records/rules")
+	for _, e := range entries {
+		if data, err := embedded.ReadFile("records/rules/" + e.Name()); err == nil {
+			out["rules/"+e.Name()] = data
+		}
+	}
+	return out
+}
+
 // chinaTime is China Standard Time, which needs no time zone database.
 func chinaTime() *time.Location { return time.FixedZone("CST", 8*3600) }
 

@@ -83,7 +83,7 @@ func Files(t Town) (map[string][]byte, error) {
 // title says whose it is and that it is a model text, and its adoption record asks to be filled
 // in. Everything else (categories, items, points, caps, vetoes, honours) is as in the demo.
 func ruleSet(town string) (string, []byte) {
-	files := demo.Files()
+	files := demo.Rules()
 	var names []string
 	for _, name := range slices.Sorted(maps.Keys(files)) {
 		if strings.HasPrefix(name, "rules/") {
