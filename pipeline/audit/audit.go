@@ -8,7 +8,6 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
-	"sync/atomic"
 
 	"github.com/jifen-project/jifen/pipeline/check"
 	"github.com/jifen-project/jifen/pipeline/score"
@@ -20,13 +19,13 @@ import (
 // scored on as many goroutines as there are processors.
 func Caps(t *town.Town) check.List {
 	found := make([]check.List, len(t.Villages))
-	var next atomic.Int64
+	limit := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(t.Villages)) {
+	for i, v := range t.Villages {
 		wg.Go(func() {
-			for i := int(next.Add(1)) - 1; i < len(t.Villages); i = int(next.Add(1)) - 1 {
-				found[i] = village(t.Villages[i])
-			}
+			limit <- struct{}{}
+			found[i] = village(v)
+			<-limit
 		})
 	}
 	wg.Wait()

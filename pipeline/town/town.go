@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/jifen-project/jifen/pipeline/check"
@@ -159,7 +158,6 @@ type Options struct {
 // holds every problem found.
 func Load(src Source, opts Options) (*Town, check.List) {
 	l := &loader{src: src, now: opts.Now, opts: opts, names: slices.Sorted(maps.Keys(src.Files))}
-	l.sheets = readSheets(src, l.names)
 	l.addAll(src.Problems)
 	t := l.load()
 	l.diags.Sort()
@@ -167,12 +165,11 @@ func Load(src Source, opts Options) (*Town, check.List) {
 }
 
 type loader struct {
-	src    Source
-	names  []string              // the files' names, sorted
-	sheets map[string]*readSheet // every score sheet, read
-	now    time.Time
-	opts   Options
-	diags  check.List
+	src   Source
+	names []string // the files' names, sorted
+	now   time.Time
+	opts  Options
+	diags check.List
 }
 
 // under lists the files in dir (with a final /), sorted.
@@ -250,6 +247,7 @@ func (l *loader) load() *Town {
 	}
 
 	listed := map[string]bool{}
+	var ids []string
 	for _, id := range tf.Villages {
 		if !villageID.MatchString(id) {
 			l.add(check.Diagnostic{Code: check.BadID, File: "town.toml", Column: "villages", Value: id, Detail: "小写字母开头，小写字母、数字和 -，最多 32 个字符"})
@@ -260,8 +258,26 @@ func (l *loader) load() *Town {
 			continue
 		}
 		listed[id] = true
-		if v := l.village(t, id); v != nil {
-			t.Villages = append(t.Villages, v)
+		ids = append(ids, id)
+	}
+	// Villages are independent of each other, and reading their sheets is most of the work:
+	// they are read on as many goroutines as there are processors, each with its own list.
+	villages, lists := make([]*Village, len(ids)), make([]check.List, len(ids))
+	limit := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Go(func() {
+			limit <- struct{}{}
+			vl := &loader{src: l.src, names: l.names, now: l.now, opts: l.opts}
+			villages[i], lists[i] = vl.village(t, id), vl.diags
+			<-limit
+		})
+	}
+	wg.Wait()
+	for i := range ids {
+		l.addAll(lists[i])
+		if villages[i] != nil {
+			t.Villages = append(t.Villages, villages[i])
 		}
 	}
 	for name := range l.src.Files {
@@ -489,43 +505,10 @@ func notice(id, date string, md []byte) Notice {
 	return n
 }
 
-// A readSheet is a score sheet as sheet.ReadSheet read it.
-type readSheet struct {
-	entries []sheet.Entry
-	cols    sheet.Columns
-	diags   check.List
-}
-
-// readSheets reads every score sheet of src on as many goroutines as there are processors:
-// sheets are independent of each other, and reading them is most of the work of Load.
-func readSheets(src Source, names []string) map[string]*readSheet {
-	out := map[string]*readSheet{}
-	var todo []string
-	for _, name := range names {
-		if _, ok := sheetMonth(name); ok {
-			out[name] = &readSheet{}
-			todo = append(todo, name)
-		}
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(todo)) {
-		wg.Go(func() {
-			for i := int(next.Add(1)) - 1; i < len(todo); i = int(next.Add(1)) - 1 {
-				read := out[todo[i]]
-				read.entries, read.cols, read.diags = sheet.ReadSheet(todo[i], src.Files[todo[i]])
-			}
-		})
-	}
-	wg.Wait()
-	return out
-}
-
-// sheet checks a monthly score sheet.
+// sheet reads and checks a monthly score sheet.
 func (l *loader) sheet(v *Village, m *Month, name string) {
-	read := l.sheets[name]
-	entries, cols := read.entries, read.cols
-	l.addAll(read.diags)
+	entries, cols, ds := sheet.ReadSheet(name, l.src.Files[name])
+	l.addAll(ds)
 	m.SheetFile = name
 	m.Columns = cols
 	m.Entries = entries
@@ -546,15 +529,14 @@ func (l *loader) sheet(v *Village, m *Month, name string) {
 			continue
 		}
 		pointsRead := !slices.Contains(e.Invalid, "points")
-		if veto := rs.Veto(e.Item); veto != nil {
-			if e.Points != 0 && pointsRead {
-				at(check.PointsNotAllowed, "points", strconv.Itoa(e.Points), "一票否决行分值填 0 / a veto row has 0 points")
-			}
-			continue
-		}
 		it := rs.Item(e.Item)
 		if it == nil {
-			at(check.UnknownItem, "item", e.Item, rs.Effective)
+			switch {
+			case rs.Veto(e.Item) == nil:
+				at(check.UnknownItem, "item", e.Item, rs.Effective)
+			case e.Points != 0 && pointsRead:
+				at(check.PointsNotAllowed, "points", strconv.Itoa(e.Points), "一票否决行分值填 0 / a veto row has 0 points")
+			}
 			continue
 		}
 		if allowed := it.Allowed(); !slices.Contains(allowed, e.Points) && pointsRead {
