@@ -82,7 +82,11 @@ func rulesDiff(args []string, stdout, stderr io.Writer) error {
 	var b strings.Builder
 	en := *lang == "en"
 	if en {
-		fmt.Fprintf(&b, "rule set %s → %s: %d changes\n", sets[0].Effective, sets[1].Effective, len(changes))
+		plural := "s"
+		if len(changes) == 1 {
+			plural = ""
+		}
+		fmt.Fprintf(&b, "rule set %s → %s: %d change%s\n", sets[0].Effective, sets[1].Effective, len(changes), plural)
 	} else {
 		fmt.Fprintf(&b, "积分细则 %s → %s：%d 处改动\n", sets[0].Effective, sets[1].Effective, len(changes))
 	}
