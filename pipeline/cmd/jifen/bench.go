@@ -26,7 +26,7 @@ func benchCheck(args []string, stdout, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *rows <= 0 || *runs <= 0 {
 		return errUsage
 	}
-	src, err := synth.County(demo.Files()["rules/2025-01-01.toml"], *rows, *seed)
+	src, err := synth.County(demo.Rules()["rules/2025-01-01.toml"], *rows, *seed)
 	if err != nil {
 		return err
 	}
