@@ -1,6 +1,7 @@
 // Package audit checks what only the scoring can tell: the sheet rows whose points the rule
-// set's caps do not count in full. They are warnings, not errors: the row is true, the rules
-// only cut it, and the household's page shows the cut. The arithmetic is pipeline/score's, so
+// set's caps do not count in full, and the redemptions the points supermarket's ledger refuses.
+// Cap cuts are warnings, not errors: the row is true, the rules only cut it, and the household's
+// page shows the cut. Refused redemptions are errors. The arithmetic is pipeline/score's, so
 // that what cadres are told is what residents see.
 package audit
 
@@ -37,10 +38,58 @@ func Caps(t *town.Town) check.List {
 	return diags
 }
 
+// Results checks a town's scored results: a warning for each row that a cap cut and an error
+// for each redemption that the supermarket's ledger refuses (results from score.Town).
+func Results(results []*score.VillageResult) check.List {
+	var diags check.List
+	for _, res := range results {
+		diags = append(diags, cuts(res)...)
+		diags = append(diags, refusals(res)...)
+	}
+	diags.Sort()
+	return diags
+}
+
 // village scores a village and warns about the rows that a cap cut.
 func village(v *town.Village) check.List {
+	return cuts(score.Village(v))
+}
+
+// refusals are the errors for the redemptions the ledger refuses: beyond the balance, frozen by
+// an E2 veto, or of points that have expired.
+func refusals(res *score.VillageResult) check.List {
 	var diags check.List
-	res := score.Village(v)
+	if res.Ledger == nil {
+		return nil
+	}
+	for _, p := range res.Ledger.Problems {
+		var m *town.Month
+		for _, mo := range res.Village.Months {
+			if mo.Month == p.Month {
+				m = mo
+			}
+		}
+		d := check.Diagnostic{File: p.File, Line: p.Redemption.Line, Value: strconv.Itoa(p.Redemption.Points), Args: []string{strconv.Itoa(p.Balance)}}
+		if m != nil {
+			d.File, d.Column = m.RedemptionsFile, m.RedemptionColumns["points"]
+		}
+		switch p.Kind {
+		case "frozen":
+			d.Code = check.FrozenBalance
+		case "expired":
+			d.Code = check.Expired
+		default:
+			d.Code = check.OverBalance
+		}
+		diags.Add(d)
+	}
+	return diags
+}
+
+// cuts are the warnings for the rows of a village's sheets that a cap cut.
+func cuts(res *score.VillageResult) check.List {
+	var diags check.List
+	v := res.Village
 	for i, mr := range res.Months {
 		for _, s := range mr.Standings {
 			for _, c := range s.Entries {

@@ -177,16 +177,19 @@ func compare(a, b Diagnostic) int {
 	)
 }
 
-// Prune drops the warnings about a line that has an error too: the error is what to fix, and
-// the warning may not hold once it is fixed.
+// Prune drops the warnings, and the supermarket's refusals, about a line that has another error
+// too: that error is what to fix, and what follows from it may not hold once it is fixed.
 func (l List) Prune() List {
+	follows := func(d Diagnostic) bool {
+		return d.IsWarning() || d.Code == OverBalance || d.Code == FrozenBalance || d.Code == Expired
+	}
 	bad := map[string]bool{}
 	for _, d := range l {
-		if !d.IsWarning() && d.Line > 0 {
+		if !follows(d) && d.Line > 0 {
 			bad[d.Position()] = true
 		}
 	}
-	return slices.DeleteFunc(l, func(d Diagnostic) bool { return d.IsWarning() && bad[d.Position()] })
+	return slices.DeleteFunc(l, func(d Diagnostic) bool { return follows(d) && bad[d.Position()] })
 }
 
 // Errors counts the diagnostics that are errors.

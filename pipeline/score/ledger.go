@@ -20,6 +20,8 @@ import (
 //     approved in January) are redeemable in the new year.
 //   - An E2 veto freezes the balance from the veto's date to the end of that year: nothing may be
 //     redeemed, nothing is taken away.
+//   - A redemption the rules refuse (beyond the balance, frozen, of expired points) is reported
+//     and not taken from the balance, so that the next rows are judged on the true balance.
 //   - The honour score is every net point counted, never reduced by spending or expiry.
 
 // A Ledger is a village's points supermarket accounts.
@@ -64,6 +66,7 @@ type MarketMonth struct {
 // A Problem is a redemption that the rules do not allow.
 type Problem struct {
 	File       string
+	Month      string // the month of the redemptions file
 	Redemption sheet.Redemption
 	Kind       string // over (beyond the balance), frozen (E2 veto), expired (the points expired)
 	Balance    int    // the balance at the time
@@ -173,13 +176,21 @@ func Supermarket(res *VillageResult, asOf time.Time, loc *time.Location) *Ledger
 		default:
 			r := e.redemption
 			file := v.Months[e.month]
+			refused := true
 			switch {
+			case r.Points <= 0:
+				continue // a row the checks refused already
 			case frozenUntil[e.household] >= e.date:
-				l.Problems = append(l.Problems, Problem{File: redemptionFile(v, file.Month), Redemption: *r, Kind: "frozen", Balance: a.Balance})
+				l.Problems = append(l.Problems, Problem{File: redemptionFile(v, file.Month), Month: file.Month, Redemption: *r, Kind: "frozen", Balance: a.Balance})
 			case r.Points > a.Balance && r.Points <= a.Balance+beforeExpiry[e.household]:
-				l.Problems = append(l.Problems, Problem{File: redemptionFile(v, file.Month), Redemption: *r, Kind: "expired", Balance: a.Balance})
+				l.Problems = append(l.Problems, Problem{File: redemptionFile(v, file.Month), Month: file.Month, Redemption: *r, Kind: "expired", Balance: a.Balance})
 			case r.Points > a.Balance:
-				l.Problems = append(l.Problems, Problem{File: redemptionFile(v, file.Month), Redemption: *r, Kind: "over", Balance: a.Balance})
+				l.Problems = append(l.Problems, Problem{File: redemptionFile(v, file.Month), Month: file.Month, Redemption: *r, Kind: "over", Balance: a.Balance})
+			default:
+				refused = false
+			}
+			if refused {
+				continue // refused: the goods are not taken from the balance
 			}
 			a.Balance -= r.Points
 			a.Redeemed += r.Points

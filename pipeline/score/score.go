@@ -15,9 +15,11 @@ package score
 
 import (
 	"cmp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jifen-project/jifen/pipeline/rules"
@@ -74,16 +76,19 @@ type MonthResult struct {
 	Deducted  int         // deductions counted (≤ 0)
 	Active    int         // households on the roster
 	Taking    int         // households with at least one entry
+
+	byHousehold map[string]*Standing // index of Standings, made on first use
 }
 
 // Standing returns the household's standing, or nil.
 func (m *MonthResult) Standing(id string) *Standing {
-	for _, s := range m.Standings {
-		if s.Household == id {
-			return s
+	if m.byHousehold == nil {
+		m.byHousehold = make(map[string]*Standing, len(m.Standings))
+		for _, s := range m.Standings {
+			m.byHousehold[s.Household] = s
 		}
 	}
-	return nil
+	return m.byHousehold[id]
 }
 
 // A VillageResult holds all months of a village and, from Town, its honours and supermarket.
@@ -290,14 +295,21 @@ func monthEnd(month string) string {
 }
 
 // Town scores every village of a town as of a time: months and rankings, honours (final once a
-// year's December has taken effect) and the points supermarket.
+// year's December has taken effect) and the points supermarket. Villages are scored in parallel.
 func Town(t *town.Town, asOf time.Time) []*VillageResult {
-	var out []*VillageResult
-	for _, v := range t.Villages {
-		res := Village(v)
-		res.Years = Honours(res, func(y string) bool { return FinalYear(v, y, asOf, t.NoticeDays) })
-		res.Ledger = Supermarket(res, asOf, t.Location)
-		out = append(out, res)
+	out := make([]*VillageResult, len(t.Villages))
+	limit := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, v := range t.Villages {
+		wg.Go(func() {
+			limit <- struct{}{}
+			defer func() { <-limit }()
+			res := Village(v)
+			res.Years = Honours(res, func(y string) bool { return FinalYear(v, y, asOf, t.NoticeDays) })
+			res.Ledger = Supermarket(res, asOf, t.Location)
+			out[i] = res
+		})
 	}
+	wg.Wait()
 	return out
 }

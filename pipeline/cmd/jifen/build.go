@@ -18,6 +18,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 
+	"github.com/jifen-project/jifen/pipeline/audit"
 	"github.com/jifen-project/jifen/pipeline/demo"
 	"github.com/jifen-project/jifen/pipeline/records"
 	"github.com/jifen-project/jifen/pipeline/score"
@@ -94,8 +95,12 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var results []*score.VillageResult
 	if t != nil {
 		results = score.Town(t, asOf)
+		diags = append(diags, audit.Results(results)...)
+		diags.Sort()
+		diags = diags.Prune()
 	}
-	if len(diags) > 0 {
+	// Cap warnings are normal (the rules cut what they cut); only errors stop a build.
+	if t == nil || diags.Errors() > 0 {
 		diags.WriteText(stderr, *lang)
 		say("记录有问题，网站没有更新", "the records have problems; the site was not changed")
 		return errBadRecords

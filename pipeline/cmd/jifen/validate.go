@@ -12,6 +12,7 @@ import (
 	"github.com/jifen-project/jifen/pipeline/audit"
 	"github.com/jifen-project/jifen/pipeline/check"
 	"github.com/jifen-project/jifen/pipeline/records"
+	"github.com/jifen-project/jifen/pipeline/score"
 	"github.com/jifen-project/jifen/pipeline/town"
 )
 
@@ -39,7 +40,7 @@ func validate(args []string, stdout, stderr io.Writer) error {
 	}
 	t, diags := town.Load(src, town.Options{Now: asOf})
 	if t != nil {
-		diags = append(diags, audit.Caps(t)...)
+		diags = append(diags, audit.Results(score.Town(t, asOf))...)
 		diags.Sort()
 		diags = diags.Prune()
 	}
