@@ -201,13 +201,13 @@ type book struct {
 	category map[string]int // category → positive points counted this year
 }
 
-// scoreMonth applies the rules to one household's entries of one month.
+// scoreMonth applies the rules to one household's entries of one month. It sorts entries, which
+// are the household's own slice.
 func scoreMonth(rs *rules.RuleSet, entries []sheet.Entry, b *book) *Standing {
-	s := &Standing{}
+	s := &Standing{Entries: make([]Counted, 0, len(entries))}
 	if rs == nil {
 		return s
 	}
-	entries = slices.Clone(entries)
 	slices.SortStableFunc(entries, func(a, b sheet.Entry) int {
 		return cmp.Or(strings.Compare(a.Date, b.Date), cmp.Compare(a.Line, b.Line))
 	})
@@ -216,7 +216,7 @@ func scoreMonth(rs *rules.RuleSet, entries []sheet.Entry, b *book) *Standing {
 			s.Veto = v.Effect
 		}
 	}
-	monthItem := map[string]int{}
+	monthItem := make(map[string]int, len(entries))
 	for _, e := range entries {
 		c := Counted{Entry: e, Rules: rs.Effective, Publish: "N"}
 		it := rs.Item(e.Item)

@@ -11,6 +11,7 @@ import (
 	"github.com/jifen-project/jifen/pipeline/audit"
 	"github.com/jifen-project/jifen/pipeline/check"
 	"github.com/jifen-project/jifen/pipeline/demo"
+	"github.com/jifen-project/jifen/pipeline/score"
 	"github.com/jifen-project/jifen/pipeline/synth"
 	"github.com/jifen-project/jifen/pipeline/town"
 )
@@ -43,7 +44,7 @@ func benchCheck(args []string, stdout, stderr io.Writer) error {
 	var problems, warnings check.List
 	plain := fastest(*runs, func() { records = synth.PlainPass(src) })
 	load := fastest(*runs, func() { t, problems = town.Load(src, town.Options{Now: now}) })
-	caps := fastest(*runs, func() { warnings = audit.Caps(t) })
+	caps := fastest(*runs, func() { warnings = audit.Results(score.Town(t, now)) })
 	diags := append(problems, warnings...)
 
 	ratio := func(d time.Duration) string { return fmt.Sprintf("%.2f×", float64(d)/float64(plain)) }
@@ -51,7 +52,7 @@ func benchCheck(args []string, stdout, stderr io.Writer) error {
 		len(t.Villages), files, records, float64(size)/1e6, runtime.GOMAXPROCS(0), *runs)
 	fmt.Fprintf(stdout, "plain encoding/csv pass       %8s\n", plain.Round(time.Millisecond))
 	fmt.Fprintf(stdout, "parse and check (town.Load)   %8s  %s\n", load.Round(time.Millisecond), ratio(load))
-	fmt.Fprintf(stdout, "cap warnings (audit.Caps)     %8s  %s\n", caps.Round(time.Millisecond), ratio(caps))
+	fmt.Fprintf(stdout, "scoring checks (caps, market) %8s  %s\n", caps.Round(time.Millisecond), ratio(caps))
 	fmt.Fprintf(stdout, "all of jifen validate         %8s  %s\n", (load + caps).Round(time.Millisecond), ratio(load+caps))
 	fmt.Fprintf(stdout, "problems found: %d errors, %d warnings\n", diags.Errors(), len(diags)-diags.Errors())
 	return nil
