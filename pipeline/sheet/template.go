@@ -27,23 +27,30 @@ func monthEnd(month string) string {
 // ReadSheet). It is UTF-8 with a byte order mark and CRLF line ends, so that Excel opens it as
 // it is.
 func Template(households []Household, month string) []byte {
-	var b bytes.Buffer
-	b.WriteString("\uFEFF")
-	w := csv.NewWriter(&b)
-	w.UseCRLF = true
 	header := make([]string, len(sheetColumns))
 	for i, c := range sheetColumns {
 		header[i] = c.zh
 	}
-	w.Write(header)
 	day := monthEnd(month)
+	var rows [][]string
 	for _, h := range households {
 		if h.ActiveDuring(month) {
 			row := make([]string, len(sheetColumns))
 			row[0], row[3] = h.ID, day // 户号, 日期 in the order of sheetColumns
-			w.Write(row)
+			rows = append(rows, row)
 		}
 	}
-	w.Flush() // writing to memory cannot fail
+	return ExcelCSV(header, rows)
+}
+
+// ExcelCSV writes a header and rows as CSV that Excel and WPS open as it is: UTF-8 with a byte
+// order mark, and CRLF line ends.
+func ExcelCSV(header []string, rows [][]string) []byte {
+	var b bytes.Buffer
+	b.WriteString("\uFEFF")
+	w := csv.NewWriter(&b)
+	w.UseCRLF = true
+	w.Write(header)
+	w.WriteAll(rows) // writing to memory cannot fail
 	return b.Bytes()
 }

@@ -1,10 +1,8 @@
 package site
 
 import (
-	"bytes"
 	"cmp"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
@@ -13,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/jifen-project/jifen/pipeline/sheet"
 )
 
 // Download is a file residents can take away, as the downloads page lists it.
@@ -83,11 +83,7 @@ func downloadFiles(t *Town, villages []*Village) (map[string][]byte, []Download,
 	}
 	for _, v := range villages {
 		rows := villageRows(v)
-		data, err := csvBytes(rows)
-		if err != nil {
-			return nil, nil, err
-		}
-		add(v.ID+".csv", v.Name+"各户每月积分（CSV，Excel 可直接打开）", "csv", data)
+		add(v.ID+".csv", v.Name+"各户每月积分（CSV，Excel 可直接打开）", "csv", csvBytes(rows))
 		var records []map[string]string
 		for _, r := range rows {
 			rec := map[string]string{}
@@ -121,32 +117,22 @@ func downloadFiles(t *Town, villages []*Village) (map[string][]byte, []Download,
 	return files, list, nil
 }
 
-// csvBytes writes rows under the header as UTF-8 with a byte order mark (so Excel reads it as
-// Unicode) and CRLF line ends. A text cell that a spreadsheet would run as a formula (starting
-// with =, +, - or @) is neutralised with a leading apostrophe; numbers are left as they are.
-func csvBytes(rows [][]string) ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteString("\uFEFF")
-	w := csv.NewWriter(&b)
-	w.UseCRLF = true
+// csvBytes writes rows under the header for Excel and WPS (sheet.ExcelCSV). A text cell that a
+// spreadsheet would run as a formula (starting with =, +, - or @) is neutralised with a leading
+// apostrophe; numbers are left as they are.
+func csvBytes(rows [][]string) []byte {
 	header := make([]string, len(downloadColumns))
 	for i, c := range downloadColumns {
 		header[i] = c.title
 	}
-	if err := w.Write(header); err != nil {
-		return nil, err
-	}
-	for _, r := range rows {
-		out := make([]string, len(r))
-		for i, cell := range r {
-			out[i] = neutralise(cell)
-		}
-		if err := w.Write(out); err != nil {
-			return nil, err
+	safe := make([][]string, len(rows))
+	for i, r := range rows {
+		safe[i] = make([]string, len(r))
+		for j, cell := range r {
+			safe[i][j] = neutralise(cell)
 		}
 	}
-	w.Flush()
-	return b.Bytes(), w.Error()
+	return sheet.ExcelCSV(header, safe)
 }
 
 func neutralise(cell string) string {
