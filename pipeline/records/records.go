@@ -113,6 +113,7 @@ type walk struct {
 // from one walk over the first-parent history of the publishing branch, comparing tree hashes.
 // It is what `git log --first-parent --name-only` tells, without reading any file.
 func Versions(r *git.Repository, opts Options) (map[string][]town.Version, error) {
+	defer release(r)
 	w, err := history(r, opts)
 	if err != nil {
 		return nil, err
@@ -126,6 +127,7 @@ func Versions(r *git.Repository, opts Options) (map[string][]town.Version, error
 // that are not UTF-8, files over MaxFileSize) are left out and reported in the source's Problems,
 // naming the commit that brought them.
 func Approved(r *git.Repository, opts Options) (town.Source, error) {
+	defer release(r)
 	src := town.Source{Files: map[string][]byte{}, History: map[string][]town.Version{}}
 	w, err := history(r, opts)
 	if err != nil {
@@ -160,12 +162,16 @@ func Approved(r *git.Repository, opts Options) (town.Source, error) {
 	return src, nil
 }
 
+// release closes the pack files that Open keeps open; they open again if read again.
+func release(r *git.Repository) {
+	if c, ok := r.Storer.(io.Closer); ok {
+		c.Close()
+	}
+}
+
 // history walks the first-parent chain of the publishing branch once, oldest first, comparing
 // each commit's records tree with the one before.
 func history(r *git.Repository, opts Options) (*walk, error) {
-	if c, ok := r.Storer.(io.Closer); ok {
-		defer c.Close() // pack files kept open by Open; they reopen if read again
-	}
 	branch, root := cmp.Or(opts.Branch, "main"), strings.Trim(path.Clean("/"+opts.Root), "/")
 	ref, err := r.Reference(plumbing.NewBranchReferenceName(branch), true)
 	if err != nil {
