@@ -221,10 +221,12 @@ func history(r *git.Repository, opts Options) (*walk, error) {
 		if len(c.ParentHashes) == 0 {
 			break
 		}
-		if c, err = r.CommitObject(c.ParentHashes[0]); err != nil {
+		parent, err := r.CommitObject(c.ParentHashes[0])
+		if err != nil {
 			g.Wait()
-			return nil, fmt.Errorf("read commit %s: %w", c.ParentHashes[0], err)
+			return nil, fmt.Errorf("read commit %s, the parent of %s (a shallow clone? records need the whole history): %w", c.ParentHashes[0], c.Hash, err)
 		}
+		c = parent
 	}
 	if start < len(chain) {
 		dispatch(len(chain))
@@ -245,7 +247,9 @@ func history(r *git.Repository, opts Options) (*walk, error) {
 			delete(w.refused, ch.path)
 			switch {
 			case ch.entry == nil:
+				delete(w.versions, ch.path) // a file added again later starts a new history
 			case ch.refused != "":
+				delete(w.versions, ch.path)
 				w.refused[ch.path] = check.Diagnostic{Code: check.RefusedFile, File: ch.path, Value: ch.path, Detail: ch.refused + " (commit " + st.commit.Hash.String()[:7] + ")"}
 			default:
 				w.current[ch.path] = ch.entry.Hash
@@ -591,7 +595,11 @@ func describe(r *git.Repository, c *object.Commit, keyring string) (town.Version
 		v.PR, _ = strconv.Atoi(m[1])
 	}
 	for _, m := range trailer.FindAllStringSubmatch(c.Message, -1) {
-		name, _, _ := strings.Cut(m[1], " <")
+		name, _, _ := strings.Cut(m[1], "<")
+		name = strings.TrimSpace(name)
+		if strings.Contains(name, "@") {
+			continue // an address without a name: the site shows names only
+		}
 		if !slices.Contains(v.Reviewers, name) {
 			v.Reviewers = append(v.Reviewers, name)
 		}

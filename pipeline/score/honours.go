@@ -131,6 +131,9 @@ func stars(rs *rules.RuleSet, h *HouseholdYear) int {
 // top lists the households ranked within the first n places by key (standard competition
 // ranks, ties share), leaving out those with no positive key, in rank order then by id.
 func top(hs []*HouseholdYear, n int, key func(*HouseholdYear) int) []string {
+	if n <= 0 {
+		return nil
+	}
 	ranked := slices.Clone(hs)
 	slices.SortStableFunc(ranked, func(a, b *HouseholdYear) int {
 		return cmp.Or(cmp.Compare(key(b), key(a)), strings.Compare(a.Household, b.Household))

@@ -29,6 +29,7 @@ type Ledger struct {
 	Accounts map[string]*Account // by household
 	Months   []MarketMonth       // in the order of the village's months
 	Problems []Problem           // redemptions the rules do not allow
+	Expired  int                 // points cleared at year ends, also before December's sheet is in
 }
 
 // An Account is one household's points.
@@ -86,20 +87,56 @@ type event struct {
 func Supermarket(res *VillageResult, asOf time.Time, loc *time.Location) *Ledger {
 	v := res.Village
 	l := &Ledger{Accounts: map[string]*Account{}}
-	cost := map[string]int{}
-	for _, g := range v.Catalog {
-		cost[g.ID] = g.CostFen
+	// Goods are valued at the cost of the catalog in force for their month.
+	cost := func(m *town.Month, goods string) int {
+		catalog := m.Catalog
+		if catalog == nil {
+			catalog = v.Catalog
+		}
+		for _, g := range catalog {
+			if g.ID == goods {
+				return g.CostFen
+			}
+		}
+		return 0
 	}
 	var events []event
 	for i, m := range v.Months {
 		l.Months = append(l.Months, MarketMonth{Month: m.Month})
+		// A month's points are credited when its sheet is approved; each correction credits (or
+		// takes back) the difference on its own day.
 		earn := nextMonth(m.Month) + "-01"
 		if m.Approved() {
 			earn = m.Versions[0].Time.In(loc).Format(time.DateOnly)
 		}
+		nets := res.Months[i].VersionNets
+		for k, net := range nets {
+			day := m.Versions[k].Time.In(loc).Format(time.DateOnly)
+			for _, id := range sortedKeys(net) {
+				before := 0
+				if k > 0 {
+					before = nets[k-1][id]
+				}
+				if d := net[id] - before; d != 0 {
+					events = append(events, event{date: day, month: i, household: id, points: d})
+				}
+			}
+			for _, id := range sortedKeys(nets[max(k-1, 0)]) {
+				if _, still := net[id]; !still && k > 0 && nets[k-1][id] != 0 {
+					events = append(events, event{date: day, month: i, household: id, points: -nets[k-1][id]})
+				}
+			}
+		}
+		if len(nets) > 0 {
+			earn = m.Versions[len(nets)].Time.In(loc).Format(time.DateOnly)
+		}
 		for _, s := range res.Months[i].Standings {
-			if s.Net != 0 {
-				events = append(events, event{date: earn, month: i, household: s.Household, points: s.Net})
+			points := s.Net
+			if len(nets) > 0 {
+				points -= nets[len(nets)-1][s.Household]
+			}
+			if points != 0 {
+				events = append(events, event{date: earn, month: i, household: s.Household, points: points})
 			}
 			if s.Veto == "E2" {
 				for _, c := range s.Entries {
@@ -148,6 +185,7 @@ func Supermarket(res *VillageResult, asOf time.Time, loc *time.Location) *Ledger
 			}
 			if a.Balance > 0 {
 				a.Expired += a.Balance
+				l.Expired += a.Balance
 				if dec >= 0 {
 					l.Months[dec].Expired += a.Balance
 				}
@@ -197,7 +235,7 @@ func Supermarket(res *VillageResult, asOf time.Time, loc *time.Location) *Ledger
 			a.Lines = append(a.Lines, Line{Date: e.date, Kind: "redeem", Month: month, Points: -r.Points, Balance: a.Balance, Goods: r.Goods, Quantity: r.Quantity})
 			mm := &l.Months[e.month]
 			mm.Redeemed += r.Points
-			mm.GoodsFen += r.Quantity * cost[r.Goods]
+			mm.GoodsFen += r.Quantity * cost(v.Months[e.month], r.Goods)
 			mm.Lines++
 		}
 	}

@@ -122,7 +122,7 @@ func runScenario(t *testing.T, sc *scenario) {
 			}
 			mo.Entries = entries
 			if i < len(m.Approved) {
-				mo.Versions = append(mo.Versions, town.Version{Commit: fmt.Sprint(i), Time: m.Approved[i]})
+				mo.Versions = append(mo.Versions, town.Version{Commit: fmt.Sprint(i), Time: m.Approved[i], Data: []byte(b.String())})
 			}
 		}
 		for i, r := range m.Redemptions {

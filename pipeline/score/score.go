@@ -15,6 +15,7 @@ package score
 
 import (
 	"cmp"
+	"maps"
 	"runtime"
 	"slices"
 	"strconv"
@@ -77,6 +78,11 @@ type MonthResult struct {
 	Active    int         // households on the roster
 	Taking    int         // households with at least one entry
 
+	// VersionNets are each household's net points under each earlier approved version of the
+	// month's sheet (the first approval, then corrections before the latest), for the ledger,
+	// which credits every version on its own day.
+	VersionNets []map[string]int
+
 	byHousehold map[string]*Standing // index of Standings, made on first use
 }
 
@@ -110,6 +116,7 @@ func Village(v *town.Village) *VillageResult {
 			byHousehold[e.Household] = append(byHousehold[e.Household], e)
 		}
 		first, last := m.Month+"-01", monthEnd(m.Month)
+		mr.VersionNets = earlierVersions(m, v, books)
 		for _, h := range v.Households {
 			entries := byHousehold[h.ID]
 			active := h.Joined <= last && (h.Left == "" || h.Left > first)
@@ -140,10 +147,10 @@ func Village(v *town.Village) *VillageResult {
 		Rank(mr.Standings)
 		rankBy(mr.Standings, func(s *Standing) string { return "" }, func(s *Standing) int { return s.YearNet }, func(s *Standing, r int) { s.YearRank = r })
 		rankBy(mr.Standings, func(s *Standing) string { return s.Grid }, func(s *Standing) int { return s.Net }, func(s *Standing, r int) { s.GridRank = r })
-		if n := len(res.Months); n > 0 {
+		if n := len(res.Months); n > 0 && nextMonth(res.Months[n-1].Month) == mr.Month {
 			move(res.Months[n-1], mr)
 		} else {
-			move(nil, mr)
+			move(nil, mr) // no sheet the month before: everyone ranked is 新
 		}
 		res.Months = append(res.Months, mr)
 	}
@@ -193,12 +200,46 @@ func move(prev, cur *MonthResult) {
 	}
 }
 
+// earlierVersions scores the month's earlier approved sheet versions for each household against
+// its sums from the months before, leaving the sums as they were.
+func earlierVersions(m *town.Month, v *town.Village, books map[string]*book) []map[string]int {
+	if len(m.Versions) < 2 || m.Rules == nil {
+		return nil
+	}
+	var nets []map[string]int
+	for _, ver := range m.Versions[:len(m.Versions)-1] {
+		entries, _ := sheet.ParseSheet(m.SheetFile, ver.Data)
+		byHousehold := map[string][]sheet.Entry{}
+		for _, e := range entries {
+			byHousehold[e.Household] = append(byHousehold[e.Household], e)
+		}
+		net := map[string]int{}
+		for id, es := range byHousehold {
+			b := books[id].clone(m.Month[:4])
+			net[id] = scoreMonth(m.Rules, es, b).Net
+		}
+		nets = append(nets, net)
+	}
+	return nets
+}
+
 // A book keeps a household's running sums for the calendar year.
 type book struct {
 	year     string
 	net      int            // net points counted this year
 	item     map[string]int // yearly-capped item → points counted this year
 	category map[string]int // category → positive points counted this year
+}
+
+// clone copies the sums, or starts the year's when there are none for it yet.
+func (b *book) clone(year string) *book {
+	c := &book{year: year, item: map[string]int{}, category: map[string]int{}}
+	if b != nil && b.year == year {
+		c.net = b.net
+		maps.Copy(c.item, b.item)
+		maps.Copy(c.category, b.category)
+	}
+	return c
 }
 
 // scoreMonth applies the rules to one household's entries of one month. It sorts entries, which

@@ -6,6 +6,10 @@ import (
 	"github.com/jifen-project/jifen/pipeline/check"
 )
 
+// PersonalData finds the first resident ID number or mainland mobile number in s, and returns
+// its code (check.IDNumber or check.MobileNumber) and the number masked.
+func PersonalData(s string) (check.Code, string, bool) { return personalData(s) }
+
 // personalData finds the first resident ID number or mainland mobile number in s, and returns
 // its code and the number masked. Digits may be ASCII or full-width (what Chinese input methods
 // type). A number counts only as a whole run of digits: an ID is 18 digits (the last may be X)

@@ -1,8 +1,10 @@
 package site
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/jifen-project/jifen/pipeline/score"
 	"github.com/jifen-project/jifen/pipeline/town"
@@ -82,7 +84,9 @@ func publishYears(v *town.Village, res *score.VillageResult) []Year {
 		}
 		if v.PublishRanking {
 			standings := slices.Clone(res.Months[last].Standings)
-			slices.SortStableFunc(standings, func(a, b *score.Standing) int { return a.YearRank - b.YearRank })
+			slices.SortFunc(standings, func(a, b *score.Standing) int {
+				return cmp.Or(cmp.Compare(a.YearRank, b.YearRank), strings.Compare(a.Household, b.Household))
+			})
 			for _, s := range standings {
 				if s.Active {
 					py.Ranking = append(py.Ranking, YearRow{Who: who(v, s.Household), Rank: s.YearRank, Net: s.YearNet, Stars: stars[s.Household]})
@@ -112,8 +116,10 @@ func publishAccount(h *Household, res *score.VillageResult, years []Year) {
 				continue
 			}
 			h.Stars, h.StarsFinal = hy.Stars, y.Final
-			for _, m := range hy.Monthly {
-				h.Honours = append(h.Honours, monthTitle(m)+"积分之星")
+			if res.Village.PublishRanking {
+				for _, m := range hy.Monthly {
+					h.Honours = append(h.Honours, monthTitle(m)+"积分之星")
+				}
 			}
 			if hy.Nominee {
 				h.Honours = append(h.Honours, fmt.Sprintf("%s年道德模范候选", y.Year))

@@ -84,9 +84,9 @@ func publishMarket(v *town.Village, res *score.VillageResult) (Market, MarketTot
 		t.Issued += mr.Issued
 		t.Deducted += mr.Deducted
 		t.Redeemed += mm.Redeemed
-		t.Expired += mm.Expired
 		t.GoodsFen += mm.GoodsFen
 	}
+	t.Expired = res.Ledger.Expired // December's row has it only once December's sheet is in
 	for _, a := range res.Ledger.Accounts {
 		t.Outstanding += a.Balance
 		for _, l := range a.Lines {

@@ -294,7 +294,7 @@ func Publish(t *town.Town, results []*score.VillageResult, asOf time.Time, siteU
 		for _, g := range v.Grids {
 			d := Directory{ID: g.ID, Name: g.Name}
 			for _, h := range v.Households {
-				if h.Grid == g.Name && h.Left == "" {
+				if h.Grid == g.Name && (len(v.Months) == 0 || h.ActiveDuring(v.Months[len(v.Months)-1].Month)) {
 					d.Households = append(d.Households, who(v, h.ID))
 				}
 			}
@@ -455,6 +455,12 @@ func reason(m *town.Month, item, note string) (what, publicNote string) {
 func publishCorrection(t *town.Town, v *town.Village, m *town.Month, c town.Correction) Correction {
 	pc := Correction{Date: c.Version.Time.In(t.Location).Format(time.RFC3339), Commit: c.Version.Commit[:min(7, len(c.Version.Commit))], URL: commitURL(t, c.Version.Commit),
 		At: dateTime(c.Version.Time.In(t.Location)), Author: c.Version.Author, PR: c.Version.PR}
+	// Only what the current, checked version of the sheet says may be published of a row: an
+	// earlier version's note was never checked. Veto rows are never published.
+	current := map[[4]string]bool{}
+	for _, e := range m.Entries {
+		current[[4]string{e.Household, e.Item, e.Date, e.Note}] = true
+	}
 	for _, ch := range c.Changes {
 		row := Change{Kind: "更改"}
 		e := ch.After
@@ -467,8 +473,14 @@ func publishCorrection(t *town.Town, v *town.Village, m *town.Month, c town.Corr
 		default:
 			row.Before, row.After = strconv.Itoa(ch.Before.Points), strconv.Itoa(e.Points)
 		}
+		if m.Rules == nil || m.Rules.Item(e.Item) == nil {
+			continue
+		}
 		row.Date = e.Date
 		row.What, row.Note = reason(m, e.Item, e.Note)
+		if !current[[4]string{e.Household, e.Item, e.Date, e.Note}] {
+			row.Note = ""
+		}
 		row.Who = e.Household
 		if w := who(v, e.Household); w.Name != "" {
 			row.Who = w.Name + " " + e.Household

@@ -3,6 +3,7 @@ package site
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jifen-project/jifen/pipeline/rules"
 	"github.com/jifen-project/jifen/pipeline/score"
@@ -82,5 +83,31 @@ func TestDownloadsNeutraliseFormulas(t *testing.T) {
 	want := "\uFEFF月份,户号,户主,小组,积分,名次,状态\r\n2025-07,QS-1,\"'=HYPERLINK(\"\"x\"\")\",'+组,-5,,'@SUM(1)\r\n"
 	if string(data) != want {
 		t.Errorf("got %q\nwant %q", data, want)
+	}
+}
+
+// TestCorrectionsShowOnlyCheckedText: a correction's rows show notes only as the current,
+// checked sheet has them, and never a veto row.
+func TestCorrectionsShowOnlyCheckedText(t *testing.T) {
+	rs := &rules.RuleSet{Effective: "2025-01-01",
+		Categories: []rules.Category{{ID: "AD", Name: "爱党爱国"}},
+		Items:      []rules.Item{{ID: "AD01", Category: "AD", Name: "宣讲会", Publish: "Y"}},
+		Vetoes:     []rules.Veto{{ID: "V5", Name: "拒不赡养", Effect: "E1"}},
+	}
+	old := "户号,事项,分值,日期,说明\nA1,AD01,2,2025-01-03,宣讲会 联系人电话13800138000\nA2,AD01,2,2025-01-05,宣讲会\n"
+	now := "户号,事项,分值,日期,说明\nA2,AD01,2,2025-01-05,宣讲会\nA2,V5,0,2025-01-20,\n"
+	entries, _ := sheet.ParseSheet("s.csv", []byte(now))
+	v := &town.Village{ID: "v", Households: []sheet.Household{{ID: "A1", Head: "张三丰", Consent: true}, {ID: "A2", Head: "李四"}}}
+	m := &town.Month{Month: "2025-01", SheetFile: "s.csv", Rules: rs, Entries: entries, Versions: []town.Version{
+		{Commit: "1111111", Time: time.Date(2025, 2, 3, 0, 0, 0, 0, time.UTC), Data: []byte(old)},
+		{Commit: "2222222", Time: time.Date(2025, 3, 5, 0, 0, 0, 0, time.UTC), Data: []byte(now)}}}
+	tw := &town.Town{Location: time.UTC}
+	c := publishCorrection(tw, v, m, m.Corrections()[0])
+	var got []string
+	for _, ch := range c.Changes {
+		got = append(got, ch.Kind+"|"+ch.Who+"|"+ch.What+"|"+ch.Note)
+	}
+	if g, want := strings.Join(got, "\n"), "删除|张*丰 A1|宣讲会|"; g != want {
+		t.Errorf("got:\n%s\nwant:\n%s", g, want)
 	}
 }

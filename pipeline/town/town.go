@@ -67,6 +67,7 @@ type Village struct {
 	Evaluation     []string
 	Households     []sheet.Household
 	Catalog        []sheet.Goods // the village's own catalog, or the town's
+	CatalogFile    string        // the file it comes from
 	Months         []*Month      // ordered by month
 	Notices        []Notice      // ordered by date
 
@@ -87,6 +88,7 @@ type Month struct {
 	Columns           sheet.Columns // the sheet's headers, as written, for diagnostics
 	Entries           []sheet.Entry
 	RedemptionsFile   string
+	Catalog           []sheet.Goods // the catalog in force when the redemptions were approved
 	RedemptionColumns sheet.Columns
 	Redemptions       []sheet.Redemption
 	Rules             *rules.RuleSet // the version in force
@@ -223,6 +225,7 @@ func (l *loader) load() *Town {
 	}
 	required("name", tf.Name)
 	required("objection_contact", tf.Objection)
+	l.public("town.toml", "objection_contact", tf.Objection)
 	if tf.NoticeDays <= 0 {
 		l.add(check.Diagnostic{Code: check.BadValue, File: "town.toml", Column: "notice_days", Value: strconv.Itoa(tf.NoticeDays), Detail: "要大于 0 / must be more than 0"})
 	}
@@ -249,6 +252,10 @@ func (l *loader) load() *Town {
 	listed := map[string]bool{}
 	var ids []string
 	for _, id := range tf.Villages {
+		if id == "rules" || id == "downloads" {
+			l.add(check.Diagnostic{Code: check.BadID, File: "town.toml", Column: "villages", Value: id, Detail: "网站自己的页面用了这个名字，请换一个 / the site's own pages use this name"})
+			continue
+		}
 		if !villageID.MatchString(id) {
 			l.add(check.Diagnostic{Code: check.BadID, File: "town.toml", Column: "villages", Value: id, Detail: "小写字母开头，小写字母、数字和 -，最多 32 个字符"})
 			continue
@@ -363,7 +370,8 @@ func (l *loader) village(t *Town, id string) *Village {
 		return nil
 	}
 	v := &Village{ID: id, Name: vf.Name, PublishRanking: vf.PublishRanking == nil || *vf.PublishRanking,
-		Objection: vf.Objection, Grids: vf.Grids, Evaluation: vf.Evaluation.Members, Catalog: t.Catalog}
+		Objection: vf.Objection, Grids: vf.Grids, Evaluation: vf.Evaluation.Members, Catalog: t.Catalog, CatalogFile: "supermarket/catalog.csv"}
+	l.public(dir+"village.toml", "objection_contact", v.Objection)
 	if v.Objection == "" {
 		v.Objection = t.Objection
 	}
@@ -412,7 +420,7 @@ func (l *loader) village(t *Town, id string) *Village {
 	if data, ok := l.src.Files[dir+"catalog.csv"]; ok {
 		goods, ds := sheet.ParseCatalog(dir+"catalog.csv", data)
 		l.addAll(ds)
-		v.Catalog = goods
+		v.Catalog, v.CatalogFile = goods, dir+"catalog.csv"
 	}
 
 	months := map[string]*Month{}
@@ -454,6 +462,11 @@ func (l *loader) village(t *Town, id string) *Village {
 				l.add(check.Diagnostic{Code: check.BadDate, File: name, Column: "file name", Value: nm[1]})
 				continue
 			}
+			for i, line := range strings.Split(string(l.src.Files[name]), "\n") {
+				if code, masked, found := sheet.PersonalData(line); found {
+					l.add(check.Diagnostic{Code: code, File: name, Line: i + 1, Column: "公告", Value: masked})
+				}
+			}
 			v.Notices = append(v.Notices, notice(strings.TrimSuffix(base, ".md"), nm[1], l.src.Files[name]))
 		default:
 			l.add(check.Diagnostic{Code: check.UnknownFile, File: name, Detail: name})
@@ -469,6 +482,14 @@ func (l *loader) village(t *Town, id string) *Village {
 	}
 	slices.SortStableFunc(v.Notices, func(a, b Notice) int { return strings.Compare(a.Date+a.ID, b.Date+b.ID) })
 	return v
+}
+
+// public checks a setting that every page shows for ID and mobile numbers: an office telephone
+// is fine, a person's mobile is not.
+func (l *loader) public(file, key, value string) {
+	if code, masked, found := sheet.PersonalData(value); found {
+		l.add(check.Diagnostic{Code: code, File: file, Column: key, Value: masked})
+	}
 }
 
 // policies checks the history of the village's files against the options: review of sheets and
@@ -578,6 +599,7 @@ func (l *loader) redemptions(v *Village, m *Month, name string) {
 	m.RedemptionsFile = name
 	m.RedemptionColumns = cols
 	m.Redemptions = reds
+	m.Catalog = l.catalogAt(v, name)
 	for _, r := range reds {
 		l.household(v, name, cols, r.Line, r.Household, r.Date)
 		if r.Date != "" && r.Date[:7] != m.Month {
@@ -586,16 +608,36 @@ func (l *loader) redemptions(v *Village, m *Month, name string) {
 		if r.Goods == "" {
 			continue
 		}
-		i := slices.IndexFunc(v.Catalog, func(g sheet.Goods) bool { return g.ID == r.Goods })
+		i := slices.IndexFunc(m.Catalog, func(g sheet.Goods) bool { return g.ID == r.Goods })
 		if i < 0 {
 			l.add(check.Diagnostic{Code: check.UnknownGoods, File: name, Line: r.Line, Column: cols["goods"], Value: r.Goods})
 			continue
 		}
-		if g := v.Catalog[i]; r.Points != r.Quantity*g.Points && len(r.Invalid) == 0 {
+		if g := m.Catalog[i]; r.Points != r.Quantity*g.Points && len(r.Invalid) == 0 {
 			l.add(check.Diagnostic{Code: check.WrongPrice, File: name, Line: r.Line, Column: cols["points"], Value: strconv.Itoa(r.Points),
 				Detail: fmt.Sprintf("%d × %d = %d（%s）", r.Quantity, g.Points, r.Quantity*g.Points, g.Name)})
 		}
 	}
+}
+
+// catalogAt is the catalog in force when a redemptions file was first approved: prices change,
+// and a month's exchanges are judged, and their goods valued, at the prices of their time. An
+// uncommitted file is judged by the current catalog.
+func (l *loader) catalogAt(v *Village, file string) []sheet.Goods {
+	approved, versions := l.src.History[file], l.src.History[v.CatalogFile]
+	if len(approved) == 0 || len(versions) < 2 {
+		return v.Catalog
+	}
+	for k := len(versions) - 1; k >= 0; k-- {
+		if !versions[k].Time.After(approved[0].Time) {
+			if k == len(versions)-1 {
+				return v.Catalog
+			}
+			goods, _ := sheet.ParseCatalog(v.CatalogFile, versions[k].Data)
+			return goods
+		}
+	}
+	return v.Catalog
 }
 
 func ints(ns []int) string {
