@@ -46,7 +46,6 @@ type Counted struct {
 	sheet.Entry
 	Rules    string // effective date of the rule set applied
 	Category string // category id, "" for a veto
-	Publish  string // Y, C or N; N for a veto
 	Counted  int
 	Reason   Reason
 }
@@ -259,15 +258,15 @@ func scoreMonth(rs *rules.RuleSet, entries []sheet.Entry, b *book) *Standing {
 	}
 	monthItem := make(map[string]int, len(entries))
 	for _, e := range entries {
-		c := Counted{Entry: e, Rules: rs.Effective, Publish: "N"}
+		c := Counted{Entry: e, Rules: rs.Effective}
 		it := rs.Item(e.Item)
 		switch {
 		case it == nil: // a veto row, or an unknown item that the checks reported
 			c.Reason = VetoRow
 		case e.Points > 0 && s.Veto != "":
-			c.Category, c.Publish, c.Reason = it.Category, it.Publish, VetoCut
+			c.Category, c.Reason = it.Category, VetoCut
 		default:
-			c.Category, c.Publish = it.Category, it.Publish
+			c.Category = it.Category
 			used := monthItem
 			if it.CapPeriod == "year" {
 				used = b.item

@@ -29,21 +29,21 @@ func TestPublishEntryFollowsThePublicationRule(t *testing.T) {
 		},
 	}
 	m := &town.Month{Rules: rs}
-	entry := func(item, note string, reason score.Reason, publish string) score.Counted {
+	entry := func(item, note string, reason score.Reason) score.Counted {
 		return score.Counted{Entry: sheet.Entry{Item: item, Note: note, Evidence: "照片123", Points: 5, Date: "2025-07-01"},
-			Category: "XF", Publish: publish, Reason: reason}
+			Category: "XF", Reason: reason}
 	}
 	tests := []struct {
 		in   score.Counted
 		want string // what|note|why, or "" when not published
 	}{
-		{entry("Y1", "打扫村道", score.NoCut, "Y"), "志愿服务|打扫村道|"},
-		{entry("Y1", "打扫村道", score.ItemCap, "Y"), "志愿服务|打扫村道|超过本项上限"},
-		{entry("C1", "调解张家和李家的纠纷", score.NoCut, "C"), "乡风文明类事项||"},
-		{entry("N1", "打了老人", score.NoCut, "N"), "按规则调整||"},
-		{entry("Y1", "打扫村道", score.VetoCut, "Y"), "志愿服务|打扫村道|按规则调整"},
-		{entry("V3", "涉赌", score.VetoRow, "N"), ""},
-		{entry("Y9", "不在细则里", score.NoCut, "Y"), "按规则调整||"},
+		{entry("Y1", "打扫村道", score.NoCut), "志愿服务|打扫村道|"},
+		{entry("Y1", "打扫村道", score.ItemCap), "志愿服务|打扫村道|超过本项上限"},
+		{entry("C1", "调解张家和李家的纠纷", score.NoCut), "乡风文明类事项||"},
+		{entry("N1", "打了老人", score.NoCut), "按规则调整||"},
+		{entry("Y1", "打扫村道", score.VetoCut), "志愿服务|打扫村道|按规则调整"},
+		{entry("V3", "涉赌", score.VetoRow), ""},
+		{entry("Y9", "不在细则里", score.NoCut), "按规则调整||"},
 	}
 	for _, tt := range tests {
 		e, ok := publishEntry(m, tt.in)
