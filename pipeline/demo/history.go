@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jifen-project/jifen/pipeline/records"
+	"github.com/jifen-project/jifen/pipeline/sheet"
 )
 
 // history puts the demo's files into changes: the first commit, then the pull requests. Pull
@@ -115,7 +116,7 @@ func (g *generator) pulls(v *village) ([]records.Change, error) {
 			c.Message += fmt.Sprintf("；积分超市兑换 %d 笔，共 %d 分", len(m.Redemptions), points)
 		}
 		c.Message += "。\n"
-		if next := v.rosterFile(monthEnd(m.Month)); string(next) != string(roster) {
+		if next := v.rosterFile(sheet.MonthEnd(m.Month)); string(next) != string(roster) {
 			c.Files[dir+"households.csv"], roster = next, next
 			c.Message += rosterChanges(v, m.Month)
 		}

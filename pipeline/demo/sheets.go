@@ -21,7 +21,7 @@ func (g *generator) sheets(v *village) error {
 	for m := 1; m <= 12; m++ {
 		mon := fmt.Sprintf("%04d-%02d", g.settings.Year, m)
 		rate := v.settings.Participation * g.settings.Participation[m-1]
-		entries, err := g.sheet(v, r, mon, monthEnd(mon), rate, yearly)
+		entries, err := g.sheet(v, r, mon, sheet.MonthEnd(mon), rate, yearly)
 		if err != nil {
 			return fmt.Errorf("%s: %w", mon, err)
 		}

@@ -257,12 +257,6 @@ func randomDay(r *rand.Rand, from, to string) string {
 	return a.AddDate(0, 0, r.IntN(max(days, 1))).Format(time.DateOnly)
 }
 
-// monthEnd is the last day of a month (YYYY-MM) as YYYY-MM-DD.
-func monthEnd(mon string) string {
-	t, _ := time.Parse("2006-01", mon)
-	return t.AddDate(0, 1, -1).Format(time.DateOnly)
-}
-
 // dayBefore is the day before a date (YYYY-MM-DD).
 func dayBefore(date string) string {
 	t, _ := time.Parse(time.DateOnly, date)

@@ -105,7 +105,7 @@ func Supermarket(res *VillageResult, asOf time.Time, loc *time.Location) *Ledger
 		l.Months = append(l.Months, MarketMonth{Month: m.Month})
 		// A month's points are credited when its sheet is approved; each correction credits (or
 		// takes back) the difference on its own day.
-		earn := nextMonth(m.Month) + "-01"
+		earn := sheet.NextMonth(m.Month) + "-01"
 		if m.Approved() {
 			earn = m.Versions[0].Time.In(loc).Format(time.DateOnly)
 		}
@@ -257,14 +257,6 @@ func Supermarket(res *VillageResult, asOf time.Time, loc *time.Location) *Ledger
 
 func redemptionFile(v *town.Village, month string) string {
 	return "villages/" + v.ID + "/redemptions/" + month + ".csv"
-}
-
-func nextMonth(m string) string {
-	t, err := time.Parse("2006-01", m)
-	if err != nil {
-		return m
-	}
-	return t.AddDate(0, 1, 0).Format("2006-01")
 }
 
 func next(year string) string {

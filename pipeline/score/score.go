@@ -114,11 +114,10 @@ func Village(v *town.Village) *VillageResult {
 		for _, e := range m.Entries {
 			byHousehold[e.Household] = append(byHousehold[e.Household], e)
 		}
-		first, last := m.Month+"-01", monthEnd(m.Month)
 		mr.VersionNets = earlierVersions(m, v, books)
 		for _, h := range v.Households {
 			entries := byHousehold[h.ID]
-			active := h.Joined <= last && (h.Left == "" || h.Left > first)
+			active := h.ActiveDuring(m.Month)
 			if !active && len(entries) == 0 {
 				continue
 			}
@@ -146,7 +145,7 @@ func Village(v *town.Village) *VillageResult {
 		Rank(mr.Standings)
 		rankBy(mr.Standings, func(s *Standing) string { return "" }, func(s *Standing) int { return s.YearNet }, func(s *Standing, r int) { s.YearRank = r })
 		rankBy(mr.Standings, func(s *Standing) string { return s.Grid }, func(s *Standing) int { return s.Net }, func(s *Standing, r int) { s.GridRank = r })
-		if n := len(res.Months); n > 0 && nextMonth(res.Months[n-1].Month) == mr.Month {
+		if n := len(res.Months); n > 0 && sheet.NextMonth(res.Months[n-1].Month) == mr.Month {
 			move(res.Months[n-1], mr)
 		} else {
 			move(nil, mr) // no sheet the month before: everyone ranked is 新
@@ -323,15 +322,6 @@ func Rank(ss []*Standing) {
 			s.Rank = i + 1
 		}
 	}
-}
-
-// monthEnd is the last day of month (YYYY-MM) as YYYY-MM-DD.
-func monthEnd(month string) string {
-	t, err := time.Parse("2006-01", month)
-	if err != nil {
-		return month + "-31"
-	}
-	return t.AddDate(0, 1, -1).Format(time.DateOnly)
 }
 
 // Town scores every village of a town as of a time: months and rankings, honours (final once a

@@ -8,17 +8,26 @@ import (
 
 // ActiveDuring reports whether the household is on the roster on some day of month (YYYY-MM).
 func (h Household) ActiveDuring(month string) bool {
-	first, last := month+"-01", monthEnd(month)
+	first, last := month+"-01", MonthEnd(month)
 	return h.Joined <= last && (h.Left == "" || h.Left > first)
 }
 
-// monthEnd is the last day of month (YYYY-MM) as YYYY-MM-DD.
-func monthEnd(month string) string {
+// MonthEnd is the last day of month (YYYY-MM) as YYYY-MM-DD.
+func MonthEnd(month string) string {
 	t, err := time.Parse("2006-01", month)
 	if err != nil {
 		return month + "-31"
 	}
 	return t.AddDate(0, 1, -1).Format(time.DateOnly)
+}
+
+// NextMonth is the month (YYYY-MM) after month.
+func NextMonth(month string) string {
+	t, err := time.Parse("2006-01", month)
+	if err != nil {
+		return month
+	}
+	return t.AddDate(0, 1, 0).Format("2006-01")
 }
 
 // Template is a blank score sheet for month (YYYY-MM): the header, and a row for each household
@@ -31,7 +40,7 @@ func Template(households []Household, month string) []byte {
 	for i, c := range sheetColumns {
 		header[i] = c.zh
 	}
-	day := monthEnd(month)
+	day := MonthEnd(month)
 	var rows [][]string
 	for _, h := range households {
 		if h.ActiveDuring(month) {
