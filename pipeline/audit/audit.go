@@ -1,129 +1,174 @@
-// Package audit checks what only the scoring can tell: the sheet rows whose points the rule
-// set's caps do not count in full, and the redemptions the points supermarket's ledger refuses.
-// Cap cuts are warnings, not errors: the row is true, the rules only cut it, and the household's
-// page shows the cut. Refused redemptions are errors. The arithmetic is pipeline/score's, so
-// that what cadres are told is what residents see.
+// Package audit owns the checks across files and of the scores, as values (Analyzers), and
+// Run, the one entry point that validate, build and the benchmarks call: the records are
+// parsed once (pipeline/town), the checks across files run on what parsed, the scoring runs on
+// the rows and files that passed, and the checks of the scores run on what the scoring saw.
+// No check runs on input that already failed, so a cadre sees a cause once, not its
+// consequences.
 package audit
 
 import (
 	"runtime"
-	"strconv"
+	"slices"
 	"sync"
+	"time"
 
 	"github.com/jifen-project/jifen/pipeline/check"
 	"github.com/jifen-project/jifen/pipeline/score"
+	"github.com/jifen-project/jifen/pipeline/sheet"
 	"github.com/jifen-project/jifen/pipeline/town"
 )
 
-// Caps scores every village of the town and warns about each row that a cap cut: the item's
-// monthly or yearly cap, the category's yearly weight, or the global monthly cap. Villages are
-// scored on as many goroutines as there are processors.
-func Caps(t *town.Town) check.List {
-	found := make([]check.List, len(t.Villages))
+// An Analyzer is one check: the codes it reports (each described in check.Codes), what it
+// needs, and its run function, which reports through the Pass. In the manner of
+// golang.org/x/tools/go/analysis.
+type Analyzer struct {
+	Name  string
+	Codes []check.Code
+	Needs check.Stage // Files, History or Scoring
+	Run   func(*Pass)
+}
+
+// Analyzers are every check across files, of the history and of the scores, in the order they
+// run. The checks of a file on its own are the parsers' (pipeline/sheet, pipeline/rules,
+// pipeline/town).
+var Analyzers = []*Analyzer{
+	Grids, Households, Items, Dates, Goods,
+	Policies,
+	Caps, Ledger,
+}
+
+// Options say when the records are checked and what their history must show.
+type Options struct {
+	Now           time.Time // the time the records are read at (--as-of)
+	RequireReview bool      // every version of a sheet or redemptions file came by a merge or carries a review trailer
+	RequireSigned bool      // every version of a village's file was signed by a key listed for the village
+}
+
+// A Report is what Run found: the town as it passed the checks (rows and files that failed are
+// left out), its scores, and every problem, sorted.
+type Report struct {
+	Town        *town.Town
+	Results     []*score.VillageResult
+	Diagnostics check.List
+}
+
+// Run parses and checks the records of src and scores what passed. The town is nil when
+// town.toml cannot be read.
+func Run(src town.Source, opts Options) *Report {
+	t, diags := town.Load(src, town.Options{Now: opts.Now})
+	r := &Report{Diagnostics: diags}
+	if t == nil {
+		return r
+	}
+	passes := make([]*Pass, len(t.Villages))
+	each(len(t.Villages), func(i int) {
+		p := &Pass{Town: t, Village: t.Villages[i], Options: opts, rejected: map[string]map[int]bool{}}
+		p.run(check.Files)
+		p.run(check.History)
+		p.taint()
+		passes[i] = p
+	})
+	r.Town = passed(t, passes)
+	r.Results = score.Town(r.Town, opts.Now)
+	each(len(passes), func(i int) {
+		passes[i].Village, passes[i].Result = r.Town.Villages[i], r.Results[i]
+		passes[i].run(check.Scoring)
+	})
+	for _, p := range passes {
+		r.Diagnostics = append(r.Diagnostics, p.diags...)
+	}
+	r.Diagnostics.Sort()
+	return r
+}
+
+// each calls f(0) … f(n-1) on as many goroutines as there are processors.
+func each(n int, f func(int)) {
 	limit := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
-	for i, v := range t.Villages {
+	for i := range n {
 		wg.Go(func() {
 			limit <- struct{}{}
-			found[i] = village(v)
-			<-limit
+			defer func() { <-limit }()
+			f(i)
 		})
 	}
 	wg.Wait()
-	var diags check.List
-	for _, ds := range found {
-		diags = append(diags, ds...)
-	}
-	diags.Sort()
-	return diags
 }
 
-// Results checks a town's scored results: a warning for each row that a cap cut and an error
-// for each redemption that the supermarket's ledger refuses (results from score.Town).
-func Results(results []*score.VillageResult) check.List {
-	var diags check.List
-	for _, res := range results {
-		diags = append(diags, cuts(res)...)
-		diags = append(diags, refusals(res)...)
-	}
-	diags.Sort()
-	return diags
+// A Pass is what an analyzer sees of one village, and where it reports.
+type Pass struct {
+	Town    *town.Town
+	Village *town.Village
+	Result  *score.VillageResult // the village's scores, for the Scoring stage
+	Options Options
+
+	diags    check.List
+	rejected map[string]map[int]bool // file → lines of rows that failed a check
+	firstBad int                     // index of the first month with a file that failed, or len(months)
+	badFrom  map[string]int          // household → index of the first month with a row of it that failed
 }
 
-// village scores a village and warns about the rows that a cap cut.
-func village(v *town.Village) check.List {
-	return cuts(score.Village(v))
+func (p *Pass) run(stage check.Stage) {
+	for _, a := range Analyzers {
+		if a.Needs == stage {
+			a.Run(p)
+		}
+	}
 }
 
-// refusals are the errors for the redemptions the ledger refuses: beyond the balance, frozen by
-// an E2 veto, or of points that have expired.
-func refusals(res *score.VillageResult) check.List {
-	var diags check.List
-	if res.Ledger == nil {
-		return nil
+// Report adds a diagnostic. An error about a row rejects the row: the scoring does not see it,
+// and the checks of the scores say nothing of what it could change.
+func (p *Pass) Report(d check.Diagnostic) {
+	p.diags.Add(d)
+	if d.IsWarning() || d.Line == 0 {
+		return
 	}
-	for _, p := range res.Ledger.Problems {
-		var m *town.Month
-		for _, mo := range res.Village.Months {
-			if mo.Month == p.Month {
-				m = mo
+	if p.rejected[d.File] == nil {
+		p.rejected[d.File] = map[int]bool{}
+	}
+	p.rejected[d.File][d.Line] = true
+}
+
+// Failed reports whether a file failed as a whole: it could not be read, or it is a rule set
+// with errors.
+func (p *Pass) Failed(file string) bool { return p.Town.Failed[file] }
+
+// Rejected reports whether a row failed: a cell could not be read, or a check reported an
+// error about it.
+func (p *Pass) Rejected(file string, line int, invalid []string) bool {
+	return len(invalid) > 0 || p.rejected[file][line]
+}
+
+// RulesOK reports whether the month has a rule set in force without errors.
+func (p *Pass) RulesOK(m *town.Month) bool { return m.Rules != nil && !p.Failed(m.Rules.File) }
+
+// passed is a copy of the town with only the rows and files that passed: a month whose sheet
+// failed, or whose rule set did, counts nothing.
+func passed(t *town.Town, passes []*Pass) *town.Town {
+	out := *t
+	out.Villages = make([]*town.Village, len(t.Villages))
+	for i, v := range t.Villages {
+		p := passes[i]
+		nv := *v
+		nv.Months = make([]*town.Month, len(v.Months))
+		for j, m := range v.Months {
+			nm := *m
+			nm.Entries = slices.DeleteFunc(slices.Clone(m.Entries), func(e sheet.Entry) bool {
+				return p.Rejected(m.SheetFile, e.Line, e.Invalid) || !p.RulesOK(m)
+			})
+			nm.Revisions = slices.Clone(m.Revisions)
+			for k := range nm.Revisions {
+				nm.Revisions[k].Entries = slices.DeleteFunc(slices.Clone(nm.Revisions[k].Entries), func(e sheet.Entry) bool { return len(e.Invalid) > 0 })
 			}
-		}
-		d := check.Diagnostic{File: p.File, Line: p.Redemption.Line, Value: strconv.Itoa(p.Redemption.Points), Args: []string{strconv.Itoa(p.Balance)}}
-		if m != nil {
-			d.File, d.Column = m.RedemptionsFile, m.RedemptionColumns["points"]
-		}
-		switch p.Kind {
-		case "frozen":
-			d.Code = check.FrozenBalance
-		case "expired":
-			d.Code = check.Expired
-		default:
-			d.Code = check.OverBalance
-		}
-		diags.Add(d)
-	}
-	return diags
-}
-
-// cuts are the warnings for the rows of a village's sheets that a cap cut.
-func cuts(res *score.VillageResult) check.List {
-	var diags check.List
-	v := res.Village
-	for i, mr := range res.Months {
-		for _, s := range mr.Standings {
-			for _, c := range s.Entries {
-				if d, ok := capWarning(v.Months[i], c); ok {
-					diags.Add(d)
-				}
+			if n := len(nm.Revisions); n > 0 {
+				nm.Revisions[n-1].Entries = nm.Entries
 			}
+			nm.Redemptions = slices.DeleteFunc(slices.Clone(m.Redemptions), func(r sheet.Redemption) bool {
+				return p.Rejected(m.RedemptionsFile, r.Line, r.Invalid)
+			})
+			nv.Months[j] = &nm
 		}
+		out.Villages[i] = &nv
 	}
-	return diags
-}
-
-// capWarning is the warning for an entry that a cap cut.
-func capWarning(m *town.Month, c score.Counted) (check.Diagnostic, bool) {
-	d := check.Diagnostic{Severity: check.Warning, File: m.SheetFile, Line: c.Line, Column: m.Columns["points"], Value: strconv.Itoa(c.Points)}
-	counted := strconv.Itoa(c.Counted)
-	rs := m.Rules
-	switch c.Reason {
-	case score.ItemCap:
-		it := rs.Item(c.Item)
-		d.Code = check.ItemCapCut
-		if it.CapPeriod == "year" {
-			d.Code = check.ItemYearCapCut
-		}
-		d.Args = []string{it.ID + " " + it.Name, strconv.Itoa(it.Cap), counted}
-	case score.CategoryCap:
-		cat := rs.Category(c.Category)
-		d.Code = check.CategoryCapCut
-		d.Args = []string{cat.ID + " " + cat.Name, strconv.Itoa(cat.Weight), counted}
-	case score.MonthlyCap:
-		d.Code = check.MonthlyCapCut
-		d.Args = []string{strconv.Itoa(rs.MonthlyCap), counted}
-	default:
-		return d, false
-	}
-	return d, true
+	return &out
 }

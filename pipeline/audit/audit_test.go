@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"github.com/jifen-project/jifen/pipeline/check"
 	"os"
 	"strings"
 	"testing"
@@ -26,20 +27,42 @@ func TestCaps(t *testing.T) {
 			"A,XF04,15,2025-07-11,表彰,文件\nA,XF02,10,2025-07-12,简办,材料\nA,XF05,10,2025-07-13,好事,材料\n" +
 			"A,CY02,10,2025-07-14,种养,材料\nA,GJ02,5,2025-07-15,劳动,签到\nA,GJ02,5,2025-07-16,劳动,签到\nA,GJ04,5,2025-07-17,防汛,签到\nA,GJ04,5,2025-07-18,防汛,签到\n"),
 	}}
-	tw, diags := town.Load(src, town.Options{Now: time.Date(2025, 8, 1, 0, 0, 0, 0, time.UTC)})
-	if len(diags) > 0 {
-		t.Fatal(diags)
-	}
+	r := Run(src, Options{Now: time.Date(2025, 8, 1, 0, 0, 0, 0, time.UTC)})
 	var got []string
-	for _, d := range Caps(tw) {
+	for _, d := range r.Diagnostics {
 		if !d.IsWarning() {
 			t.Errorf("%s is not a warning", d)
 		}
 		got = append(got, d.String())
 	}
-	want := "villages/v/sheets/2025-07.csv:2: W002 item AD03 家庭成员参军入伍 counts at most 20 points a year per household (earlier months included): this row counts 0\n" +
+	want := "villages/v/sheets/2025-07.csv:2: W002 item AD03 (\"家庭成员参军入伍\") counts at most 20 points a year per household (earlier months included): this row counts 0\n" +
 		"villages/v/sheets/2025-07.csv:10: W004 a household earns at most 60 points a month: this row counts 0"
 	if g := strings.Join(got, "\n"); g != want {
 		t.Errorf("got:\n%s\nwant:\n%s", g, want)
+	}
+}
+
+// TestRegistry checks that each code of a check across files, of the history or of the scores
+// belongs to exactly one analyzer, of the stage check.Codes gives it.
+func TestRegistry(t *testing.T) {
+	owner := map[check.Code]string{}
+	for _, a := range Analyzers {
+		for _, c := range a.Codes {
+			doc, ok := check.Codes[c]
+			switch {
+			case !ok:
+				t.Errorf("%s reports %s, which check.Codes does not describe", a.Name, c)
+			case owner[c] != "":
+				t.Errorf("%s is reported by %s and %s", c, owner[c], a.Name)
+			case doc.Stage != a.Needs && c != check.MissingValue:
+				t.Errorf("%s is of stage %d, but %s runs at stage %d", c, doc.Stage, a.Name, a.Needs)
+			}
+			owner[c] = a.Name
+		}
+	}
+	for c, doc := range check.Codes {
+		if doc.Stage != check.Read && owner[c] == "" {
+			t.Errorf("%s (stage %d) has no analyzer", c, doc.Stage)
+		}
 	}
 }

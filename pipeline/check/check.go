@@ -1,5 +1,10 @@
 // Package check owns diagnostics: what is wrong with a records file, where, and how to say it
 // in Chinese for cadres and in English for the command line, as text, JSON or GitHub annotations.
+//
+// Every code is described once, in Codes: its title, its message and how to fix it, each
+// complete in both languages, and the stage of the checks that reports it. A diagnostic carries
+// only language-neutral values (the value as typed, numbers, ids, dates) and, where one code has
+// several causes, a Reason, which is words in both languages too.
 package check
 
 import (
@@ -14,7 +19,7 @@ import (
 // E codes are errors; W codes are warnings.
 type Code string
 
-// The codes. Each has a title and a message template in both languages in messages.
+// The codes. Each is described in Codes.
 const (
 	BadEncoding      Code = "E001"
 	BadCSV           Code = "E002"
@@ -56,6 +61,7 @@ const (
 	FrozenBalance    Code = "E126"
 	Expired          Code = "E127"
 	RulesShadowed    Code = "E128"
+	FutureDate       Code = "E129"
 
 	ItemCapCut     Code = "W001"
 	ItemYearCapCut Code = "W002"
@@ -72,72 +78,91 @@ const (
 	Warning Severity = "warning"
 )
 
+// Text is words in both languages. Each side is complete on its own: neither names the other.
+type Text struct{ Zh, En string }
+
+// In is the text in lang ("zh" or "en").
+func (t Text) In(lang string) string {
+	if lang == "en" {
+		return t.En
+	}
+	return t.Zh
+}
+
 // A Diagnostic is one problem in one place of the records.
 type Diagnostic struct {
 	Code     Code     `json:"code"`
 	Severity Severity `json:"severity,omitempty"` // "" is an error
 	File     string   `json:"file"`
-	Line     int      `json:"line,omitempty"`   // 1-based; 0 for the whole file
-	Column   string   `json:"column,omitempty"` // column header or TOML key, as the cadre wrote it
-	Value    string   `json:"value,omitempty"`  // the offending value, verbatim (or masked, for personal data)
-	Detail   string   `json:"detail,omitempty"` // language-neutral detail (numbers, ids, dates)
-	Args     []string `json:"args,omitempty"`   // more language-neutral values, %[4]s on in the templates
+	Line     int      `json:"line,omitempty"`    // 1-based; 0 for the whole file
+	Column   string   `json:"column,omitempty"`  // column header or TOML key, as the file wrote it
+	Value    string   `json:"value,omitempty"`   // the offending value as typed (masked, for personal data)
+	Args     []string `json:"args,omitempty"`    // language-neutral values: %[3]s on in the templates
+	Suggest  string   `json:"suggest,omitempty"` // what the cadre probably meant, when that is clear
+	Reason   *Text    `json:"-"`                 // which cause of the code, when it has several: a template like the message
+	Changed  bool     `json:"changed,omitempty"` // the file is one the pull request changed
 }
 
 // IsWarning reports whether the diagnostic is a warning rather than an error.
 func (d Diagnostic) IsWarning() bool { return d.Severity == Warning }
 
-// Message is the diagnostic's text in lang ("zh" or "en").
+// Message is the diagnostic's text in lang ("zh" or "en"): the code's message, the reason and
+// the suggestion.
 func (d Diagnostic) Message(lang string) string {
-	m, ok := messages[d.Code]
+	doc, ok := Codes[d.Code]
 	if !ok {
 		return string(d.Code)
 	}
-	tmpl := m.zh
-	if lang == "en" {
-		tmpl = m.en
+	msg := d.format(doc.Message.In(lang), lang)
+	if d.Reason != nil {
+		msg += say(lang, "：", ": ") + d.format(d.Reason.In(lang), lang)
 	}
-	if d.Detail != "" && !strings.Contains(tmpl, "%[3]") { // a detail the message has no place for
-		if lang == "en" {
-			tmpl += " (%[3]s)"
-		} else {
-			tmpl += "（%[3]s）"
-		}
+	if d.Suggest != "" {
+		s := cmp.Or(doc.Suggest, didYouMean)
+		msg += say(lang, "。", "; ") + fmt.Sprintf(s.In(lang), d.Suggest)
 	}
+	return msg
+}
+
+var didYouMean = Text{"是不是要写 %q？", "did you mean %q?"}
+
+// format fills a template with the value, the column (quoted in the manner of the language)
+// and the args.
+func (d Diagnostic) format(tmpl, lang string) string {
 	if !strings.Contains(tmpl, "%") {
 		return tmpl
 	}
-	args := []any{d.Value, d.Column, d.Detail}
+	col := "“" + d.Column + "”"
+	switch {
+	case d.Column == "":
+		col = say(lang, "文字", "the text")
+	case lang == "en":
+		col = strconv.Quote(d.Column)
+	}
+	args := []any{d.Value, col}
 	for _, a := range d.Args {
 		args = append(args, a)
 	}
-	// Every template uses explicit argument indexes, so unused arguments are not reported.
+	// Templates use explicit argument indexes; a missing argument prints as an empty string.
+	for n := len(args); n < 12; n++ {
+		args = append(args, "")
+	}
 	return fmt.Sprintf(tmpl, args...)
 }
+
+// Fix says how to fix the diagnostic's kind of problem, in lang.
+func (d Diagnostic) Fix(lang string) string { return Codes[d.Code].Fix.In(lang) }
 
 // Title is the short name of the diagnostic's kind of problem in lang.
 func (d Diagnostic) Title(lang string) string { return Title(d.Code, lang) }
 
 // Title is the short name of the code's kind of problem in lang ("zh" or "en").
 func Title(c Code, lang string) string {
-	m, ok := messages[c]
-	switch {
-	case !ok:
+	doc, ok := Codes[c]
+	if !ok {
 		return string(c)
-	case lang == "en":
-		return m.enTitle
 	}
-	return m.zhTitle
-}
-
-// Text is the diagnostic's message in lang, after the name of its column when the message
-// does not say it already.
-func (d Diagnostic) Text(lang string) string {
-	msg := d.Message(lang)
-	if d.Column != "" && d.Line > 0 && !strings.Contains(msg, d.Column) {
-		msg = d.Column + ": " + msg
-	}
-	return msg
+	return doc.Title.In(lang)
 }
 
 // Position is "file:line" or "file".
@@ -172,24 +197,37 @@ func compare(a, b Diagnostic) int {
 		strings.Compare(a.Column, b.Column),
 		strings.Compare(string(a.Code), string(b.Code)),
 		strings.Compare(a.Value, b.Value),
-		strings.Compare(a.Detail, b.Detail),
 		slices.Compare(a.Args, b.Args),
+		strings.Compare(reasonText(a.Reason), reasonText(b.Reason)),
+		strings.Compare(a.Suggest, b.Suggest),
 	)
 }
 
-// Prune drops the warnings, and the supermarket's refusals, about a line that has another error
-// too: that error is what to fix, and what follows from it may not hold once it is fixed.
-func (l List) Prune() List {
-	follows := func(d Diagnostic) bool {
-		return d.IsWarning() || d.Code == OverBalance || d.Code == FrozenBalance || d.Code == Expired
+func reasonText(r *Text) string {
+	if r == nil {
+		return ""
 	}
-	bad := map[string]bool{}
-	for _, d := range l {
-		if !follows(d) && d.Line > 0 {
-			bad[d.Position()] = true
-		}
+	return r.En
+}
+
+// MarkChanged marks the diagnostics of the files that changed and moves them to the front,
+// keeping the order of each part: a pull request's own mistakes come before the problems it
+// did not make.
+func (l List) MarkChanged(changed func(file string) bool) {
+	for i := range l {
+		l[i].Changed = changed(l[i].File)
 	}
-	return slices.DeleteFunc(l, func(d Diagnostic) bool { return follows(d) && bad[d.Position()] })
+	slices.SortStableFunc(l, func(a, b Diagnostic) int { return compareBool(b.Changed, a.Changed) })
+}
+
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }
 
 // Errors counts the diagnostics that are errors.

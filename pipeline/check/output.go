@@ -21,16 +21,17 @@ const (
 	SummaryRows = 300
 )
 
-// WriteText prints the list for people: one line a problem, sorted as the list is; at most
-// TextPerGroup problems of one code in one file, then how many more there are; then the
-// counts by code.
+// WriteText prints the list for people, in its order: one line a problem, followed the first
+// time a code appears by how to fix it; at most TextPerGroup problems of one code in one file,
+// then how many more there are; then the counts by code.
 func (l List) WriteText(w io.Writer, lang string) error {
 	var b strings.Builder
 	shown := map[Code]int{}
+	fixed := map[Code]bool{}
 	flush := func(file string) {
 		for _, c := range slices.Sorted(maps.Keys(shown)) {
 			if n := shown[c] - TextPerGroup; n > 0 {
-				b.WriteString(say(lang, "%s: 还有 %d 个同类问题没有列出 [%s]\n", "%s: %d more problems of this kind not listed [%s]\n", file, n, c))
+				b.WriteString(say(lang, "%s: 还有 %d 个同类问题没有列出 [%s]\n", "%s: %d more problems of this kind not listed [%s]\n", position(file, 0, lang), n, c))
 			}
 		}
 		clear(shown)
@@ -42,15 +43,21 @@ func (l List) WriteText(w io.Writer, lang string) error {
 		if shown[d.Code]++; shown[d.Code] > TextPerGroup {
 			continue
 		}
-		b.WriteString(d.Position())
+		b.WriteString(d.position(lang))
 		b.WriteString(": ")
 		if d.IsWarning() {
 			b.WriteString(say(lang, "警告：", "warning: "))
 		}
-		b.WriteString(d.Text(lang))
+		b.WriteString(d.Message(lang))
 		b.WriteString(" [")
 		b.WriteString(string(d.Code))
 		b.WriteString("]\n")
+		if !fixed[d.Code] {
+			fixed[d.Code] = true
+			b.WriteString(say(lang, "    怎么改：", "    to fix: "))
+			b.WriteString(d.Fix(lang))
+			b.WriteString("\n")
+		}
 	}
 	if len(l) > 0 {
 		flush(l[len(l)-1].File)
@@ -64,6 +71,29 @@ func (l List) WriteText(w io.Writer, lang string) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// position is the diagnostic's position as the text shows it in lang: in English a path with
+// Chinese characters (a misnamed file) is quoted, as every value is.
+func (d Diagnostic) position(lang string) string { return position(d.File, d.Line, lang) }
+
+func position(file string, line int, lang string) string {
+	if lang == "en" && !ascii(file) {
+		file = strconv.Quote(file)
+	}
+	if line > 0 {
+		return file + ":" + strconv.Itoa(line)
+	}
+	return file
+}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // Tally says how many errors and warnings the list has, in how many files.
@@ -103,7 +133,7 @@ func (l List) codes() []codeCount {
 	return out
 }
 
-// WriteJSON prints the list as a JSON array with titles and messages in both languages.
+// WriteJSON prints the list as a JSON array with titles, messages and fixes in both languages.
 func (l List) WriteJSON(w io.Writer) error {
 	type out struct {
 		Diagnostic
@@ -112,10 +142,12 @@ func (l List) WriteJSON(w io.Writer) error {
 		TitleEn  string   `json:"title_en"`
 		Zh       string   `json:"message_zh"`
 		En       string   `json:"message_en"`
+		FixZh    string   `json:"fix_zh"`
+		FixEn    string   `json:"fix_en"`
 	}
 	rows := make([]out, len(l))
 	for i, d := range l {
-		rows[i] = out{d, cmp.Or(d.Severity, Error), d.Title("zh"), d.Title("en"), d.Message("zh"), d.Message("en")}
+		rows[i] = out{d, cmp.Or(d.Severity, Error), d.Title("zh"), d.Title("en"), d.Message("zh"), d.Message("en"), d.Fix("zh"), d.Fix("en")}
 	}
 	data, err := json.MarshalIndent(rows, "", "  ")
 	if err != nil {
@@ -126,12 +158,13 @@ func (l List) WriteJSON(w io.Writer) error {
 }
 
 // WriteGitHub prints the list as GitHub Actions workflow commands, which GitHub shows as
-// annotations on the files of a pull request: errors first, at most Annotations of them, then
-// a notice of how many more there are (the job summary lists them).
+// annotations on the files of a pull request: the changed files' errors, then their warnings,
+// then the errors and warnings elsewhere, at most Annotations of them, then a notice of how
+// many more there are (the job summary lists them).
 func (l List) WriteGitHub(w io.Writer, lang string) error {
 	ordered := slices.Clone(l)
 	slices.SortStableFunc(ordered, func(a, b Diagnostic) int {
-		return strings.Compare(string(cmp.Or(a.Severity, Error)), string(cmp.Or(b.Severity, Error)))
+		return cmp.Or(compareBool(b.Changed, a.Changed), compareBool(a.IsWarning(), b.IsWarning()))
 	})
 	var b strings.Builder
 	for i, d := range ordered {
@@ -151,7 +184,7 @@ func (l List) WriteGitHub(w io.Writer, lang string) error {
 		b.WriteString(",title=")
 		b.WriteString(escapeProperty(string(d.Code) + " " + d.Title(lang)))
 		b.WriteString("::")
-		b.WriteString(escapeData(d.Text(lang)))
+		b.WriteString(escapeData(d.Message(lang) + "\n" + say(lang, "怎么改：", "to fix: ") + d.Fix(lang)))
 		b.WriteString("\n")
 	}
 	_, err := io.WriteString(w, b.String())
@@ -168,8 +201,9 @@ func escapeProperty(s string) string {
 	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
 }
 
-// WriteSummary prints the list as Markdown for a GitHub job summary: the counts by code, then
-// the problems, at most SummaryRows of them.
+// WriteSummary prints the list as Markdown for a GitHub job summary: the counts by code with
+// how to fix each, then the problems grouped by file, the changed files first, at most
+// SummaryRows of them; and how many problems are in files the pull request did not change.
 func (l List) WriteSummary(w io.Writer, lang string) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "### jifen: %s\n\n", md(l.Tally(lang)))
@@ -177,25 +211,46 @@ func (l List) WriteSummary(w io.Writer, lang string) error {
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
-	b.WriteString(say(lang, "| 代码 | 问题 | 个数 |\n|---|---|--:|\n", "| code | problem | count |\n|---|---|--:|\n"))
-	for _, c := range l.codes() {
-		fmt.Fprintf(&b, "| %s | %s | %d |\n", c.code, md(Title(c.code, lang)), c.n)
+	if mine := l.changed(); mine > 0 {
+		b.WriteString(say(lang, "本次改动的文件里有 %d 个问题，其他文件里还有 %d 个。\n\n", "%d problems are in the files this change touched, %d elsewhere.\n\n", mine, len(l)-mine))
 	}
-	b.WriteString(say(lang, "\n| 位置 | 列 | 问题 | 代码 |\n|---|---|---|---|\n", "\n| where | column | problem | code |\n|---|---|---|---|\n"))
+	b.WriteString(say(lang, "| 代码 | 问题 | 个数 | 怎么改 |\n|---|---|--:|---|\n", "| code | problem | count | to fix |\n|---|---|--:|---|\n"))
+	for _, c := range l.codes() {
+		fmt.Fprintf(&b, "| %s | %s | %d | %s |\n", c.code, md(Title(c.code, lang)), c.n, md(Codes[c.code].Fix.In(lang)))
+	}
 	for i, d := range l {
 		if i == SummaryRows {
 			b.WriteString(say(lang, "\n还有 %d 个问题没有列出；在本地运行 `go tool jifen validate` 可以看到全部。\n",
 				"\n%d more problems are not listed; run `go tool jifen validate` locally to see them all.\n", len(l)-i))
 			break
 		}
+		if i == 0 || l[i-1].File != d.File {
+			fmt.Fprintf(&b, "\n#### %s\n\n", md(d.File))
+			b.WriteString(say(lang, "| 行 | 问题 | 代码 |\n|--:|---|---|\n", "| line | problem | code |\n|--:|---|---|\n"))
+		}
 		msg := d.Message(lang)
 		if d.IsWarning() {
 			msg = say(lang, "警告：", "warning: ") + msg
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", md(d.Position()), md(d.Column), md(msg), d.Code)
+		line := ""
+		if d.Line > 0 {
+			line = strconv.Itoa(d.Line)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", line, md(msg), d.Code)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// changed counts the diagnostics about changed files.
+func (l List) changed() int {
+	n := 0
+	for _, d := range l {
+		if d.Changed {
+			n++
+		}
+	}
+	return n
 }
 
 // md escapes text for a Markdown table cell: punctuation that Markdown or HTML would read is

@@ -1,33 +1,29 @@
-// Package demo owns the embedded demo town, 云溪镇 (演示数据): four fictional villages with a year of
-// rosters, monthly score sheets and points-supermarket redemptions, and the history of pull
-// requests that brought them into the records repository.
+// Package demo owns synthetic records: one deterministic generator of a town's records and of
+// the history of pull requests that brought them into its repository, and the configurations
+// it is run with. The demo town, 云溪镇 (演示数据), is one: four fictional villages with a year of
+// rosters, monthly score sheets and points-supermarket redemptions. The synthetic towns of the
+// benchmarks and tests are others: a county of hundreds of large villages, and a town whose
+// small villages have years of small merges.
 //
-// The static records (town, rule set, villages, catalog, notices) are files under records/. The
-// rest is made by a deterministic generator: its settings are in demo.toml, the odds and notes of
-// each kind of event in frequencies.toml and the names in names.toml. Points, caps and evidence
-// requirements are read from the embedded rule set, never written in Go. Every call gives the
-// same result.
+// The demo's static records (town, rule set, villages, catalog, notices) are files under
+// records/; its rule set is the model rule set that every configuration and `jifen init` use.
+// The rest is made by the generator: the demo's settings are in demo.toml, what synthetic towns
+// do otherwise in synthetic.toml, the odds and notes of each kind of event in frequencies.toml
+// and the names in names.toml. Points, caps and evidence requirements are read from the rule set,
+// never written in Go. The same configuration and seed always give the same records.
 package demo
 
 import (
-	"embed"
+	"bytes"
+	"encoding/csv"
 	"fmt"
-	"hash/fnv"
-	"io/fs"
-	"math/rand/v2"
-	"path"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/jifen-project/jifen/pipeline/records"
-	"github.com/jifen-project/jifen/pipeline/rules"
-	"github.com/jifen-project/jifen/pipeline/sheet"
+	"github.com/jifen-project/jifen/pipeline/town"
 )
-
-// embedded holds the static records and the generator's data files.
-//
-//go:embed records demo.toml frequencies.toml names.toml
-var embedded embed.FS
 
 // AsOf is the demo's default "now": 2026-01-12 10:00 in China Standard Time. Some December sheets
 // are still publicly posted (公示中) then, others have taken effect, and a January draft is open.
@@ -40,33 +36,18 @@ func AsOf() time.Time {
 // month, and one pull request that is still open. It panics if the embedded data is broken; the
 // package's tests make sure it is not.
 func Changes() []records.Change {
-	changes, err := generate()
-	if err != nil {
-		panic("demo: " + err.Error())
-	}
-	return changes
-}
-
-// Files returns the records on the main branch once every merged change is applied.
-func Files() map[string][]byte {
-	files := map[string][]byte{}
-	for _, c := range Changes() {
-		if c.Number != 0 && !c.Merged {
-			continue
-		}
-		for p, data := range c.Files {
-			if data == nil {
-				delete(files, p)
-				continue
-			}
-			files[p] = data
+	g, err := newGenerator()
+	if err == nil {
+		var changes []records.Change
+		if changes, err = g.generate(len(g.settings.Villages), 0); err == nil {
+			return changes
 		}
 	}
-	return files
+	panic("demo: " + err.Error())
 }
 
-// Rules returns the demo town's rule sets by path (rules/<effective date>.toml), straight from the
-// embedded files, without generating the rest of the demo.
+// Rules returns the model rule sets by path (rules/<effective date>.toml), straight from the
+// embedded files, without generating anything.
 func Rules() map[string][]byte {
 	out := map[string][]byte{}
 	entries, _ := embedded.ReadDir("records/rules")
@@ -78,95 +59,71 @@ func Rules() map[string][]byte {
 	return out
 }
 
+// County makes a county-scale synthetic town for measuring the checks (synthetic.toml's
+// [county]): villages of 250 to 1,200 households with a year of records, added until their sheets
+// have about rows rows. It returns the records as records.Approved reads them from the replayed
+// history, and a time by which every month has been approved and its notice period is over.
+// The same rows and seed give the same records.
+func County(rows int, seed uint64) (town.Source, time.Time, error) {
+	g, err := newSynthetic("county", 0, seed)
+	if err != nil {
+		return town.Source{}, time.Time{}, err
+	}
+	changes, err := g.generate(0, max(rows, 1))
+	if err != nil {
+		return town.Source{}, time.Time{}, err
+	}
+	r, err := records.Replay("main", changes)
+	if err != nil {
+		return town.Source{}, time.Time{}, err
+	}
+	src, err := records.Approved(r, records.Options{})
+	if err != nil {
+		return town.Source{}, time.Time{}, err
+	}
+	var last time.Time
+	for _, c := range changes {
+		last = slices.MaxFunc([]time.Time{last, c.Time, c.MergeTime}, time.Time.Compare)
+	}
+	y, m, d := last.In(chinaTime()).AddDate(0, 0, g.synthetic.Town.NoticeDays+1).Date()
+	return src, time.Date(y, m, d, 0, 0, 0, 0, chinaTime()), nil
+}
+
+// History makes the history of a synthetic town of small villages (synthetic.toml's [history])
+// over months from January of the demo's year, for the history pass's tests and benchmark: every
+// village-month's sheet and redemptions merged by a pull request of its own, about one in ten
+// corrected by a second one, rosters changing now and then. The same arguments give the same
+// history.
+func History(villages, months int) ([]records.Change, error) {
+	if villages <= 0 || months <= 0 {
+		return nil, fmt.Errorf("a history needs villages and months, not %d and %d", villages, months)
+	}
+	g, err := newSynthetic("history", months, 0)
+	if err != nil {
+		return nil, err
+	}
+	return g.generate(villages, 0)
+}
+
+// PlainPass reads every CSV file of src with encoding/csv and does nothing with the records:
+// the yardstick against which the checks' cost is measured. It returns the number of records.
+func PlainPass(src town.Source) int {
+	n := 0
+	for name, data := range src.Files {
+		if !strings.HasSuffix(name, ".csv") {
+			continue
+		}
+		r := csv.NewReader(bytes.NewReader(data))
+		r.FieldsPerRecord = -1
+		for {
+			if _, err := r.Read(); err != nil {
+				break
+			}
+			n++
+		}
+	}
+	return n
+}
+
 // chinaTime is China Standard Time, which needs no time zone database.
 func chinaTime() *time.Location { return time.FixedZone("CST", 8*3600) }
-
-// A generator holds what every village of the demo shares.
-type generator struct {
-	settings settings
-	events   []event
-	names    names
-	rules    rules.Versions
-	catalog  []sheet.Goods
-	static   map[string][]byte // the static records by path
-}
-
-// generate makes the demo's history.
-func generate() ([]records.Change, error) {
-	g, err := newGenerator()
-	if err != nil {
-		return nil, err
-	}
-	var villages []*village
-	for _, vs := range g.settings.Villages {
-		v, err := g.village(vs)
-		if err != nil {
-			return nil, fmt.Errorf("village %s: %w", vs.ID, err)
-		}
-		villages = append(villages, v)
-	}
-	return g.history(villages)
-}
-
-// newGenerator reads the embedded files.
-func newGenerator() (*generator, error) {
-	g := &generator{static: map[string][]byte{}}
-	err := fs.WalkDir(embedded, "records", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := embedded.ReadFile(p)
-		g.static[strings.TrimPrefix(p, "records/")] = data
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	for p, data := range g.static {
-		if strings.HasPrefix(p, "rules/") {
-			rs, ds := rules.Parse(p, data)
-			if len(ds) > 0 {
-				return nil, ds
-			}
-			g.rules = append(g.rules, rs)
-		}
-	}
-	g.rules.Sort()
-	goods, ds := sheet.ParseCatalog("supermarket/catalog.csv", g.static["supermarket/catalog.csv"])
-	if len(ds) > 0 {
-		return nil, ds
-	}
-	g.catalog = goods
-
-	var freq struct {
-		Events []event `toml:"events"`
-	}
-	for _, f := range []struct {
-		name string
-		v    any
-	}{{"demo.toml", &g.settings}, {"frequencies.toml", &freq}, {"names.toml", &g.names}} {
-		data, err := embedded.ReadFile(f.name)
-		if err != nil {
-			return nil, err
-		}
-		if err := decode(f.name, data, f.v); err != nil {
-			return nil, err
-		}
-	}
-	g.events = freq.Events
-	if err := g.settings.check(g.rules); err != nil {
-		return nil, err
-	}
-	if err := checkEvents(g.events, g.rules); err != nil {
-		return nil, err
-	}
-	return g, nil
-}
-
-// rand returns the random stream of one purpose ("roster", "sheets", …) of one village. Separate
-// streams keep a change in one part of the demo from reshuffling all the others.
-func (g *generator) rand(village, purpose string) *rand.Rand {
-	h := fnv.New64a()
-	h.Write([]byte(path.Join(village, purpose)))
-	return rand.New(rand.NewPCG(g.settings.Seed[0], g.settings.Seed[1]^h.Sum64()))
-}

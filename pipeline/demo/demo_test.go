@@ -2,7 +2,6 @@ package demo_test
 
 import (
 	"bytes"
-	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -13,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/jifen-project/jifen/pipeline/audit"
 	"github.com/jifen-project/jifen/pipeline/demo"
 	"github.com/jifen-project/jifen/pipeline/records"
 	"github.com/jifen-project/jifen/pipeline/rules"
@@ -20,50 +20,31 @@ import (
 	"github.com/jifen-project/jifen/pipeline/town"
 )
 
-// load loads the demo's main branch with the approval history its changes give.
+// approved is the demo's main branch as records.Approved reads it from the replayed history.
+func approved(t *testing.T) town.Source {
+	t.Helper()
+	r, err := records.Replay("main", demo.Changes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := records.Approved(r, records.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return src
+}
+
+// load loads the demo's main branch with its approval history.
 func load(t *testing.T) *town.Town {
 	t.Helper()
-	tw, diags := town.Load(town.Source{Files: demo.Files(), History: history(demo.Changes())}, town.Options{Now: demo.AsOf()})
-	for _, d := range diags {
+	report := audit.Run(approved(t), audit.Options{Now: demo.AsOf()})
+	for _, d := range report.Diagnostics {
 		t.Error(d)
 	}
-	if tw == nil {
-		t.Fatal("town.Load returned no town")
+	if tw := report.Town; tw == nil || !tw.Demo || len(tw.Villages) != 4 {
+		t.Fatalf("audit.Run gave the town %+v, want the 4 villages of a demo town", tw)
 	}
-	return tw
-}
-
-// history gives each file the versions the main branch approved, as a git reader would.
-func history(changes []records.Change) map[string][]town.Version {
-	out := map[string][]town.Version{}
-	current := map[string][]byte{}
-	for _, c := range changes {
-		if c.Number != 0 && !c.Merged {
-			continue
-		}
-		when := c.Time
-		if c.Number != 0 {
-			when = c.MergeTime
-		}
-		for p, data := range c.Files {
-			if bytes.Equal(current[p], data) {
-				continue
-			}
-			current[p] = data
-			out[p] = append(out[p], town.Version{Commit: fmt.Sprint(c.Number), Time: when, Author: c.Author.Name, Reviewers: c.Reviewers, PR: c.Number})
-		}
-	}
-	return out
-}
-
-func TestLoad(t *testing.T) {
-	tw, diags := town.Load(town.Source{Files: demo.Files()}, town.Options{Now: demo.AsOf()})
-	for _, d := range diags {
-		t.Error(d)
-	}
-	if tw == nil || !tw.Demo || len(tw.Villages) != 4 {
-		t.Fatalf("town.Load gave %+v, want the 4 villages of a demo town", tw)
-	}
+	return report.Town
 }
 
 func TestVillages(t *testing.T) {
@@ -101,7 +82,7 @@ func TestVillages(t *testing.T) {
 func TestVolumes(t *testing.T) {
 	tw := load(t)
 	var entries, deductions, vetoes int
-	effects := map[string]int{}
+	effects := map[rules.Effect]int{}
 	for _, v := range tw.Villages {
 		var vEntries, vDeductions, vVetoes, vRedemptions int
 		lowest, highest := 1.0, 0.0
@@ -154,7 +135,7 @@ func TestVolumes(t *testing.T) {
 		entries, deductions, vetoes = entries+vEntries, deductions+vDeductions, vetoes+vVetoes
 	}
 	t.Logf("town: %d entries, %d deductions (%.1f%%), vetoes %v", entries, deductions, 100*float64(deductions)/float64(entries), effects)
-	if vetoes < 3 || effects["E1"] == 0 || effects["E2"] == 0 {
+	if vetoes < 3 || effects[rules.E1] == 0 || effects[rules.E2] == 0 {
 		t.Errorf("the town has vetoes %v, want at least 3 with both effects", effects)
 	}
 }
@@ -172,7 +153,7 @@ func TestCaps(t *testing.T) {
 					continue
 				}
 				used, key := monthly, e.Household+"/"+e.Item
-				if it.CapPeriod == "year" {
+				if it.CapPeriod.Yearly() {
 					used = yearly
 				}
 				used[key] += e.Points
@@ -204,7 +185,7 @@ func TestRedemptions(t *testing.T) {
 			for _, r := range m.Redemptions {
 				spent[r.Household] += r.Points
 				total += r.Points
-				if frozen[r.Household] || res.Months[i].Standing(r.Household).Veto == "E2" {
+				if frozen[r.Household] || res.Months[i].Standing(r.Household).Veto.Freezes() {
 					t.Errorf("%s: %s redeems %d points with a frozen balance", m.Month, r.Household, r.Points)
 				}
 				if spent[r.Household] > min(before[r.Household], earned[r.Household]) {
@@ -215,7 +196,7 @@ func TestRedemptions(t *testing.T) {
 				}
 			}
 			for _, s := range res.Months[i].Standings {
-				frozen[s.Household] = frozen[s.Household] || s.Veto == "E2"
+				frozen[s.Household] = frozen[s.Household] || s.Veto.Freezes()
 			}
 		}
 	}
@@ -244,7 +225,7 @@ func TestPrivacy(t *testing.T) {
 }
 
 func TestEncodings(t *testing.T) {
-	files := demo.Files()
+	files := approved(t).Files
 	var gb, bom, plain []string
 	for _, v := range []string{"qingshi", "liutang", "taoyuan", "shimen"} {
 		data := files["villages/"+v+"/sheets/2025-07.csv"]
@@ -267,22 +248,6 @@ func TestDeterministic(t *testing.T) {
 	if !reflect.DeepEqual(a, b) {
 		t.Fatal("two calls of Changes differ")
 	}
-	var heads []string
-	for range 2 {
-		repo, err := records.Replay("main", demo.Changes())
-		if err != nil {
-			t.Fatal(err)
-		}
-		head, err := repo.Head()
-		if err != nil {
-			t.Fatal(err)
-		}
-		heads = append(heads, head.Hash().String())
-	}
-	if heads[0] != heads[1] {
-		t.Errorf("replays give heads %s and %s", heads[0], heads[1])
-	}
-	t.Logf("%d changes, head %s", len(a), heads[0])
 }
 
 func TestHistory(t *testing.T) {
@@ -318,7 +283,7 @@ func TestHistory(t *testing.T) {
 	if len(open) != 1 {
 		t.Fatalf("%d open pull requests, want 1", len(open))
 	}
-	files := demo.Files()
+	files := approved(t).Files
 	for p := range open[0].Files {
 		if _, ok := files[p]; ok {
 			t.Errorf("the open pull request's %s is on the main branch", p)
@@ -340,7 +305,7 @@ func TestNotice(t *testing.T) {
 				t.Errorf("%s is not approved", m.SheetFile)
 				continue
 			}
-			if len(m.Versions) > 1 {
+			if len(m.Revisions) > 1 {
 				corrected = append(corrected, m.SheetFile)
 			}
 			if m.Month != "2025-12" {
@@ -368,7 +333,7 @@ func TestNoRulesInGo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rs, diags := rules.Parse("rules/2025-01-01.toml", demo.Files()["rules/2025-01-01.toml"])
+	rs, diags := rules.Parse("rules/2025-01-01.toml", demo.Rules()["rules/2025-01-01.toml"])
 	if len(diags) > 0 {
 		t.Fatal(diags)
 	}
@@ -404,8 +369,7 @@ func TestEveryPullRequest(t *testing.T) {
 		for p, data := range c.Files {
 			files[p] = data
 		}
-		_, diags := town.Load(town.Source{Files: files}, town.Options{Now: c.Time})
-		for _, d := range diags {
+		for _, d := range audit.Run(town.Source{Files: files}, audit.Options{Now: c.Time}).Diagnostics {
 			t.Errorf("#%d %s: %s", c.Number, c.Branch, d)
 		}
 		if c.Number == 0 || c.Merged {

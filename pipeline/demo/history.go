@@ -24,7 +24,7 @@ func (g *generator) history(villages []*village) ([]records.Change, error) {
 	first := records.Change{
 		Author:  records.Person(g.settings.Operator),
 		Time:    g.settings.Initial.In(loc),
-		Message: "建立云溪镇积分记录仓库（演示数据）\n\n积分细则、积分超市商品目录、各村基本信息和农户名册。\n",
+		Message: g.settings.InitialMessage,
 		Files:   map[string][]byte{},
 	}
 	for p, data := range g.static {
@@ -32,8 +32,16 @@ func (g *generator) history(villages []*village) ([]records.Change, error) {
 			first.Files[p] = data
 		}
 	}
+	if g.synthetic != nil {
+		data, err := g.synthetic.townFile(villages)
+		if err != nil {
+			return nil, err
+		}
+		first.Files["town.toml"] = data
+	}
 	var pulls []records.Change
 	for _, v := range villages {
+		first.Files["villages/"+v.settings.ID+"/village.toml"] = v.file
 		first.Files["villages/"+v.settings.ID+"/households.csv"] = v.rosterFile(initialDay)
 		vp, err := g.pulls(v)
 		if err != nil {
@@ -122,13 +130,21 @@ func (g *generator) pulls(v *village) ([]records.Change, error) {
 		}
 		out = append(out, c)
 	}
-	if c := g.settings.Correction; c.Village == v.settings.ID {
-		m := v.months[slices.IndexFunc(v.months, func(m *month) bool { return m.Original != nil })]
+	for i, m := range v.months {
+		if m.Original == nil {
+			continue
+		}
 		pr, err := g.pull(v, r, m.Month+"-correction")
 		if err != nil {
 			return nil, err
 		}
-		pr.Time, pr.MergeTime, pr.Merged = c.Created.In(chinaTime()), c.Merged.In(chinaTime()), true
+		pr.Time, pr.MergeTime, pr.Merged = m.Correction.Created.In(chinaTime()), m.Correction.Merged.In(chinaTime()), true
+		if m.Correction.Created.IsZero() {
+			// Opened a few days after the month's sheet was merged.
+			day := midnight(out[i].MergeTime).AddDate(0, 0, 2+r.IntN(5))
+			pr.Time = g.workTime(r, day)
+			pr.MergeTime = g.workTime(r, day.AddDate(0, 0, between(r, g.settings.ReviewDays)))
+		}
 		pr.Files[dir+"sheets/"+m.Month+".csv"] = v.sheetFile(m.Entries)
 		pr.Message = fmt.Sprintf("更正%s%s积分评定表\n\n- %s\n\n经村积分评议小组复核，重新公示。\n",
 			v.name, monthName(m.Month), strings.Join(m.Corrected, "\n- "))
@@ -185,23 +201,17 @@ func (g *generator) pull(v *village, r *rand.Rand, name string) (records.Change,
 }
 
 // schedule says when a month's pull request was opened and merged: opened on one of the first
-// days of the next month and merged a few days later, in working hours. The year's last month
-// is merged when demo.toml says, after the New Year's Day holiday.
+// days of the next month and merged a few days later, in working hours. A December is merged
+// when the village's settings say, if they do, after the New Year's Day holiday.
 func (g *generator) schedule(v *village, r *rand.Rand, mon string) (created, merged time.Time, err error) {
 	loc := chinaTime()
 	t, _ := time.Parse("2006-01", mon)
 	next := time.Date(t.Year(), t.Month()+1, 1, 0, 0, 0, 0, loc)
 	submit, review := g.settings.SubmitDays, g.settings.ReviewDays
-	at := func(day time.Time) time.Time {
-		from, _ := time.Parse("15:04", g.settings.WorkHours[0])
-		to, _ := time.Parse("15:04", g.settings.WorkHours[1])
-		minutes := from.Hour()*60 + from.Minute() + r.IntN(int(to.Sub(from).Minutes()))
-		return day.Add(time.Duration(minutes) * time.Minute)
-	}
-	if t.Month() != time.December {
-		day := next.AddDate(0, 0, submit[0]-1+r.IntN(submit[1]-submit[0]+1))
-		created = at(day)
-		return created, at(day.AddDate(0, 0, review[0]+r.IntN(review[1]-review[0]+1))), nil
+	if t.Month() != time.December || v.settings.YearEndMerge.IsZero() {
+		day := next.AddDate(0, 0, between(r, submit)-1)
+		created = g.workTime(r, day)
+		return created, g.workTime(r, day.AddDate(0, 0, between(r, review))), nil
 	}
 	merged = v.settings.YearEndMerge.In(loc)
 	var days []time.Time
@@ -212,9 +222,23 @@ func (g *generator) schedule(v *village, r *rand.Rand, mon string) (created, mer
 		}
 	}
 	if len(days) == 0 || merged.Before(next) {
-		return created, merged, fmt.Errorf("demo.toml: year_end_merge %s leaves no day to open the pull request", merged)
+		return created, merged, fmt.Errorf("year_end_merge %s leaves no day to open the pull request", merged)
 	}
-	return at(days[r.IntN(len(days))]), merged, nil
+	return g.workTime(r, days[r.IntN(len(days))]), merged, nil
+}
+
+// workTime is a time on a day (midnight in China) in working hours.
+func (g *generator) workTime(r *rand.Rand, day time.Time) time.Time {
+	from, _ := time.Parse("15:04", g.settings.WorkHours[0])
+	to, _ := time.Parse("15:04", g.settings.WorkHours[1])
+	minutes := from.Hour()*60 + from.Minute() + r.IntN(int(to.Sub(from).Minutes()))
+	return day.Add(time.Duration(minutes) * time.Minute)
+}
+
+// midnight is the start of a time's day in China.
+func midnight(t time.Time) time.Time {
+	y, m, d := t.In(chinaTime()).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, chinaTime())
 }
 
 // rosterChanges describes the households that joined or left in a month.

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -13,16 +14,13 @@ import (
 	"github.com/jifen-project/jifen/pipeline/town"
 )
 
-// frozen is the veto effect that freezes a household's redeemable balance for the rest of the
-// year (records format, version 1).
-const frozen = "E2"
-
 // redemptions makes the village's supermarket exchanges. Households spend part of their
 // redeemable balance on the village's market days. The balance is what the scorer counts from
 // the sheets as first approved (corrections only ever add points), and a household spends no more
 // than it had at the end of the month before nor at the end of the month itself, so a
 // deduction in the month cannot take the balance below zero. A household whose balance is frozen
-// by a veto spends nothing more that year.
+// by a veto spends nothing more that year. When balances expire at the year's end, a household
+// starts the new year with December's net points, approved in January.
 func (g *generator) redemptions(v *village) {
 	r := g.rand(v.settings.ID, "market")
 	tv := &town.Village{ID: v.settings.ID, Name: v.name, Grids: v.grids, Households: v.households}
@@ -30,22 +28,33 @@ func (g *generator) redemptions(v *village) {
 		tv.Months = append(tv.Months, &town.Month{Month: m.Month, Entries: m.approved(), Rules: g.rules.InForce(m.Month)})
 	}
 	res := score.Village(tv)
-	earned := map[string]int{} // household → net points of the year so far
+	earned := map[string]int{} // household → net points so far
 	spent := map[string]int{}
 	stopped := map[string]bool{}
+	lastNet := map[string]int{} // household → net points of the month before
 	for i, m := range v.months {
 		rs := tv.Months[i].Rules
 		t, _ := time.Parse("2006-01", m.Month)
+		if t.Month() == time.January && i > 0 { // a new year: no more freeze; balances may expire
+			clear(stopped)
+			if tv.Months[i-1].Rules.Market.Expiry.AtYearEnd() {
+				clear(earned)
+				clear(spent)
+				maps.Copy(earned, lastNet)
+			}
+		}
 		visit, spend, lines := g.settings.Market.Visit, g.settings.Market.Spend, 3
-		if rs.Market.Expiry == "year-end" && t.Month() == time.December {
+		if rs.Market.Expiry.AtYearEnd() && t.Month() == time.December {
 			visit, spend, lines = g.settings.Market.YearEndVisit, g.settings.Market.YearEndSpend, 5
 		}
 		var reds []sheet.Redemption
+		clear(lastNet)
 		for _, h := range v.households {
 			before := earned[h.ID]
 			if s := res.Months[i].Standing(h.ID); s != nil {
 				earned[h.ID] += s.Net
-				stopped[h.ID] = stopped[h.ID] || s.Veto == frozen
+				lastNet[h.ID] = s.Net
+				stopped[h.ID] = stopped[h.ID] || s.Veto.Freezes()
 			}
 			balance := min(before, earned[h.ID]) - spent[h.ID]
 			if stopped[h.ID] || balance <= 0 || r.Float64() >= visit {

@@ -8,11 +8,15 @@ import (
 	"github.com/jifen-project/jifen/pipeline/rules"
 )
 
-// settings are the generator's parameters, read from demo.toml.
+// settings are the generator's parameters: the demo town's are in demo.toml; a synthetic town
+// (synthetic.toml) shares the habits (who takes part how often, when sheets are submitted and
+// merged, the supermarket) and has its own villages.
 type settings struct {
 	Seed           []uint64          `toml:"seed"`
-	Year           int               `toml:"year"`
+	Year           int               `toml:"year"`   // the first month is this year's January
+	Months         int               `toml:"months"` // how many months have sheets
 	Initial        time.Time         `toml:"initial"`
+	InitialMessage string            `toml:"initial_message"` // of the first commit
 	Operator       person            `toml:"operator"`
 	SignUp         []string          `toml:"sign_up"`
 	JoinersBetween []string          `toml:"joiners_between"`
@@ -26,13 +30,8 @@ type settings struct {
 	Market         marketSettings    `toml:"market"`
 	Villages       []villageSettings `toml:"villages"`
 	Vetoes         []vetoSettings    `toml:"vetoes"`
-	Correction     struct {
-		Village string    `toml:"village"`
-		Month   string    `toml:"month"`
-		Created time.Time `toml:"created"`
-		Merged  time.Time `toml:"merged"`
-	} `toml:"correction"`
-	Draft struct {
+	Correction     correction        `toml:"correction"`
+	Draft          struct {
 		Village       string    `toml:"village"`
 		Month         string    `toml:"month"`
 		Created       time.Time `toml:"created"`
@@ -40,7 +39,7 @@ type settings struct {
 	} `toml:"draft"`
 }
 
-// A person is someone who commits or reviews, as demo.toml writes them.
+// A person is someone who commits or reviews, as the settings write them.
 type person struct {
 	Name  string `toml:"name"`
 	Email string `toml:"email"`
@@ -67,18 +66,27 @@ type villageSettings struct {
 	CRLF          bool              `toml:"crlf"`
 	DateLayout    string            `toml:"date_layout"` // a Go time layout, such as 2006/1/2
 	MarketDays    []int             `toml:"market_days"`
-	Secretary     string            `toml:"secretary"` // merges the village's pull requests
-	YearEndMerge  time.Time         `toml:"year_end_merge"`
-	Emails        map[string]string `toml:"emails"` // name → email of grid workers and the evaluation group
+	Secretary     string            `toml:"secretary"`      // merges the village's pull requests
+	YearEndMerge  time.Time         `toml:"year_end_merge"` // when December is merged; by the schedule if unset
+	Emails        map[string]string `toml:"emails"`         // name → email of grid workers and the evaluation group
 }
 
-// vetoSettings place one veto of the demo year.
+// vetoSettings place one veto: in a village-month, on a household drawn at random.
 type vetoSettings struct {
-	Village  string `toml:"village"`
-	Month    string `toml:"month"`
-	Veto     string `toml:"veto"`
-	Note     string `toml:"note"`
-	Evidence string `toml:"evidence"`
+	Village string `toml:"village"`
+	Month   string `toml:"month"`
+	Veto    string `toml:"veto"`
+}
+
+// A correction is a pull request that corrects a month's approved sheet: one row's points
+// raised (an item with several levels, first written at a lower one) and one forgotten row
+// added. The month is the latest up to Month that has such a row and no other correction.
+// Without times, it is opened a few days after the month's sheet was merged.
+type correction struct {
+	Village string    `toml:"village"`
+	Month   string    `toml:"month"`
+	Created time.Time `toml:"created"`
+	Merged  time.Time `toml:"merged"`
 }
 
 // An event is one kind of thing a household is scored for, read from frequencies.toml.
@@ -101,12 +109,20 @@ type level struct {
 	Notes  []string `toml:"notes"`
 }
 
-// names are what fictional heads of household are called, read from names.toml.
+// A vetoKind is what a veto row of a sheet says, read from frequencies.toml.
+type vetoKind struct {
+	Veto     string `toml:"veto"`
+	Note     string `toml:"note"`
+	Evidence string `toml:"evidence"`
+}
+
+// names are what fictional people and villages are called, read from names.toml.
 type names struct {
 	Surnames    []string `toml:"surnames"`
 	Male        []string `toml:"male"`
 	Female      []string `toml:"female"`
 	FemaleShare float64  `toml:"female_share"`
+	Places      []string `toml:"places"`
 }
 
 // decode strictly decodes one of the embedded TOML files.
@@ -121,7 +137,7 @@ func decode(name string, data []byte, v any) error {
 func (s *settings) check(rs rules.Versions) error {
 	pair := func(key string, n int) error {
 		if n != 2 {
-			return fmt.Errorf("demo.toml: %s needs two values", key)
+			return fmt.Errorf("%s needs two values", key)
 		}
 		return nil
 	}
@@ -137,46 +153,58 @@ func (s *settings) check(rs rules.Versions) error {
 	}
 	for _, d := range slices.Concat(s.SignUp, s.JoinersBetween, s.LeaversBetween) {
 		if _, err := time.Parse(time.DateOnly, d); err != nil {
-			return fmt.Errorf("demo.toml: %q is not a date", d)
+			return fmt.Errorf("%q is not a date", d)
 		}
 	}
 	for _, hm := range s.WorkHours {
 		if _, err := time.Parse("15:04", hm); err != nil {
-			return fmt.Errorf("demo.toml: work_hours: %q is not a time of day", hm)
+			return fmt.Errorf("work_hours: %q is not a time of day", hm)
 		}
 	}
-	if len(s.Participation) != 12 {
-		return fmt.Errorf("demo.toml: participation needs a factor for each of the 12 months")
-	}
-	if len(s.Events) == 0 {
-		return fmt.Errorf("demo.toml: events needs the odds of 1, 2, … events")
+	switch {
+	case len(s.Participation) != 12:
+		return fmt.Errorf("participation needs a factor for each of the 12 months")
+	case len(s.Events) == 0:
+		return fmt.Errorf("events needs the odds of 1, 2, … events")
+	case s.Months <= 0 || rs.InForce(fmt.Sprintf("%04d-01", s.Year)) == nil:
+		return fmt.Errorf("months needs to be positive, and a rule set in force in January %d", s.Year)
 	}
 	villages := map[string]bool{}
 	for _, v := range s.Villages {
 		villages[v.ID] = true
-		if !slices.Contains([]string{"utf-8", "utf-8-bom", "gb18030"}, v.Encoding) {
-			return fmt.Errorf("demo.toml: village %s: unknown encoding %q", v.ID, v.Encoding)
-		}
-		if len(v.MarketDays) == 0 || v.Households <= 0 || v.Prefix == "" || v.Leavers > v.Households {
-			return fmt.Errorf("demo.toml: village %s needs prefix, households, market_days and fewer leavers than households", v.ID)
+		if err := v.check(); err != nil {
+			return err
 		}
 	}
 	for _, v := range s.Vetoes {
 		if !villages[v.Village] {
-			return fmt.Errorf("demo.toml: veto in unknown village %q", v.Village)
+			return fmt.Errorf("veto in unknown village %q", v.Village)
 		}
 		if rs.InForce(v.Month) == nil || rs.InForce(v.Month).Veto(v.Veto) == nil {
-			return fmt.Errorf("demo.toml: veto %q is not in the rule set in force in %s", v.Veto, v.Month)
+			return fmt.Errorf("veto %q is not in the rule set in force in %s", v.Veto, v.Month)
 		}
 	}
-	if !villages[s.Correction.Village] || !villages[s.Draft.Village] {
-		return fmt.Errorf("demo.toml: correction and draft need villages of the demo")
+	for _, v := range []string{s.Correction.Village, s.Draft.Village} {
+		if v != "" && !villages[v] {
+			return fmt.Errorf("correction and draft need villages of the town, not %q", v)
+		}
 	}
 	return nil
 }
 
-// checkEvents reports the first event that does not fit the rule sets.
-func checkEvents(events []event, rs rules.Versions) error {
+// check reports the first thing in a village's settings that the generator cannot work with.
+func (v *villageSettings) check() error {
+	if !slices.Contains([]string{"utf-8", "utf-8-bom", "gb18030"}, v.Encoding) {
+		return fmt.Errorf("village %s: unknown encoding %q", v.ID, v.Encoding)
+	}
+	if len(v.MarketDays) == 0 || v.Households <= 0 || v.Prefix == "" || v.Leavers > v.Households {
+		return fmt.Errorf("village %s needs prefix, households, market_days and fewer leavers than households", v.ID)
+	}
+	return nil
+}
+
+// checkEvents reports the first event or veto kind that does not fit the rule sets.
+func checkEvents(events []event, vetoes []vetoKind, rs rules.Versions) error {
 	for _, e := range events {
 		var it *rules.Item
 		for _, r := range rs {
@@ -186,20 +214,25 @@ func checkEvents(events []event, rs rules.Versions) error {
 		}
 		switch {
 		case it == nil:
-			return fmt.Errorf("frequencies.toml: item %q is in no rule set", e.Item)
+			return fmt.Errorf("item %q is in no rule set", e.Item)
 		case e.Weight <= 0:
-			return fmt.Errorf("frequencies.toml: item %s needs a positive weight", e.Item)
+			return fmt.Errorf("item %s needs a positive weight", e.Item)
 		case len(e.Window) != 0 && len(e.Window) != 2:
-			return fmt.Errorf("frequencies.toml: item %s: window needs two days", e.Item)
+			return fmt.Errorf("item %s: window needs two days", e.Item)
 		case len(e.Notes) == 0 && len(e.Levels) == 0:
-			return fmt.Errorf("frequencies.toml: item %s needs notes", e.Item)
+			return fmt.Errorf("item %s needs notes", e.Item)
 		case it.Evidence && e.Evidence == "":
-			return fmt.Errorf("frequencies.toml: item %s needs an evidence template: the rule set requires evidence", e.Item)
+			return fmt.Errorf("item %s needs an evidence template: the rule set requires evidence", e.Item)
 		}
 		for _, l := range e.Levels {
 			if !slices.Contains(it.Allowed(), l.Points) || len(l.Notes) == 0 {
-				return fmt.Errorf("frequencies.toml: item %s: level %d is not allowed or has no notes", e.Item, l.Points)
+				return fmt.Errorf("item %s: level %d is not allowed or has no notes", e.Item, l.Points)
 			}
+		}
+	}
+	for _, k := range vetoes {
+		if !slices.ContainsFunc(rs, func(r *rules.RuleSet) bool { return r.Veto(k.Veto) != nil }) || k.Note == "" || k.Evidence == "" {
+			return fmt.Errorf("veto %q needs to be in a rule set, with a note and evidence", k.Veto)
 		}
 	}
 	return nil

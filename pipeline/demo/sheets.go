@@ -3,9 +3,11 @@ package demo
 import (
 	"cmp"
 	"fmt"
+	"iter"
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -13,13 +15,13 @@ import (
 	"github.com/jifen-project/jifen/pipeline/sheet"
 )
 
-// sheets makes the village's score sheets for every month of the demo year, and the draft of
-// the open pull request.
+// sheets makes the village's score sheets for every month, and the draft of the open pull
+// request.
 func (g *generator) sheets(v *village) error {
 	r := g.rand(v.settings.ID, "sheets")
 	yearly := map[string]int{} // year/household/item → points of yearly-capped items so far
-	for m := 1; m <= 12; m++ {
-		mon := fmt.Sprintf("%04d-%02d", g.settings.Year, m)
+	for _, mon := range g.months() {
+		m, _ := strconv.Atoi(mon[5:])
 		rate := v.settings.Participation * g.settings.Participation[m-1]
 		entries, err := g.sheet(v, r, mon, sheet.MonthEnd(mon), rate, yearly)
 		if err != nil {
@@ -56,6 +58,8 @@ type sheetMaker struct {
 	yearly    map[string]int // year/household/item → points of yearly-capped items so far
 	occasions [][]*occasion  // the month's occasions of each event
 	seq       int            // the last evidence number given
+	kinds     []int          // scratch space of event: the events a household can get
+	odds      []float64      // and their odds
 }
 
 // A taker is a household that takes part in a month, with the days of the month it is on the
@@ -64,7 +68,7 @@ type taker struct {
 	index    int // in the roster
 	first    int // the first and last days of the month the household is on the roster
 	last     int
-	veto     *vetoSettings
+	veto     *vetoKind
 	used     map[string]int // item → points this month
 	attended map[*occasion]bool
 	deducted bool // has a deduction or a veto this month
@@ -141,8 +145,8 @@ func (s *sheetMaker) takers(rate float64) ([]*taker, error) {
 		}
 	}
 	// Vetoes fall on households that are on the roster the whole month.
-	for _, vs := range s.settings.Vetoes {
-		if vs.Village != s.village.settings.ID || vs.Month != s.month {
+	for _, vs := range s.village.vetoes {
+		if vs.Month != s.month {
 			continue
 		}
 		var whole []*taker
@@ -154,7 +158,11 @@ func (s *sheetMaker) takers(rate float64) ([]*taker, error) {
 		if len(whole) == 0 {
 			return nil, fmt.Errorf("no household for veto %s", vs.Veto)
 		}
-		whole[s.r.IntN(len(whole))].veto = &vs
+		k := slices.IndexFunc(s.vetoes, func(k vetoKind) bool { return k.Veto == vs.Veto })
+		if k < 0 {
+			return nil, fmt.Errorf("frequencies.toml has no veto %s", vs.Veto)
+		}
+		whole[s.r.IntN(len(whole))].veto = &s.vetoes[k]
 	}
 	keys := make([]float64, len(active))
 	for i, tk := range active {
@@ -200,18 +208,17 @@ func (s *sheetMaker) plan() {
 // event draws one more event for a household. It reports false when the household can get
 // nothing more this month.
 func (s *sheetMaker) event(tk *taker) (sheet.Entry, bool) {
-	var kinds []int
-	var odds []float64
+	s.kinds, s.odds = s.kinds[:0], s.odds[:0]
 	for e, ev := range s.events {
-		if s.levels(e, tk) != nil {
-			kinds = append(kinds, e)
-			odds = append(odds, ev.Weight)
+		if s.possible(e, tk) {
+			s.kinds = append(s.kinds, e)
+			s.odds = append(s.odds, ev.Weight)
 		}
 	}
-	if len(kinds) == 0 {
+	if len(s.kinds) == 0 {
 		return sheet.Entry{}, false
 	}
-	e := kinds[weighted(s.r, odds)]
+	e := s.kinds[weighted(s.r, s.odds)]
 	ev, it := s.events[e], s.rs.Item(s.events[e].Item)
 	levels := s.levels(e, tk)
 	var lw []float64
@@ -242,7 +249,7 @@ func (s *sheetMaker) event(tk *taker) (sheet.Entry, bool) {
 	if it.Evidence {
 		entry.Evidence = s.render(ev.Evidence, day, page)
 	}
-	if it.CapPeriod == "year" {
+	if it.CapPeriod.Yearly() {
 		s.yearly[s.book(tk, it)] += l.Points
 	} else {
 		tk.used[it.ID] += l.Points
@@ -253,46 +260,66 @@ func (s *sheetMaker) event(tk *taker) (sheet.Entry, bool) {
 }
 
 // levels lists the point levels of event e that a household can still get this month, with
-// their odds; nil when it can get none: the item is not in the rule set, out of season, capped,
-// in conflict with the household's other entries, or there is no day for it.
-func (s *sheetMaker) levels(e int, tk *taker) []level {
-	ev := s.events[e]
-	it := s.rs.Item(ev.Item)
-	switch {
-	case it == nil || !inSeason(ev, s.start.Month()):
-		return nil
-	case ev.Clean && tk.deducted || it.Deduction() && tk.clean:
-		return nil
-	case ev.Shared > 0 && len(s.open(e, tk)) == 0:
-		return nil
+// their odds; nil when it can get none.
+func (s *sheetMaker) levels(e int, tk *taker) []level { return slices.Collect(s.fitting(e, tk)) }
+
+// possible reports whether a household can still get event e this month.
+func (s *sheetMaker) possible(e int, tk *taker) bool {
+	for range s.fitting(e, tk) {
+		return true
 	}
-	if from, to := window(ev, s.days); ev.Shared == 0 && max(from, tk.first) > min(to, tk.last) {
-		return nil
-	}
-	used := tk.used[it.ID]
-	if it.CapPeriod == "year" {
-		used = s.yearly[s.book(tk, it)]
-	}
-	levels := ev.Levels
-	if len(levels) == 0 {
+	return false
+}
+
+// fitting yields the point levels of event e that a household can still get this month; none
+// when the item is not in the rule set, out of season, capped, in conflict with the household's
+// other entries, or there is no day for it.
+func (s *sheetMaker) fitting(e int, tk *taker) iter.Seq[level] {
+	return func(yield func(level) bool) {
+		ev := s.events[e]
+		it := s.rs.Item(ev.Item)
+		switch {
+		case it == nil || !inSeason(ev, s.start.Month()):
+			return
+		case ev.Clean && tk.deducted || it.Deduction() && tk.clean:
+			return
+		case ev.Shared > 0 && !slices.ContainsFunc(s.occasions[e], func(o *occasion) bool { return tk.canAttend(o) }):
+			return
+		}
+		if from, to := window(ev, s.days); ev.Shared == 0 && max(from, tk.first) > min(to, tk.last) {
+			return
+		}
+		used := tk.used[it.ID]
+		if it.CapPeriod.Yearly() {
+			used = s.yearly[s.book(tk, it)]
+		}
+		fits := func(l level) bool { return abs(used+l.Points) > abs(it.Cap) || yield(l) }
+		if len(ev.Levels) > 0 {
+			for _, l := range ev.Levels {
+				if !fits(l) {
+					return
+				}
+			}
+			return
+		}
 		for _, p := range it.Allowed() {
-			levels = append(levels, level{Points: p, Weight: 1})
+			if !fits(level{Points: p, Weight: 1}) {
+				return
+			}
 		}
 	}
-	var fit []level
-	for _, l := range levels {
-		if abs(used+l.Points) <= abs(it.Cap) {
-			fit = append(fit, l)
-		}
-	}
-	return fit
+}
+
+// canAttend reports whether the household can still attend an occasion.
+func (tk *taker) canAttend(o *occasion) bool {
+	return o.day >= tk.first && o.day <= tk.last && !tk.attended[o]
 }
 
 // open lists the occasions of event e that a household can still attend.
 func (s *sheetMaker) open(e int, tk *taker) []*occasion {
 	var out []*occasion
 	for _, o := range s.occasions[e] {
-		if o.day >= tk.first && o.day <= tk.last && !tk.attended[o] {
+		if tk.canAttend(o) {
 			out = append(out, o)
 		}
 	}
@@ -304,16 +331,62 @@ func (s *sheetMaker) book(tk *taker, it *rules.Item) string {
 	return s.month[:4] + "/" + s.village.households[tk.index].ID + "/" + it.ID
 }
 
+// months lists the months with sheets (YYYY-MM).
+func (g *generator) months() []string {
+	var out []string
+	for m := range g.settings.Months {
+		out = append(out, fmt.Sprintf("%04d-%02d", g.settings.Year+m/12, m%12+1))
+	}
+	return out
+}
+
 // date is a day of the month as YYYY-MM-DD.
 func (s *sheetMaker) date(day int) string { return fmt.Sprintf("%s-%02d", s.month, day) }
 
 // render fills a note or evidence template; see frequencies.toml for the placeholders.
 func (s *sheetMaker) render(tmpl string, day, page int) string {
+	if !strings.Contains(tmpl, "{") {
+		return tmpl
+	}
 	if strings.Contains(tmpl, "{seq}") {
 		s.seq++
 	}
-	return strings.NewReplacer(
-		"{m}", fmt.Sprint(int(s.start.Month())), "{d}", fmt.Sprint(day), "{date}", s.date(day), "{ym}", s.month,
-		"{p}", s.village.settings.Prefix, "{seq}", fmt.Sprintf("%03d", s.seq), "{page}", fmt.Sprint(page),
-	).Replace(tmpl)
+	value := func(name string) (string, bool) {
+		switch name {
+		case "m":
+			return strconv.Itoa(int(s.start.Month())), true
+		case "d":
+			return strconv.Itoa(day), true
+		case "date":
+			return s.date(day), true
+		case "ym":
+			return s.month, true
+		case "p":
+			return s.village.settings.Prefix, true
+		case "seq":
+			return fmt.Sprintf("%03d", s.seq), true
+		case "page":
+			return strconv.Itoa(page), true
+		}
+		return "", false
+	}
+	var b strings.Builder
+	for {
+		open := strings.IndexByte(tmpl, '{')
+		if open < 0 {
+			b.WriteString(tmpl)
+			return b.String()
+		}
+		b.WriteString(tmpl[:open])
+		tmpl = tmpl[open:]
+		if end := strings.IndexByte(tmpl, '}'); end > 0 {
+			if v, ok := value(tmpl[1:end]); ok {
+				b.WriteString(v)
+				tmpl = tmpl[end+1:]
+				continue
+			}
+		}
+		b.WriteByte('{')
+		tmpl = tmpl[1:]
+	}
 }

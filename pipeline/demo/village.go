@@ -15,14 +15,17 @@ import (
 // A village is one generated village: its settings, what its village.toml says, its roster and
 // its months.
 type village struct {
-	settings   villageSettings
-	name       string
-	grids      []town.Grid
-	members    []string          // the evaluation group, names without their roles
-	households []sheet.Household // everyone who was ever on the roster, by id
-	engagement []float64         // how keen each household is to take part, by roster index
-	months     []*month          // every month of the demo year
-	draft      *month            // the month of the open pull request, or nil
+	settings    villageSettings
+	file        []byte // village.toml
+	name        string
+	grids       []town.Grid
+	members     []string          // the evaluation group, names without their roles
+	households  []sheet.Household // everyone who was ever on the roster, by id
+	engagement  []float64         // how keen each household is to take part, by roster index
+	vetoes      []vetoSettings    // the village's vetoes, by month
+	corrections []correction      // the corrections of its sheets
+	months      []*month          // every month with a sheet
+	draft       *month            // the month of the open pull request, or nil
 }
 
 // A month is one village-month of records.
@@ -31,6 +34,7 @@ type month struct {
 	Entries     []sheet.Entry
 	Original    []sheet.Entry // the first approved version when a later pull request corrected it
 	Corrected   []string      // what the correction changed, one line each
+	Correction  correction    // the pull request that corrected it
 	Redemptions []sheet.Redemption
 }
 
@@ -42,9 +46,36 @@ func (m *month) approved() []sheet.Entry {
 	return m.Entries
 }
 
-// village generates one village.
-func (g *generator) village(vs villageSettings) (*village, error) {
-	v := &village{settings: vs}
+// village generates the i-th village of the town.
+func (g *generator) village(i int) (*village, error) {
+	v := &village{}
+	if g.profile == nil {
+		v.settings = g.settings.Villages[i]
+		v.file = g.static["villages/"+v.settings.ID+"/village.toml"]
+		for _, vs := range g.settings.Vetoes {
+			if vs.Village == v.settings.ID {
+				v.vetoes = append(v.vetoes, vs)
+			}
+		}
+		if c := g.settings.Correction; c.Village == v.settings.ID {
+			v.corrections = append(v.corrections, c)
+		}
+	} else {
+		var err error
+		if v.settings, v.file, err = g.villageSettings(i); err != nil {
+			return nil, err
+		}
+		v.vetoes = g.drawVetoes(v.settings.ID)
+	}
+	if err := g.fill(v); err != nil {
+		return nil, fmt.Errorf("village %s: %w", v.settings.ID, err)
+	}
+	return v, nil
+}
+
+// fill reads the village's village.toml and makes its roster, sheets, corrections and
+// redemptions.
+func (g *generator) fill(v *village) error {
 	var vf struct {
 		Name           string      `toml:"name"`
 		PublishRanking bool        `toml:"publish_ranking"`
@@ -54,27 +85,30 @@ func (g *generator) village(vs villageSettings) (*village, error) {
 			Members []string `toml:"members"`
 		} `toml:"evaluation"`
 	}
-	file := "villages/" + vs.ID + "/village.toml"
-	if err := decode(file, g.static[file], &vf); err != nil {
-		return nil, err
+	file := "villages/" + v.settings.ID + "/village.toml"
+	if err := decode(file, v.file, &vf); err != nil {
+		return err
 	}
 	v.name, v.grids = vf.Name, vf.Grids
 	for _, m := range vf.Evaluation.Members {
 		name, _, _ := strings.Cut(m, "（")
 		v.members = append(v.members, name)
 	}
-	if len(v.grids) == 0 || !slices.Contains(v.members, vs.Secretary) {
-		return nil, fmt.Errorf("%s needs grids and the secretary %s in the evaluation group", file, vs.Secretary)
+	if len(v.grids) == 0 || !slices.Contains(v.members, v.settings.Secretary) {
+		return fmt.Errorf("%s needs grids and the secretary %s in the evaluation group", file, v.settings.Secretary)
 	}
 	g.roster(v)
 	if err := g.sheets(v); err != nil {
-		return nil, err
+		return err
+	}
+	if g.profile != nil {
+		v.corrections = g.drawCorrections(v)
 	}
 	if err := g.correct(v); err != nil {
-		return nil, err
+		return err
 	}
 	g.redemptions(v)
-	return v, nil
+	return nil
 }
 
 // roster makes the village's households: those who signed up when the system started, a few
@@ -89,15 +123,16 @@ func (g *generator) roster(v *village) {
 		sizes[i] = 0.7 + 0.6*r.Float64()
 		total += sizes[i]
 	}
-	used := map[string]bool{} // no two heads share a name, and none is named like a cadre
-	for _, vs := range s.Villages {
+	// No two heads share a name, and none is named like a cadre, as long as the names go round.
+	used := map[string]bool{}
+	for _, vs := range append(s.Villages, v.settings) {
 		for name := range vs.Emails {
 			used[name] = true
 		}
 	}
 	add := func(grid string, joined string) {
 		head := g.names.head(r, v.settings.Surnames)
-		for used[head] {
+		for try := 0; used[head] && try < maxTries; try++ {
 			head = g.names.head(r, v.settings.Surnames)
 		}
 		used[head] = true
@@ -131,6 +166,9 @@ func (g *generator) roster(v *village) {
 	}
 }
 
+// maxTries bounds the draws for a name that no one else has: a large village runs out of them.
+const maxTries = 50
+
 // head makes up the name of a head of household, favouring the village's own surnames.
 func (n names) head(r *rand.Rand, local []string) string {
 	surname := n.Surnames[int(float64(len(n.Surnames))*math.Pow(r.Float64(), 2.5))]
@@ -144,70 +182,77 @@ func (n names) head(r *rand.Rand, local []string) string {
 	return surname + given[r.IntN(len(given))]
 }
 
-// correct makes the correction of demo.toml: the sheet as first approved gave one row of an item
-// with several levels (an honour) a lower level than it had, and forgot one row. The corrected
-// month is the one demo.toml names or, if that month has no such row above the lowest level, the
-// latest month before it that has one.
+// correct makes the village's corrections: for each, the sheet as first approved gave one row of
+// an item with several levels (an honour) a lower level than it had, and forgot one row. The
+// corrected month is the latest up to the correction's month that has such a row above the
+// lowest level and no other correction.
 func (g *generator) correct(v *village) error {
-	c := g.settings.Correction
-	if c.Village != v.settings.ID {
-		return nil
-	}
-	var m *month
-	changed := -1
-	for i := len(v.months) - 1; i >= 0 && changed < 0; i-- {
-		if m = v.months[i]; m.Month > c.Month {
-			continue
-		}
-		rs := g.rules.InForce(m.Month)
-		changed = slices.IndexFunc(m.Entries, func(e sheet.Entry) bool {
-			it := rs.Item(e.Item)
-			return it != nil && e.Points > slices.Min(it.Allowed())
-		})
-	}
-	if changed < 0 {
-		return fmt.Errorf("no month up to %s has a row with several levels to correct", c.Month)
-	}
-	rs := g.rules.InForce(m.Month)
 	r := g.rand(v.settings.ID, "correction")
+	for _, c := range v.corrections {
+		var m *month
+		changed, candidates := -1, []int(nil)
+		for i := len(v.months) - 1; i >= 0 && changed < 0; i-- {
+			if m = v.months[i]; m.Month <= c.Month && m.Original == nil {
+				changed, candidates = g.correctable(m)
+			}
+		}
+		if changed < 0 {
+			return fmt.Errorf("no month up to %s has a row with several levels to correct", c.Month)
+		}
+		if len(candidates) == 0 {
+			return fmt.Errorf("%s has no row to forget", m.Month)
+		}
+		forgotten := candidates[r.IntN(len(candidates))]
+		e := m.Entries[changed]
+		lower := math.MinInt
+		for _, p := range g.rules.InForce(m.Month).Item(e.Item).Allowed() {
+			if p < e.Points && p > lower {
+				lower = p
+			}
+		}
+		f := m.Entries[forgotten]
+		m.Correction = c
+		m.Corrected = []string{
+			fmt.Sprintf("%s %s %s：分值 %d 改为 %d（按佐证材料核实）", e.Household, e.Item, e.Date, lower, e.Points),
+			fmt.Sprintf("补录 %s %s %s：%s（原表漏记）", f.Household, f.Item, f.Date, f.Note),
+		}
+		for j, e := range m.Entries {
+			switch j {
+			case forgotten:
+			case changed:
+				e.Points = lower
+				m.Original = append(m.Original, e)
+			default:
+				m.Original = append(m.Original, e)
+			}
+		}
+		number(m.Original)
+	}
+	return nil
+}
+
+// correctable finds what a correction of the month can change: the first row of an item above
+// its lowest level (-1 if none), and the rows that can have been forgotten: any other row that
+// adds points to a household without a veto that month.
+func (g *generator) correctable(m *month) (changed int, forgettable []int) {
+	rs := g.rules.InForce(m.Month)
+	changed = slices.IndexFunc(m.Entries, func(e sheet.Entry) bool {
+		it := rs.Item(e.Item)
+		return it != nil && e.Points > slices.Min(it.Allowed())
+	})
+	if changed < 0 {
+		return -1, nil
+	}
 	vetoed := map[string]bool{}
 	for _, e := range m.Entries {
 		vetoed[e.Household] = vetoed[e.Household] || rs.Veto(e.Item) != nil
 	}
-	var candidates []int
 	for j, e := range m.Entries {
 		if j != changed && e.Points > 0 && !vetoed[e.Household] {
-			candidates = append(candidates, j)
+			forgettable = append(forgettable, j)
 		}
 	}
-	if len(candidates) == 0 {
-		return fmt.Errorf("%s has no row to forget", m.Month)
-	}
-	forgotten := candidates[r.IntN(len(candidates))]
-	e := m.Entries[changed]
-	lower := math.MinInt
-	for _, p := range rs.Item(e.Item).Allowed() {
-		if p < e.Points && p > lower {
-			lower = p
-		}
-	}
-	f := m.Entries[forgotten]
-	m.Corrected = []string{
-		fmt.Sprintf("%s %s %s：分值 %d 改为 %d（按佐证材料核实）", e.Household, e.Item, e.Date, lower, e.Points),
-		fmt.Sprintf("补录 %s %s %s：%s（原表漏记）", f.Household, f.Item, f.Date, f.Note),
-	}
-	for j, e := range m.Entries {
-		switch j {
-		case forgotten:
-		case changed:
-			e.Points = lower
-			m.Original = append(m.Original, e)
-		default:
-			m.Original = append(m.Original, e)
-		}
-	}
-	number(m.Original)
-	return nil
+	return changed, forgettable
 }
 
 // number gives rows the lines they have in their CSV file, below the header.
@@ -245,6 +290,9 @@ func weighted(r *rand.Rand, weights []float64) int {
 	}
 	return len(weights) - 1
 }
+
+// between draws a whole number from lohi[0] to lohi[1].
+func between(r *rand.Rand, lohi []int) int { return lohi[0] + r.IntN(lohi[1]-lohi[0]+1) }
 
 // pick picks one of a list.
 func pick(r *rand.Rand, list []string) string { return list[r.IntN(len(list))] }

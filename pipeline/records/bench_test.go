@@ -1,30 +1,44 @@
-package records
+package records_test
 
 import (
+	"bytes"
+	"fmt"
+	"maps"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jifen-project/jifen/pipeline/demo"
+	"github.com/jifen-project/jifen/pipeline/records"
 )
 
-// BenchmarkHistory times jifen's history pass (Open and Versions: every file's approved
-// versions, with commit, time, author, pull request and reviewers) against the real git's
-// `git log --first-parent --name-only` on the same packed repository: 30 villages with ten years
-// of monthly pull requests. The sub-benchmark ratio runs both in turn in the same loop and
-// reports jifen's time over git's. The sub-benchmark approved also reads every current file and
-// the earlier versions of corrected ones (Approved), which git log does not do.
+// BenchmarkHistory times jifen's history pass (Open and Approved: every file's approved
+// versions, with commit, time, author, pull request and reviewers, and the contents of the
+// current files and of the earlier versions of corrected ones) against the real git's
+// `git log --first-parent --name-only`, which reads no contents, on the same packed repository:
+// the synthetic town of demo.History with 30 villages and ten years of monthly pull requests,
+// thousands of small merges. The sub-benchmark ratio runs both in turn in the same loop and
+// reports jifen's time over git's.
 //
 // The repository is generated once, when the benchmark starts, which takes a while; ordinary
 // test runs never make it.
+//
+//	go test -run '^$' -bench BenchmarkHistory -benchtime 3x ./pipeline/records/
 func BenchmarkHistory(b *testing.B) {
 	if _, err := exec.LookPath("git"); err != nil {
 		b.Skip("git is not installed")
 	}
-	dir := filepath.Join(b.TempDir(), "records")
 	start := time.Now()
-	if err := writeSynth(dir, synthChanges(30, 120)); err != nil {
+	changes, err := demo.History(30, 120)
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := filepath.Join(b.TempDir(), "records")
+	if err := writeHistory(dir, changes); err != nil {
 		b.Fatal(err)
 	}
 	out, err := runGit(dir, "rev-list", "--first-parent", "--count", "main")
@@ -37,20 +51,11 @@ func BenchmarkHistory(b *testing.B) {
 	}
 	b.Logf("generated %d first-parent commits in %s", commits, time.Since(start).Round(time.Second))
 	jifenPass := func() error { return jifenHistory(dir) }
-	readPass := func() error { return jifenApproved(dir) }
 	gitPass := func() error { return gitHistory(dir) }
 
 	b.Run("jifen", func(b *testing.B) {
 		for b.Loop() {
 			if err := jifenPass(); err != nil {
-				b.Fatal(err)
-			}
-		}
-		b.ReportMetric(float64(commits), "commits")
-	})
-	b.Run("approved", func(b *testing.B) {
-		for b.Loop() {
-			if err := readPass(); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -84,6 +89,137 @@ func BenchmarkHistory(b *testing.B) {
 	})
 }
 
+// TestHistoryWalksLikeGitLog replays a small synthetic history into a packed repository and
+// checks that jifen reads every file's approved versions as the changes made them, and that
+// the real git's first-parent log names the same files as often.
+func TestHistoryWalksLikeGitLog(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	const villages, months = 3, 8
+	changes, err := demo.History(villages, months)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "records")
+	if err := writeHistory(dir, changes); err != nil {
+		t.Fatal(err)
+	}
+	r, err := records.Open(dir, "main", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := records.Approved(r, records.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Every merged change that sets a file to new content is one version of it.
+	want, current := map[string]int{}, map[string][]byte{}
+	merged := 0
+	for _, c := range changes {
+		if c.Number != 0 && !c.Merged {
+			continue
+		}
+		merged++
+		for p, data := range c.Files {
+			if !bytes.Equal(current[p], data) {
+				current[p] = data
+				want[p]++
+			}
+		}
+	}
+	sheets, corrected := 0, 0
+	for p, n := range want {
+		vs := src.History[p]
+		if len(vs) != n {
+			t.Errorf("%s: %d versions, want %d", p, len(vs), n)
+		}
+		if !bytes.Equal(src.Files[p], current[p]) {
+			t.Errorf("%s: the content is not the last approved version", p)
+		}
+		if strings.Contains(p, "/sheets/") {
+			sheets++
+			if n == 2 && len(vs) == 2 {
+				corrected++
+				if vs[1].PR <= vs[0].PR || len(vs[1].Reviewers) == 0 {
+					t.Errorf("%s: the correction's version %+v", p, vs[1])
+				}
+			}
+		}
+	}
+	if len(src.History) != len(want) {
+		t.Errorf("history of %d files, want %d", len(src.History), len(want))
+	}
+	if sheets != villages*months || corrected == 0 {
+		t.Errorf("%d sheets (%d corrected), want %d of which some corrected", sheets, corrected, villages*months)
+	}
+
+	// The real git's first-parent log names the same files, as often.
+	out, err := runGit(dir, gitLogArgs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths, commits := gitLogPaths(out)
+	if !maps.Equal(paths, want) {
+		t.Errorf("git log names %d paths, jifen's history %d:\ngit:   %v\njifen: %v", len(paths), len(want), paths, want)
+	}
+	if commits != merged {
+		t.Errorf("git log lists %d commits, want %d", commits, merged)
+	}
+}
+
+// writeHistory replays changes into a git repository in dir and packs it with the real git,
+// as a cloned repository would be.
+func writeHistory(dir string, changes []records.Change) error {
+	r, err := records.Replay("main", changes)
+	if err != nil {
+		return err
+	}
+	if err := records.WriteTo(r, dir); err != nil {
+		return err
+	}
+	if _, err := runGit(dir, "repack", "-adq"); err != nil {
+		return err
+	}
+	_, err = runGit(dir, "pack-refs", "--all")
+	return err
+}
+
+// runGit runs the real git in dir, without the user's or the system's configuration, and
+// returns what it printed.
+func runGit(dir string, args ...string) ([]byte, error) {
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("git %s: %v\n%s", strings.Join(args, " "), err, stderr.Bytes())
+	}
+	return out, nil
+}
+
+// gitLogArgs are the arguments of the real git's history pass that jifen is compared with.
+var gitLogArgs = []string{"log", "--first-parent", "--name-only", "--format=%H%x00%ct%x00%an", "main"}
+
+// gitLogPaths counts, for each path, the commits of `git log --first-parent --name-only` that
+// name it, and the commits it lists.
+func gitLogPaths(out []byte) (paths map[string]int, commits int) {
+	paths = map[string]int{}
+	for line := range strings.Lines(string(out)) {
+		line = strings.TrimSuffix(line, "\n")
+		switch {
+		case strings.Contains(line, "\x00"):
+			commits++
+		case line != "":
+			paths[line]++
+		}
+	}
+	return paths, commits
+}
+
 // timed is how long f takes; it fails the benchmark if f fails.
 func timed(b *testing.B, f func() error) time.Duration {
 	start := time.Now()
@@ -93,23 +229,14 @@ func timed(b *testing.B, f func() error) time.Duration {
 	return time.Since(start)
 }
 
-// jifenHistory is jifen's history pass: open the repository and walk its first-parent history.
+// jifenHistory is jifen's history pass: open the repository, walk its first-parent history and
+// read the approved records.
 func jifenHistory(dir string) error {
-	r, err := Open(dir, "main", nil)
+	r, err := records.Open(dir, "main", "")
 	if err != nil {
 		return err
 	}
-	_, err = Versions(r, Options{})
-	return err
-}
-
-// jifenApproved is the history pass and the reading of the records' contents.
-func jifenApproved(dir string) error {
-	r, err := Open(dir, "main", nil)
-	if err != nil {
-		return err
-	}
-	_, err = Approved(r, Options{})
+	_, err = records.Approved(r, records.Options{})
 	return err
 }
 

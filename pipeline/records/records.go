@@ -12,6 +12,7 @@ import (
 	"io"
 	"io/fs"
 	"maps"
+	"math"
 	"os"
 	"path"
 	"path/filepath"
@@ -30,6 +31,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/transport"
+	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/storage/memory"
 	"golang.org/x/sync/errgroup"
@@ -51,10 +53,20 @@ func IsURL(repo string) bool {
 	return false
 }
 
+// A Repository is a records repository: on disk, cloned into memory, or replayed from changes.
+type Repository struct {
+	git *git.Repository
+}
+
 // Open opens a records repository: a URL is cloned (the branch only) into memory, a local path
-// is opened in place. auth may be nil.
-func Open(repo, branch string, auth transport.AuthMethod) (*git.Repository, error) {
+// is opened in place. token, when set, is sent to an http(s) server as the password of the user
+// x-access-token, which is how GitHub and most git hosts take an access token.
+func Open(repo, branch, token string) (*Repository, error) {
 	if IsURL(repo) {
+		var auth transport.AuthMethod
+		if token != "" {
+			auth = &githttp.BasicAuth{Username: "x-access-token", Password: token}
+		}
 		r, err := git.Clone(memory.NewStorage(), nil, &git.CloneOptions{
 			URL:           repo,
 			Auth:          auth,
@@ -65,7 +77,7 @@ func Open(repo, branch string, auth transport.AuthMethod) (*git.Repository, erro
 		if err != nil {
 			return nil, fmt.Errorf("clone %s (branch %s): %w", repo, branch, err)
 		}
-		return r, nil
+		return &Repository{r}, nil
 	}
 	r, err := git.PlainOpenWithOptions(repo, &git.PlainOpenOptions{DetectDotGit: true})
 	if err != nil {
@@ -83,7 +95,7 @@ func Open(repo, branch string, auth transport.AuthMethod) (*git.Repository, erro
 			return nil, fmt.Errorf("open %s: %w", repo, err)
 		}
 	}
-	return r, nil
+	return &Repository{r}, nil
 }
 
 // Options say what to read of a records repository and what to require of its history.
@@ -109,24 +121,13 @@ type walk struct {
 	refused  map[string]check.Diagnostic // path → why it is not read
 }
 
-// Versions is the history pass alone: every file's approved versions under the root folder,
-// from one walk over the first-parent history of the publishing branch, comparing tree hashes.
-// It is what `git log --first-parent --name-only` tells, without reading any file.
-func Versions(r *git.Repository, opts Options) (map[string][]town.Version, error) {
-	defer release(r)
-	w, err := history(r, opts)
-	if err != nil {
-		return nil, err
-	}
-	return w.versions, nil
-}
-
 // Approved reads the approved records under the root folder from the first-parent history of
 // the publishing branch. Files of other branches, of pull requests before their merge, and of
 // the working tree do not count. Files that must not be read (symbolic links, submodules, names
 // that are not UTF-8, files over MaxFileSize) are left out and reported in the source's Problems,
 // naming the commit that brought them.
-func Approved(r *git.Repository, opts Options) (town.Source, error) {
+func Approved(repo *Repository, opts Options) (town.Source, error) {
+	r := repo.git
 	defer release(r)
 	src := town.Source{Files: map[string][]byte{}, History: map[string][]town.Version{}}
 	w, err := history(r, opts)
@@ -136,8 +137,8 @@ func Approved(r *git.Repository, opts Options) (town.Source, error) {
 	for _, p := range slices.Sorted(maps.Keys(w.current)) {
 		data, err := readBlob(r, w.current[p])
 		vs := w.versions[p]
-		if errors.Is(err, errTooLarge) {
-			src.Problems.Add(check.Diagnostic{Code: check.RefusedFile, File: p, Value: p, Detail: err.Error() + " (commit " + vs[len(vs)-1].Commit[:7] + ")"})
+		if big := (*tooLarge)(nil); errors.As(err, &big) {
+			src.Problems.Add(refusedTooLarge(p, big.size, vs[len(vs)-1].Commit[:7]))
 			continue
 		}
 		if err != nil {
@@ -150,7 +151,7 @@ func Approved(r *git.Repository, opts Options) (town.Source, error) {
 			continue
 		}
 		for i := range vs[:len(vs)-1] {
-			if vs[i].Data, err = readBlob(r, plumbing.NewHash(vs[i].Blob)); err != nil && !errors.Is(err, errTooLarge) {
+			if vs[i].Data, err = readBlob(r, plumbing.NewHash(vs[i].Blob)); err != nil && !errors.As(err, new(*tooLarge)) {
 				return src, fmt.Errorf("read %s at %s: %w", p, vs[i].Commit, err)
 			}
 		}
@@ -240,7 +241,12 @@ func history(r *git.Repository, opts Options) (*walk, error) {
 			steps = append(steps, segments[i][j])
 		}
 	}
-	w := &walk{head: ref.Hash(), versions: map[string][]town.Version{}, current: map[string]plumbing.Hash{}, refused: map[string]check.Diagnostic{}}
+	return apply(ref.Hash(), steps), nil
+}
+
+// apply makes a walk of the steps of the first-parent history, oldest first, up to head.
+func apply(head plumbing.Hash, steps []step) *walk {
+	w := &walk{head: head, versions: map[string][]town.Version{}, current: map[string]plumbing.Hash{}, refused: map[string]check.Diagnostic{}}
 	for _, st := range steps {
 		for _, ch := range st.changes {
 			delete(w.current, ch.path)
@@ -248,9 +254,9 @@ func history(r *git.Repository, opts Options) (*walk, error) {
 			switch {
 			case ch.entry == nil:
 				delete(w.versions, ch.path) // a file added again later starts a new history
-			case ch.refused != "":
+			case ch.refused != nil:
 				delete(w.versions, ch.path)
-				w.refused[ch.path] = check.Diagnostic{Code: check.RefusedFile, File: ch.path, Value: ch.path, Detail: ch.refused + " (commit " + st.commit.Hash.String()[:7] + ")"}
+				w.refused[ch.path] = check.Diagnostic{Code: check.RefusedFile, File: ch.path, Value: ch.path, Args: []string{st.commit.Hash.String()[:7]}, Reason: ch.refused}
 			default:
 				w.current[ch.path] = ch.entry.Hash
 				v := st.version
@@ -264,7 +270,7 @@ func history(r *git.Repository, opts Options) (*walk, error) {
 			delete(w.versions, p)
 		}
 	}
-	return w, nil
+	return w
 }
 
 // A step is what one first-parent commit changed under the records root.
@@ -278,7 +284,7 @@ type step struct {
 type change struct {
 	path    string
 	entry   *object.TreeEntry
-	refused string // why the file must not be read, or ""
+	refused *check.Text // why the file must not be read, or nil
 }
 
 // compare fills steps with what each commit of cs (newest first) changed against the commit
@@ -310,7 +316,7 @@ func compare(r *git.Repository, cs []*object.Commit, prev *object.Commit, root, 
 				ch.entry, ch.refused = &entry, refuse(p, e)
 			}
 			steps[i].changes = append(steps[i].changes, ch)
-			if ch.entry != nil && ch.refused == "" && !described {
+			if ch.entry != nil && ch.refused == nil && !described {
 				described = true
 				v, err := describe(r, c, keyring)
 				steps[i].version = v
@@ -368,19 +374,50 @@ func readKeyring(r *git.Repository, tree plumbing.Hash, dir string, want bool) (
 	return ring.String(), nil
 }
 
-// refuse says why a tree entry must not be read as a records file, or "".
-func refuse(p string, e *object.TreeEntry) string {
+// Why a file is not read (the reasons of RefusedFile). Each has two forms: as the working tree
+// shows it, and as the history shows it, with the commit that brought the file as the last of
+// the Args. The sizes are in MB: the file's, then the limit.
+var (
+	reasonName         = check.Text{Zh: "文件名不是 UTF-8 编码", En: "its name is not UTF-8"}
+	reasonNameAt       = check.Text{Zh: "文件名不是 UTF-8 编码（提交 %[3]s）", En: "its name is not UTF-8 (commit %[3]s)"}
+	reasonSymlink      = check.Text{Zh: "这是符号链接", En: "it is a symbolic link"}
+	reasonSymlinkAt    = check.Text{Zh: "这是符号链接（提交 %[3]s）", En: "it is a symbolic link (commit %[3]s)"}
+	reasonSubmodule    = check.Text{Zh: "这是子模块", En: "it is a submodule"}
+	reasonSubmoduleAt  = check.Text{Zh: "这是子模块（提交 %[3]s）", En: "it is a submodule (commit %[3]s)"}
+	reasonNotRegular   = check.Text{Zh: "这不是普通文件", En: "it is not an ordinary file"}
+	reasonNotRegularAt = check.Text{Zh: "这不是普通文件（提交 %[3]s）", En: "it is not an ordinary file (commit %[3]s)"}
+	reasonTooLarge     = check.Text{Zh: "文件有 %[3]s MB，超过了 %[4]s MB 的上限", En: "it is %[3]s MB, over the limit of %[4]s MB"}
+	reasonTooLargeAt   = check.Text{Zh: "文件有 %[3]s MB，超过了 %[4]s MB 的上限（提交 %[5]s）", En: "it is %[3]s MB, over the limit of %[4]s MB (commit %[5]s)"}
+)
+
+// refuse says why a tree entry must not be read as a records file, or nil.
+func refuse(p string, e *object.TreeEntry) *check.Text {
 	switch {
 	case !utf8.ValidString(p):
-		return "文件名不是 UTF-8 / the name is not UTF-8"
+		return &reasonNameAt
 	case e.Mode == filemode.Symlink:
-		return "不接受符号链接 / symbolic links are refused"
+		return &reasonSymlinkAt
 	case e.Mode == filemode.Submodule:
-		return "不接受子模块 / submodules are refused"
+		return &reasonSubmoduleAt
 	case !regular(e.Mode):
-		return "不是普通文件 / not a regular file"
+		return &reasonNotRegularAt
 	}
-	return ""
+	return nil
+}
+
+// refusedTooLarge is the diagnostic of a file of size bytes, over MaxFileSize; commit, when
+// set, is the one that brought it.
+func refusedTooLarge(p string, size int64, commit string) check.Diagnostic {
+	d := check.Diagnostic{Code: check.RefusedFile, File: p, Value: p, Args: []string{megabytes(size), megabytes(MaxFileSize)}, Reason: &reasonTooLarge}
+	if commit != "" {
+		d.Args, d.Reason = append(d.Args, commit), &reasonTooLargeAt
+	}
+	return d
+}
+
+// megabytes is a size in MB, rounded up to a tenth: "16.1", "17".
+func megabytes(size int64) string {
+	return strconv.FormatFloat(math.Ceil(float64(size)*10/(1<<20))/10, 'f', -1, 64)
 }
 
 // subtree is the hash of the tree at dir ("" for the root), or zero when there is none.
@@ -548,7 +585,12 @@ func treeEntries(r *git.Repository, h plumbing.Hash) (map[string]object.TreeEntr
 	return m, nil
 }
 
-var errTooLarge = errors.New("file too large")
+// A tooLarge error says that a file is over MaxFileSize.
+type tooLarge struct{ size int64 }
+
+func (e *tooLarge) Error() string {
+	return fmt.Sprintf("file of %d bytes is over the limit of %d", e.size, MaxFileSize)
+}
 
 func readBlob(r *git.Repository, h plumbing.Hash) ([]byte, error) {
 	b, err := r.BlobObject(h)
@@ -556,7 +598,7 @@ func readBlob(r *git.Repository, h plumbing.Hash) ([]byte, error) {
 		return nil, err
 	}
 	if b.Size > MaxFileSize {
-		return nil, fmt.Errorf("%w: %d bytes, over the limit of %d / 文件太大", errTooLarge, b.Size, MaxFileSize)
+		return nil, &tooLarge{b.Size}
 	}
 	rd, err := b.Reader()
 	if err != nil {
@@ -608,42 +650,235 @@ func describe(r *git.Repository, c *object.Commit, keyring string) (town.Version
 }
 
 // WorkingTree reads the records in dir as they are on disk, uncommitted files included, so a
-// cadre can check them before pushing. Hidden files and folders are skipped.
+// cadre can check them before pushing. Hidden files and folders are skipped. Files that the
+// history pass would refuse (symbolic links, submodules, names that are not UTF-8, files over
+// MaxFileSize) are left out and reported in the source's Problems, as Approved reports them; so
+// are other files that are not ordinary (a pipe, a device).
 func WorkingTree(dir string) (town.Source, error) {
 	src := town.Source{Files: map[string][]byte{}}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if strings.HasPrefix(d.Name(), ".") && p != dir {
-			if d.IsDir() {
-				return filepath.SkipDir
-			}
+	err := walkRecords(dir, func(rel, full string, _ fs.DirEntry, refused *check.Text) error {
+		if refused != nil {
+			src.Problems.Add(check.Diagnostic{Code: check.RefusedFile, File: rel, Value: rel, Reason: refused})
 			return nil
 		}
-		if !d.Type().IsRegular() {
+		data, err := readFile(full)
+		if big := (*tooLarge)(nil); errors.As(err, &big) {
+			src.Problems.Add(refusedTooLarge(rel, big.size, ""))
 			return nil
 		}
-		info, err := d.Info()
 		if err != nil {
 			return err
 		}
-		if info.Size() > MaxFileSize {
-			return fmt.Errorf("%s: file of %d bytes is over the limit of %d", p, info.Size(), MaxFileSize)
-		}
-		rel, err := filepath.Rel(dir, p)
-		if err != nil {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		src.Files[filepath.ToSlash(rel)] = data
+		src.Files[rel] = data
 		return nil
 	})
 	if err != nil {
 		return src, fmt.Errorf("read records in %s: %w", dir, err)
 	}
 	return src, nil
+}
+
+// walkRecords calls visit for every file under dir that is not hidden nor in a hidden folder,
+// with its path relative to dir (with slashes) and why it must not be read, or nil. A folder
+// that holds a .git is a submodule: it is visited as a refused file and not entered.
+func walkRecords(dir string, visit func(rel, full string, d fs.DirEntry, refused *check.Text) error) error {
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || p == dir {
+			return err
+		}
+		if strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		var refused *check.Text
+		switch {
+		case d.IsDir():
+			if _, err := os.Lstat(filepath.Join(p, ".git")); err != nil {
+				return nil
+			}
+			if err := visit(rel, p, d, &reasonSubmodule); err != nil {
+				return err
+			}
+			return filepath.SkipDir
+		case !utf8.ValidString(rel):
+			refused = &reasonName
+		case d.Type()&fs.ModeSymlink != 0:
+			refused = &reasonSymlink
+		case !d.Type().IsRegular():
+			refused = &reasonNotRegular
+		}
+		return visit(rel, p, d, refused)
+	})
+}
+
+// readFile reads a file of the working tree, or returns a *tooLarge error without reading it
+// when it is over MaxFileSize.
+func readFile(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if info.Size() > MaxFileSize {
+		return nil, &tooLarge{info.Size()}
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err == nil && len(data) > MaxFileSize { // it grew since
+		return nil, &tooLarge{int64(len(data))}
+	}
+	return data, err
+}
+
+// ErrUnknownRevision is returned by Changed when there is no commit by the name it was given.
+var ErrUnknownRevision = errors.New("unknown revision")
+
+// Changed returns the records files (paths relative to root) of the working tree dir that differ
+// from the tree of rev, a branch, a tag or a commit hash of dir's git repository (such as a pull
+// request's base): files added, modified or deleted since, committed or not. Files are compared
+// by their blob hashes, as git compares them; hidden files are left out, as WorkingTree leaves
+// them out.
+func Changed(dir, root, rev string) (map[string]bool, error) {
+	r, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	if errors.Is(err, git.ErrRepositoryNotExists) {
+		return nil, fmt.Errorf("%w %q: %s is not in a git repository", ErrUnknownRevision, rev, dir)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", dir, err)
+	}
+	h, err := r.ResolveRevision(plumbing.Revision(rev))
+	if err != nil {
+		return nil, fmt.Errorf("%w %q: the git repository of %s has no such branch, tag or commit (a shallow clone? fetch it first)", ErrUnknownRevision, rev, dir)
+	}
+	records := filepath.Join(dir, root)
+	before, err := filesAt(r, *h, records)
+	if err != nil {
+		return nil, err
+	}
+	changed := map[string]bool{}
+	err = walkRecords(records, func(rel, full string, d fs.DirEntry, refused *check.Text) error {
+		e, ok := before[rel]
+		delete(before, rel)
+		same, err := sameFile(e, ok, full, d, refused)
+		if !same {
+			changed[rel] = true
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("compare %s with %s: %w", records, rev, err)
+	}
+	for p := range before {
+		changed[p] = true // deleted since
+	}
+	return changed, nil
+}
+
+// filesAt lists the files that are not hidden in the tree of the commit h under the folder
+// records of r's working tree, with paths relative to it.
+func filesAt(r *git.Repository, h plumbing.Hash, records string) (map[string]object.TreeEntry, error) {
+	c, err := r.CommitObject(h)
+	if err != nil {
+		return nil, fmt.Errorf("read commit %s: %w", h, err)
+	}
+	w, err := r.Worktree()
+	if err != nil {
+		return nil, fmt.Errorf("the working tree of %s: %w", records, err)
+	}
+	dir, err := inside(w.Filesystem.Root(), records)
+	if err != nil {
+		return nil, err
+	}
+	tree, err := subtree(r, c.TreeHash, dir)
+	if err != nil {
+		return nil, fmt.Errorf("read %s at %s: %w", dir, h, err)
+	}
+	files := map[string]object.TreeEntry{}
+	var list func(prefix string, h plumbing.Hash) error
+	list = func(prefix string, h plumbing.Hash) error {
+		es, err := treeEntries(r, h)
+		if err != nil {
+			return fmt.Errorf("read %s at %s: %w", path.Join(dir, prefix), c.Hash, err)
+		}
+		for name, e := range es {
+			switch p := path.Join(prefix, name); {
+			case strings.HasPrefix(name, "."):
+			case e.Mode == filemode.Dir:
+				if err := list(p, e.Hash); err != nil {
+					return err
+				}
+			default:
+				files[p] = e
+			}
+		}
+		return nil
+	}
+	return files, list("", tree)
+}
+
+// inside is the path of dir in the repository whose working tree is at top ("" for the top).
+func inside(top, dir string) (string, error) {
+	abs := func(p string) (string, error) {
+		p, err := filepath.Abs(p)
+		if err != nil {
+			return "", err
+		}
+		return filepath.EvalSymlinks(p)
+	}
+	t, err := abs(top)
+	if err != nil {
+		return "", err
+	}
+	d, err := abs(dir)
+	if err != nil {
+		return "", err
+	}
+	rel, err := filepath.Rel(t, d)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", fmt.Errorf("%s is not in the working tree of %s", dir, top)
+	}
+	if rel == "." {
+		return "", nil
+	}
+	return filepath.ToSlash(rel), nil
+}
+
+// sameFile reports whether the file at full in the working tree is the tree entry e (ok is
+// false when the tree has no entry there): the same kind, and the same content.
+func sameFile(e object.TreeEntry, ok bool, full string, d fs.DirEntry, refused *check.Text) (bool, error) {
+	switch {
+	case !ok:
+		return false, nil
+	case d.IsDir():
+		return e.Mode == filemode.Submodule, nil
+	case d.Type()&fs.ModeSymlink != 0:
+		target, err := os.Readlink(full)
+		return e.Mode == filemode.Symlink && e.Hash == plumbing.ComputeHash(plumbing.BlobObject, []byte(target)), err
+	case refused == &reasonNotRegular || !regular(e.Mode):
+		return false, nil
+	}
+	f, err := os.Open(full)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return false, err
+	}
+	h := plumbing.NewHasher(plumbing.BlobObject, info.Size())
+	if n, err := io.Copy(h, f); err != nil || n != info.Size() {
+		return false, err
+	}
+	return h.Sum() == e.Hash, nil
 }

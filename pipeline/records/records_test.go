@@ -3,8 +3,12 @@ package records
 import (
 	"bytes"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"maps"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -77,7 +81,7 @@ func (g *gitRepo) commit(msg string, files ...string) {
 
 func approved(t *testing.T, dir, branch, root string) town.Source {
 	t.Helper()
-	r, err := Open(dir, branch, nil)
+	r, err := Open(dir, branch, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +140,7 @@ func TestApprovedFollowsFirstParentHistory(t *testing.T) {
 	if src := approved(t, g.dir, "main", ""); len(src.Files) != 3 {
 		t.Errorf("files from the top: %d, want 3", len(src.Files))
 	}
-	r, _ := Open(g.dir, "main", nil)
+	r, _ := Open(g.dir, "main", "")
 	if _, err := Approved(r, Options{Branch: "release"}); err == nil {
 		t.Error("a missing branch must be an error")
 	}
@@ -159,8 +163,8 @@ func TestReplayIsDeterministicAndWritesARealRepository(t *testing.T) {
 		t.Fatal(err)
 	}
 	r2, _ := Replay("main", changes)
-	h1, _ := r1.Head()
-	h2, _ := r2.Head()
+	h1, _ := r1.git.Head()
+	h2, _ := r2.git.Head()
 	if h1.Hash() != h2.Hash() {
 		t.Errorf("heads differ: %s, %s", h1.Hash(), h2.Hash())
 	}
@@ -202,7 +206,7 @@ func TestOpenURLClonesIntoMemory(t *testing.T) {
 	g.git("checkout", "-q", "-b", "other")
 	g.commit("other branch", "other.txt", "x\n")
 	g.git("checkout", "-q", "main")
-	r, err := Open("file://"+g.dir, "main", nil)
+	r, err := Open("file://"+g.dir, "main", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +217,7 @@ func TestOpenURLClonesIntoMemory(t *testing.T) {
 	if len(src.Files) != 1 || string(src.Files["town.toml"]) != "name = \"镇\"\n" {
 		t.Errorf("files = %v", src.Files)
 	}
-	if _, err := Open("file://"+filepath.Join(g.dir, "missing"), "main", nil); err == nil {
+	if _, err := Open("file://"+filepath.Join(g.dir, "missing"), "main", ""); err == nil {
 		t.Error("cloning a missing repository must fail")
 	}
 }
@@ -268,6 +272,21 @@ func TestMergeStyles(t *testing.T) {
 	if vs := src.History["c.csv"]; string(vs[0].Data) != "c1\n" || string(vs[1].Data) != "c2\n" || string(vs[2].Data) != "c1\n" {
 		t.Errorf("the versions of c.csv keep their content for corrections: %q %q %q", vs[0].Data, vs[1].Data, vs[2].Data)
 	}
+
+	// The history pass alone finds the same versions, without reading the files.
+	r, err := Open(g.dir, "main", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs, err := versions(r, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range src.History {
+		if got := vs[p]; len(got) != len(want) || got[len(got)-1].Commit != want[len(want)-1].Commit || got[0].Data != nil {
+			t.Errorf("history pass, %s: %+v, want %+v without content", p, got, want)
+		}
+	}
 }
 
 func TestRefusedFiles(t *testing.T) {
@@ -294,9 +313,9 @@ func TestRefusedFiles(t *testing.T) {
 	latin := g.git("rev-parse", "--short=7", "HEAD~1")
 	link := g.git("rev-parse", "--short=7", "HEAD~2")
 	w := []string{
-		fmt.Sprintf("big.csv: E116 refused to read \"big.csv\": file too large: %d bytes, over the limit of %d / 文件太大 (commit %s)", MaxFileSize+1, MaxFileSize, head),
-		fmt.Sprintf("caf\xe9.csv: E116 refused to read \"caf\\xe9.csv\": 文件名不是 UTF-8 / the name is not UTF-8 (commit %s)", latin),
-		fmt.Sprintf("link.csv: E116 refused to read \"link.csv\": 不接受符号链接 / symbolic links are refused (commit %s)", link),
+		fmt.Sprintf(`big.csv: E116 the file "big.csv" is not read: it is 16.1 MB, over the limit of 16 MB (commit %s)`, head),
+		fmt.Sprintf("caf\xe9.csv: E116 the file \"caf\\xe9.csv\" is not read: its name is not UTF-8 (commit %s)", latin),
+		fmt.Sprintf(`link.csv: E116 the file "link.csv" is not read: it is a symbolic link (commit %s)`, link),
 	}
 	if strings.Join(got, "\n") != strings.Join(w, "\n") {
 		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(w, "\n"))
@@ -320,9 +339,9 @@ func TestReadByGitURL(t *testing.T) {
 	}
 	t.Cleanup(func() { daemon.Process.Kill(); daemon.Wait() })
 	url := fmt.Sprintf("git://127.0.0.1:%d/%s", port, filepath.Base(g.dir))
-	var r *git.Repository
+	var r *Repository
 	for i := 0; i < 50; i++ { // the daemon takes a moment to listen
-		if r, err = Open(url, "main", nil); err == nil {
+		if r, err = Open(url, "main", ""); err == nil {
 			break
 		}
 		time.Sleep(100 * time.Millisecond)
@@ -372,7 +391,7 @@ func TestSignatures(t *testing.T) {
 	commit("c.csv", "stranger\n", stranger)
 	repo.Storer.SetReference(plumbing.NewHashReference("refs/heads/main", mustHead(t, repo)))
 
-	src, err := Approved(repo, Options{Branch: "main", KeyringDir: "keys"})
+	src, err := Approved(&Repository{repo}, Options{Branch: "main", KeyringDir: "keys"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -391,4 +410,136 @@ func mustHead(t *testing.T, r *git.Repository) plumbing.Hash {
 		t.Fatal(err)
 	}
 	return h.Hash()
+}
+
+// versions is the history pass alone: every file's approved versions, without reading any
+// file, as `git log --first-parent --name-only` tells them.
+func versions(r *Repository, opts Options) (map[string][]town.Version, error) {
+	defer release(r.git)
+	w, err := history(r.git, opts)
+	if err != nil {
+		return nil, err
+	}
+	return w.versions, nil
+}
+
+func TestOpenSendsTheToken(t *testing.T) {
+	var user, password string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		user, password, _ = r.BasicAuth()
+		http.Error(w, "no such repository", http.StatusNotFound)
+	}))
+	defer srv.Close()
+	if _, err := Open(srv.URL+"/town.git", "main", "tok-123"); err == nil {
+		t.Fatal("cloning a missing repository must fail")
+	}
+	if user != "x-access-token" || password != "tok-123" {
+		t.Errorf("basic auth = %q:%q, want x-access-token:tok-123", user, password)
+	}
+}
+
+// TestWorkingTreeRefuses checks that the working tree refuses what the history pass refuses,
+// with the same code and reasons, without reading a big file.
+func TestWorkingTreeRefuses(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) {
+		t.Helper()
+		os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755)
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("town.toml", "name = \"镇\"\n")
+	write(".github/workflows/validate.yml", "hidden\n")
+	write("villages/a/sub/.git", "gitdir: ../../../.git/modules/sub\n")
+	write("villages/a/sub/inside.csv", "in the submodule\n")
+	write("villages/a/scan.pdf", "")
+	if err := os.Truncate(filepath.Join(dir, "villages/a/scan.pdf"), 17<<20); err != nil { // sparse
+		t.Fatal(err)
+	}
+	if err := os.Symlink("../../town.toml", filepath.Join(dir, "villages/a/link.csv")); err != nil {
+		t.Skip(err)
+	}
+	write("caf\xe9.csv", "latin-1 name\n")
+	src, err := WorkingTree(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(src.Files) != 1 || src.Files["town.toml"] == nil {
+		t.Errorf("files = %v, want only town.toml", slices.Collect(maps.Keys(src.Files)))
+	}
+	src.Problems.Sort()
+	var got []string
+	for _, d := range src.Problems {
+		got = append(got, d.Position()+": "+string(d.Code)+" "+d.Message("en"), d.Position()+": "+string(d.Code)+" "+d.Message("zh"))
+	}
+	want := []string{
+		"caf\xe9.csv: E116 the file \"caf\\xe9.csv\" is not read: its name is not UTF-8",
+		"caf\xe9.csv: E116 不读取文件 \"caf\\xe9.csv\"：文件名不是 UTF-8 编码",
+		`villages/a/link.csv: E116 the file "villages/a/link.csv" is not read: it is a symbolic link`,
+		`villages/a/link.csv: E116 不读取文件 "villages/a/link.csv"：这是符号链接`,
+		`villages/a/scan.pdf: E116 the file "villages/a/scan.pdf" is not read: it is 17 MB, over the limit of 16 MB`,
+		`villages/a/scan.pdf: E116 不读取文件 "villages/a/scan.pdf"：文件有 17 MB，超过了 16 MB 的上限`,
+		`villages/a/sub: E116 the file "villages/a/sub" is not read: it is a submodule`,
+		`villages/a/sub: E116 不读取文件 "villages/a/sub"：这是子模块`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestMegabytes(t *testing.T) {
+	for size, want := range map[int64]string{MaxFileSize + 1: "16.1", 17 << 20: "17", 1: "0.1", 0: "0"} {
+		if got := megabytes(size); got != want {
+			t.Errorf("megabytes(%d) = %s, want %s", size, got, want)
+		}
+	}
+}
+
+// TestChanged compares a working tree with a commit: files committed since, modified or added
+// and not committed, deleted, and made a symbolic link count; an untouched file, a file outside
+// the records folder and a hidden file do not.
+func TestChanged(t *testing.T) {
+	g := newGitRepo(t)
+	g.commit("Set up", "README.md", "site\n", "records/town.toml", "v0\n", "records/.github/x.yml", "x\n",
+		"records/villages/a/households.csv", "roster\n", "records/villages/a/sheets/2025-07.csv", "july\n",
+		"records/villages/a/sheets/2025-06.csv", "june\n", "records/villages/a/village.toml", "a\n")
+	base := g.git("rev-parse", "HEAD")
+	g.git("tag", "base")
+	g.commit("Committed since", "records/town.toml", "v1\n", "README.md", "changed outside\n")
+	g.write("records/villages/a/sheets/2025-07.csv", "july, corrected\n") // modified, not committed
+	g.write("records/villages/a/sheets/2025-08.csv", "august\n")          // added, not committed
+	g.write("records/.github/x.yml", "changed, hidden\n")
+	g.write("records/villages/a/households.csv", "roster\n") // written again, the same
+	os.Remove(filepath.Join(g.dir, "records/villages/a/sheets/2025-06.csv"))
+	os.Remove(filepath.Join(g.dir, "records/villages/a/village.toml"))
+	if err := os.Symlink("../../town.toml", filepath.Join(g.dir, "records/villages/a/village.toml")); err != nil {
+		t.Skip(err)
+	}
+	want := "town.toml villages/a/sheets/2025-06.csv villages/a/sheets/2025-07.csv villages/a/sheets/2025-08.csv villages/a/village.toml"
+	for _, c := range []struct{ dir, root, rev string }{
+		{g.dir, "records", "base"},
+		{g.dir, "records", base},
+		{g.dir, "records", base[:10]},
+		{g.dir, "records", "main~1"},
+		{filepath.Join(g.dir, "records"), "", "base"},
+		{filepath.Join(g.dir, "records", "villages"), "..", "base"},
+	} {
+		changed, err := Changed(c.dir, c.root, c.rev)
+		if err != nil {
+			t.Errorf("Changed(%s, %q, %s): %v", c.dir, c.root, c.rev, err)
+			continue
+		}
+		if got := strings.Join(slices.Sorted(maps.Keys(changed)), " "); got != want {
+			t.Errorf("Changed(%s, %q, %s) = %s\nwant %s", c.dir, c.root, c.rev, got, want)
+		}
+	}
+	if changed, err := Changed(g.dir, "records", "HEAD"); err != nil || len(changed) != 5-1 {
+		t.Errorf("changed since HEAD: %v, %v; want all but town.toml", changed, err)
+	}
+	for _, c := range []struct{ dir, rev string }{{g.dir, "origin/main"}, {g.dir, "0123456789abcdef0123456789abcdef01234567"}, {g.dir, "main..base"}, {t.TempDir(), "main"}} {
+		if _, err := Changed(c.dir, "", c.rev); !errors.Is(err, ErrUnknownRevision) {
+			t.Errorf("Changed(%s, %s): %v, want ErrUnknownRevision", c.dir, c.rev, err)
+		}
+	}
 }

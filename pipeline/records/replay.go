@@ -38,7 +38,7 @@ type Change struct {
 
 // Replay builds an in-memory repository whose branch holds the changes in order. Open pull
 // requests stay on their own branches. The same changes always give the same commit hashes.
-func Replay(branch string, changes []Change) (*git.Repository, error) {
+func Replay(branch string, changes []Change) (*Repository, error) {
 	st := memory.NewStorage()
 	repo, err := git.Init(st, nil)
 	if err != nil {
@@ -100,7 +100,7 @@ func Replay(branch string, changes []Change) (*git.Repository, error) {
 	if err := st.SetReference(plumbing.NewSymbolicReference(plumbing.HEAD, plumbing.NewBranchReferenceName(branch))); err != nil {
 		return nil, err
 	}
-	return repo, nil
+	return &Repository{repo}, nil
 }
 
 func firstLine(s string) string {
@@ -173,7 +173,8 @@ func putCommit(st storage.Storer, tree plumbing.Hash, parents []plumbing.Hash, w
 
 // WriteTo writes repo out as an ordinary git repository in dir (which must not hold one yet),
 // with every branch and the same commits, and checks out its HEAD branch.
-func WriteTo(repo *git.Repository, dir string) error {
+func WriteTo(r *Repository, dir string) error {
+	repo := r.git
 	out, err := git.PlainInit(dir, false)
 	if err != nil {
 		return fmt.Errorf("create repository in %s: %w", dir, err)

@@ -8,15 +8,31 @@ import (
 	"strings"
 )
 
-// A Change is one difference between two versions of a rule set.
+// A ChangeKind says how an entry changed between two versions of a rule set.
+type ChangeKind string
+
+// The kinds of change.
+const (
+	Added   ChangeKind = "added"
+	Removed ChangeKind = "removed"
+	Changed ChangeKind = "changed" // one key of the entry
+)
+
+// A Change is one difference between two versions of a rule set. Text says it as a sentence.
 type Change struct {
-	Kind  string // "added", "removed" or "changed"
+	Kind  ChangeKind
 	Table string // "" for the top level, or a TOML table: "adoption", "items", "honours.stars", ...
 	ID    string // the entry's id in an array of tables (for honours.stars, its number of stars)
+	Name  string // the entry's name, if it has one: in the new version, or the old for a removed entry
 	Key   string // the key that changed; "" for an added or removed entry
-	Old   string // the old value; for a removed entry, all its keys
-	New   string // the new value; for an added entry, all its keys
+	Old   string // the key's old value, as TOML writes it; an item's levels are its points
+	New   string // the key's new value
+
+	fields []field // of an added entry, its keys that are set (but its id and name)
 }
+
+// A field is a key of an entry with its value, as TOML writes it.
+type field struct{ key, value string }
 
 // Diff lists what changed from old to new, entry by entry and key by key, in the order of the
 // TOML file: the top level, adoption, categories, items, vetoes, honours and supermarket.
@@ -27,19 +43,19 @@ func Diff(old, new *RuleSet) []Change {
 	for _, a := range after {
 		i := slices.IndexFunc(before, func(b entry) bool { return b.table == a.table && b.id == a.id })
 		if i < 0 {
-			out = append(out, Change{Kind: "added", Table: a.table, ID: a.id, New: a.String()})
+			out = append(out, Change{Kind: Added, Table: a.table, ID: a.id, Name: a.values["name"], fields: a.set()})
 			continue
 		}
 		b := before[i]
 		for _, k := range a.keys {
 			if ov, nv := b.values[k], a.values[k]; ov != nv {
-				out = append(out, Change{Kind: "changed", Table: a.table, ID: a.id, Key: k, Old: ov, New: nv})
+				out = append(out, Change{Kind: Changed, Table: a.table, ID: a.id, Name: a.values["name"], Key: k, Old: ov, New: nv})
 			}
 		}
 	}
 	for _, b := range before {
 		if !slices.ContainsFunc(after, func(a entry) bool { return a.table == b.table && a.id == b.id }) {
-			out = append(out, Change{Kind: "removed", Table: b.table, ID: b.id, Old: b.String()})
+			out = append(out, Change{Kind: Removed, Table: b.table, ID: b.id, Name: b.values["name"]})
 		}
 	}
 	order := []string{"", "adoption", "categories", "items", "vetoes", "honours.stars", "honours.monthly", "honours.model", "supermarket"}
@@ -54,15 +70,15 @@ type entry struct {
 	values    map[string]string
 }
 
-// String lists the entry's keys that are set.
-func (e entry) String() string {
-	var parts []string
+// set lists the entry's keys that are set, but its name.
+func (e entry) set() []field {
+	var out []field
 	for _, k := range e.keys {
-		if v := e.values[k]; v != "" && v != "0" && v != "[]" && v != "false" {
-			parts = append(parts, k+" = "+v)
+		if v := e.values[k]; k != "name" && v != "" && v != "0" && v != "[]" && v != "false" {
+			out = append(out, field{k, v})
 		}
 	}
-	return strings.Join(parts, ", ")
+	return out
 }
 
 func entries(rs *RuleSet) []entry {
@@ -76,13 +92,22 @@ func entries(rs *RuleSet) []entry {
 		out = append(out, values("categories", c.ID, c))
 	}
 	for _, it := range rs.Items {
-		out = append(out, values("items", it.ID, it))
+		// An item's points are its one value or its levels: a change from one to the other is
+		// a change of its points.
+		e := values("items", it.ID, it)
+		if len(it.Levels) > 0 {
+			e.values["points"] = e.values["levels"]
+		}
+		e.keys = slices.DeleteFunc(e.keys, func(k string) bool { return k == "levels" })
+		out = append(out, e)
 	}
 	for _, v := range rs.Vetoes {
 		out = append(out, values("vetoes", v.ID, v))
 	}
 	for _, st := range rs.Honours.Stars {
-		out = append(out, values("honours.stars", strconv.Itoa(st.Stars), st))
+		e := values("honours.stars", strconv.Itoa(st.Stars), st) // its number of stars is its id
+		e.keys = slices.DeleteFunc(e.keys, func(k string) bool { return k == "stars" })
+		out = append(out, e)
 	}
 	return append(out,
 		values("honours.monthly", "", rs.Honours.Monthly),

@@ -7,9 +7,10 @@ import (
 	"time"
 )
 
-// FuzzParseRules feeds the rule-set loader arbitrary TOML: it must not panic or hang, must
-// return either a rule set or problems, and a rule set it returns must pass its own checks: its
-// items in its categories, its caps agreeing with its points.
+// FuzzParseRules feeds the rule-set loader arbitrary TOML: it must not panic or hang; it returns
+// a rule set whenever the file decodes, and problems whenever it returns none; a rule set it
+// returns without problems passes its own checks (its items in its categories, its caps
+// agreeing with its points), and every rule set it returns can be compared and said in words.
 func FuzzParseRules(f *testing.F) {
 	demo, err := os.ReadFile("../demo/records/rules/2025-01-01.toml")
 	if err != nil {
@@ -19,18 +20,27 @@ func FuzzParseRules(f *testing.F) {
 	f.Add([]byte(minimal))
 	f.Add([]byte(minimal + "[[items]]\nid = \"A1\"\ncategory = \"A\"\nname = \"x\"\nlevels = [15, 10, 5]\ncap = 15\npublish = \"Y\"\n[[honours.stars]]\nstars = 1\nmin_points = 30\n"))
 	f.Add([]byte("effective = 2025-02-30\n[[items]\n"))
+	f.Add([]byte("\ufefftitle = “云溪”\nmonthly_cap ＝ \"60\"\n[[items]]\nlevels = [15，10]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		// A hang crashes the worker, so that the fuzzer keeps the input.
 		tm := time.AfterFunc(10*time.Second, func() { panic(fmt.Sprintf("hangs on %q", data)) })
 		rs, diags := Parse("rules/2025-01-01.toml", data)
 		tm.Stop()
-		if (rs == nil) == (len(diags) == 0) {
-			t.Fatalf("rule set %v with %d problems", rs != nil, len(diags))
+		if rs == nil && len(diags) == 0 {
+			t.Fatal("neither a rule set nor problems")
 		}
 		for _, d := range diags {
-			_ = d.Message("zh") + d.Message("en")
+			if d.Message("zh") == "" || d.Message("en") == "" {
+				t.Errorf("%+v: no message", d)
+			}
 		}
 		if rs == nil {
+			return
+		}
+		for _, c := range Diff(rs, &RuleSet{}) {
+			_ = c.Text("zh") + c.Text("en")
+		}
+		if len(diags) > 0 {
 			return
 		}
 		for _, it := range rs.Items {
@@ -43,6 +53,8 @@ func FuzzParseRules(f *testing.F) {
 				}
 			}
 		}
-		Diff(rs, rs)
+		if len(Diff(rs, rs)) != 0 {
+			t.Error("a rule set differs from itself")
+		}
 	})
 }

@@ -65,7 +65,7 @@ func Honours(res *VillageResult, final func(year string) bool) []*Year {
 				households[y][s.Household] = h
 			}
 			h.Net += s.Net
-			h.Veto = h.Veto || s.Veto != ""
+			h.Veto = h.Veto || s.Veto.Valid()
 			for _, c := range s.Entries {
 				if c.Category != "" {
 					h.CategoryNet[c.Category] += c.Counted

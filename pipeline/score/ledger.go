@@ -43,14 +43,24 @@ type Account struct {
 	Lines     []Line // the account's history, oldest first
 }
 
+// A LineKind says what moved an account.
+type LineKind string
+
+// The kinds of account lines.
+const (
+	Earn   LineKind = "earn"   // a month's points, or a correction's difference
+	Redeem LineKind = "redeem" // goods exchanged
+	Expire LineKind = "expire" // the balance cleared at a year's end
+)
+
 // A Line is one movement of an account.
 type Line struct {
-	Date     string // YYYY-MM-DD
-	Kind     string // earn, redeem or expire
-	Month    string // the month the points were earned or spent in
-	Points   int    // + earned, − spent or expired
-	Balance  int    // after the movement
-	Goods    string // for a redemption
+	Date     string   // YYYY-MM-DD
+	Kind     LineKind // earn, redeem or expire
+	Month    string   // the month the points were earned or spent in
+	Points   int      // + earned, − spent or expired
+	Balance  int      // after the movement
+	Goods    string   // for a redemption
 	Quantity int
 }
 
@@ -64,13 +74,22 @@ type MarketMonth struct {
 	Lines      int // redemption rows
 }
 
+// A ProblemKind says why the ledger refuses a redemption.
+type ProblemKind string
+
+// The refusals.
+const (
+	Over          ProblemKind = "over"    // beyond the balance
+	Frozen        ProblemKind = "frozen"  // the balance is frozen by an E2 veto
+	ExpiredPoints ProblemKind = "expired" // the points it spends expired
+)
+
 // A Problem is a redemption that the rules do not allow.
 type Problem struct {
-	File       string
-	Month      string // the month of the redemptions file
+	MonthIndex int // index of the redemptions' month in the village's months
 	Redemption sheet.Redemption
-	Kind       string // over (beyond the balance), frozen (E2 veto), expired (the points expired)
-	Balance    int    // the balance at the time
+	Kind       ProblemKind
+	Balance    int // the balance at the time
 }
 
 type event struct {
@@ -86,177 +105,215 @@ type event struct {
 // Supermarket keeps the village's accounts up to asOf. loc is the town's time zone.
 func Supermarket(res *VillageResult, asOf time.Time, loc *time.Location) *Ledger {
 	v := res.Village
-	l := &Ledger{Accounts: map[string]*Account{}}
-	// Goods are valued at the cost of the catalog in force for their month.
-	cost := func(m *town.Month, goods string) int {
-		catalog := m.Catalog
-		if catalog == nil {
-			catalog = v.Catalog
-		}
-		for _, g := range catalog {
-			if g.ID == goods {
-				return g.CostFen
-			}
-		}
-		return 0
+	k := &keeper{
+		Ledger:       &Ledger{Accounts: map[string]*Account{}, Months: make([]MarketMonth, len(v.Months))},
+		village:      v,
+		today:        asOf.In(loc).Format(time.DateOnly),
+		frozenUntil:  map[string]string{},
+		beforeExpiry: map[string]int{},
+		expires:      map[string]bool{},
 	}
-	var events []event
 	for i, m := range v.Months {
-		l.Months = append(l.Months, MarketMonth{Month: m.Month})
-		// A month's points are credited when its sheet is approved; each correction credits (or
-		// takes back) the difference on its own day.
-		earn := sheet.NextMonth(m.Month) + "-01"
-		if m.Approved() {
-			earn = m.Versions[0].Time.In(loc).Format(time.DateOnly)
+		k.Months[i].Month = m.Month
+		if m.Rules != nil {
+			// Balances expire at the end of a year when the rule set of its last month says so.
+			k.expires[m.Month[:4]] = m.Rules.Market.Expiry.AtYearEnd()
 		}
-		nets := res.Months[i].VersionNets
-		for k, net := range nets {
-			day := m.Versions[k].Time.In(loc).Format(time.DateOnly)
-			for _, id := range sortedKeys(net) {
-				before := 0
-				if k > 0 {
-					before = nets[k-1][id]
-				}
-				if d := net[id] - before; d != 0 {
-					events = append(events, event{date: day, month: i, household: id, points: d})
-				}
-			}
-			for _, id := range sortedKeys(nets[max(k-1, 0)]) {
-				if _, still := net[id]; !still && k > 0 && nets[k-1][id] != 0 {
-					events = append(events, event{date: day, month: i, household: id, points: -nets[k-1][id]})
-				}
-			}
+		seen := map[string]bool{}
+		for _, r := range m.Redemptions {
+			seen[r.Household] = true
 		}
-		if len(nets) > 0 {
-			earn = m.Versions[len(nets)].Time.In(loc).Format(time.DateOnly)
+		k.Months[i].Households = len(seen)
+	}
+	year := ""
+	for _, e := range events(res, loc) {
+		if e.date > k.today {
+			break
 		}
+		for y := year; y != "" && y < e.date[:4]; y = next(y) {
+			k.expire(y)
+		}
+		year = e.date[:4]
+		k.apply(e)
+	}
+	for y := year; y != "" && y < k.today[:4]; y = next(y) {
+		k.expire(y)
+	}
+	for id, a := range k.Accounts {
+		a.Frozen = k.frozenUntil[id] >= k.today && k.frozenUntil[id] != ""
+	}
+	return k.Ledger
+}
+
+// A keeper replays a village's events into its ledger.
+type keeper struct {
+	*Ledger
+	village      *town.Village
+	today        string
+	frozenUntil  map[string]string // household → last day of the frozen year
+	beforeExpiry map[string]int    // household → balance just before the last expiry
+	expires      map[string]bool   // year → its balances expire at its end
+}
+
+func (k *keeper) account(id string) *Account {
+	if k.Accounts[id] == nil {
+		k.Accounts[id] = &Account{Household: id}
+	}
+	return k.Accounts[id]
+}
+
+// events are the village's earnings, E2 vetoes and redemptions in the order they happened. A
+// month's points are credited when its sheet is approved (for records not yet committed, on the
+// first day of the next month); each correction credits, or takes back, the difference on its
+// own day.
+func events(res *VillageResult, loc *time.Location) []event {
+	var out []event
+	for i, m := range res.Village.Months {
+		out = append(out, earnings(i, m, res.Months[i], loc)...)
 		for _, s := range res.Months[i].Standings {
-			points := s.Net
-			if len(nets) > 0 {
-				points -= nets[len(nets)-1][s.Household]
+			if !s.Veto.Freezes() {
+				continue
 			}
-			if points != 0 {
-				events = append(events, event{date: earn, month: i, household: s.Household, points: points})
-			}
-			if s.Veto == "E2" {
-				for _, c := range s.Entries {
-					if c.Reason == VetoRow && m.Rules != nil && m.Rules.Veto(c.Item) != nil && m.Rules.Veto(c.Item).Effect == "E2" {
-						events = append(events, event{date: c.Date, order: -1, month: i, household: s.Household, veto: true})
-					}
+			for _, c := range s.Entries {
+				if v := m.Rules.Veto(c.Item); c.Reason == VetoRow && v != nil && v.Effect.Freezes() {
+					out = append(out, event{date: c.Date, order: -1, month: i, household: s.Household, veto: true})
 				}
 			}
 		}
 		for j := range m.Redemptions {
 			r := &m.Redemptions[j]
-			events = append(events, event{date: r.Date, order: 1, month: i, household: r.Household, redemption: r})
+			out = append(out, event{date: r.Date, order: 1, month: i, household: r.Household, redemption: r})
 		}
 	}
-	slices.SortStableFunc(events, func(a, b event) int {
+	slices.SortStableFunc(out, func(a, b event) int {
 		return cmp.Or(strings.Compare(a.date, b.date), cmp.Compare(a.order, b.order))
 	})
-
-	today := asOf.In(loc).Format(time.DateOnly)
-	frozenUntil := map[string]string{} // household → last day of the frozen year
-	beforeExpiry := map[string]int{}   // household → balance just before the last expiry
-	year := ""
-	account := func(id string) *Account {
-		if l.Accounts[id] == nil {
-			l.Accounts[id] = &Account{Household: id}
-		}
-		return l.Accounts[id]
-	}
-	// Balances expire at the end of a year when the rule set in force in its last month says so.
-	expires := map[string]bool{}
-	for _, m := range v.Months {
-		if m.Rules != nil {
-			expires[m.Month[:4]] = m.Rules.Market.Expiry == "year-end"
-		}
-	}
-	expire := func(y string) {
-		if !expires[y] {
-			return
-		}
-		dec := slices.IndexFunc(l.Months, func(m MarketMonth) bool { return m.Month == y+"-12" })
-		for _, id := range sortedKeys(l.Accounts) {
-			a := l.Accounts[id]
-			beforeExpiry[id] = a.Balance
-			if a.Balance == 0 {
-				continue
-			}
-			if a.Balance > 0 {
-				a.Expired += a.Balance
-				l.Expired += a.Balance
-				if dec >= 0 {
-					l.Months[dec].Expired += a.Balance
-				}
-			}
-			a.Lines = append(a.Lines, Line{Date: y + "-12-31", Kind: "expire", Month: y + "-12", Points: -a.Balance})
-			a.Balance = 0
-		}
-	}
-	for _, e := range events {
-		if e.date > today {
-			break
-		}
-		for y := year; y != "" && y < e.date[:4]; y = next(y) {
-			expire(y)
-		}
-		year = e.date[:4]
-		a := account(e.household)
-		month := v.Months[e.month].Month
-		switch {
-		case e.veto:
-			frozenUntil[e.household] = e.date[:4] + "-12-31"
-		case e.redemption == nil:
-			a.Honour += e.points
-			a.Balance += e.points
-			a.Lines = append(a.Lines, Line{Date: e.date, Kind: "earn", Month: month, Points: e.points, Balance: a.Balance})
-		default:
-			r := e.redemption
-			file := v.Months[e.month]
-			refused := true
-			switch {
-			case r.Points <= 0:
-				continue // a row the checks refused already
-			case frozenUntil[e.household] >= e.date:
-				l.Problems = append(l.Problems, Problem{File: redemptionFile(v, file.Month), Month: file.Month, Redemption: *r, Kind: "frozen", Balance: a.Balance})
-			case r.Points > a.Balance && r.Points <= a.Balance+beforeExpiry[e.household]:
-				l.Problems = append(l.Problems, Problem{File: redemptionFile(v, file.Month), Month: file.Month, Redemption: *r, Kind: "expired", Balance: a.Balance})
-			case r.Points > a.Balance:
-				l.Problems = append(l.Problems, Problem{File: redemptionFile(v, file.Month), Month: file.Month, Redemption: *r, Kind: "over", Balance: a.Balance})
-			default:
-				refused = false
-			}
-			if refused {
-				continue // refused: the goods are not taken from the balance
-			}
-			a.Balance -= r.Points
-			a.Redeemed += r.Points
-			a.Lines = append(a.Lines, Line{Date: e.date, Kind: "redeem", Month: month, Points: -r.Points, Balance: a.Balance, Goods: r.Goods, Quantity: r.Quantity})
-			mm := &l.Months[e.month]
-			mm.Redeemed += r.Points
-			mm.GoodsFen += r.Quantity * cost(v.Months[e.month], r.Goods)
-			mm.Lines++
-		}
-	}
-	for y := year; y != "" && y < today[:4]; y = next(y) {
-		expire(y)
-	}
-	for id, a := range l.Accounts {
-		a.Frozen = frozenUntil[id] >= today && frozenUntil[id] != ""
-	}
-	for i, m := range v.Months {
-		seen := map[string]bool{}
-		for _, r := range m.Redemptions {
-			seen[r.Household] = true
-		}
-		l.Months[i].Households = len(seen)
-	}
-	return l
+	return out
 }
 
-func redemptionFile(v *town.Village, month string) string {
-	return "villages/" + v.ID + "/redemptions/" + month + ".csv"
+// earnings are the credits of month i: each approved version's difference on its own day, and
+// the rest when the latest version was approved.
+func earnings(i int, m *town.Month, mr *MonthResult, loc *time.Location) []event {
+	var out []event
+	day := func(k int) string { return m.Revisions[k].Time.In(loc).Format(time.DateOnly) }
+	nets := mr.VersionNets
+	for k, net := range nets {
+		for _, id := range sortedKeys(net) {
+			before := 0
+			if k > 0 {
+				before = nets[k-1][id]
+			}
+			if d := net[id] - before; d != 0 {
+				out = append(out, event{date: day(k), month: i, household: id, points: d})
+			}
+		}
+		for _, id := range sortedKeys(nets[max(k-1, 0)]) {
+			if _, still := net[id]; !still && k > 0 && nets[k-1][id] != 0 {
+				out = append(out, event{date: day(k), month: i, household: id, points: -nets[k-1][id]})
+			}
+		}
+	}
+	earn := sheet.NextMonth(m.Month) + "-01"
+	switch {
+	case len(nets) > 0:
+		earn = day(len(nets))
+	case m.Approved():
+		earn = day(0)
+	}
+	for _, s := range mr.Standings {
+		points := s.Net
+		if len(nets) > 0 {
+			points -= nets[len(nets)-1][s.Household]
+		}
+		if points != 0 {
+			out = append(out, event{date: earn, month: i, household: s.Household, points: points})
+		}
+	}
+	return out
+}
+
+// apply books one event.
+func (k *keeper) apply(e event) {
+	a := k.account(e.household)
+	month := k.village.Months[e.month].Month
+	switch {
+	case e.veto:
+		k.frozenUntil[e.household] = e.date[:4] + "-12-31"
+	case e.redemption == nil:
+		a.Honour += e.points
+		a.Balance += e.points
+		a.Lines = append(a.Lines, Line{Date: e.date, Kind: Earn, Month: month, Points: e.points, Balance: a.Balance})
+	default:
+		k.redeem(e, a)
+	}
+}
+
+// redeem books a redemption, or records why the rules refuse it: a refused redemption is not
+// taken from the balance, so that the next rows are judged on the true balance.
+func (k *keeper) redeem(e event, a *Account) {
+	r := e.redemption
+	if r.Points <= 0 {
+		return
+	}
+	p := Problem{MonthIndex: e.month, Redemption: *r, Balance: a.Balance}
+	switch {
+	case k.frozenUntil[e.household] >= e.date:
+		p.Kind = Frozen
+	case r.Points > a.Balance && r.Points <= a.Balance+k.beforeExpiry[e.household]:
+		p.Kind = ExpiredPoints
+	case r.Points > a.Balance:
+		p.Kind = Over
+	}
+	if p.Kind != "" {
+		k.Problems = append(k.Problems, p)
+		return
+	}
+	m := k.village.Months[e.month]
+	a.Balance -= r.Points
+	a.Redeemed += r.Points
+	a.Lines = append(a.Lines, Line{Date: e.date, Kind: Redeem, Month: m.Month, Points: -r.Points, Balance: a.Balance, Goods: r.Goods, Quantity: r.Quantity})
+	mm := &k.Months[e.month]
+	mm.Redeemed += r.Points
+	mm.GoodsFen += r.Quantity * cost(k.village, m, r.Goods)
+	mm.Lines++
+}
+
+// cost is what the goods cost, at the catalog in force for the month.
+func cost(v *town.Village, m *town.Month, goods string) int {
+	catalog := m.Catalog
+	if catalog == nil {
+		catalog = v.Catalog.Goods
+	}
+	for _, g := range catalog {
+		if g.ID == goods {
+			return g.CostFen
+		}
+	}
+	return 0
+}
+
+// expire clears every balance at the end of year y, when its rules say so.
+func (k *keeper) expire(y string) {
+	if !k.expires[y] {
+		return
+	}
+	dec := slices.IndexFunc(k.Months, func(m MarketMonth) bool { return m.Month == y+"-12" })
+	for _, id := range sortedKeys(k.Accounts) {
+		a := k.Accounts[id]
+		k.beforeExpiry[id] = a.Balance
+		if a.Balance == 0 {
+			continue
+		}
+		if a.Balance > 0 {
+			a.Expired += a.Balance
+			k.Expired += a.Balance
+			if dec >= 0 {
+				k.Months[dec].Expired += a.Balance
+			}
+		}
+		a.Lines = append(a.Lines, Line{Date: y + "-12-31", Kind: Expire, Month: y + "-12", Points: -a.Balance})
+		a.Balance = 0
+	}
 }
 
 func next(year string) string {

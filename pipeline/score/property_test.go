@@ -16,7 +16,7 @@ import (
 func randomVillage(t *testing.T, seed uint64) *town.Village {
 	r := rand.New(rand.NewPCG(seed, 1))
 	rs := testRules(t)
-	v := &town.Village{ID: "v", Catalog: []sheet.Goods{{ID: "G1", Points: 5, CostFen: 480}}}
+	v := &town.Village{ID: "v", Catalog: town.Catalog{Goods: []sheet.Goods{{ID: "G1", Points: 5, CostFen: 480}}}}
 	n := 5 + r.IntN(40)
 	for i := range n {
 		h := sheet.Household{ID: fmt.Sprintf("H%02d", i), Grid: fmt.Sprintf("G%d", r.IntN(3)), Joined: "2024-12-01"}
@@ -34,7 +34,7 @@ func randomVillage(t *testing.T, seed uint64) *town.Village {
 	}
 	for m := 1; m <= 12; m++ {
 		month := fmt.Sprintf("2025-%02d", m)
-		mo := &town.Month{Month: month, Rules: rs, Versions: []town.Version{{Time: time.Date(2025, time.Month(m)+1, 3, 10, 0, 0, 0, time.UTC)}}}
+		mo := &town.Month{Month: month, Rules: rs, Revisions: []town.Revision{{Version: town.Version{Time: time.Date(2025, time.Month(m)+1, 3, 10, 0, 0, 0, time.UTC)}}}}
 		for _, h := range v.Households {
 			for range r.IntN(5) {
 				day := 1 + r.IntN(28)

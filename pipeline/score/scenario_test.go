@@ -85,6 +85,16 @@ func TestScenarios(t *testing.T) {
 }
 
 func runScenario(t *testing.T, sc *scenario) {
+	v := scenarioVillage(t, sc)
+	res := Village(v)
+	checkStandings(t, sc, res)
+	checkYears(t, sc, v, Honours(res, func(y string) bool { return FinalYear(v, y, sc.AsOf, sc.NoticeDays) }))
+	checkLedger(t, sc, Supermarket(res, sc.AsOf, time.FixedZone("CST", 8*3600)))
+}
+
+// scenarioVillage makes the village of a scenario: its households, catalog, months, the
+// approved versions of each month's sheet and its redemptions.
+func scenarioVillage(t *testing.T, sc *scenario) *town.Village {
 	data, err := os.ReadFile(filepath.Join("testdata", sc.Rules))
 	if err != nil {
 		t.Fatal(err)
@@ -97,7 +107,7 @@ func runScenario(t *testing.T, sc *scenario) {
 	for _, c := range sc.Catalog {
 		var g sheet.Goods
 		fmt.Sscan(c, &g.ID, &g.Points, &g.CostFen)
-		v.Catalog = append(v.Catalog, g)
+		v.Catalog.Goods = append(v.Catalog.Goods, g)
 	}
 	for _, h := range sc.Households {
 		f := strings.Fields(h)
@@ -122,7 +132,7 @@ func runScenario(t *testing.T, sc *scenario) {
 			}
 			mo.Entries = entries
 			if i < len(m.Approved) {
-				mo.Versions = append(mo.Versions, town.Version{Commit: fmt.Sprint(i), Time: m.Approved[i], Data: []byte(b.String())})
+				mo.Revisions = append(mo.Revisions, town.Revision{Version: town.Version{Commit: fmt.Sprint(i), Time: m.Approved[i]}, Entries: entries})
 			}
 		}
 		for i, r := range m.Redemptions {
@@ -133,54 +143,46 @@ func runScenario(t *testing.T, sc *scenario) {
 		}
 		v.Months = append(v.Months, mo)
 	}
+	return v
+}
 
-	res := Village(v)
-	month := func(m string) *MonthResult {
-		for _, mr := range res.Months {
-			if mr.Month == m {
-				return mr
-			}
-		}
-		t.Fatalf("no month %s", m)
-		return nil
+func equal(t *testing.T, what string, got, want any) {
+	t.Helper()
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("%s = %v, want %v", what, got, want)
 	}
-	check := func(what string, got, want any) {
-		t.Helper()
-		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Errorf("%s = %v, want %v", what, got, want)
-		}
-	}
+}
+
+func checkStandings(t *testing.T, sc *scenario, res *VillageResult) {
 	for _, e := range sc.Expect.Standings {
-		s := month(e.Month).Standing(e.Household)
+		i := slices.IndexFunc(res.Months, func(mr *MonthResult) bool { return mr.Month == e.Month })
+		if i < 0 {
+			t.Fatalf("no month %s", e.Month)
+		}
+		s := res.Months[i].Standing(e.Household)
 		if s == nil {
 			t.Errorf("%s %s: no standing", e.Month, e.Household)
 			continue
 		}
 		at := e.Month + " " + e.Household + " "
-		if e.Net != nil {
-			check(at+"net", s.Net, *e.Net)
-		}
-		if e.Rank != nil {
-			check(at+"rank", s.Rank, *e.Rank)
+		for what, pair := range map[string][2]any{
+			"net": {s.Net, e.Net}, "rank": {s.Rank, e.Rank}, "year net": {s.YearNet, e.YearNet},
+			"year rank": {s.YearRank, e.YearRank}, "grid rank": {s.GridRank, e.GridRank},
+		} {
+			if want := pair[1].(*int); want != nil {
+				equal(t, at+what, pair[0], *want)
+			}
 		}
 		if e.Move != "" {
-			check(at+"move", s.Move, e.Move)
-		}
-		if e.YearNet != nil {
-			check(at+"year net", s.YearNet, *e.YearNet)
-		}
-		if e.YearRank != nil {
-			check(at+"year rank", s.YearRank, *e.YearRank)
-		}
-		if e.GridRank != nil {
-			check(at+"grid rank", s.GridRank, *e.GridRank)
+			equal(t, at+"move", s.Move, e.Move)
 		}
 		if e.Trace != "" {
-			check(at+"trace", trace(s), e.Trace)
+			equal(t, at+"trace", trace(s), e.Trace)
 		}
 	}
+}
 
-	years := Honours(res, func(y string) bool { return FinalYear(v, y, sc.AsOf, sc.NoticeDays) })
+func checkYears(t *testing.T, sc *scenario, v *town.Village, years []*Year) {
 	for _, e := range sc.Expect.Years {
 		i := slices.IndexFunc(years, func(y *Year) bool { return y.Year == e.Year })
 		if i < 0 {
@@ -189,7 +191,7 @@ func runScenario(t *testing.T, sc *scenario) {
 		}
 		y := years[i]
 		if e.Final != nil {
-			check(e.Year+" final", y.Final, *e.Final)
+			equal(t, e.Year+" final", y.Final, *e.Final)
 		}
 		var stars, monthly []string
 		for _, h := range y.Households {
@@ -201,51 +203,47 @@ func runScenario(t *testing.T, sc *scenario) {
 			monthly = append(monthly, m+" "+strings.Join(y.Monthly[m], " "))
 		}
 		if e.Stars != nil {
-			check(e.Year+" stars", stars, e.Stars)
+			equal(t, e.Year+" stars", stars, e.Stars)
 		}
 		if e.Monthly != nil {
-			check(e.Year+" monthly stars", monthly, e.Monthly)
+			equal(t, e.Year+" monthly stars", monthly, e.Monthly)
 		}
 		if e.Nominees != nil {
-			check(e.Year+" nominees", y.Nominees, e.Nominees)
+			equal(t, e.Year+" nominees", y.Nominees, e.Nominees)
 		}
 	}
+}
 
-	l := Supermarket(res, sc.AsOf, time.FixedZone("CST", 8*3600))
+func checkLedger(t *testing.T, sc *scenario, l *Ledger) {
 	for _, e := range sc.Expect.Accounts {
 		a := l.Accounts[e.Household]
 		if a == nil {
 			t.Errorf("no account for %s", e.Household)
 			continue
 		}
-		if e.Balance != nil {
-			check(e.Household+" balance", a.Balance, *e.Balance)
-		}
-		if e.Honour != nil {
-			check(e.Household+" honour", a.Honour, *e.Honour)
-		}
-		if e.Redeemed != nil {
-			check(e.Household+" redeemed", a.Redeemed, *e.Redeemed)
-		}
-		if e.Expired != nil {
-			check(e.Household+" expired", a.Expired, *e.Expired)
+		for what, pair := range map[string][2]any{
+			"balance": {a.Balance, e.Balance}, "honour": {a.Honour, e.Honour}, "redeemed": {a.Redeemed, e.Redeemed}, "expired": {a.Expired, e.Expired},
+		} {
+			if want := pair[1].(*int); want != nil {
+				equal(t, e.Household+" "+what, pair[0], *want)
+			}
 		}
 		if e.Frozen != nil {
-			check(e.Household+" frozen", a.Frozen, *e.Frozen)
+			equal(t, e.Household+" frozen", a.Frozen, *e.Frozen)
 		}
 	}
 	if e := sc.Expect.Problems; e != nil {
 		var got []string
 		for _, p := range l.Problems {
-			got = append(got, p.Redemption.Household+" "+p.Redemption.Date+" "+p.Kind)
+			got = append(got, p.Redemption.Household+" "+p.Redemption.Date+" "+string(p.Kind))
 		}
-		check("problems", got, e)
+		equal(t, "problems", got, e)
 	}
 	if e := sc.Expect.Market; e != nil {
 		var got []string
 		for _, m := range l.Months {
 			got = append(got, fmt.Sprintf("%s %d %d %d", m.Month, m.Redeemed, m.Expired, m.GoodsFen))
 		}
-		check("market", got, e)
+		equal(t, "market", got, e)
 	}
 }

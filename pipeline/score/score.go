@@ -57,7 +57,7 @@ type Standing struct {
 	Positive  int // counted positive points
 	Negative  int // counted deductions (≤ 0)
 	Net       int
-	Veto      string // the strongest veto effect of the month: "", "E1" or "E2"
+	Veto      rules.Effect // the strongest veto effect of the month, or "" for none
 	Active    bool   // on the roster during the month, so ranked
 	Rank      int    // standard competition rank among active households; 0 when not ranked
 	Move      string // against the previous month's rank: ↑n, ↓n, =, or 新 when not ranked then
@@ -114,7 +114,7 @@ func Village(v *town.Village) *VillageResult {
 		for _, e := range m.Entries {
 			byHousehold[e.Household] = append(byHousehold[e.Household], e)
 		}
-		mr.VersionNets = earlierVersions(m, v, books)
+		mr.VersionNets = earlierVersions(m, books)
 		for _, h := range v.Households {
 			entries := byHousehold[h.ID]
 			active := h.ActiveDuring(m.Month)
@@ -200,15 +200,14 @@ func move(prev, cur *MonthResult) {
 
 // earlierVersions scores the month's earlier approved sheet versions for each household against
 // its sums from the months before, leaving the sums as they were.
-func earlierVersions(m *town.Month, v *town.Village, books map[string]*book) []map[string]int {
-	if len(m.Versions) < 2 || m.Rules == nil {
+func earlierVersions(m *town.Month, books map[string]*book) []map[string]int {
+	if len(m.Revisions) < 2 || m.Rules == nil {
 		return nil
 	}
 	var nets []map[string]int
-	for _, ver := range m.Versions[:len(m.Versions)-1] {
-		entries, _ := sheet.ParseSheet(m.SheetFile, ver.Data)
+	for _, rev := range m.Revisions[:len(m.Revisions)-1] {
 		byHousehold := map[string][]sheet.Entry{}
-		for _, e := range entries {
+		for _, e := range rev.Entries {
 			byHousehold[e.Household] = append(byHousehold[e.Household], e)
 		}
 		net := map[string]int{}
@@ -251,7 +250,7 @@ func scoreMonth(rs *rules.RuleSet, entries []sheet.Entry, b *book) *Standing {
 		return cmp.Or(strings.Compare(a.Date, b.Date), cmp.Compare(a.Line, b.Line))
 	})
 	for _, e := range entries {
-		if v := rs.Veto(e.Item); v != nil && v.Effect > s.Veto {
+		if v := rs.Veto(e.Item); v != nil && v.Effect.Stronger(s.Veto) {
 			s.Veto = v.Effect
 		}
 	}
@@ -262,12 +261,12 @@ func scoreMonth(rs *rules.RuleSet, entries []sheet.Entry, b *book) *Standing {
 		switch {
 		case it == nil: // a veto row, or an unknown item that the checks reported
 			c.Reason = VetoRow
-		case e.Points > 0 && s.Veto != "":
+		case e.Points > 0 && s.Veto.Valid():
 			c.Category, c.Reason = it.Category, VetoCut
 		default:
 			c.Category = it.Category
 			used := monthItem
-			if it.CapPeriod == "year" {
+			if it.CapPeriod.Yearly() {
 				used = b.item
 			}
 			c.Counted = e.Points

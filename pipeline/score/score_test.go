@@ -123,10 +123,10 @@ func TestScoring(t *testing.T) {
 func TestVetoEffect(t *testing.T) {
 	res := Village(village(t, 2, map[string][]string{"2025-01": {"H1 V1 0 1", "H2 V1 0 1", "H2 V2 0 3"}}))
 	m := res.Months[0]
-	if got := m.Standing("H1").Veto; got != "E1" {
+	if got := m.Standing("H1").Veto; got != rules.E1 {
 		t.Errorf("H1 veto = %q, want E1", got)
 	}
-	if got := m.Standing("H2").Veto; got != "E2" {
+	if got := m.Standing("H2").Veto; got != rules.E2 {
 		t.Errorf("H2 veto = %q, want E2 (the stronger effect)", got)
 	}
 }

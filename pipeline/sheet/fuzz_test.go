@@ -6,19 +6,29 @@ import (
 	"time"
 )
 
-// FuzzParseSheet feeds the sheet parser arbitrary bytes: it must not panic or hang, every
-// diagnostic must have a code and name the file, and every entry must come from a line of the
-// file.
+// FuzzParseSheet feeds the sheet parser, and the parsers of the other kinds of CSV files,
+// arbitrary bytes: they must not panic or hang, every diagnostic must have a code and name the
+// file, and every entry must come from a line of the file.
 func FuzzParseSheet(f *testing.F) {
 	f.Add([]byte(goodSheet))
 	f.Add([]byte("\xEF\xBB\xBFhousehold,item,points,date\r\nQS-1,AD01,5.0,2025年7月3日\r\n"))
 	f.Add([]byte("户号,事项,分值,日期,说明,佐证,,\nQS-1,AD01,-5,2025/7/3,\"=1\n2\",11010519491231002X,\n,,,,\n"))
 	f.Add([]byte("\xbb\xa7\xba\xc5,\xca\xc2\xcf\xee,\xb7\xd6\xd6\xb5,\xc8\xd5\xc6\xda\nQS-1,AD01,2,2025-07-03\n")) // GB18030
 	f.Add([]byte("户号,事项,分值,日期\nQS-1,\"AD01,2,2025-07-03\n\xff"))
+	f.Add([]byte("序号,户号,事项,分值,日期\nQS-0002，XF03，5，2025-03-29，志愿服务，\nQS-1\tAD01\t2\t45843\n"))
+	f.Add([]byte("\xbb\xa7\xba\xc5,\xca\xc2\xcf\xee,\xb7\xd6\xd6\xb5,\xc8\xd5\xc6\xda\nQS-1,AD01,2,2025-07-03,志愿服务\n")) // a UTF-8 row in GB18030
+	f.Add([]byte("PK\x03\x04\x14\x00"))
+	f.Add([]byte("编号,名称,单位,积分,单价\nG01,油,桶,60,59.9\n户号,户主,小组,公开授权,加入日期\nQS-1,=张,=一组,也许,25/7/3\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		// A hang crashes the worker, so that the fuzzer keeps the input.
 		tm := time.AfterFunc(10*time.Second, func() { panic(fmt.Sprintf("hangs on %q", data)) })
 		entries, cols, diags := ReadSheet("s.csv", data)
+		_, _, more := ParseRoster("s.csv", data)
+		diags = append(diags, more...)
+		_, _, more = ParseRedemptions("s.csv", data)
+		diags = append(diags, more...)
+		_, more = ParseCatalog("s.csv", data)
+		diags = append(diags, more...)
 		tm.Stop()
 		lines := 1
 		for _, b := range data {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
 	"slices"
 	"strconv"
@@ -13,16 +12,18 @@ import (
 	"unicode/utf8"
 
 	"github.com/gocarina/gocsv"
-	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/jifen-project/jifen/pipeline/check"
 )
 
 // A column is one column a file kind accepts: its English key (the gocsv tag), its Chinese
-// header, and whether it must be present.
+// header, whether it must be present, whether it holds words (in which a comma is a comma,
+// not a separator), and other headers that cadres write for it.
 type column struct {
 	key, zh  string
 	required bool
+	text     bool
+	like     []string
 }
 
 // Columns maps each column key of a file kind to its header as one file wrote it, or to the
@@ -37,78 +38,6 @@ type table struct {
 	header  Columns
 	rows    [][]string // each row in the order of columns, values trimmed
 	lines   []int      // the 1-based line of each row
-}
-
-// decode turns the bytes of a file into UTF-8 text. UTF-8 (with or without a byte order mark)
-// and GB18030 are accepted; anything else is reported with the offset of the first bad byte.
-func decode(name string, data []byte, diags *check.List) ([]byte, bool) {
-	bad := func(off int) ([]byte, bool) {
-		line := bytes.Count(data[:off], []byte{'\n'}) + 1
-		diags.Add(check.Diagnostic{Code: check.BadEncoding, File: name, Line: line, Detail: strconv.Itoa(off), Args: []string{strconv.Itoa(off + 1)}})
-		return nil, false
-	}
-	if b, ok := bytes.CutPrefix(data, []byte("\xEF\xBB\xBF")); ok {
-		if !utf8.Valid(b) {
-			return bad(invalidUTF8(b) + 3)
-		}
-		return b, true
-	}
-	if utf8.Valid(data) {
-		return data, true
-	}
-	off := invalidUTF8(data)
-	// Text that was UTF-8 Chinese up to a broken byte is broken UTF-8, not GB18030.
-	if hasMultibyteUTF8(data[:off]) {
-		return bad(off)
-	}
-	if off := invalidGB18030(data); off >= 0 {
-		return bad(off)
-	}
-	out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
-	if err != nil {
-		return bad(0)
-	}
-	return out, true
-}
-
-// invalidUTF8 is the offset of the first byte that is not valid UTF-8, or -1.
-func invalidUTF8(b []byte) int {
-	for i := 0; i < len(b); {
-		r, size := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && size <= 1 {
-			return i
-		}
-		i += size
-	}
-	return -1
-}
-
-func hasMultibyteUTF8(b []byte) bool {
-	for _, c := range b {
-		if c >= 0x80 {
-			return true
-		}
-	}
-	return false
-}
-
-// invalidGB18030 is the offset of the first byte sequence that GB18030 does not allow, or -1.
-// It checks only the byte structure (one, two or four bytes); the decoder maps the characters.
-func invalidGB18030(b []byte) int {
-	in := func(c, lo, hi byte) bool { return lo <= c && c <= hi }
-	for i := 0; i < len(b); {
-		switch c := b[i]; {
-		case c < 0x80:
-			i++
-		case in(c, 0x81, 0xFE) && i+1 < len(b) && (in(b[i+1], 0x40, 0x7E) || in(b[i+1], 0x80, 0xFE)):
-			i += 2
-		case in(c, 0x81, 0xFE) && i+3 < len(b) && in(b[i+1], 0x30, 0x39) && in(b[i+2], 0x81, 0xFE) && in(b[i+3], 0x30, 0x39):
-			i += 4
-		default:
-			return i
-		}
-	}
-	return -1
 }
 
 // readTable decodes and reads a CSV file of the given columns. Problems go to diags; the table
@@ -126,128 +55,296 @@ func readTable(name string, data []byte, columns []column, diags *check.List) *t
 	return t
 }
 
+// The causes of a BadCSV, and of an UnknownColumn that is a column of serial numbers.
+var (
+	reasonBareQuote = check.Text{
+		Zh: `单元格中间有双引号 "：整个单元格要用双引号括起来，里面的双引号写两遍`,
+		En: `a cell has a " inside it: put the whole cell between double quotes and write each " inside twice`,
+	}
+	reasonOpenQuote = check.Text{
+		Zh: "第 %[3]s 行的双引号没有配对，一直到第 %[4]s 行都被当成了一个单元格",
+		En: "the double quote opened on line %[3]s is never closed: everything up to line %[4]s reads as one cell",
+	}
+	reasonQuote = check.Text{
+		Zh: "双引号没有配对，或者右引号后面还有字",
+		En: "a double quote is not closed, or text follows the closing quote",
+	}
+	reasonNoHeader = check.Text{
+		Zh: "第 %[3]s 列（%[4]s 列）有值，但这一列没有表头",
+		En: "column %[3]s (%[4]s) has a value but no header",
+	}
+	reasonPastHeader = check.Text{
+		Zh: "第 %[3]s 列（%[4]s 列）有值，但表头只有 %[5]s 列",
+		En: "column %[3]s (%[4]s) has a value but the header has only %[5]s columns",
+	}
+	reasonFullWidthComma = check.Text{
+		Zh: "格子之间用的是中文逗号“，”，要用英文逗号“,”（把输入法切换到英文标点，或者在 Excel、WPS 里填写）",
+		En: `the cells are separated by the Chinese comma "，" instead of "," (switch the input method to English punctuation, or fill the sheet in Excel or WPS)`,
+	}
+	reasonTabs = check.Text{
+		Zh: "格子之间用的是制表符（Tab 键），要用英文逗号“,”",
+		En: "the cells are separated by tabs instead of commas",
+	}
+	reasonSemicolons = check.Text{
+		Zh: "格子之间用的是分号，要用英文逗号“,”",
+		En: "the cells are separated by semicolons instead of commas",
+	}
+	reasonSerialColumn = check.Text{
+		Zh: "这像是序号列：删掉这一列，行不用编号",
+		En: "this looks like a column of serial numbers: delete it, rows need no number",
+	}
+)
+
+// A scanner reads the header and the rows of a CSV file of the given columns.
+type scanner struct {
+	name      string
+	columns   []column
+	diags     *check.List
+	header    Columns
+	index     []int    // file column → columns index, -1 for none; nil before the header
+	cells     []string // the current row's cells, trimmed, in the order of columns
+	noHeading []bool   // the file columns reported for cells without a header
+}
+
 // scan decodes a CSV file of the given columns, matches its header, and calls row with the
-// trimmed cells of every non-blank row after it, in the order of columns, and the row's line.
-// The cells are reused from row to row. Problems go to diags; ok is false when the file cannot
-// be read at all.
+// trimmed cells of every readable non-blank row after it, in the order of columns, and the
+// row's line. The cells are reused from row to row. Problems go to diags; ok is false when the
+// file cannot be read at all.
 func scan(name string, data []byte, columns []column, diags *check.List, row func(header Columns, cells []string, line int)) (header Columns, ok bool) {
 	text, ok := decode(name, data, diags)
 	if !ok {
 		return nil, false
 	}
+	s := &scanner{name: name, columns: columns, diags: diags, cells: make([]string, len(columns))}
 	r := csv.NewReader(bytes.NewReader(text))
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = true
-	var index []int // file column → columns index, -1 for none
-	cells := make([]string, len(columns))
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			var pe *csv.ParseError
-			line, detail := 0, err.Error()
-			if errors.As(err, &pe) {
-				// A quote left open runs to the end of the file: the row it opened is what to fix.
-				line, detail = pe.StartLine, pe.Err.Error()
-				switch pe.Err {
-				case csv.ErrBareQuote:
-					detail = `单元格中间有双引号 "：整个单元格要用双引号括起来，里面的双引号写两遍 / a bare " in a cell: quote the whole cell and double the quotes inside`
-				case csv.ErrQuote:
-					detail = `双引号没有配对 / a quote is not closed`
-				}
-				if pe.Line != pe.StartLine {
-					detail += fmt.Sprintf("（第 %d 行开始的引号读到第 %d 行还没有结束 / the quote opened on line %d is still open on line %d）", pe.StartLine, pe.Line, pe.StartLine, pe.Line)
-				}
-			}
-			diags.Add(check.Diagnostic{Code: check.BadCSV, File: name, Line: line, Detail: detail})
+			s.csvError(err)
 			return nil, false
 		}
 		line, _ := r.FieldPos(0)
-		if blank(rec) {
-			continue
-		}
-		if index == nil {
-			header, index = matchHeader(name, columns, rec, line, diags)
-			if index == nil {
+		switch {
+		case blank(rec):
+		case s.index == nil:
+			if !s.readHeader(rec, line) {
 				return nil, false
 			}
-			continue
+		case s.readRow(rec, line):
+			row(s.header, s.cells, line)
 		}
-		clear(cells)
-		for i, v := range rec {
-			v = trim(v)
-			switch {
-			case v == "":
-			case i < len(index) && index[i] >= 0:
-				cells[index[i]] = v
-			case i < len(index):
-				diags.Add(check.Diagnostic{Code: check.BadCSV, File: name, Line: line,
-					Detail: fmt.Sprintf("第 %d 列有值，但这一列没有表头 / column %d has a value but no header", i+1, i+1)})
-			default:
-				diags.Add(check.Diagnostic{Code: check.BadCSV, File: name, Line: line,
-					Detail: fmt.Sprintf("第 %d 列有值，但表头只有 %d 列 / column %d has a value but the header has %d columns", i+1, len(index), i+1, len(index))})
-			}
-		}
-		row(header, cells, line)
 	}
-	if index == nil {
+	if s.index == nil {
 		diags.Add(check.Diagnostic{Code: check.EmptySheet, File: name})
 		return nil, false
 	}
-	return header, true
+	return s.header, true
 }
 
-// matchHeader maps the header row onto the columns. It returns nil when a required column is
-// missing or a column is unknown or doubled.
-func matchHeader(name string, columns []column, rec []string, line int, diags *check.List) (Columns, []int) {
-	header := Columns{}
-	index := make([]int, len(rec))
-	bad := false
-	for i, h := range rec {
-		h = strings.TrimSpace(strings.TrimPrefix(h, "\uFEFF"))
-		index[i] = -1
-		for j, c := range columns {
-			if h == c.zh || strings.EqualFold(h, c.key) {
-				index[i] = j
-			}
-		}
+// csvError reports what encoding/csv could not read. A quote left open runs to the end of the
+// file: the row it opened is what to fix.
+func (s *scanner) csvError(err error) {
+	d := check.Diagnostic{Code: check.BadCSV, File: s.name}
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		d.Line = pe.StartLine
 		switch {
-		case index[i] < 0 && h == "":
-			// An empty header over an empty column is what spreadsheets leave behind.
-		case index[i] < 0:
-			diags.Add(check.Diagnostic{Code: check.UnknownColumn, File: name, Line: line, Value: h, Detail: known(columns)})
-			bad = true
-		case header[columns[index[i]].key] != "":
-			diags.Add(check.Diagnostic{Code: check.DuplicateColumn, File: name, Line: line, Column: h})
-			bad = true
-		default:
-			header[columns[index[i]].key] = h
+		case errors.Is(pe.Err, csv.ErrBareQuote):
+			d.Line, d.Reason = pe.Line, &reasonBareQuote
+		case errors.Is(pe.Err, csv.ErrQuote) && pe.Line != pe.StartLine:
+			d.Reason, d.Args = &reasonOpenQuote, []string{strconv.Itoa(pe.StartLine), strconv.Itoa(pe.Line)}
+		case errors.Is(pe.Err, csv.ErrQuote):
+			d.Reason = &reasonQuote
 		}
 	}
-	for _, c := range columns {
+	s.diags.Add(d)
+}
+
+// readRow puts the trimmed cells of rec in s.cells, in the order of the columns, and reports
+// whether the row can be read. A row whose cells are separated by something else than commas
+// (the Chinese comma of an input method, most often) cannot: a value that holds no words has
+// such a separator, and a required cell is empty (the values after it are in its cell). It is
+// reported. A value in a column without a header is reported once for each such column.
+func (s *scanner) readRow(rec []string, line int) bool {
+	clear(s.cells)
+	var sep *check.Text
+	for i, v := range rec {
+		switch v = trim(v); {
+		case v == "":
+		case i < len(s.index) && s.index[i] >= 0:
+			j := s.index[i]
+			s.cells[j] = v
+			if sep == nil && !s.columns[j].text {
+				sep = separator(v)
+			}
+		default:
+			s.noHeader(i, line)
+		}
+	}
+	if sep != nil && s.emptyRequired() {
+		s.diags.Add(check.Diagnostic{Code: check.BadCSV, File: s.name, Line: line, Reason: sep})
+		return false
+	}
+	return true
+}
+
+// emptyRequired reports whether a required cell of the current row is empty.
+func (s *scanner) emptyRequired() bool {
+	for j, c := range s.columns {
+		if c.required && s.cells[j] == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// noHeader reports a value in the file column i, which has no header, unless it was reported
+// on an earlier row.
+func (s *scanner) noHeader(i, line int) {
+	if i >= len(s.noHeading) {
+		s.noHeading = append(s.noHeading, make([]bool, i+1-len(s.noHeading))...)
+	}
+	if s.noHeading[i] {
+		return
+	}
+	s.noHeading[i] = true
+	d := check.Diagnostic{Code: check.BadCSV, File: s.name, Line: line, Reason: &reasonNoHeader,
+		Args: []string{strconv.Itoa(i + 1), columnLetters(i)}}
+	if i >= len(s.index) {
+		d.Reason, d.Args = &reasonPastHeader, append(d.Args, strconv.Itoa(len(s.index)))
+	}
+	s.diags.Add(d)
+}
+
+// separator says how the cells of a row are separated when a value that holds no words
+// contains a separator other than the comma.
+func separator(v string) *check.Text {
+	switch {
+	case strings.Contains(v, "，"):
+		return &reasonFullWidthComma
+	case strings.IndexByte(v, '\t') >= 0:
+		return &reasonTabs
+	case strings.IndexByte(v, ';') >= 0 || strings.Contains(v, "；"):
+		return &reasonSemicolons
+	}
+	return nil
+}
+
+// columnLetters is the spreadsheet's name of the column i (from 0): A, B, …, Z, AA, AB, ….
+func columnLetters(i int) string {
+	s := ""
+	for i++; i > 0; i = (i - 1) / 26 {
+		s = string(rune('A'+(i-1)%26)) + s
+	}
+	return s
+}
+
+// readHeader matches the header row onto the columns, and reports whether it could. It
+// reports a header whose cells are not separated by commas (and nothing else then), unknown
+// and doubled columns, and missing ones.
+func (s *scanner) readHeader(rec []string, line int) bool {
+	headers := make([]string, len(rec))
+	for i, h := range rec {
+		headers[i] = strings.TrimSpace(strings.TrimPrefix(h, "\uFEFF"))
+		if r := separator(headers[i]); r != nil && s.find(headers[i]) < 0 {
+			s.diags.Add(check.Diagnostic{Code: check.BadCSV, File: s.name, Line: line, Reason: r})
+			return false
+		}
+	}
+	header, index := Columns{}, make([]int, len(rec))
+	var unknown []string
+	bad := false
+	for i, h := range headers {
+		j := s.find(h)
+		index[i] = j
+		switch {
+		case j < 0 && h != "": // an empty header over an empty column is what spreadsheets leave
+			unknown = append(unknown, h)
+		case j < 0:
+		case header[s.columns[j].key] != "":
+			s.diags.Add(check.Diagnostic{Code: check.DuplicateColumn, File: s.name, Line: line, Column: h})
+			bad = true
+		default:
+			header[s.columns[j].key] = h
+		}
+	}
+	meant := s.unknownColumns(unknown, header, line)
+	for _, c := range s.columns {
 		if header[c.key] != "" {
 			continue
 		}
-		if c.required {
-			diags.Add(check.Diagnostic{Code: check.MissingColumn, File: name, Line: line, Column: c.zh + " (" + c.key + ")"})
+		if c.required && !meant[c.key] {
+			s.diags.Add(check.Diagnostic{Code: check.MissingColumn, File: s.name, Line: line, Column: c.zh, Args: []string{c.key}})
 			bad = true
 		}
 		header[c.key] = c.zh
 	}
-	if bad {
-		return nil, nil
+	if bad || len(unknown) > 0 {
+		return false
 	}
-	return header, index
+	s.header, s.index = header, index
+	return true
 }
 
-func known(columns []column) string {
-	var names []string
-	for _, c := range columns {
-		names = append(names, c.zh+"/"+c.key)
+// find is the index of the column whose Chinese header or English key (in any case) h is, or -1.
+func (s *scanner) find(h string) int {
+	for j, c := range s.columns {
+		if h == c.zh || strings.EqualFold(h, c.key) {
+			return j
+		}
 	}
-	return strings.Join(names, "、")
+	return -1
+}
+
+// unknownColumns reports the unknown headers, with the column each probably means when the
+// file lacks it, or a word on columns of serial numbers. It returns the keys of the columns
+// suggested, whose absence goes without saying then.
+func (s *scanner) unknownColumns(unknown []string, header Columns, line int) map[string]bool {
+	var zh, en []string
+	for _, c := range s.columns {
+		zh, en = append(zh, c.zh), append(en, c.key)
+	}
+	args := []string{strings.Join(zh, "、"), strings.Join(en, ", ")}
+	meant := map[string]bool{}
+	for _, h := range unknown {
+		d := check.Diagnostic{Code: check.UnknownColumn, File: s.name, Line: line, Value: h, Args: args}
+		if c, ok := s.like(h); ok && header[c.key] == "" && !meant[c.key] {
+			d.Suggest, meant[c.key] = c.zh, true
+		} else if serialNumbers(h) {
+			d.Reason = &reasonSerialColumn
+		}
+		s.diags.Add(d)
+	}
+	return meant
+}
+
+// like finds the column that cadres sometimes head h.
+func (s *scanner) like(h string) (column, bool) {
+	for _, c := range s.columns {
+		if slices.Contains(c.like, h) {
+			return c, true
+		}
+	}
+	return column{}, false
+}
+
+// serialNumbers reports whether h heads a column of serial numbers.
+func serialNumbers(h string) bool {
+	switch strings.ToLower(h) {
+	case "序号", "编号", "行号", "顺序号", "序", "no", "no.", "#", "nr", "nr.":
+		return true
+	}
+	return false
+}
+
+// cell makes the converter of the table's row i.
+func (t *table) cell(i int, diags *check.List) *cell {
+	return &cell{name: t.name, cols: t.header, line: t.lines[i], diags: diags}
 }
 
 func blank(rec []string) bool {

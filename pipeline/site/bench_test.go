@@ -2,7 +2,6 @@ package site
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -10,16 +9,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jifen-project/jifen/pipeline/audit"
 	"github.com/jifen-project/jifen/pipeline/demo"
 	"github.com/jifen-project/jifen/pipeline/records"
-	"github.com/jifen-project/jifen/pipeline/score"
-	"github.com/jifen-project/jifen/pipeline/synth"
 	"github.com/jifen-project/jifen/pipeline/town"
 )
 
 // BenchmarkHugo times the site build (Hugo with the project's templates, on the JSON the
 // pipeline writes) for the demo town and for a synthetic town of about 20 villages of 250 to
-// 1,200 households, and reports the time per page.
+// 1,200 households (demo.County), and reports the time per page.
 //
 //	go test -run '^$' -bench BenchmarkHugo -benchtime 3x ./pipeline/site/
 func BenchmarkHugo(b *testing.B) {
@@ -39,32 +37,21 @@ func BenchmarkHugo(b *testing.B) {
 		benchmarkSite(b, project, src, demo.AsOf())
 	})
 	b.Run("synthetic-20", func(b *testing.B) {
-		rules, err := os.ReadFile("../demo/records/rules/2025-01-01.toml")
+		src, asOf, err := demo.County(200_000, 1)
 		if err != nil {
 			b.Fatal(err)
 		}
-		src, err := synth.County(rules, 200_000, 1)
-		if err != nil {
-			b.Fatal(err)
-		}
-		// Approve each month's sheet on the 5th of the month after.
-		src.History = map[string][]town.Version{}
-		for name := range src.Files {
-			if i := strings.Index(name, "/sheets/"); i >= 0 {
-				m, _ := time.Parse("2006-01.csv", name[i+len("/sheets/"):])
-				src.History[name] = []town.Version{{Commit: fmt.Sprintf("%040d", len(src.History)), Time: m.AddDate(0, 1, 4).Add(10 * time.Hour), Author: "网格员"}}
-			}
-		}
-		benchmarkSite(b, project, src, time.Date(synth.Year+1, 3, 1, 0, 0, 0, 0, time.UTC))
+		benchmarkSite(b, project, src, asOf)
 	})
 }
 
 func benchmarkSite(b *testing.B, project string, src town.Source, asOf time.Time) {
-	t, diags := town.Load(src, town.Options{Now: asOf})
-	if t == nil || diags.Errors() > 0 {
-		b.Fatalf("the records have problems: %v", diags)
+	report := audit.Run(src, audit.Options{Now: asOf})
+	t := report.Town
+	if t == nil || report.Diagnostics.Errors() > 0 {
+		b.Fatalf("the records have problems: %v", report.Diagnostics)
 	}
-	s, err := Publish(t, score.Town(t, asOf), asOf, "https://example.org/")
+	s, err := Publish(t, report.Results, asOf, "https://example.org/")
 	if err != nil {
 		b.Fatal(err)
 	}

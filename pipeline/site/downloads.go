@@ -17,12 +17,19 @@ import (
 
 // Download is a file residents can take away, as the downloads page lists it.
 type Download struct {
-	Path   string `json:"path"` // under the site's root, e.g. downloads/qingshi.csv
-	Title  string `json:"title"`
-	Format string `json:"format"`
-	Bytes  int    `json:"bytes"`
-	SHA256 string `json:"sha256"`
+	Path    string `json:"path"`    // under the site's root, e.g. downloads/qingshi.csv
+	Village string `json:"village"` // the id of the village whose data it is
+	Format  string `json:"format"`  // csv or json
+	Bytes   int    `json:"bytes"`
+	SHA256  string `json:"sha256"`
 }
+
+// downloadTitles name the downloads by format in datapackage.json (the downloads page has its
+// own words in its template).
+var downloadTitles = map[string]string{"csv": "各户每月积分（CSV，Excel 可直接打开）", "json": "各户每月积分（JSON）"}
+
+// statusWords are a month's statuses as the downloads write them.
+var statusWords = map[string]string{inNotice: "公示中", effective: "已生效", unapproved: "未审定"}
 
 // downloadColumns are the columns of a village's CSV and JSON downloads.
 var downloadColumns = []struct{ name, title, kind, description string }{
@@ -64,9 +71,10 @@ func downloadFiles(t *Town, villages []*Village) (map[string][]byte, []Download,
 		} `json:"schema,omitempty"`
 	}
 	var resources []resource
-	add := func(name, title, format string, data []byte) {
+	add := func(v *Village, format string, data []byte) {
+		name, title := v.ID+"."+format, v.Name+downloadTitles[format]
 		sum := sha256.Sum256(data)
-		d := Download{Path: "downloads/" + name, Title: title, Format: format, Bytes: len(data), SHA256: hex.EncodeToString(sum[:])}
+		d := Download{Path: "downloads/" + name, Village: v.ID, Format: format, Bytes: len(data), SHA256: hex.EncodeToString(sum[:])}
 		files[d.Path] = data
 		list = append(list, d)
 		r := resource{Name: strings.NewReplacer(".", "-", "_", "-").Replace(name), Path: name, Title: title, Format: format,
@@ -83,7 +91,7 @@ func downloadFiles(t *Town, villages []*Village) (map[string][]byte, []Download,
 	}
 	for _, v := range villages {
 		rows := villageRows(v)
-		add(v.ID+".csv", v.Name+"各户每月积分（CSV，Excel 可直接打开）", "csv", csvBytes(rows))
+		add(v, "csv", csvBytes(rows))
 		var records []map[string]string
 		for _, r := range rows {
 			rec := map[string]string{}
@@ -96,7 +104,7 @@ func downloadFiles(t *Town, villages []*Village) (map[string][]byte, []Download,
 		if err != nil {
 			return nil, nil, err
 		}
-		add(v.ID+".json", v.Name+"各户每月积分（JSON）", "json", append(js, '\n'))
+		add(v, "json", append(js, '\n'))
 	}
 	pkg, err := json.MarshalIndent(map[string]any{
 		"profile":   "data-package",
@@ -183,13 +191,14 @@ func feeds(t *Town, villages []*Village, base string) (map[string][]byte, error)
 				continue
 			}
 			href := base + v.ID + "/" + m.Month + "/"
-			e := atomEntry{Title: v.Name + " " + m.Title + "积分评定结果公示", ID: "tag:jifen," + m.Date[:10] + ":" + v.ID + "/" + m.Month + "/" + m.Commit,
-				Updated: m.Date, Link: atomLink{Href: href}, Summary: fmt.Sprintf("%s %s的评定结果已审定，公示至 %s。", v.Name, m.Title, m.NoticeUntil)}
+			title := monthTitle(m.Month)
+			e := atomEntry{Title: v.Name + " " + title + "积分评定结果公示", ID: "tag:jifen," + m.Date[:10] + ":" + v.ID + "/" + m.Month + "/" + m.Commit,
+				Updated: m.Date, Link: atomLink{Href: href}, Summary: fmt.Sprintf("%s %s的评定结果已审定，公示至 %s。", v.Name, title, dateTime(m.until))}
 			e.Author.Name = v.Name + "积分评议小组"
 			entries = append(entries, e)
 			for _, c := range m.Corrections {
-				ce := atomEntry{Title: v.Name + " " + m.Title + "积分评定更正", ID: "tag:jifen," + m.Date[:10] + ":" + v.ID + "/" + m.Month + "/" + c.Commit,
-					Updated: c.Date, Link: atomLink{Href: href}, Summary: fmt.Sprintf("%s更正了 %d 行，更正后重新公示。", c.At, len(c.Changes))}
+				ce := atomEntry{Title: v.Name + " " + title + "积分评定更正", ID: "tag:jifen," + m.Date[:10] + ":" + v.ID + "/" + m.Month + "/" + c.Commit,
+					Updated: c.Date, Link: atomLink{Href: href}, Summary: fmt.Sprintf("%s更正了 %d 行，更正后重新公示。", dateTime(c.at), len(c.Changes))}
 				ce.Author.Name = e.Author.Name
 				entries = append(entries, ce)
 			}

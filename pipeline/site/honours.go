@@ -2,7 +2,6 @@ package site
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -14,7 +13,7 @@ import (
 type Year struct {
 	Year     string         `json:"year"`
 	Final    bool           `json:"final"`   // December has taken effect
-	Through  string         `json:"through"` // the last month counted, e.g. 2025年12月
+	Through  string         `json:"through"` // the last month counted (YYYY-MM)
 	Date     string         `json:"date"`    // RFC 3339, for the page's date
 	Ranking  []YearRow      `json:"ranking"` // empty when the village does not publish rankings
 	Stars    []StarGroup    `json:"stars"`   // from five stars down
@@ -39,8 +38,7 @@ type StarGroup struct {
 
 // MonthlyStars are one month's 月度积分之星.
 type MonthlyStars struct {
-	Month      string `json:"month"`
-	Title      string `json:"title"`
+	Month      string `json:"month"` // YYYY-MM
 	Households []Who  `json:"households"`
 }
 
@@ -57,9 +55,9 @@ func publishYears(v *town.Village, res *score.VillageResult) []Year {
 		if last < 0 {
 			continue
 		}
-		py.Through = monthTitle(res.Months[last].Month)
+		py.Through = res.Months[last].Month
 		if m := v.Months[last]; m.Approved() {
-			py.Date = m.Versions[len(m.Versions)-1].Time.Format("2006-01-02T15:04:05Z07:00")
+			py.Date = m.Revisions[len(m.Revisions)-1].Time.Format("2006-01-02T15:04:05Z07:00")
 		}
 		if rs := v.Months[last].Rules; rs != nil {
 			if c := rs.Category(rs.Honours.Model.Category); c != nil {
@@ -94,7 +92,7 @@ func publishYears(v *town.Village, res *score.VillageResult) []Year {
 			}
 			for _, mr := range res.Months {
 				if ids := y.Monthly[mr.Month]; len(ids) > 0 {
-					ms := MonthlyStars{Month: mr.Month, Title: monthTitle(mr.Month)}
+					ms := MonthlyStars{Month: mr.Month}
 					for _, id := range ids {
 						ms.Households = append(ms.Households, who(v, id))
 					}
@@ -108,7 +106,7 @@ func publishYears(v *town.Village, res *score.VillageResult) []Year {
 }
 
 // publishAccount adds a household's honours and supermarket account to its page.
-func publishAccount(h *Household, res *score.VillageResult, years []Year) {
+func publishAccount(h *Household, res *score.VillageResult) {
 	if n := len(res.Years); n > 0 {
 		y := res.Years[n-1]
 		for _, hy := range y.Households {
@@ -117,12 +115,10 @@ func publishAccount(h *Household, res *score.VillageResult, years []Year) {
 			}
 			h.Stars, h.StarsFinal = hy.Stars, y.Final
 			if res.Village.PublishRanking {
-				for _, m := range hy.Monthly {
-					h.Honours = append(h.Honours, monthTitle(m)+"积分之星")
-				}
+				h.StarMonths = append(h.StarMonths, hy.Monthly...)
 			}
 			if hy.Nominee {
-				h.Honours = append(h.Honours, fmt.Sprintf("%s年道德模范候选", y.Year))
+				h.Nominee = y.Year
 			}
 		}
 	}
@@ -132,19 +128,20 @@ func publishAccount(h *Household, res *score.VillageResult, years []Year) {
 	}
 	h.Honour, h.Balance, h.Paused, h.Redeemed, h.Expired = a.Honour, a.Balance, a.Frozen, a.Redeemed, a.Expired
 	goods := map[string]string{}
-	for _, g := range res.Village.Catalog {
+	for _, g := range res.Village.Catalog.Goods {
 		goods[g.ID] = g.Name
 	}
 	for _, l := range a.Lines {
-		line := AccountLine{Date: l.Date, Points: l.Points, Balance: l.Balance}
+		line := AccountLine{Date: l.Date, Kind: accountKinds[l.Kind], Points: l.Points, Balance: l.Balance}
 		switch l.Kind {
-		case "earn":
-			line.What = monthTitle(l.Month) + "积分"
-		case "redeem":
-			line.What = fmt.Sprintf("兑换 %s × %d", goods[l.Goods], l.Quantity)
-		case "expire":
-			line.What = "年底清零"
+		case score.Earn:
+			line.Month = l.Month
+		case score.Redeem:
+			line.Goods, line.Quantity = goods[l.Goods], l.Quantity
 		}
 		h.Account = append([]AccountLine{line}, h.Account...)
 	}
 }
+
+// accountKinds are the codes of the movements of an account, as the JSON writes them.
+var accountKinds = map[score.LineKind]string{score.Earn: "earn", score.Redeem: "redeem", score.Expire: "expire"}

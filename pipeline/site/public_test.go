@@ -1,6 +1,7 @@
 package site
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -35,21 +36,21 @@ func TestPublishEntryFollowsThePublicationRule(t *testing.T) {
 	}
 	tests := []struct {
 		in   score.Counted
-		want string // what|note|why, or "" when not published
+		want string // item|category|note|cut, or "" when not published
 	}{
-		{entry("Y1", "打扫村道", score.NoCut), "志愿服务|打扫村道|"},
-		{entry("Y1", "打扫村道", score.ItemCap), "志愿服务|打扫村道|超过本项上限"},
-		{entry("C1", "调解张家和李家的纠纷", score.NoCut), "乡风文明类事项||"},
-		{entry("N1", "打了老人", score.NoCut), "按规则调整||"},
-		{entry("Y1", "打扫村道", score.VetoCut), "志愿服务|打扫村道|按规则调整"},
+		{entry("Y1", "打扫村道", score.NoCut), "志愿服务||打扫村道|"},
+		{entry("Y1", "打扫村道", score.ItemCap), "志愿服务||打扫村道|item-cap"},
+		{entry("C1", "调解张家和李家的纠纷", score.NoCut), "|乡风文明||"},
+		{entry("N1", "打了老人", score.NoCut), "|||"},
+		{entry("Y1", "打扫村道", score.VetoCut), "志愿服务||打扫村道|veto"},
 		{entry("V3", "涉赌", score.VetoRow), ""},
-		{entry("Y9", "不在细则里", score.NoCut), "按规则调整||"},
+		{entry("Y9", "不在细则里", score.NoCut), "|||"},
 	}
 	for _, tt := range tests {
 		e, ok := publishEntry(m, tt.in)
 		got := ""
 		if ok {
-			got = e.What + "|" + e.Note + "|" + e.Why
+			got = e.Item + "|" + e.Category + "|" + e.Note + "|" + e.Cut
 		}
 		if got != tt.want {
 			t.Errorf("%s %q: got %q, want %q", tt.in.Item, tt.in.Note, got, tt.want)
@@ -98,16 +99,28 @@ func TestCorrectionsShowOnlyCheckedText(t *testing.T) {
 	now := "户号,事项,分值,日期,说明\nA2,AD01,2,2025-01-05,宣讲会\nA2,V5,0,2025-01-20,\n"
 	entries, _ := sheet.ParseSheet("s.csv", []byte(now))
 	v := &town.Village{ID: "v", Households: []sheet.Household{{ID: "A1", Head: "张三丰", Consent: true}, {ID: "A2", Head: "李四"}}}
-	m := &town.Month{Month: "2025-01", SheetFile: "s.csv", Rules: rs, Entries: entries, Versions: []town.Version{
-		{Commit: "1111111", Time: time.Date(2025, 2, 3, 0, 0, 0, 0, time.UTC), Data: []byte(old)},
-		{Commit: "2222222", Time: time.Date(2025, 3, 5, 0, 0, 0, 0, time.UTC), Data: []byte(now)}}}
+	before, _ := sheet.ParseSheet("s.csv", []byte(old))
+	m := &town.Month{Month: "2025-01", SheetFile: "s.csv", Rules: rs, Entries: entries, Revisions: []town.Revision{
+		{Version: town.Version{Commit: "1111111", Time: time.Date(2025, 2, 3, 0, 0, 0, 0, time.UTC)}, Entries: before},
+		{Version: town.Version{Commit: "2222222", Time: time.Date(2025, 3, 5, 0, 0, 0, 0, time.UTC)}, Entries: entries}}}
 	tw := &town.Town{Location: time.UTC}
 	c := publishCorrection(tw, v, m, m.Corrections()[0])
 	var got []string
 	for _, ch := range c.Changes {
-		got = append(got, ch.Kind+"|"+ch.Who+"|"+ch.What+"|"+ch.Note)
+		got = append(got, fmt.Sprint(ch.Kind, "|", ch.Name, "|", ch.Household, "|", ch.Item, "|", ch.Note, "|", ch.Before))
 	}
-	if g, want := strings.Join(got, "\n"), "删除|张*丰 A1|宣讲会|"; g != want {
+	if g, want := strings.Join(got, "\n"), "removed|张*丰|A1|宣讲会||2"; g != want {
 		t.Errorf("got:\n%s\nwant:\n%s", g, want)
+	}
+}
+
+func TestMovement(t *testing.T) {
+	for in, want := range map[string]struct {
+		move  int
+		isNew bool
+	}{"↑3": {3, false}, "↓12": {-12, false}, "=": {0, false}, "新": {0, true}, "": {0, false}} {
+		if move, isNew := movement(in); move != want.move || isNew != want.isNew {
+			t.Errorf("movement(%q) = %d, %v; want %d, %v", in, move, isNew, want.move, want.isNew)
+		}
 	}
 }

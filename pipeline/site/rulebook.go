@@ -1,8 +1,6 @@
 package site
 
 import (
-	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/jifen-project/jifen/pipeline/rules"
@@ -13,13 +11,16 @@ import (
 type RuleVersion struct {
 	Effective  string         `json:"effective"`
 	Title      string         `json:"title"`
-	Adopted    string         `json:"adopted"` // body and date
+	AdoptedBy  string         `json:"adopted_by"` // the body that adopted the rules
+	AdoptedOn  string         `json:"adopted_on"` // YYYY-MM-DD
 	Record     string         `json:"record"`
 	MonthlyCap int            `json:"monthly_cap"`
 	Categories []RuleCategory `json:"categories"`
 	Vetoes     []RuleVeto     `json:"vetoes"`
-	Honours    []string       `json:"honours"`
-	Market     string         `json:"market"`
+	Stars      []StarLevel    `json:"stars"`       // 星级文明户, from the lowest level up
+	MonthlyTop int            `json:"monthly_top"` // 月度积分之星: the top n of each village-month, 0 for none
+	Model      RuleModel      `json:"model"`       // 道德模范 nominations
+	Market     Rate           `json:"market"`
 	Changes    []string       `json:"changes"` // against the version before, in words
 	Previous   string         `json:"previous"`
 }
@@ -29,87 +30,60 @@ type RuleCategory struct {
 	ID     string     `json:"id"`
 	Name   string     `json:"name"`
 	Weight int        `json:"weight"`
-	Share  string     `json:"share"` // of all the categories' weights, e.g. 19%
+	Share  int        `json:"share"` // percent of all the categories' weights, rounded
 	Items  []RuleItem `json:"items"`
 }
 
 // RuleItem is one item as residents read it.
 type RuleItem struct {
-	ID       string `json:"id"`
-	Name     string `json:"name"`
-	Points   string `json:"points"` // e.g. +2, +15/+10/+5, −5
-	Cap      string `json:"cap"`    // e.g. 每月 4 分
-	Evidence bool   `json:"evidence"`
-	Publish  string `json:"publish"` // what the site shows of an entry's reason
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	Points    []int  `json:"points"` // the points a sheet may give
+	Cap       int    `json:"cap"`
+	CapPeriod string `json:"cap_period"` // month or year
+	Evidence  bool   `json:"evidence"`
+	Publish   string `json:"publish"` // what the site shows of an entry's reason: Y, C or N
 }
 
 // RuleVeto is a veto situation: the rules are public, which household had one never is (and the
 // veto's code is not shown, so that no page carries one).
 type RuleVeto struct {
-	Name   string `json:"name"`
-	Effect string `json:"effect"`
+	Name    string `json:"name"`
+	Freezes bool   `json:"freezes"` // the redeemable balance is frozen for the rest of the year
 }
 
-var publishText = map[string]string{"Y": "公开说明", "C": "只公开类别", "N": "不公开原因"}
+// StarLevel is a level of 星级文明户: the year's net points and the number of categories with
+// positive net points it takes.
+type StarLevel struct {
+	Stars         int `json:"stars"`
+	MinPoints     int `json:"min_points"`
+	MinCategories int `json:"min_categories"`
+}
+
+// RuleModel is how 道德模范 candidates are nominated: the top n of each village by the year's
+// net points in a category (its name). Top is 0 when there are no nominations.
+type RuleModel struct {
+	Category string `json:"category"`
+	Top      int    `json:"top"`
+}
 
 func publishRules(vs rules.Versions) []RuleVersion {
 	var out []RuleVersion
 	for i, rs := range vs {
-		rv := RuleVersion{Effective: rs.Effective, Title: rs.Title, Adopted: rs.Adoption.Body + " " + rs.Adoption.Date + " 通过",
-			Record: rs.Adoption.Record, MonthlyCap: rs.MonthlyCap}
-		total := 0
-		for _, c := range rs.Categories {
-			total += c.Weight
-		}
-		for _, c := range rs.Categories {
-			rc := RuleCategory{ID: c.ID, Name: c.Name, Weight: c.Weight}
-			if total > 0 {
-				rc.Share = fmt.Sprintf("%d%%", (c.Weight*100+total/2)/total)
-			}
-			for _, it := range rs.Items {
-				if it.Category != c.ID {
-					continue
-				}
-				var pts []string
-				for _, p := range it.Allowed() {
-					pts = append(pts, signed(p))
-				}
-				period := "每月"
-				if it.CapPeriod == "year" {
-					period = "每年"
-				}
-				rc.Items = append(rc.Items, RuleItem{ID: it.ID, Name: it.Name, Points: strings.Join(pts, "/"),
-					Cap: period + " " + signed(it.Cap) + " 分", Evidence: it.Evidence, Publish: publishText[it.Publish]})
-			}
-			rv.Categories = append(rv.Categories, rc)
-		}
+		rv := RuleVersion{Effective: rs.Effective, Title: rs.Title, AdoptedBy: rs.Adoption.Body, AdoptedOn: rs.Adoption.Date,
+			Record: rs.Adoption.Record, MonthlyCap: rs.MonthlyCap, Categories: ruleCategories(rs), Market: rate(rs.Market)}
 		for _, v := range rs.Vetoes {
-			effect := "当月加分不计，当年不参评荣誉"
-			if v.Effect == "E2" {
-				effect += "，当年冻结可兑换积分"
-			}
-			rv.Vetoes = append(rv.Vetoes, RuleVeto{Name: v.Name, Effect: effect})
+			rv.Vetoes = append(rv.Vetoes, RuleVeto{Name: v.Name, Freezes: v.Effect.Freezes()})
 		}
 		for _, l := range rs.Honours.Stars {
-			s := fmt.Sprintf("%d星：全年净积分 %d 分以上", l.Stars, l.MinPoints)
-			if l.MinCategories > 0 {
-				s += fmt.Sprintf("，并且至少 %d 个类别净积分为正", l.MinCategories)
-			}
-			rv.Honours = append(rv.Honours, s)
+			rv.Stars = append(rv.Stars, StarLevel{Stars: l.Stars, MinPoints: l.MinPoints, MinCategories: l.MinCategories})
 		}
-		if n := rs.Honours.Monthly.Top; n > 0 {
-			rv.Honours = append(rv.Honours, fmt.Sprintf("月度积分之星：每村每月前 %d 名", n))
-		}
+		rv.MonthlyTop = rs.Honours.Monthly.Top
 		if m := rs.Honours.Model; m.Top > 0 {
-			name := m.Category
+			rv.Model = RuleModel{Category: m.Category, Top: m.Top}
 			if c := rs.Category(m.Category); c != nil {
-				name = c.Name
+				rv.Model.Category = c.Name
 			}
-			rv.Honours = append(rv.Honours, fmt.Sprintf("道德模范候选：%s类全年净积分每村前 %d 名（提名）", name, m.Top))
-		}
-		rv.Market = fmt.Sprintf("%d 分兑换 %d 元的商品", rs.Market.Points, rs.Market.Yuan)
-		if rs.Market.Expiry == "year-end" {
-			rv.Market += "；每年 12 月 31 日未兑换的积分清零"
 		}
 		if i > 0 {
 			rv.Previous = vs[i-1].Effective
@@ -118,6 +92,34 @@ func publishRules(vs rules.Versions) []RuleVersion {
 			}
 		}
 		out = append([]RuleVersion{rv}, out...)
+	}
+	return out
+}
+
+// ruleCategories lists a rule set's categories with their items.
+func ruleCategories(rs *rules.RuleSet) []RuleCategory {
+	total := 0
+	for _, c := range rs.Categories {
+		total += c.Weight
+	}
+	var out []RuleCategory
+	for _, c := range rs.Categories {
+		rc := RuleCategory{ID: c.ID, Name: c.Name, Weight: c.Weight}
+		if total > 0 {
+			rc.Share = (c.Weight*100 + total/2) / total
+		}
+		for _, it := range rs.Items {
+			if it.Category != c.ID {
+				continue
+			}
+			period := "month"
+			if it.CapPeriod.Yearly() {
+				period = "year"
+			}
+			rc.Items = append(rc.Items, RuleItem{ID: it.ID, Name: it.Name, Points: it.Allowed(), Cap: it.Cap, CapPeriod: period,
+				Evidence: it.Evidence, Publish: string(it.Publish)})
+		}
+		out = append(out, rc)
 	}
 	return out
 }
@@ -135,14 +137,4 @@ func describeChange(c rules.Change) string {
 		return "删除 " + what + "：" + c.Old
 	}
 	return "修改 " + what + "：" + c.Old + " → " + c.New
-}
-
-func signed(n int) string {
-	switch {
-	case n > 0:
-		return "+" + strconv.Itoa(n)
-	case n < 0:
-		return "−" + strconv.Itoa(-n)
-	}
-	return "0"
 }

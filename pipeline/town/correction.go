@@ -20,10 +20,8 @@ type RowChange struct {
 // Corrections compares each approved version of the month's sheet with the version before it.
 func (m *Month) Corrections() []Correction {
 	var out []Correction
-	for i := 1; i < len(m.Versions); i++ {
-		before, _ := sheet.ParseSheet(m.SheetFile, m.Versions[i-1].Data)
-		after, _ := sheet.ParseSheet(m.SheetFile, m.Versions[i].Data)
-		out = append(out, Correction{Version: m.Versions[i], Changes: diffRows(before, after)})
+	for i := 1; i < len(m.Revisions); i++ {
+		out = append(out, Correction{Version: m.Revisions[i].Version, Changes: diffRows(m.Revisions[i-1].Entries, m.Revisions[i].Entries)})
 	}
 	return out
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/jifen-project/jifen/pipeline/sheet"
 )
 
 func TestCorrections(t *testing.T) {
@@ -16,8 +18,11 @@ func TestCorrections(t *testing.T) {
 		"C,GJ01,2,2025-10-09,开会,签到表\n" +
 		"A,XF04,15,2025-10-05,县级表彰,文件1\n" +
 		"D,ST01,3,2025-10-08,补录,检查表\n"
-	m := &Month{Month: "2025-10", SheetFile: "villages/v/sheets/2025-10.csv", Versions: []Version{
-		{Commit: "1111111", Data: []byte(v1)}, {Commit: "2222222", Data: []byte(v2)}}}
+	revision := func(commit, data string) Revision {
+		entries, _, ds := sheet.ReadSheet("villages/v/sheets/2025-10.csv", []byte(data))
+		return Revision{Version: Version{Commit: commit}, Entries: entries, Problems: ds}
+	}
+	m := &Month{Month: "2025-10", SheetFile: "villages/v/sheets/2025-10.csv", Revisions: []Revision{revision("1111111", v1), revision("2222222", v2)}}
 	cs := m.Corrections()
 	if len(cs) != 1 || cs[0].Version.Commit != "2222222" {
 		t.Fatalf("corrections = %+v", cs)

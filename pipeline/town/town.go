@@ -1,19 +1,17 @@
 // Package town owns a town's records as the pipeline sees them: villages, rosters, monthly
-// sheets, redemptions, catalogs, notices and rule sets, each with its approval history, and
-// the checks that tie the files together. It reads files from a Source and touches neither
-// git nor the disk.
+// sheets, redemptions, catalogs, notices and rule sets, each parsed once, with every approved
+// version, into typed values. Load reports what is wrong with each file on its own and with the
+// layout of the records; the checks across files are pipeline/audit's. It reads files from a
+// Source and touches neither git nor the disk.
 package town
 
 import (
-	"fmt"
 	"maps"
 	"path"
 	"regexp"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/jifen-project/jifen/pipeline/check"
@@ -53,8 +51,42 @@ type Town struct {
 	RepoURL    string
 	SiteURL    string // where the public site is, for QR codes and feeds
 	Rules      rules.Versions
-	Catalog    []sheet.Goods
+	Catalog    Catalog
 	Villages   []*Village
+	History    map[string][]Version // approved versions of every file, oldest first
+
+	// Failed holds the files that could not be read as a whole (their rows are unknown) and the
+	// rule sets with errors: no check runs on what depends on them.
+	Failed map[string]bool
+}
+
+// A Catalog is a supermarket catalog file with each approved version's goods, parsed once.
+type Catalog struct {
+	File     string
+	Goods    []sheet.Goods    // the current version
+	Versions []CatalogVersion // approved versions, oldest first; the last is the current one
+}
+
+// A CatalogVersion is the goods of one approved version of a catalog, and what the parser
+// found in it (for earlier versions, history: kept, not reported again).
+type CatalogVersion struct {
+	Time     time.Time
+	Goods    []sheet.Goods
+	Problems check.List
+}
+
+// At is the catalog in force at a time: the latest version approved by then, or the current
+// goods when the time is zero (records not yet approved).
+func (c Catalog) At(t time.Time) []sheet.Goods {
+	if t.IsZero() || len(c.Versions) < 2 {
+		return c.Goods
+	}
+	for k := len(c.Versions) - 1; k >= 0; k-- {
+		if !c.Versions[k].Time.After(t) {
+			return c.Versions[k].Goods
+		}
+	}
+	return c.Goods
 }
 
 // A Village is one administrative village with its records.
@@ -65,13 +97,16 @@ type Village struct {
 	Objection      string
 	Grids          []Grid
 	Evaluation     []string
+	SigningKeys    []string // fingerprints of the keys that may sign the village's files
 	Households     []sheet.Household
-	Catalog        []sheet.Goods // the village's own catalog, or the town's
-	CatalogFile    string        // the file it comes from
-	Months         []*Month      // ordered by month
-	Notices        []Notice      // ordered by date
-
-	households map[string]int // household id → index in Households, when loaded
+	RosterFile     string
+	RosterColumns  sheet.Columns
+	Catalog        Catalog   // the village's own catalog, or the town's
+	Months         []*Month  // ordered by month
+	Notices        []Notice  // ordered by date
+	Orphans        []*Month  // months with redemptions and no sheet, for the checks
+	Files          []string  // the village's files, sorted
+	households     map[string]int
 }
 
 // A Grid is a small grid (村民小组 / 自然村) of a village.
@@ -86,13 +121,22 @@ type Month struct {
 	Month             string // YYYY-MM
 	SheetFile         string
 	Columns           sheet.Columns // the sheet's headers, as written, for diagnostics
-	Entries           []sheet.Entry
+	Entries           []sheet.Entry // the rows of the current version
+	Revisions         []Revision    // approved versions of the sheet: the first approval, then corrections
 	RedemptionsFile   string
-	Catalog           []sheet.Goods // the catalog in force when the redemptions were approved
 	RedemptionColumns sheet.Columns
 	Redemptions       []sheet.Redemption
-	Rules             *rules.RuleSet // the version in force
-	Versions          []Version      // approved versions of the sheet: the first approval, then corrections
+	Catalog           []sheet.Goods  // the catalog in force when the redemptions were approved
+	Rules             *rules.RuleSet // the version in force, or nil
+}
+
+// A Revision is one approved version of a month's sheet with its rows, parsed once. Problems
+// are what the parser found in that version; for the current version they are reported, for
+// earlier ones they are history, kept and not reported again.
+type Revision struct {
+	Version
+	Entries  []sheet.Entry
+	Problems check.List
 }
 
 // A Notice is an announcement of the village committee, in Markdown.
@@ -104,7 +148,15 @@ type Notice struct {
 }
 
 // Approved reports whether the month's sheet is on the publishing branch.
-func (m *Month) Approved() bool { return len(m.Versions) > 0 }
+func (m *Month) Approved() bool { return len(m.Revisions) > 0 }
+
+// Approval is when the month's sheet was first approved, or the zero time.
+func (m *Month) Approval() time.Time {
+	if !m.Approved() {
+		return time.Time{}
+	}
+	return m.Revisions[0].Time
+}
 
 // NoticeUntil is when the month's public notice (公示) ends: notice days after its latest
 // approved version, since a correction reopens the window.
@@ -112,21 +164,19 @@ func (m *Month) NoticeUntil(days int) time.Time {
 	if !m.Approved() {
 		return time.Time{}
 	}
-	return m.Versions[len(m.Versions)-1].Time.AddDate(0, 0, days)
+	return m.Revisions[len(m.Revisions)-1].Time.AddDate(0, 0, days)
 }
 
 // Household returns the roster row with the id, or nil.
 func (v *Village) Household(id string) *sheet.Household {
-	if v.households != nil {
-		if i, ok := v.households[id]; ok {
-			return &v.Households[i]
+	if v.households == nil { // a village made by hand, as in tests
+		v.households = make(map[string]int, len(v.Households))
+		for i := len(v.Households) - 1; i >= 0; i-- {
+			v.households[v.Households[i].ID] = i
 		}
-		return nil
 	}
-	for i := range v.Households {
-		if v.Households[i].ID == id {
-			return &v.Households[i]
-		}
+	if i, ok := v.households[id]; ok {
+		return &v.Households[i]
 	}
 	return nil
 }
@@ -148,30 +198,31 @@ var (
 	ruleFileName = regexp.MustCompile(`^rules/[0-9]{4}-[0-9]{2}-[0-9]{2}\.toml$`)
 )
 
-// Options say when the records are read and what their history must show.
+// Options say when the records are read.
 type Options struct {
-	Now           time.Time // bounds the months a sheet may be for
-	RequireReview bool      // every version of a sheet or redemptions file came by a merge or carries a review trailer
-	RequireSigned bool      // every version of a village's file was signed by a key listed for the village
+	Now time.Time // bounds the months a sheet may be for, and the dates of its rows
 }
 
-// Load reads and checks every file of src. The town is nil when a file the rest depends on
+// Load reads every file of src once. The town is nil when a file the rest depends on
 // (town.toml) cannot be read; otherwise it holds everything that could be read, and the list
-// holds every problem found.
+// holds every problem of a file on its own and of the records' layout.
 func Load(src Source, opts Options) (*Town, check.List) {
-	l := &loader{src: src, now: opts.Now, opts: opts, names: slices.Sorted(maps.Keys(src.Files))}
+	l := &loader{src: src, now: opts.Now, names: slices.Sorted(maps.Keys(src.Files)), failed: map[string]bool{}}
 	l.addAll(src.Problems)
 	t := l.load()
+	if t != nil {
+		t.Failed, t.History = l.failed, src.History
+	}
 	l.diags.Sort()
 	return t, l.diags
 }
 
 type loader struct {
-	src   Source
-	names []string // the files' names, sorted
-	now   time.Time
-	opts  Options
-	diags check.List
+	src    Source
+	names  []string // the files' names, sorted
+	now    time.Time
+	diags  check.List
+	failed map[string]bool
 }
 
 // under lists the files in dir (with a final /), sorted.
@@ -188,300 +239,193 @@ func (l *loader) add(d check.Diagnostic) { l.diags.Add(d) }
 
 func (l *loader) addAll(ds check.List) { l.diags = append(l.diags, ds...) }
 
-// decodeTOML strictly decodes a TOML file into v.
+// decodeTOML strictly decodes a TOML file into v, and marks the file failed if it cannot.
 func (l *loader) decodeTOML(name string, v any) bool {
 	ds := rules.DecodeTOML(name, l.src.Files[name], v)
 	l.addAll(ds)
+	if len(ds) > 0 {
+		l.failed[name] = true
+	}
 	return len(ds) == 0
 }
 
-func (l *loader) load() *Town {
-	var tf struct {
-		Format     int      `toml:"format"`
-		Name       string   `toml:"name"`
-		Demo       bool     `toml:"demo"`
-		Villages   []string `toml:"villages"`
-		NoticeDays int      `toml:"notice_days"`
-		Objection  string   `toml:"objection_contact"`
-		Timezone   string   `toml:"timezone"`
-		RepoURL    string   `toml:"repository_url"`
-		SiteURL    string   `toml:"site_url"`
+// parsed records a parser's problems, and marks the file failed when the parser could not
+// read it as a whole.
+func (l *loader) parsed(name string, ds check.List, ok bool) {
+	l.addAll(ds)
+	if !ok {
+		l.failed[name] = true
 	}
+}
+
+var (
+	reasonFormat     = &check.Text{Zh: "本程序读第 1 版格式，请写 format = 1", En: "this program reads format 1: write format = 1"}
+	reasonPositive   = &check.Text{Zh: "要大于 0", En: "must be more than 0"}
+	reasonTimezone   = &check.Text{Zh: "不是时区名称，请写 Asia/Shanghai 这样的名称", En: "not a time zone name: write a name such as Asia/Shanghai"}
+	reasonReservedID = &check.Text{Zh: "网站自己的页面用了这个名字，请换一个", En: "the site's own pages use this name: choose another"}
+	reasonVillageID  = &check.Text{Zh: "村代码要以小写字母开头，只用小写字母、数字和 -，最多 32 个字符", En: "a village code starts with a lower-case letter and has lower-case letters, digits and - only, at most 32"}
+)
+
+type townFile struct {
+	Format     int      `toml:"format"`
+	Name       string   `toml:"name"`
+	Demo       bool     `toml:"demo"`
+	Villages   []string `toml:"villages"`
+	NoticeDays int      `toml:"notice_days"`
+	Objection  string   `toml:"objection_contact"`
+	Timezone   string   `toml:"timezone"`
+	RepoURL    string   `toml:"repository_url"`
+	SiteURL    string   `toml:"site_url"`
+}
+
+func (l *loader) load() *Town {
+	var tf townFile
 	if _, ok := l.src.Files["town.toml"]; !ok {
-		l.add(check.Diagnostic{Code: check.MissingFile, File: "town.toml", Detail: "town.toml"})
+		l.add(check.Diagnostic{Code: check.MissingFile, File: "town.toml", Args: []string{"town.toml"}})
 		return nil
 	}
 	if !l.decodeTOML("town.toml", &tf) {
 		return nil
 	}
 	t := &Town{Name: tf.Name, Demo: tf.Demo, NoticeDays: tf.NoticeDays, Objection: tf.Objection, RepoURL: tf.RepoURL, SiteURL: tf.SiteURL}
-	required := func(key, v string) {
+	t.Location = l.settings(tf)
+	t.Rules = l.rules()
+	t.Catalog = l.catalog("supermarket/catalog.csv")
+	ids := l.villageIDs(tf.Villages)
+	t.Villages = l.villages(t, ids)
+	l.strays(ids)
+	return t
+}
+
+// settings checks town.toml's values and returns the town's time zone.
+func (l *loader) settings(tf townFile) *time.Location {
+	bad := func(key, value string, reason *check.Text) {
+		l.add(check.Diagnostic{Code: check.BadValue, File: "town.toml", Column: key, Value: value, Reason: reason})
+	}
+	if tf.Format != 1 {
+		bad("format", strconv.Itoa(tf.Format), reasonFormat)
+	}
+	for key, v := range map[string]string{"name": tf.Name, "objection_contact": tf.Objection} {
 		if v == "" {
 			l.add(check.Diagnostic{Code: check.MissingValue, File: "town.toml", Column: key})
 		}
 	}
-	if tf.Format != 1 {
-		l.add(check.Diagnostic{Code: check.BadValue, File: "town.toml", Column: "format", Value: strconv.Itoa(tf.Format), Detail: "本程序读第 1 版格式 / this program reads format 1"})
-	}
-	required("name", tf.Name)
-	required("objection_contact", tf.Objection)
 	l.public("town.toml", "objection_contact", tf.Objection)
 	if tf.NoticeDays <= 0 {
-		l.add(check.Diagnostic{Code: check.BadValue, File: "town.toml", Column: "notice_days", Value: strconv.Itoa(tf.NoticeDays), Detail: "要大于 0 / must be more than 0"})
+		bad("notice_days", strconv.Itoa(tf.NoticeDays), reasonPositive)
 	}
-	if tf.Timezone == "" {
-		tf.Timezone = "Asia/Shanghai"
-	}
-	loc, err := time.LoadLocation(tf.Timezone)
+	loc, err := time.LoadLocation(cmpOr(tf.Timezone, "Asia/Shanghai"))
 	if err != nil {
-		l.add(check.Diagnostic{Code: check.BadValue, File: "town.toml", Column: "timezone", Value: tf.Timezone, Detail: err.Error()})
-		loc = time.UTC
+		bad("timezone", tf.Timezone, reasonTimezone)
+		return time.FixedZone("CST", 8*3600)
 	}
-	t.Location = loc
-
-	rs, ds := Rules(l.src)
-	t.Rules = rs
-	l.addAll(ds)
-
-	if data, ok := l.src.Files["supermarket/catalog.csv"]; ok {
-		goods, ds := sheet.ParseCatalog("supermarket/catalog.csv", data)
-		l.addAll(ds)
-		t.Catalog = goods
-	}
-
-	listed := map[string]bool{}
-	var ids []string
-	for _, id := range tf.Villages {
-		if id == "rules" || id == "downloads" {
-			l.add(check.Diagnostic{Code: check.BadID, File: "town.toml", Column: "villages", Value: id, Detail: "网站自己的页面用了这个名字，请换一个 / the site's own pages use this name"})
-			continue
-		}
-		if !villageID.MatchString(id) {
-			l.add(check.Diagnostic{Code: check.BadID, File: "town.toml", Column: "villages", Value: id, Detail: "小写字母开头，小写字母、数字和 -，最多 32 个字符"})
-			continue
-		}
-		if listed[id] {
-			l.add(check.Diagnostic{Code: check.DuplicateID, File: "town.toml", Column: "villages", Value: id})
-			continue
-		}
-		listed[id] = true
-		ids = append(ids, id)
-	}
-	// Villages are independent of each other, and reading their sheets is most of the work:
-	// they are read on as many goroutines as there are processors, each with its own list.
-	villages, lists := make([]*Village, len(ids)), make([]check.List, len(ids))
-	limit := make(chan struct{}, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
-	for i, id := range ids {
-		wg.Go(func() {
-			limit <- struct{}{}
-			vl := &loader{src: l.src, names: l.names, now: l.now, opts: l.opts}
-			villages[i], lists[i] = vl.village(t, id), vl.diags
-			<-limit
-		})
-	}
-	wg.Wait()
-	for i := range ids {
-		l.addAll(lists[i])
-		if villages[i] != nil {
-			t.Villages = append(t.Villages, villages[i])
-		}
-	}
-	for name := range l.src.Files {
-		switch top, rest, _ := strings.Cut(name, "/"); top {
-		case "villages":
-			id, _, _ := strings.Cut(rest, "/")
-			if !listed[id] {
-				l.add(check.Diagnostic{Code: check.UnknownVillage, File: name, Value: id, Detail: "没有写在 town.toml 的 villages 里 / not listed in town.toml villages"})
-			}
-		case "town.toml", "rules", "supermarket", "keys":
-		default:
-			if !strings.HasPrefix(top, ".") && top != "README.md" && top != "CODEOWNERS" {
-				l.add(check.Diagnostic{Code: check.UnknownFile, File: name, Detail: name})
-			}
-		}
-	}
-	return t
+	return loc
 }
 
-// Rules reads and checks every version of the rule set in rules/, together, and reports each
-// sheet of a month in which no version is in force.
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// villageIDs checks the villages of town.toml and returns the valid ones, once each.
+func (l *loader) villageIDs(listed []string) []string {
+	var ids []string
+	for _, id := range listed {
+		d := check.Diagnostic{Code: check.BadID, File: "town.toml", Column: "villages", Value: id}
+		switch {
+		case id == "rules" || id == "downloads":
+			d.Reason = reasonReservedID
+		case !villageID.MatchString(id):
+			d.Reason = reasonVillageID
+		case slices.Contains(ids, id):
+			d.Code = check.DuplicateID
+		default:
+			ids = append(ids, id)
+			continue
+		}
+		l.add(d)
+	}
+	return ids
+}
+
+// Rules reads and checks every version of the rule set in rules/ of src, together.
 func Rules(src Source) (rules.Versions, check.List) {
+	l := &loader{src: src, names: slices.Sorted(maps.Keys(src.Files)), failed: map[string]bool{}}
+	vs := l.rules()
+	l.diags.Sort()
+	return vs, l.diags
+}
+
+// rules reads every version of the rule set in rules/. A version with errors is kept, marked
+// failed, so that the months it governs are known to have no usable rule set.
+func (l *loader) rules() rules.Versions {
 	var vs rules.Versions
-	var diags check.List
-	for _, name := range slices.Sorted(maps.Keys(src.Files)) {
-		if strings.HasPrefix(name, "rules/") {
-			if !ruleFileName.MatchString(name) {
-				diags.Add(check.Diagnostic{Code: check.BadFileName, File: name, Value: path.Base(name), Detail: "要写成 rules/YYYY-MM-DD.toml"})
-				continue
-			}
-			rs, ds := rules.Parse(name, src.Files[name])
-			diags = append(diags, ds...)
-			if rs != nil {
-				vs = append(vs, rs)
-			}
+	for _, name := range l.under("rules/") {
+		if !ruleFileName.MatchString(name) {
+			l.add(check.Diagnostic{Code: check.BadFileName, File: name, Value: path.Base(name), Reason: reasonRuleFileName})
+			continue
+		}
+		rs, ds := rules.Parse(name, l.src.Files[name])
+		l.addAll(ds)
+		if ds.Errors() > 0 {
+			l.failed[name] = true
+		}
+		if rs != nil {
+			vs = append(vs, rs)
 		}
 	}
 	vs.Sort()
-	diags = append(diags, vs.Lint()...)
-	if len(vs) == 0 {
-		diags.Add(check.Diagnostic{Code: check.MissingFile, File: "rules/", Detail: "rules/YYYY-MM-DD.toml"})
-		return vs, diags
+	l.addAll(vs.Lint())
+	if len(l.under("rules/")) == 0 {
+		l.add(check.Diagnostic{Code: check.MissingFile, File: "rules/", Args: []string{"rules/YYYY-MM-DD.toml"}})
 	}
-	for _, name := range slices.Sorted(maps.Keys(src.Files)) {
-		if m, ok := sheetMonth(name); ok && vs.InForce(m) == nil {
-			diags.Add(check.Diagnostic{Code: check.NoRules, File: name, Value: m})
-		}
-	}
-	return vs, diags
+	return vs
 }
 
-// sheetMonth is the month (YYYY-MM) of a score sheet's path, villages/<id>/sheets/<YYYY-MM>.csv.
-func sheetMonth(name string) (string, bool) {
-	parts := strings.Split(name, "/")
-	if len(parts) != 4 || parts[0] != "villages" || parts[2] != "sheets" {
-		return "", false
+var reasonRuleFileName = &check.Text{Zh: "细则的文件名要写成 rules/YYYY-MM-DD.toml（生效日期）", En: "a rule set is named rules/YYYY-MM-DD.toml (its effective date)"}
+
+// catalog reads a catalog file with each approved version, if it exists.
+func (l *loader) catalog(name string) Catalog {
+	data, ok := l.src.Files[name]
+	if !ok {
+		return Catalog{}
 	}
-	m := monthFile.FindStringSubmatch(parts[3])
-	if m == nil {
-		return "", false
+	c := Catalog{File: name}
+	goods, ds := sheet.ParseCatalog(name, data)
+	l.parsed(name, ds, goods != nil)
+	c.Goods = goods
+	history := l.src.History[name]
+	for k, v := range history {
+		cv := CatalogVersion{Time: v.Time, Goods: goods, Problems: ds}
+		if k < len(history)-1 {
+			cv.Goods, cv.Problems = sheet.ParseCatalog(name, v.Data)
+		}
+		c.Versions = append(c.Versions, cv)
 	}
-	return m[1] + "-" + m[2], true
+	return c
 }
 
-// village reads villages/<id>/.
-func (l *loader) village(t *Town, id string) *Village {
-	dir := "villages/" + id + "/"
-	var vf struct {
-		Name           string `toml:"name"`
-		PublishRanking *bool  `toml:"publish_ranking"`
-		Objection      string `toml:"objection_contact"`
-		Grids          []Grid `toml:"grids"`
-		Evaluation     struct {
-			Members []string `toml:"members"`
-		} `toml:"evaluation"`
-		SigningKeys []string `toml:"signing_keys"`
-	}
-	if _, ok := l.src.Files[dir+"village.toml"]; !ok {
-		l.add(check.Diagnostic{Code: check.MissingFile, File: dir + "village.toml", Detail: dir + "village.toml"})
-		return nil
-	}
-	if !l.decodeTOML(dir+"village.toml", &vf) {
-		return nil
-	}
-	v := &Village{ID: id, Name: vf.Name, PublishRanking: vf.PublishRanking == nil || *vf.PublishRanking,
-		Objection: vf.Objection, Grids: vf.Grids, Evaluation: vf.Evaluation.Members, Catalog: t.Catalog, CatalogFile: "supermarket/catalog.csv"}
-	l.public(dir+"village.toml", "objection_contact", v.Objection)
-	if v.Objection == "" {
-		v.Objection = t.Objection
-	}
-	if v.Name == "" {
-		l.add(check.Diagnostic{Code: check.MissingValue, File: dir + "village.toml", Column: "name"})
-	}
-	l.policies(dir, vf.SigningKeys, t.Location)
-	grids := map[string]bool{}
-	for _, g := range v.Grids {
-		if !sheet.IsID(g.ID) || grids[g.ID] || g.Name == "" || grids["name:"+g.Name] {
-			l.add(check.Diagnostic{Code: check.BadValue, File: dir + "village.toml", Column: "grids", Value: g.ID + " " + g.Name, Detail: "小组要有不重复的 id 和 name / grids need unique ids and names"})
-		}
-		grids[g.ID], grids["name:"+g.Name] = true, true
-	}
-	if len(v.Grids) == 0 {
-		l.add(check.Diagnostic{Code: check.MissingValue, File: dir + "village.toml", Column: "grids"})
-	}
-
-	roster := dir + "households.csv"
-	if data, ok := l.src.Files[roster]; ok {
-		hs, cols, ds := sheet.ParseRoster(roster, data)
-		l.addAll(ds)
-		v.Households = hs
-		v.households = make(map[string]int, len(hs))
-		seen := map[string]bool{}
-		for i, h := range hs {
-			if _, ok := v.households[h.ID]; !ok {
-				v.households[h.ID] = i
+// strays reports the files outside the places the format gives them.
+func (l *loader) strays(ids []string) {
+	for _, name := range l.names {
+		top, rest, _ := strings.Cut(name, "/")
+		switch top {
+		case "villages":
+			if id, _, _ := strings.Cut(rest, "/"); !slices.Contains(ids, id) {
+				l.add(check.Diagnostic{Code: check.UnknownVillage, File: name, Value: id})
 			}
-			// Page addresses do not tell case apart, so neither may household ids.
-			if id := strings.ToLower(h.ID); id != "" && seen[id] {
-				l.add(check.Diagnostic{Code: check.DuplicateID, File: roster, Line: h.Line, Column: cols["household"], Value: h.ID})
+		case "town.toml", "rules", "supermarket", "keys", "README.md", "CODEOWNERS":
+			if top == "supermarket" && name != "supermarket/catalog.csv" {
+				l.unknown(name, "")
 			}
-			seen[strings.ToLower(h.ID)] = true
-			if h.Grid != "" && v.Grid(h.Grid) == nil {
-				names := make([]string, len(v.Grids))
-				for i, g := range v.Grids {
-					names[i] = g.Name
-				}
-				l.add(check.Diagnostic{Code: check.UnknownGrid, File: roster, Line: h.Line, Column: cols["grid"], Value: h.Grid, Detail: strings.Join(names, "、")})
-			}
-		}
-	} else {
-		l.add(check.Diagnostic{Code: check.MissingFile, File: roster, Detail: roster})
-	}
-	if data, ok := l.src.Files[dir+"catalog.csv"]; ok {
-		goods, ds := sheet.ParseCatalog(dir+"catalog.csv", data)
-		l.addAll(ds)
-		v.Catalog, v.CatalogFile = goods, dir+"catalog.csv"
-	}
-
-	months := map[string]*Month{}
-	month := func(m string) *Month {
-		if months[m] == nil {
-			months[m] = &Month{Month: m, Rules: t.Rules.InForce(m)}
-		}
-		return months[m]
-	}
-	nowMonth := l.now.In(t.Location).Format("2006-01")
-	for _, name := range l.under(dir) {
-		rest := strings.TrimPrefix(name, dir)
-		kind, base, _ := strings.Cut(rest, "/")
-		switch {
-		case rest == "village.toml" || rest == "households.csv" || rest == "catalog.csv":
-		case (kind == "sheets" || kind == "redemptions") && !strings.Contains(base, "/"):
-			mm := monthFile.FindStringSubmatch(base)
-			if mm == nil {
-				l.add(check.Diagnostic{Code: check.BadFileName, File: name, Value: base, Detail: "要写成 YYYY-MM.csv，如 2025-07.csv / name it YYYY-MM.csv"})
-				continue
-			}
-			m := mm[1] + "-" + mm[2]
-			if m > nowMonth {
-				l.add(check.Diagnostic{Code: check.FutureMonth, File: name, Value: m, Detail: nowMonth})
-				continue
-			}
-			if kind == "sheets" {
-				l.sheet(v, month(m), name)
-			} else {
-				l.redemptions(v, month(m), name)
-			}
-		case kind == "notices" && !strings.Contains(base, "/"):
-			nm := noticeFile.FindStringSubmatch(base)
-			if nm == nil {
-				l.add(check.Diagnostic{Code: check.BadFileName, File: name, Value: base, Detail: "要写成 YYYY-MM-DD-标题.md / name it YYYY-MM-DD-title.md"})
-				continue
-			}
-			if _, ok := sheet.ParseDate(nm[1]); !ok {
-				l.add(check.Diagnostic{Code: check.BadDate, File: name, Column: "file name", Value: nm[1]})
-				continue
-			}
-			for i, line := range strings.Split(string(l.src.Files[name]), "\n") {
-				if code, masked, found := sheet.PersonalData(line); found {
-					l.add(check.Diagnostic{Code: code, File: name, Line: i + 1, Column: "公告", Value: masked})
-				}
-			}
-			v.Notices = append(v.Notices, notice(strings.TrimSuffix(base, ".md"), nm[1], l.src.Files[name]))
 		default:
-			l.add(check.Diagnostic{Code: check.UnknownFile, File: name, Detail: name})
+			if !strings.HasPrefix(top, ".") {
+				l.unknown(name, "")
+			}
 		}
 	}
-	for _, m := range slices.Sorted(maps.Keys(months)) {
-		mo := months[m]
-		if mo.SheetFile == "" {
-			l.add(check.Diagnostic{Code: check.MissingFile, File: dir + "redemptions/" + m + ".csv", Detail: dir + "sheets/" + m + ".csv"})
-			continue
-		}
-		v.Months = append(v.Months, mo)
-	}
-	slices.SortStableFunc(v.Notices, func(a, b Notice) int { return strings.Compare(a.Date+a.ID, b.Date+b.ID) })
-	return v
 }
 
 // public checks a setting that every page shows for ID and mobile numbers: an office telephone
@@ -490,160 +434,4 @@ func (l *loader) public(file, key, value string) {
 	if code, masked, found := sheet.PersonalData(value); found {
 		l.add(check.Diagnostic{Code: code, File: file, Column: key, Value: masked})
 	}
-}
-
-// policies checks the history of the village's files against the options: review of sheets and
-// redemptions, and signatures by the village's keys.
-func (l *loader) policies(dir string, keys []string, loc *time.Location) {
-	for _, name := range slices.Sorted(maps.Keys(l.src.History)) {
-		if !strings.HasPrefix(name, dir) {
-			continue
-		}
-		data := strings.Contains(name, "/sheets/") || strings.Contains(name, "/redemptions/")
-		for _, v := range l.src.History[name] {
-			at := v.Commit[:min(7, len(v.Commit))] + " (" + v.Time.In(loc).Format("2006-01-02 15:04") + ", " + v.Author + ")"
-			if l.opts.RequireReview && data && !v.Merge && len(v.Reviewers) == 0 {
-				l.add(check.Diagnostic{Code: check.Unreviewed, File: name, Detail: at})
-			}
-			if l.opts.RequireSigned && !slices.ContainsFunc(keys, func(k string) bool {
-				return strings.EqualFold(strings.ReplaceAll(k, " ", ""), v.Signer) && v.Signer != ""
-			}) {
-				l.add(check.Diagnostic{Code: check.Unsigned, File: name, Detail: at})
-			}
-		}
-	}
-}
-
-// notice takes the title from the first "# " heading, or the file name.
-func notice(id, date string, md []byte) Notice {
-	n := Notice{ID: id, Date: date, Title: id, Markdown: md}
-	for line := range strings.Lines(string(md)) {
-		if title, ok := strings.CutPrefix(strings.TrimSpace(line), "# "); ok {
-			n.Title = strings.TrimSpace(title)
-			break
-		}
-	}
-	return n
-}
-
-// sheet reads and checks a monthly score sheet.
-func (l *loader) sheet(v *Village, m *Month, name string) {
-	entries, cols, ds := sheet.ReadSheet(name, l.src.Files[name])
-	l.addAll(ds)
-	m.SheetFile = name
-	m.Columns = cols
-	m.Entries = entries
-	m.Versions = l.src.History[name]
-	rs := m.Rules
-	if rs == nil {
-		return // reported by Rules
-	}
-	for _, e := range entries {
-		at := func(code check.Code, key, value, detail string) {
-			l.add(check.Diagnostic{Code: code, File: name, Line: e.Line, Column: cols[key], Value: value, Detail: detail})
-		}
-		l.household(v, name, cols, e.Line, e.Household, e.Date)
-		if e.Date != "" && e.Date[:7] != m.Month {
-			at(check.DateOutsideMonth, "date", e.Date, m.Month)
-		}
-		if e.Item == "" {
-			continue
-		}
-		pointsRead := !slices.Contains(e.Invalid, "points")
-		it := rs.Item(e.Item)
-		if it == nil {
-			switch {
-			case rs.Veto(e.Item) == nil:
-				at(check.UnknownItem, "item", e.Item, rs.Effective)
-			case e.Points != 0 && pointsRead:
-				at(check.PointsNotAllowed, "points", strconv.Itoa(e.Points), "一票否决行分值填 0 / a veto row has 0 points")
-			}
-			continue
-		}
-		if allowed := it.Allowed(); !slices.Contains(allowed, e.Points) && pointsRead {
-			var detail string
-			switch {
-			case it.Deduction() && e.Points > 0:
-				detail = fmt.Sprintf("%s %s 是扣分事项，分值要写负数 %s / %s is a deduction: write %s", it.ID, it.Name, ints(allowed), it.ID, ints(allowed))
-			case !it.Deduction() && e.Points < 0:
-				detail = fmt.Sprintf("%s %s 是加分事项，分值要写正数 %s / %s adds points: write %s", it.ID, it.Name, ints(allowed), it.ID, ints(allowed))
-			default:
-				detail = fmt.Sprintf("%s %s 只能是 %s / %s allows %s", it.ID, it.Name, ints(allowed), it.ID, ints(allowed))
-			}
-			at(check.PointsNotAllowed, "points", strconv.Itoa(e.Points), detail)
-		}
-		if it.Evidence && e.Evidence == "" {
-			at(check.MissingValue, "evidence", "", fmt.Sprintf("%s %s 要求填写佐证材料的编号 / %s requires evidence", it.ID, it.Name, it.ID))
-		}
-	}
-}
-
-// household checks that a row's household is on the roster on the row's date.
-func (l *loader) household(v *Village, file string, cols sheet.Columns, line int, id, date string) {
-	if id == "" {
-		return
-	}
-	h := v.Household(id)
-	switch {
-	case h == nil:
-		l.add(check.Diagnostic{Code: check.UnknownHousehold, File: file, Line: line, Column: cols["household"], Value: id})
-	case date != "" && !h.ActiveIn(date):
-		l.add(check.Diagnostic{Code: check.InactiveHouse, File: file, Line: line, Column: cols["household"], Value: id, Detail: date})
-	}
-}
-
-// redemptions reads and checks a month's supermarket exchanges.
-func (l *loader) redemptions(v *Village, m *Month, name string) {
-	reds, cols, ds := sheet.ParseRedemptions(name, l.src.Files[name])
-	l.addAll(ds)
-	m.RedemptionsFile = name
-	m.RedemptionColumns = cols
-	m.Redemptions = reds
-	m.Catalog = l.catalogAt(v, name)
-	for _, r := range reds {
-		l.household(v, name, cols, r.Line, r.Household, r.Date)
-		if r.Date != "" && r.Date[:7] != m.Month {
-			l.add(check.Diagnostic{Code: check.DateOutsideMonth, File: name, Line: r.Line, Column: cols["date"], Value: r.Date, Detail: m.Month})
-		}
-		if r.Goods == "" {
-			continue
-		}
-		i := slices.IndexFunc(m.Catalog, func(g sheet.Goods) bool { return g.ID == r.Goods })
-		if i < 0 {
-			l.add(check.Diagnostic{Code: check.UnknownGoods, File: name, Line: r.Line, Column: cols["goods"], Value: r.Goods})
-			continue
-		}
-		if g := m.Catalog[i]; r.Points != r.Quantity*g.Points && len(r.Invalid) == 0 {
-			l.add(check.Diagnostic{Code: check.WrongPrice, File: name, Line: r.Line, Column: cols["points"], Value: strconv.Itoa(r.Points),
-				Detail: fmt.Sprintf("%d × %d = %d（%s）", r.Quantity, g.Points, r.Quantity*g.Points, g.Name)})
-		}
-	}
-}
-
-// catalogAt is the catalog in force when a redemptions file was first approved: prices change,
-// and a month's exchanges are judged, and their goods valued, at the prices of their time. An
-// uncommitted file is judged by the current catalog.
-func (l *loader) catalogAt(v *Village, file string) []sheet.Goods {
-	approved, versions := l.src.History[file], l.src.History[v.CatalogFile]
-	if len(approved) == 0 || len(versions) < 2 {
-		return v.Catalog
-	}
-	for k := len(versions) - 1; k >= 0; k-- {
-		if !versions[k].Time.After(approved[0].Time) {
-			if k == len(versions)-1 {
-				return v.Catalog
-			}
-			goods, _ := sheet.ParseCatalog(v.CatalogFile, versions[k].Data)
-			return goods
-		}
-	}
-	return v.Catalog
-}
-
-func ints(ns []int) string {
-	s := make([]string, len(ns))
-	for i, n := range ns {
-		s[i] = strconv.Itoa(n)
-	}
-	return strings.Join(s, "/")
 }

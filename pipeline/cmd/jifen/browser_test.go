@@ -60,39 +60,7 @@ func TestPagesOnAPhone(t *testing.T) {
 		problems = append(problems, p)
 		mu.Unlock()
 	}
-	for _, cmd := range []cdp.Command[cdp.Empty, cdp.Empty]{log.Enable, runtime.Enable} {
-		if _, err := chromedp.Call(ctx, cmd, cdp.Empty{}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	go func() {
-		for ev, err := range chromedp.Events(ctx, runtime.ConsoleAPICalled) {
-			if err != nil {
-				return
-			}
-			if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeWarning {
-				report("console " + string(ev.Type))
-			}
-		}
-	}()
-	go func() {
-		for ev, err := range chromedp.Events(ctx, runtime.ExceptionThrown) {
-			if err != nil {
-				return
-			}
-			report("exception " + ev.ExceptionDetails.Text)
-		}
-	}()
-	go func() {
-		for ev, err := range chromedp.Events(ctx, log.EntryAdded) {
-			if err != nil {
-				return
-			}
-			if ev.Entry.Level == log.EntryLevelError || ev.Entry.Level == log.EntryLevelWarning {
-				report(string(ev.Entry.Level) + " " + ev.Entry.Text + " " + ev.Entry.URL)
-			}
-		}
-	}()
+	listen(t, ctx, report)
 	pages := map[string]string{
 		"home":         "/",
 		"village":      "/qingshi/",
@@ -143,6 +111,44 @@ func TestPagesOnAPhone(t *testing.T) {
 			}
 		})
 	}
+}
+
+// listen reports the console's errors and warnings, uncaught exceptions and the browser log's
+// errors and warnings of every page the browser opens.
+func listen(t *testing.T, ctx context.Context, report func(string)) {
+	for _, cmd := range []cdp.Command[cdp.Empty, cdp.Empty]{log.Enable, runtime.Enable} {
+		if _, err := chromedp.Call(ctx, cmd, cdp.Empty{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	go func() {
+		for ev, err := range chromedp.Events(ctx, runtime.ConsoleAPICalled) {
+			if err != nil {
+				return
+			}
+			if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeWarning {
+				report("console " + string(ev.Type))
+			}
+		}
+	}()
+	go func() {
+		for ev, err := range chromedp.Events(ctx, runtime.ExceptionThrown) {
+			if err != nil {
+				return
+			}
+			report("exception " + ev.ExceptionDetails.Text)
+		}
+	}()
+	go func() {
+		for ev, err := range chromedp.Events(ctx, log.EntryAdded) {
+			if err != nil {
+				return
+			}
+			if ev.Entry.Level == log.EntryLevelError || ev.Entry.Level == log.EntryLevelWarning {
+				report(string(ev.Entry.Level) + " " + ev.Entry.Text + " " + ev.Entry.URL)
+			}
+		}
+	}()
 }
 
 // TestNoticePrintsOnOneA4Page prints a village-month's notice for the notice board.

@@ -14,14 +14,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/plumbing/transport"
-	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
-
 	"github.com/jifen-project/jifen/pipeline/audit"
 	"github.com/jifen-project/jifen/pipeline/demo"
 	"github.com/jifen-project/jifen/pipeline/records"
-	"github.com/jifen-project/jifen/pipeline/score"
 	"github.com/jifen-project/jifen/pipeline/site"
 	"github.com/jifen-project/jifen/pipeline/town"
 )
@@ -65,40 +60,22 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 
-	switch {
-	case !asOf.IsZero():
-	case *repo == "":
-		asOf = demo.AsOf()
-	default:
-		asOf = time.Now()
+	if *repo == "" {
+		say("使用内置的演示镇（演示数据）", "using the embedded demo town (demo data)")
+		asOf = cmp.Or(asOf, demo.AsOf())
 	}
+	asOf = cmp.Or(asOf, time.Now())
 	opts := records.Options{Branch: *branch, Root: *root, Until: asOf}
 	if *requireSigned {
 		opts.KeyringDir = "keys"
 	}
-	var r *git.Repository
-	if *repo == "" {
-		say("使用内置的演示镇（演示数据）", "using the embedded demo town (demo data)")
-		if r, err = records.Replay("main", demo.Changes()); err != nil {
-			return fmt.Errorf("make the demo repository: %w", err)
-		}
-		opts.Branch, opts.Root = "main", ""
-	} else if r, err = records.Open(*repo, *branch, auth()); err != nil {
-		return err
-	}
-	src, err := records.Approved(r, opts)
+	src, err := approved(*repo, opts)
 	if err != nil {
 		return err
 	}
 
-	t, diags := town.Load(src, town.Options{Now: asOf, RequireReview: *requireReview, RequireSigned: *requireSigned})
-	var results []*score.VillageResult
-	if t != nil {
-		results = score.Town(t, asOf)
-		diags = append(diags, audit.Results(results)...)
-		diags.Sort()
-		diags = diags.Prune()
-	}
+	report := audit.Run(src, audit.Options{Now: asOf, RequireReview: *requireReview, RequireSigned: *requireSigned})
+	t, diags := report.Town, report.Diagnostics
 	// Cap warnings are normal (the rules cut what they cut); only errors stop a build.
 	if t == nil || diags.Errors() > 0 {
 		diags.WriteText(stderr, *lang)
@@ -106,36 +83,15 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return errBadRecords
 	}
 	siteURL := cmp.Or(*baseURL, t.SiteURL)
-	s, err := site.Publish(t, results, asOf, siteURL)
+	s, err := site.Publish(t, report.Results, asOf, siteURL)
 	if err != nil {
 		return err
 	}
-	part := site.All
-	switch {
-	case *villageFlag != "" && *shardFlag != "":
-		fmt.Fprintln(stderr, "jifen build: give --village or --shard, not both")
-		return errUsage
-	case *villageFlag != "":
-		part = site.Part{Villages: map[string]bool{}}
-		for _, id := range strings.Split(*villageFlag, ",") {
-			if !slices.ContainsFunc(t.Villages, func(v *town.Village) bool { return v.ID == id }) {
-				fmt.Fprintf(stderr, "jifen build: no village %q in town.toml\n", id)
-				return errUsage
-			}
-			part.Villages[id] = true
-		}
-	case *shardFlag != "":
-		var i, n int
-		if _, err := fmt.Sscanf(*shardFlag, "%d/%d", &i, &n); err != nil || n < 1 || i < 1 || i > n {
-			fmt.Fprintf(stderr, "jifen build: --shard %q is not i/n with 1 ≤ i ≤ n\n", *shardFlag)
-			return errUsage
-		}
-		part = site.Shard(s, i, n)
+	part, err := sitePart(s, t, *villageFlag, *shardFlag, stderr)
+	if err != nil {
+		return err
 	}
-	dataDir := *data
-	if dataDir == "" {
-		dataDir = filepath.Join(proj, "data")
-	}
+	dataDir := cmp.Or(*data, filepath.Join(proj, "data"))
 	if err := site.WriteData(dataDir, s, part); err != nil {
 		return fmt.Errorf("write site data: %w", err)
 	}
@@ -149,12 +105,50 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// auth reads a token for private repositories from JIFEN_GIT_TOKEN.
-func auth() transport.AuthMethod {
-	if tok := os.Getenv("JIFEN_GIT_TOKEN"); tok != "" {
-		return &githttp.BasicAuth{Username: "x-access-token", Password: tok}
+// approved reads the approved records of the repository repo (a path or a URL; with
+// JIFEN_GIT_TOKEN for a private one), or of the embedded demo town when repo is "".
+func approved(repo string, opts records.Options) (town.Source, error) {
+	if repo != "" {
+		r, err := records.Open(repo, opts.Branch, os.Getenv("JIFEN_GIT_TOKEN"))
+		if err != nil {
+			return town.Source{}, err
+		}
+		return records.Approved(r, opts)
 	}
-	return nil
+	r, err := records.Replay("main", demo.Changes())
+	if err != nil {
+		return town.Source{}, fmt.Errorf("make the demo repository: %w", err)
+	}
+	opts.Branch, opts.Root = "main", ""
+	return records.Approved(r, opts)
+}
+
+// sitePart is the part of the site that --village or --shard asks for: all of it when neither
+// is given.
+func sitePart(s *site.Site, t *town.Town, villages, shard string, stderr io.Writer) (site.Part, error) {
+	switch {
+	case villages != "" && shard != "":
+		fmt.Fprintln(stderr, "jifen build: give --village or --shard, not both")
+		return site.Part{}, errUsage
+	case villages != "":
+		part := site.Part{Villages: map[string]bool{}}
+		for _, id := range strings.Split(villages, ",") {
+			if !slices.ContainsFunc(t.Villages, func(v *town.Village) bool { return v.ID == id }) {
+				fmt.Fprintf(stderr, "jifen build: no village %q in town.toml\n", id)
+				return site.Part{}, errUsage
+			}
+			part.Villages[id] = true
+		}
+		return part, nil
+	case shard != "":
+		var i, n int
+		if _, err := fmt.Sscanf(shard, "%d/%d", &i, &n); err != nil || n < 1 || i < 1 || i > n {
+			fmt.Fprintf(stderr, "jifen build: --shard %q is not i/n with 1 ≤ i ≤ n\n", shard)
+			return site.Part{}, errUsage
+		}
+		return site.Shard(s, i, n), nil
+	}
+	return site.All, nil
 }
 
 // chinaTime is China Standard Time, for --as-of values written without a zone.

@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/jifen-project/jifen/pipeline/audit"
 	"github.com/jifen-project/jifen/pipeline/demo"
 	"github.com/jifen-project/jifen/pipeline/records"
 	"github.com/jifen-project/jifen/pipeline/score"
@@ -238,7 +239,6 @@ func TestBuildFromGitRepository(t *testing.T) {
 // against what the scoring computed.
 func TestDemoSite(t *testing.T) {
 	out := buildSite(t)
-
 	r, err := records.Replay("main", demo.Changes())
 	if err != nil {
 		t.Fatal(err)
@@ -247,28 +247,16 @@ func TestDemoSite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tw, diags := town.Load(src, town.Options{Now: demo.AsOf()})
-	if len(diags) > 0 {
-		t.Fatal(diags)
+	report := audit.Run(src, audit.Options{Now: demo.AsOf()})
+	if len(report.Diagnostics) > 0 {
+		t.Fatal(report.Diagnostics)
 	}
-
 	if home := readPage(t, filepath.Join(out, "index.html")); !strings.Contains(home, `<html lang="zh-CN">`) || !strings.Contains(home, "演示数据") {
 		t.Error(`the home page must say lang="zh-CN" and mark the demo data`)
 	}
-	var all strings.Builder // every file of the site, to look for names
-	filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			data, _ := os.ReadFile(p)
-			all.Write(data)
-		}
-		return err
-	})
-	site := all.String()
-
 	notice, effective := 0, 0
-	names := map[string]bool{} // every head of household on a roster
-	for _, v := range tw.Villages {
-		res := score.Village(v)
+	for i, v := range report.Town.Villages {
+		res := report.Results[i]
 		if _, err := os.Stat(filepath.Join(out, v.ID, "index.html")); err != nil {
 			t.Errorf("village %s has no page: %v", v.ID, err)
 		}
@@ -280,80 +268,105 @@ func TestDemoSite(t *testing.T) {
 			case strings.Contains(page, "已生效"):
 				effective++
 			}
-			// The ranking shows every household on the roster, in order, with the computed rank and points.
-			var got, want []string
-			for _, row := range rows(t, page, "ranking") {
-				f := strings.Fields(row[1])
-				got = append(got, row[0]+" "+f[len(f)-1]+" "+row[3])
-			}
-			for _, s := range mr.Standings {
-				if s.Active {
-					want = append(want, fmt.Sprintf("%d %s %d", s.Rank, s.Household, s.Net))
-				}
-			}
-			if g, w := strings.Join(got, "\n"), strings.Join(want, "\n"); g != w {
-				t.Errorf("%s %s ranking differs from the scoring:\n%s", v.ID, mr.Month, firstDiff(g, w))
-			}
+			checkRanking(t, v, mr, page)
 		}
-		// Each consenting household's page shows its monthly points and rank as computed.
-		for _, h := range v.Households {
-			name := filepath.Join(out, v.ID, "h", strings.ToLower(h.ID), "index.html") // Hugo lower-cases paths
-			names[h.Head] = true
-			if !h.Consent {
-				if _, err := os.Stat(name); err == nil {
-					t.Errorf("%s %s did not consent but has a page", v.ID, h.ID)
-				}
-				continue
-			}
-			var want []string
-			for i := len(res.Months) - 1; i >= 0; i-- {
-				if s := res.Months[i].Standing(h.ID); s != nil {
-					want = append(want, fmt.Sprintf("%s|%d|%d / %d", monthTitle(res.Months[i].Month), s.Net, s.Rank, res.Months[i].Active))
-				}
-			}
-			var got []string
-			for _, row := range rows(t, readPage(t, name), "months") {
-				got = append(got, strings.Join(row, "|"))
-			}
-			if g, w := strings.Join(got, "\n"), strings.Join(want, "\n"); g != w {
-				t.Errorf("%s %s monthly points differ from the scoring:\n%s", v.ID, h.ID, firstDiff(g, w))
-			}
-		}
+		checkHouseholdPages(t, out, v, res)
 	}
 	if notice == 0 || effective == 0 {
 		t.Errorf("%d months in public notice and %d in effect; the demo must show both", notice, effective)
 	}
+	checkPrivate(t, out, report.Town)
+	checkPageSizes(t, out)
+}
 
-	// Nothing that must stay private is anywhere in the site: names (only masked ones are shown),
-	// evidence references, veto codes, ID or mobile numbers.
-	index := suffixarray.New([]byte(site))
-	for name := range names {
-		if index.Lookup([]byte(name), 1) != nil {
-			t.Errorf("the name %s of a head of household is published", name)
+// checkRanking checks that a month page's ranking shows every household on the roster, in
+// order, with the computed rank and points.
+func checkRanking(t *testing.T, v *town.Village, mr *score.MonthResult, page string) {
+	t.Helper()
+	var got, want []string
+	for _, row := range rows(t, page, "ranking") {
+		f := strings.Fields(row[1])
+		got = append(got, row[0]+" "+f[len(f)-1]+" "+row[3])
+	}
+	for _, s := range mr.Standings {
+		if s.Active {
+			want = append(want, fmt.Sprintf("%d %s %d", s.Rank, s.Household, s.Net))
 		}
 	}
-	evidence := map[string]bool{}
+	if g, w := strings.Join(got, "\n"), strings.Join(want, "\n"); g != w {
+		t.Errorf("%s %s ranking differs from the scoring:\n%s", v.ID, mr.Month, firstDiff(g, w))
+	}
+}
+
+// checkHouseholdPages checks that each consenting household's page shows its monthly points and
+// rank as computed, and that a household that did not consent has no page.
+func checkHouseholdPages(t *testing.T, out string, v *town.Village, res *score.VillageResult) {
+	t.Helper()
+	for _, h := range v.Households {
+		name := filepath.Join(out, v.ID, "h", strings.ToLower(h.ID), "index.html") // Hugo lower-cases paths
+		if !h.Consent {
+			if _, err := os.Stat(name); err == nil {
+				t.Errorf("%s %s did not consent but has a page", v.ID, h.ID)
+			}
+			continue
+		}
+		var want []string
+		for i := len(res.Months) - 1; i >= 0; i-- {
+			if s := res.Months[i].Standing(h.ID); s != nil {
+				want = append(want, fmt.Sprintf("%s|%d|%d / %d", monthTitle(res.Months[i].Month), s.Net, s.Rank, res.Months[i].Active))
+			}
+		}
+		var got []string
+		for _, row := range rows(t, readPage(t, name), "months") {
+			got = append(got, strings.Join(row, "|"))
+		}
+		if g, w := strings.Join(got, "\n"), strings.Join(want, "\n"); g != w {
+			t.Errorf("%s %s monthly points differ from the scoring:\n%s", v.ID, h.ID, firstDiff(g, w))
+		}
+	}
+}
+
+// checkPrivate checks that nothing that must stay private is anywhere in the site: names (only
+// masked ones are shown), evidence references, veto codes, ID or mobile numbers.
+func checkPrivate(t *testing.T, out string, tw *town.Town) {
+	t.Helper()
+	var all bytes.Buffer
+	filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			data, _ := os.ReadFile(p)
+			all.Write(data)
+		}
+		return err
+	})
+	index := suffixarray.New(all.Bytes())
+	private := map[string]string{}
 	for _, v := range tw.Villages {
+		for _, h := range v.Households {
+			private[h.Head] = "the name of a head of household"
+		}
 		for _, m := range v.Months {
 			for _, e := range m.Entries {
 				if e.Evidence != "" {
-					evidence[e.Evidence] = true
+					private[e.Evidence] = "an evidence reference"
 				}
 			}
 		}
 	}
-	for ev := range evidence {
-		if index.Lookup([]byte(ev), 1) != nil {
-			t.Errorf("evidence reference %q is published", ev)
+	for s, what := range private {
+		if index.Lookup([]byte(s), 1) != nil {
+			t.Errorf("%s %q is published", what, s)
 		}
 	}
 	for _, re := range []string{`[>"]V[0-9]{1,2}[<"]`, `(^|[^0-9])1[3-9][0-9]{9}([^0-9]|$)`, `(^|[^0-9])[0-9]{17}[0-9Xx]([^0-9]|$)`} {
-		if m := regexp.MustCompile(re).FindString(site); m != "" {
+		if m := regexp.MustCompile(re).Find(all.Bytes()); m != nil {
 			t.Errorf("%q is published", m)
 		}
 	}
+}
 
-	// Every page is small enough for a weak mobile network.
+// checkPageSizes checks that every page is small enough for a weak mobile network.
+func checkPageSizes(t *testing.T, out string) {
+	t.Helper()
 	filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
 		if err == nil && strings.HasSuffix(p, ".html") {
 			data, _ := os.ReadFile(p)

@@ -7,7 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
+	"github.com/jifen-project/jifen/pipeline/audit"
 	"github.com/jifen-project/jifen/pipeline/check"
 	"github.com/jifen-project/jifen/pipeline/records"
 	"github.com/jifen-project/jifen/pipeline/rules"
@@ -49,6 +51,12 @@ func rulesLint(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	_, diags := town.Rules(src)
+	// Whether every month with a sheet has a version in force is the items analyzer's to say.
+	for _, d := range audit.Run(src, audit.Options{Now: time.Now()}).Diagnostics {
+		if d.Code == check.NoRules {
+			diags.Add(d)
+		}
+	}
 	diags.Sort()
 	return rep.write(diags, *root, stdout)
 }
@@ -57,10 +65,14 @@ func rulesDiff(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("jifen rules diff", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	lang := fs.String("lang", "zh", "language: zh or en")
-	if err := fs.Parse(args); err != nil || fs.NArg() != 2 {
-		if err == nil {
-			fmt.Fprint(stderr, rulesUsage)
-		}
+	switch err := fs.Parse(args); {
+	case err != nil:
+		return errUsage
+	case *lang != "zh" && *lang != "en":
+		fmt.Fprintf(stderr, "%s: --lang is zh or en\n", fs.Name())
+		return errUsage
+	case fs.NArg() != 2:
+		fmt.Fprint(stderr, rulesUsage)
 		return errUsage
 	}
 	var sets [2]*rules.RuleSet
@@ -75,57 +87,25 @@ func rulesDiff(args []string, stdout, stderr io.Writer) error {
 		diags = append(diags, ds...)
 	}
 	if len(diags) > 0 {
-		diags.WriteText(stdout, *lang)
+		diags.Sort()
+		if err := diags.WriteText(stdout, *lang); err != nil {
+			return err
+		}
 		return errBadRecords
 	}
 	changes := rules.Diff(sets[0], sets[1])
 	var b strings.Builder
-	en := *lang == "en"
-	if en {
-		plural := "s"
-		if len(changes) == 1 {
-			plural = ""
-		}
-		fmt.Fprintf(&b, "rule set %s → %s: %d change%s\n", sets[0].Effective, sets[1].Effective, len(changes), plural)
-	} else {
+	switch {
+	case *lang == "en" && len(changes) == 1:
+		fmt.Fprintf(&b, "rule set %s → %s: 1 change\n", sets[0].Effective, sets[1].Effective)
+	case *lang == "en":
+		fmt.Fprintf(&b, "rule set %s → %s: %d changes\n", sets[0].Effective, sets[1].Effective, len(changes))
+	default:
 		fmt.Fprintf(&b, "积分细则 %s → %s：%d 处改动\n", sets[0].Effective, sets[1].Effective, len(changes))
 	}
 	for _, c := range changes {
-		what := tableNames[c.Table][0]
-		if en {
-			what = tableNames[c.Table][1]
-		}
-		if c.ID != "" {
-			what += " " + c.ID
-		}
-		switch {
-		case c.Kind == "changed" && en:
-			fmt.Fprintf(&b, "  %s: %s %s → %s\n", what, c.Key, c.Old, c.New)
-		case c.Kind == "changed":
-			fmt.Fprintf(&b, "  %s：%s %s → %s\n", what, c.Key, c.Old, c.New)
-		case c.Kind == "added" && en:
-			fmt.Fprintf(&b, "  %s: added (%s)\n", what, c.New)
-		case c.Kind == "added":
-			fmt.Fprintf(&b, "  %s：新增（%s）\n", what, c.New)
-		case en:
-			fmt.Fprintf(&b, "  %s: removed (%s)\n", what, c.Old)
-		default:
-			fmt.Fprintf(&b, "  %s：删除（%s）\n", what, c.Old)
-		}
+		fmt.Fprintf(&b, "  %s\n", c.Text(*lang))
 	}
 	_, err := io.WriteString(stdout, b.String())
 	return err
-}
-
-// tableNames names the tables of a rule set in Chinese and English.
-var tableNames = map[string][2]string{
-	"":                {"细则", "rule set"},
-	"adoption":        {"通过", "adoption"},
-	"categories":      {"类别", "category"},
-	"items":           {"事项", "item"},
-	"vetoes":          {"一票否决", "veto"},
-	"honours.stars":   {"星级文明户", "star level"},
-	"honours.monthly": {"月度积分之星", "monthly stars"},
-	"honours.model":   {"道德模范候选", "moral model nominations"},
-	"supermarket":     {"积分超市", "supermarket"},
 }

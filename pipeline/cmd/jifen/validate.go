@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -12,8 +13,6 @@ import (
 	"github.com/jifen-project/jifen/pipeline/audit"
 	"github.com/jifen-project/jifen/pipeline/check"
 	"github.com/jifen-project/jifen/pipeline/records"
-	"github.com/jifen-project/jifen/pipeline/score"
-	"github.com/jifen-project/jifen/pipeline/town"
 )
 
 func validate(args []string, stdout, stderr io.Writer) error {
@@ -22,6 +21,7 @@ func validate(args []string, stdout, stderr io.Writer) error {
 	repo := fs.String("repo", ".", "records working tree to check, uncommitted files included")
 	root := fs.String("root", "", "folder of the working tree that holds the records")
 	asOfFlag := fs.String("as-of", "", "the time to check the records at (sheets of later months are refused), e.g. 2026-01-12 (default: now)")
+	since := fs.String("changed-since", "", "a branch, tag or commit of the working tree's git repository, such as a pull request's base: the problems of the files changed since then come first (default \"\": in file order)")
 	rep := newReporter(fs)
 	if err := fs.Parse(args); err != nil || !rep.ok(fs, stderr) {
 		return errUsage
@@ -34,15 +34,24 @@ func validate(args []string, stdout, stderr io.Writer) error {
 	if asOf.IsZero() {
 		asOf = time.Now()
 	}
+	var changed map[string]bool
+	if *since != "" {
+		changed, err = records.Changed(*repo, *root, *since)
+		if errors.Is(err, records.ErrUnknownRevision) {
+			fmt.Fprintln(stderr, "jifen validate: --changed-since:", err)
+			return errUsage
+		}
+		if err != nil {
+			return err
+		}
+	}
 	src, err := records.WorkingTree(filepath.Join(*repo, *root))
 	if err != nil {
 		return err
 	}
-	t, diags := town.Load(src, town.Options{Now: asOf})
-	if t != nil {
-		diags = append(diags, audit.Results(score.Town(t, asOf))...)
-		diags.Sort()
-		diags = diags.Prune()
+	diags := audit.Run(src, audit.Options{Now: asOf}).Diagnostics
+	if changed != nil {
+		diags.MarkChanged(func(file string) bool { return changed[file] })
 	}
 	return rep.write(diags, *root, stdout)
 }

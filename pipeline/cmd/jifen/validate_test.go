@@ -4,8 +4,10 @@ import (
 	"errors"
 	"flag"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -143,5 +145,156 @@ func materialize(t *testing.T, name string, data []byte) (string, []byte) {
 			return name, data
 		}
 		name = strings.TrimSuffix(name, ext)
+	}
+}
+
+// testRecords writes the test records (testdata/records with the demo's rules) to a temporary
+// directory and returns it.
+func testRecords(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	copyDir(t, "testdata/records", dir)
+	copyDir(t, "../../demo/records/rules", filepath.Join(dir, "rules"))
+	return dir
+}
+
+// TestValidateRefusesSymlinksAndBigFiles checks that validate refuses what build refuses, with
+// the same code and exit status: a symbolic link and a file over 16 MB (which it does not read).
+func TestValidateRefusesSymlinksAndBigFiles(t *testing.T) {
+	dir := testRecords(t)
+	write(t, filepath.Join(dir, "elsewhere/2025-07.csv"), "户号,事项,分值,日期,说明,佐证\nD-01,GJ02,5,2025-07-03,修村道,签到表7-1\n")
+	os.MkdirAll(filepath.Join(dir, "villages/dongcun/sheets"), 0o755)
+	if err := os.Symlink("../../../elsewhere/2025-07.csv", filepath.Join(dir, "villages/dongcun/sheets/2025-07.csv")); err != nil {
+		t.Skip(err)
+	}
+	write(t, filepath.Join(dir, "villages/dongcun/scan.jpg"), "")
+	if err := os.Truncate(filepath.Join(dir, "villages/dongcun/scan.jpg"), 17<<20); err != nil { // sparse: nothing written
+		t.Fatal(err)
+	}
+	for lang, want := range map[string][]string{
+		"zh": {
+			`villages/dongcun/scan.jpg: 不读取文件 "villages/dongcun/scan.jpg"：文件有 17 MB，超过了 16 MB 的上限 [E116]`,
+			`villages/dongcun/sheets/2025-07.csv: 不读取文件 "villages/dongcun/sheets/2025-07.csv"：这是符号链接 [E116]`,
+		},
+		"en": {
+			`villages/dongcun/scan.jpg: the file "villages/dongcun/scan.jpg" is not read: it is 17 MB, over the limit of 16 MB [E116]`,
+			`villages/dongcun/sheets/2025-07.csv: the file "villages/dongcun/sheets/2025-07.csv" is not read: it is a symbolic link [E116]`,
+		},
+	} {
+		stdout, stderr, err := jifen(t, "validate", "--repo", dir, "--root", "", "--lang", lang)
+		if !errors.Is(err, errBadRecords) || stderr != "" {
+			t.Errorf("%s: error %v, stderr %q; want bad records (exit 1)", lang, err, stderr)
+		}
+		for _, w := range want {
+			if !strings.Contains(stdout, w+"\n") {
+				t.Errorf("%s: no line %s in:\n%s", lang, w, stdout)
+			}
+		}
+	}
+}
+
+// changedRepo makes a records repository with the git command: on main, a June sheet with a
+// problem and a July sheet without; then, in the working tree, July modified and August added,
+// each with a problem of its own. It returns the directory and main's commit.
+func changedRepo(t *testing.T) (string, string) {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	dir := testRecords(t)
+	sheet := func(month, row string) {
+		write(t, filepath.Join(dir, "villages/dongcun/sheets", month+".csv"), "户号,事项,分值,日期,说明,佐证\n"+row+"\n")
+	}
+	sheet("2025-06", "D-09,GJ02,5,2025-06-03,修村道,签到表6-1")
+	sheet("2025-07", "D-01,GJ02,5,2025-07-03,修村道,签到表7-1")
+	runGit(t, dir, "init", "-q", "-b", "main")
+	runGit(t, dir, "add", "-A")
+	runGit(t, dir, "commit", "-q", "-m", "Set up the town")
+	out, err := exec.Command("git", "-C", dir, "rev-parse", "HEAD").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheet("2025-07", "D-08,GJ02,5,2025-07-03,修村道,签到表7-1")
+	sheet("2025-08", "D-07,GJ02,5,2025-08-03,修村道,签到表8-1")
+	return dir, strings.TrimSpace(string(out))
+}
+
+// TestValidateChangedSince checks that the problems of the files changed since a commit come
+// first, in the text, the annotations and the job summary.
+func TestValidateChangedSince(t *testing.T) {
+	dir, base := changedRepo(t)
+	files := func(out, sep string) []string {
+		var fs []string
+		for _, line := range strings.Split(out, "\n") {
+			if f, _, ok := strings.Cut(line, sep); ok && strings.HasPrefix(f, "villages/") && !slices.Contains(fs, f) {
+				fs = append(fs, f)
+			}
+		}
+		return fs
+	}
+	sheets := func(months ...string) []string {
+		var fs []string
+		for _, m := range months {
+			fs = append(fs, "villages/dongcun/sheets/"+m+".csv")
+		}
+		return fs
+	}
+	args := []string{"validate", "--repo", dir, "--as-of", "2025-09-15"}
+	stdout, _, _ := jifen(t, args...)
+	if got, want := files(stdout, ":"), sheets("2025-06", "2025-07", "2025-08"); !slices.Equal(got, want) {
+		t.Errorf("without --changed-since, files in order %v, want %v:\n%s", got, want, stdout)
+	}
+	for _, rev := range []string{"main", base} {
+		stdout, stderr, err := jifen(t, append(args, "--changed-since", rev)...)
+		if !errors.Is(err, errBadRecords) || stderr != "" {
+			t.Errorf("--changed-since %s: error %v, stderr %q; want bad records (exit 1)", rev, err, stderr)
+		}
+		if got, want := files(stdout, ":"), sheets("2025-07", "2025-08", "2025-06"); !slices.Equal(got, want) {
+			t.Errorf("--changed-since %s: files in order %v, want %v:\n%s", rev, got, want, stdout)
+		}
+	}
+
+	summary := filepath.Join(t.TempDir(), "summary.md")
+	stdout, _, err := jifen(t, append(args, "--changed-since", "main", "--format", "github", "--summary", summary)...)
+	if !errors.Is(err, errBadRecords) {
+		t.Errorf("--format github: error %v, want bad records (exit 1)", err)
+	}
+	var annotated []string
+	for _, line := range strings.Split(stdout, "\n") {
+		if f, ok := strings.CutPrefix(line, "::error file="); ok {
+			f, _, _ = strings.Cut(f, ",")
+			annotated = append(annotated, f)
+		}
+	}
+	if want := sheets("2025-07", "2025-08", "2025-06"); !slices.Equal(annotated, want) {
+		t.Errorf("annotations on %v, want %v:\n%s", annotated, want, stdout)
+	}
+	md, err := os.ReadFile(summary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var headings []string
+	for _, line := range strings.Split(string(md), "\n") {
+		if h, ok := strings.CutPrefix(line, "#### "); ok {
+			headings = append(headings, h)
+		}
+	}
+	if want := sheets("2025-07", "2025-08", "2025-06"); !slices.Equal(headings, want) {
+		t.Errorf("summary groups %v, want %v:\n%s", headings, want, md)
+	}
+	if !strings.Contains(string(md), "本次改动的文件里有 2 个问题，其他文件里还有 1 个") {
+		t.Errorf("the summary does not say how many problems are elsewhere:\n%s", md)
+	}
+}
+
+// TestValidateChangedSinceUnknown checks that a revision the repository does not have, or a
+// working tree that is not in a git repository, is a usage error (exit 2) that names it.
+func TestValidateChangedSinceUnknown(t *testing.T) {
+	dir, _ := changedRepo(t)
+	for _, c := range []struct{ dir, rev string }{{dir, "origin/main"}, {dir, "0123456789abcdef0123456789abcdef01234567"}, {testRecords(t), "main"}} {
+		stdout, stderr, err := jifen(t, "validate", "--repo", c.dir, "--changed-since", c.rev)
+		if !errors.Is(err, errUsage) || stdout != "" || !strings.Contains(stderr, "--changed-since") || !strings.Contains(stderr, c.rev) {
+			t.Errorf("--changed-since %s in %s: error %v, stdout %q, stderr %q; want a usage error that names it", c.rev, c.dir, err, stdout, stderr)
+		}
 	}
 }

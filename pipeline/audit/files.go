@@ -1,0 +1,255 @@
+package audit
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jifen-project/jifen/pipeline/check"
+	"github.com/jifen-project/jifen/pipeline/rules"
+	"github.com/jifen-project/jifen/pipeline/sheet"
+	"github.com/jifen-project/jifen/pipeline/town"
+)
+
+// Grids checks that every household of the roster is in a grid of village.toml.
+var Grids = &Analyzer{
+	Name:  "grids",
+	Codes: []check.Code{check.UnknownGrid},
+	Needs: check.Files,
+	Run: func(p *Pass) {
+		v := p.Village
+		if p.Failed(v.RosterFile) {
+			return
+		}
+		var names []string
+		for _, g := range v.Grids {
+			names = append(names, strconv.Quote(g.Name))
+		}
+		for _, h := range v.Households {
+			if h.Grid != "" && v.Grid(h.Grid) == nil {
+				p.Report(check.Diagnostic{Code: check.UnknownGrid, File: v.RosterFile, Line: h.Line, Column: v.RosterColumns["grid"], Value: h.Grid, Args: []string{strings.Join(names, ", ")}})
+			}
+		}
+	},
+}
+
+// Households checks that the household of every row of the sheets and redemptions is on the
+// roster on the row's date.
+var Households = &Analyzer{
+	Name:  "households",
+	Codes: []check.Code{check.UnknownHousehold, check.InactiveHouse},
+	Needs: check.Files,
+	Run: func(p *Pass) {
+		if p.Failed(p.Village.RosterFile) {
+			return
+		}
+		for _, m := range p.Village.Months {
+			for _, e := range m.Entries {
+				p.household(m.SheetFile, m.Columns, e.Line, e.Household, e.Date, e.DateText)
+			}
+			for _, r := range m.Redemptions {
+				p.household(m.RedemptionsFile, m.RedemptionColumns, r.Line, r.Household, r.Date, r.DateText)
+			}
+		}
+	},
+}
+
+func (p *Pass) household(file string, cols sheet.Columns, line int, id, date, typed string) {
+	if id == "" {
+		return
+	}
+	h := p.Village.Household(id)
+	switch {
+	case h == nil:
+		d := check.Diagnostic{Code: check.UnknownHousehold, File: file, Line: line, Column: cols["household"], Value: id}
+		for _, o := range p.Village.Households {
+			if strings.EqualFold(o.ID, id) {
+				d.Suggest = o.ID
+			}
+		}
+		p.Report(d)
+	case date != "" && !h.ActiveIn(date):
+		p.Report(check.Diagnostic{Code: check.InactiveHouse, File: file, Line: line, Column: cols["household"], Value: id, Args: []string{cmpOr(typed, date)}})
+	}
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+var (
+	reasonVetoPoints = &check.Text{Zh: "一票否决行的分值要填 0", En: "a veto row has 0 points"}
+	reasonDeduction  = &check.Text{Zh: "%[3]s %[4]s 是扣分事项，分值要写负数：%[5]s", En: "%[3]s (%[4]q) is a deduction: write %[5]s"}
+	reasonPositive   = &check.Text{Zh: "%[3]s %[4]s 是加分事项，分值要写正数：%[5]s", En: "%[3]s (%[4]q) adds points: write %[5]s"}
+	reasonLevels     = &check.Text{Zh: "%[3]s %[4]s 只能是 %[5]s", En: "%[3]s (%[4]q) allows %[5]s"}
+	reasonEvidence   = &check.Text{Zh: "%[3]s %[4]s 要求填写佐证材料的编号", En: "%[3]s (%[4]q) requires the number of its evidence"}
+)
+
+// Items checks every row of the sheets against the rule set in force in its month: the item or
+// veto exists, the points are allowed, the evidence is there when the item requires it; and
+// that every month with a sheet has a rule set.
+var Items = &Analyzer{
+	Name:  "items",
+	Codes: []check.Code{check.UnknownItem, check.PointsNotAllowed, check.MissingValue, check.NoRules},
+	Needs: check.Files,
+	Run: func(p *Pass) {
+		for _, m := range p.Village.Months {
+			switch {
+			case p.Failed(m.SheetFile):
+			case m.Rules == nil && !p.anyRulesFailed():
+				p.Report(check.Diagnostic{Code: check.NoRules, File: m.SheetFile, Value: m.Month})
+			case p.RulesOK(m):
+				for _, e := range m.Entries {
+					p.item(m, e)
+				}
+			}
+		}
+	},
+}
+
+// anyRulesFailed reports whether a rule set file failed: which months it would govern is then
+// unknown, and a month without a rule set is a consequence.
+func (p *Pass) anyRulesFailed() bool {
+	for f := range p.Town.Failed {
+		if strings.HasPrefix(f, "rules/") {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *Pass) item(m *town.Month, e sheet.Entry) {
+	if e.Item == "" {
+		return
+	}
+	at := func(code check.Code, key, value string, reason *check.Text, args ...string) {
+		p.Report(check.Diagnostic{Code: code, File: m.SheetFile, Line: e.Line, Column: m.Columns[key], Value: value, Reason: reason, Args: args})
+	}
+	rs := m.Rules
+	pointsRead := !slices.Contains(e.Invalid, "points")
+	it := rs.Item(e.Item)
+	if it == nil {
+		switch {
+		case rs.Veto(e.Item) == nil:
+			p.Report(check.Diagnostic{Code: check.UnknownItem, File: m.SheetFile, Line: e.Line, Column: m.Columns["item"], Value: e.Item, Args: []string{rs.Effective}, Suggest: itemLike(rs, e.Item)})
+		case e.Points != 0 && pointsRead:
+			at(check.PointsNotAllowed, "points", strconv.Itoa(e.Points), reasonVetoPoints)
+		}
+		return
+	}
+	if allowed := it.Allowed(); !slices.Contains(allowed, e.Points) && pointsRead {
+		reason := reasonLevels
+		switch {
+		case it.Deduction() && e.Points > 0:
+			reason = reasonDeduction
+		case !it.Deduction() && e.Points < 0:
+			reason = reasonPositive
+		}
+		at(check.PointsNotAllowed, "points", strconv.Itoa(e.Points), reason, it.ID, it.Name, ints(allowed))
+	}
+	if it.Evidence && e.Evidence == "" && !slices.Contains(e.Invalid, "evidence") {
+		at(check.MissingValue, "evidence", "", reasonEvidence, it.ID, it.Name)
+	}
+}
+
+// itemLike is the item or veto code that id means when only its case is wrong.
+func itemLike(rs *rules.RuleSet, id string) string {
+	for _, it := range rs.Items {
+		if strings.EqualFold(it.ID, id) {
+			return it.ID
+		}
+	}
+	for _, v := range rs.Vetoes {
+		if strings.EqualFold(v.ID, id) {
+			return v.ID
+		}
+	}
+	return ""
+}
+
+func ints(ns []int) string {
+	s := make([]string, len(ns))
+	for i, n := range ns {
+		s[i] = strconv.Itoa(n)
+	}
+	return strings.Join(s, "/")
+}
+
+// Dates checks that every row of the sheets and redemptions is dated in its file's month, and
+// not after now.
+var Dates = &Analyzer{
+	Name:  "dates",
+	Codes: []check.Code{check.DateOutsideMonth, check.FutureDate},
+	Needs: check.Files,
+	Run: func(p *Pass) {
+		today := p.Options.Now.In(p.Town.Location).Format(time.DateOnly)
+		for _, m := range p.Village.Months {
+			for _, e := range m.Entries {
+				p.date(m, m.SheetFile, "sheets", m.Columns, e.Line, e.Date, e.DateText, today)
+			}
+			for _, r := range m.Redemptions {
+				p.date(m, m.RedemptionsFile, "redemptions", m.RedemptionColumns, r.Line, r.Date, r.DateText, today)
+			}
+		}
+	},
+}
+
+func (p *Pass) date(m *town.Month, file, kind string, cols sheet.Columns, line int, date, typed, today string) {
+	if date == "" {
+		return
+	}
+	typed = cmpOr(typed, date)
+	switch {
+	case date[:7] != m.Month:
+		d := check.Diagnostic{Code: check.DateOutsideMonth, File: file, Line: line, Column: cols["date"], Value: typed, Args: []string{m.Month}}
+		if date <= today {
+			d.Suggest = "villages/" + p.Village.ID + "/" + kind + "/" + date[:7] + ".csv"
+		}
+		p.Report(d)
+	case date > today:
+		p.Report(check.Diagnostic{Code: check.FutureDate, File: file, Line: line, Column: cols["date"], Value: typed, Args: []string{today}})
+	}
+}
+
+// Goods checks every redemption against the catalog in force when it was approved: the goods
+// exist and the points are the quantity at the goods' price.
+var Goods = &Analyzer{
+	Name:  "goods",
+	Codes: []check.Code{check.UnknownGoods, check.WrongPrice},
+	Needs: check.Files,
+	Run: func(p *Pass) {
+		if p.Failed(p.Village.Catalog.File) {
+			return
+		}
+		for _, m := range p.Village.Months {
+			for _, r := range m.Redemptions {
+				p.goods(m, r)
+			}
+		}
+	},
+}
+
+func (p *Pass) goods(m *town.Month, r sheet.Redemption) {
+	if r.Goods == "" {
+		return
+	}
+	i := slices.IndexFunc(m.Catalog, func(g sheet.Goods) bool { return g.ID == r.Goods })
+	if i < 0 {
+		d := check.Diagnostic{Code: check.UnknownGoods, File: m.RedemptionsFile, Line: r.Line, Column: m.RedemptionColumns["goods"], Value: r.Goods}
+		for _, g := range m.Catalog {
+			if strings.EqualFold(g.ID, r.Goods) {
+				d.Suggest = g.ID
+			}
+		}
+		p.Report(d)
+		return
+	}
+	if g := m.Catalog[i]; r.Points != r.Quantity*g.Points && len(r.Invalid) == 0 {
+		p.Report(check.Diagnostic{Code: check.WrongPrice, File: m.RedemptionsFile, Line: r.Line, Column: m.RedemptionColumns["points"], Value: strconv.Itoa(r.Points),
+			Args: []string{strconv.Itoa(r.Quantity), strconv.Itoa(g.Points), strconv.Itoa(r.Quantity * g.Points), g.Name}})
+	}
+}

@@ -1,0 +1,259 @@
+package rules
+
+import (
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/jifen-project/jifen/pipeline/check"
+)
+
+// Why a value of a rule set is wrong: the reasons of E011 and E012. %[1]q is the value, %[2]s
+// the key, %[3]s on the diagnostic's Args (the entry's id first, where the key is an entry's).
+var (
+	reasonNotEffective   = check.Text{Zh: "细则的文件名要和 effective 写的生效日期 %[3]s 一致", En: "a rule set's file is named after its effective date, %[3]s"}
+	reasonAdoptedLate    = check.Text{Zh: "通过日期晚于生效日期 %[3]s", En: "adopted after it takes effect on %[3]s"}
+	reasonNotPositive    = check.Text{Zh: "要大于 0", En: "must be more than 0"}
+	reasonNegative       = check.Text{Zh: "不能是负数", En: "must not be negative"}
+	reasonSameID         = check.Text{Zh: "%[3]s 里已经有这个代码，代码在整个细则里不能重复", En: "%[3]s already has this code, and a code is used once in a rule set"}
+	reasonWeight         = check.Text{Zh: "类别 %[3]s 的权重要大于 0", En: "the weight of category %[3]s must be more than 0"}
+	reasonNoCategory     = check.Text{Zh: "事项 %[3]s 所属的类别不存在", En: "item %[3]s is in no category of the rule set"}
+	reasonCapPeriod      = check.Text{Zh: "事项 %[3]s 的上限期间要写 \"month\"（每月）或 \"year\"（每年）", En: "the cap period of item %[3]s is \"month\" or \"year\""}
+	reasonPublish        = check.Text{Zh: "事项 %[3]s 的公开方式要写 \"Y\"（公开说明）、\"C\"（只公开类别）或 \"N\"（不公开原因）", En: "item %[3]s publishes \"Y\" (the note), \"C\" (the category only) or \"N\" (nothing)"}
+	reasonPointsOrLevels = check.Text{Zh: "事项 %[3]s 写了 points 又写了 levels，只能写其中一个", En: "item %[3]s gives both points and levels, but takes only one of them"}
+	reasonZeroPoints     = check.Text{Zh: "事项 %[3]s 的分值不能是 0", En: "the points of item %[3]s must not be 0"}
+	reasonMixedLevels    = check.Text{Zh: "事项 %[3]s 的几档分值要么都是加分，要么都是扣分", En: "the levels of item %[3]s must all add points or all take them away"}
+	reasonCapSign        = check.Text{Zh: "事项 %[3]s 的分值是 %[4]s，上限要和分值同号：加分写正数，扣分写负数", En: "item %[3]s gives %[4]s points, so its cap has the same sign: positive for points added, negative for points taken away"}
+	reasonCapBelow       = check.Text{Zh: "事项 %[3]s 的上限还不到一次的分值 %[4]s", En: "the cap of item %[3]s is less than the %[4]s points of a single entry"}
+	reasonOverMonthly    = check.Text{Zh: "事项 %[3]s 的分值超过了每户每月加分的总上限 monthly_cap（%[4]s 分）", En: "item %[3]s gives more than the monthly cap of %[4]s points"}
+	reasonOverWeight     = check.Text{Zh: "事项 %[3]s 的分值超过了类别 %[4]s 的权重（每年 %[5]s 分）", En: "item %[3]s gives more than the weight of category %[4]s, %[5]s points a year"}
+	reasonYearCapWeight  = check.Text{Zh: "事项 %[3]s 的每年上限超过了类别 %[4]s 的权重（每年 %[5]s 分）", En: "the yearly cap of item %[3]s is more than the weight of category %[4]s, %[5]s points a year"}
+	reasonEffect         = check.Text{Zh: "一票否决情形 %[3]s 的效果要写 \"E1\" 或 \"E2\"", En: "the effect of veto %[3]s is \"E1\" or \"E2\""}
+	reasonStarsOrder     = check.Text{Zh: "星级要从 1 起依次排列，这里应该是 %[3]s", En: "star levels run 1, 2, 3 and on in order: this one is %[3]s"}
+	reasonStarsRise      = check.Text{Zh: "要比低一星级的 %[3]s 分高", En: "must be more than the %[3]s points of the level below"}
+	reasonStarsReach     = check.Text{Zh: "一户一年最多只能得 %[3]s 分（各类别权重之和，或者每月总上限的 12 倍，取小的）", En: "a household earns at most %[3]s points a year (the sum of the weights, or 12 times the monthly cap if that is less)"}
+	reasonStarsKinds     = check.Text{Zh: "细则只有 %[3]s 个类别", En: "the rule set has only %[3]s categories"}
+	reasonModelCategory  = check.Text{Zh: "细则里没有这个类别", En: "the rule set has no such category"}
+	reasonExpiry         = check.Text{Zh: "要写 \"year-end\"（每年 12 月 31 日清零）或 \"never\"（不清零）", En: "is \"year-end\" (cleared on 31 December) or \"never\""}
+)
+
+// A linter checks a decoded rule set and collects its problems.
+type linter struct {
+	rs    *RuleSet
+	lines lines
+	diags check.List
+}
+
+// report adds a problem with the key d.Column; entry is at(i) for a key of the i-th entry of an
+// array of tables, or "" for a key of a table.
+func (l *linter) report(d check.Diagnostic, entry string) {
+	d.File = l.rs.File
+	d.Line = l.lines.of(d.Column, entry)
+	l.diags.Add(d)
+}
+
+// bad reports a wrong value of key, unless the file does not write the key at all: then the
+// value is missing.
+func (l *linter) bad(key, entry, value string, reason *check.Text, args ...string) {
+	if !l.lines.has(key, entry) {
+		l.report(check.Diagnostic{Code: check.MissingValue, Column: key}, entry)
+		return
+	}
+	l.report(check.Diagnostic{Code: check.BadValue, Column: key, Value: value, Args: args, Reason: reason}, entry)
+}
+
+// lint checks a decoded rule set; named says whether its file must be named after the
+// effective date. The problems are sorted.
+func lint(rs *RuleSet, f file, lines lines, named bool) check.List {
+	l := &linter{rs: rs, lines: lines}
+	l.top(f, named)
+	l.ids()
+	weights := l.categories()
+	for i, it := range rs.Items {
+		l.item(at(i), it, weights)
+	}
+	for i, v := range rs.Vetoes {
+		if !v.Effect.Valid() {
+			l.bad("vetoes.effect", at(i), string(v.Effect), &reasonEffect, v.ID)
+		}
+	}
+	l.honours(weights)
+	l.market()
+	l.diags.Sort()
+	return l.diags
+}
+
+// top checks the keys of the top level and of [adoption].
+func (l *linter) top(f file, named bool) {
+	rs := l.rs
+	base := path.Base(rs.File)
+	switch {
+	case f.EffectiveDate.Year == 0:
+		l.report(check.Diagnostic{Code: check.MissingValue, Column: "effective"}, "")
+	case named && rs.Effective+".toml" != base:
+		l.report(check.Diagnostic{Code: check.BadFileName, Column: "effective", Value: base, Args: []string{rs.Effective},
+			Reason: &reasonNotEffective, Suggest: rs.Effective + ".toml"}, "")
+	}
+	for _, k := range []struct{ key, value string }{{"title", rs.Title}, {"adoption.body", rs.Adoption.Body}} {
+		if strings.TrimSpace(k.value) == "" {
+			l.report(check.Diagnostic{Code: check.MissingValue, Column: k.key}, "")
+		}
+	}
+	switch {
+	case f.Adoption.Date.Year == 0:
+		l.report(check.Diagnostic{Code: check.MissingValue, Column: "adoption.date"}, "")
+	case f.EffectiveDate.Year != 0 && rs.Adoption.Date > rs.Effective:
+		l.bad("adoption.date", "", rs.Adoption.Date, &reasonAdoptedLate, rs.Effective)
+	}
+	if rs.MonthlyCap <= 0 {
+		l.bad("monthly_cap", "", strconv.Itoa(rs.MonthlyCap), &reasonNotPositive)
+	}
+}
+
+// ids checks that every code is given, well formed and used once in the rule set: by one
+// category, one item or one veto.
+func (l *linter) ids() {
+	first := map[string]string{} // id → the key of its first use
+	check1 := func(key, entry, id string) {
+		switch prev, seen := first[id]; {
+		case id == "":
+			l.report(check.Diagnostic{Code: check.MissingValue, Column: key}, entry)
+		case !idOK(id):
+			l.report(check.Diagnostic{Code: check.BadID, Column: key, Value: id}, entry)
+		case !seen:
+			first[id] = key
+		case prev == key:
+			l.report(check.Diagnostic{Code: check.DuplicateID, Column: key, Value: id}, entry)
+		default:
+			l.report(check.Diagnostic{Code: check.DuplicateID, Column: key, Value: id, Args: []string{prev}, Reason: &reasonSameID}, entry)
+		}
+	}
+	for i, c := range l.rs.Categories {
+		check1("categories.id", at(i), c.ID)
+	}
+	for i, it := range l.rs.Items {
+		check1("items.id", at(i), it.ID)
+	}
+	for i, v := range l.rs.Vetoes {
+		check1("vetoes.id", at(i), v.ID)
+	}
+}
+
+// categories checks the categories' weights and returns them by category.
+func (l *linter) categories() map[string]int {
+	weights := map[string]int{}
+	for i, c := range l.rs.Categories {
+		if _, seen := weights[c.ID]; !seen {
+			weights[c.ID] = c.Weight
+		}
+		if c.Weight <= 0 {
+			l.bad("categories.weight", at(i), strconv.Itoa(c.Weight), &reasonWeight, c.ID)
+		}
+	}
+	return weights
+}
+
+// item checks the entry of an item: its category, cap period, publication, and its points
+// against its cap, the monthly cap and its category's weight.
+func (l *linter) item(entry string, it Item, weights map[string]int) {
+	weight, known := weights[it.Category]
+	if !known {
+		l.bad("items.category", entry, it.Category, &reasonNoCategory, it.ID)
+	}
+	if !it.CapPeriod.Valid() {
+		l.bad("items.cap_period", entry, string(it.CapPeriod), &reasonCapPeriod, it.ID)
+	}
+	if !it.Publish.Valid() {
+		l.bad("items.publish", entry, string(it.Publish), &reasonPublish, it.ID)
+	}
+	switch {
+	case it.Points != 0 && len(it.Levels) > 0:
+		l.bad("items.points", entry, strconv.Itoa(it.Points), &reasonPointsOrLevels, it.ID)
+		return
+	case it.Points == 0 && len(it.Levels) == 0:
+		l.bad("items.points", entry, "0", &reasonZeroPoints, it.ID)
+		return
+	}
+	key := "items.points"
+	if len(it.Levels) > 0 {
+		key = "items.levels"
+	}
+	if !known {
+		weight = 0
+	}
+	for _, p := range it.Allowed() {
+		l.points(entry, key, it, p, weight)
+	}
+	if it.CapPeriod.Yearly() && it.Cap > 0 && weight > 0 && it.Cap > weight {
+		l.bad("items.cap", entry, strconv.Itoa(it.Cap), &reasonYearCapWeight, it.ID, it.Category, strconv.Itoa(weight))
+	}
+}
+
+// points checks one of the point values p that an item allows, written at key, against the
+// item's cap, the monthly cap and the weight of the item's category (0 if unknown).
+func (l *linter) points(entry, key string, it Item, p, weight int) {
+	n := strconv.Itoa(p)
+	cap := strconv.Itoa(it.Cap)
+	switch {
+	case p == 0:
+		l.bad(key, entry, n, &reasonZeroPoints, it.ID)
+	case (p < 0) != it.Deduction():
+		l.bad(key, entry, n, &reasonMixedLevels, it.ID)
+	case it.Cap != 0 && (p < 0) != (it.Cap < 0):
+		l.bad("items.cap", entry, cap, &reasonCapSign, it.ID, n)
+	case abs(p) > abs(it.Cap):
+		l.bad("items.cap", entry, cap, &reasonCapBelow, it.ID, n)
+	case p > 0 && l.rs.MonthlyCap > 0 && p > l.rs.MonthlyCap:
+		l.bad(key, entry, n, &reasonOverMonthly, it.ID, strconv.Itoa(l.rs.MonthlyCap))
+	case p > 0 && weight > 0 && p > weight:
+		l.bad(key, entry, n, &reasonOverWeight, it.ID, it.Category, strconv.Itoa(weight))
+	}
+}
+
+// honours checks the star levels and the nominations.
+func (l *linter) honours(weights map[string]int) {
+	yearly := 0 // the most positive points a household can earn in a year
+	for _, w := range weights {
+		yearly += max(w, 0)
+	}
+	yearly = min(yearly, 12*l.rs.MonthlyCap)
+	h := l.rs.Honours
+	for i, st := range h.Stars {
+		n, kinds := strconv.Itoa(st.MinPoints), strconv.Itoa(st.MinCategories)
+		switch {
+		case st.Stars != i+1:
+			l.bad("honours.stars.stars", at(i), strconv.Itoa(st.Stars), &reasonStarsOrder, strconv.Itoa(i+1))
+		case i > 0 && st.MinPoints <= h.Stars[i-1].MinPoints:
+			l.bad("honours.stars.min_points", at(i), n, &reasonStarsRise, strconv.Itoa(h.Stars[i-1].MinPoints))
+		case st.MinPoints > yearly:
+			l.bad("honours.stars.min_points", at(i), n, &reasonStarsReach, strconv.Itoa(yearly))
+		case st.MinCategories < 0:
+			l.bad("honours.stars.min_categories", at(i), kinds, &reasonNegative)
+		case st.MinCategories > len(l.rs.Categories):
+			l.bad("honours.stars.min_categories", at(i), kinds, &reasonStarsKinds, strconv.Itoa(len(l.rs.Categories)))
+		}
+	}
+	if _, ok := weights[h.Model.Category]; h.Model.Category != "" && !ok {
+		l.bad("honours.model.category", "", h.Model.Category, &reasonModelCategory)
+	}
+	if h.Monthly.Top < 0 {
+		l.bad("honours.monthly.top", "", strconv.Itoa(h.Monthly.Top), &reasonNegative)
+	}
+	if h.Model.Top < 0 {
+		l.bad("honours.model.top", "", strconv.Itoa(h.Model.Top), &reasonNegative)
+	}
+}
+
+// market checks the supermarket's parameters.
+func (l *linter) market() {
+	m := l.rs.Market
+	if m.Points <= 0 {
+		l.bad("supermarket.points", "", strconv.Itoa(m.Points), &reasonNotPositive)
+	}
+	if m.Yuan <= 0 {
+		l.bad("supermarket.yuan", "", strconv.Itoa(m.Yuan), &reasonNotPositive)
+	}
+	if !m.Expiry.Valid() {
+		l.bad("supermarket.expiry", "", string(m.Expiry), &reasonExpiry)
+	}
+}

@@ -1,0 +1,268 @@
+package sheet
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/width"
+
+	"github.com/jifen-project/jifen/pipeline/check"
+)
+
+// The causes of a BadValue, a BadID and a BadNumber that the cells tell apart.
+var (
+	reasonMoreThanZero = check.Text{
+		Zh: "要大于 0",
+		En: "it must be more than 0",
+	}
+	reasonLeftAfterJoined = check.Text{
+		Zh: "退出日期要晚于加入日期（%[3]s）",
+		En: "the date left must be after the date joined (%[3]s)",
+	}
+	reasonYesNo = check.Text{
+		Zh: "请填“是”或“否”",
+		En: "write yes or no",
+	}
+	reasonYuan = check.Text{
+		Zh: "要写成元，最多两位小数，如 12.50",
+		En: "write yuan with at most two decimals, such as 12.50",
+	}
+	reasonIDSpace = check.Text{
+		Zh: "里面有空格",
+		En: "it has a space in it",
+	}
+	reasonIDLength = check.Text{
+		Zh: "超过了 16 个字符",
+		En: "it is longer than 16 characters",
+	}
+	reasonPlusSign = check.Text{
+		Zh: "正数前面不用写加号",
+		En: "a positive number takes no plus sign",
+	}
+)
+
+// A cell converts the values of one row, reporting problems at the row's line and noting which
+// cells could not be read.
+type cell struct {
+	name    string
+	cols    Columns
+	line    int
+	diags   *check.List
+	invalid []string // keys of the cells that could not be read
+}
+
+// report adds a diagnostic about the cell of column key, and notes the cell as unread.
+func (c *cell) report(d check.Diagnostic, key string) {
+	d.File, d.Line, d.Column = c.name, c.line, c.cols[key]
+	c.diags.Add(d)
+	c.invalid = append(c.invalid, key)
+}
+
+func (c *cell) bad(key, value string, reason *check.Text, args ...string) {
+	c.report(check.Diagnostic{Code: check.BadValue, Value: value, Reason: reason, Args: args}, key)
+}
+
+func (c *cell) required(key, v string) string {
+	if v == "" {
+		c.report(check.Diagnostic{Code: check.MissingValue}, key)
+	}
+	return v
+}
+
+// IsID reports whether s is a valid household, item, veto, grid or goods id: ASCII letters,
+// digits and -, 1 to 16 of them.
+func IsID(s string) bool { return s != "" && len(s) <= 16 && idChars(s) }
+
+// idChars reports whether s has only ASCII letters, digits and -.
+func idChars(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if b := s[i]; !(b == '-' || '0' <= b && b <= '9' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+func (c *cell) id(key, v string) string {
+	if c.required(key, v) == "" {
+		return ""
+	}
+	if IsID(v) {
+		return v
+	}
+	d := check.Diagnostic{Code: check.BadID, Value: v}
+	switch n := narrow(v); {
+	case n != v && IsID(n):
+		d.Reason, d.Suggest = &reasonFullWidth, n
+	case strings.ContainsAny(n, " \u00A0"):
+		d.Reason = &reasonIDSpace
+	case len(v) > 16 && idChars(v):
+		d.Reason = &reasonIDLength
+	}
+	c.report(d, key)
+	return ""
+}
+
+// narrow writes full-width letters, digits and signs (what a Chinese input method may type)
+// as ASCII.
+func narrow(s string) string { return width.Narrow.String(s) }
+
+// number reads 1 to 9 ASCII digits.
+func number(s string) (int, bool) {
+	if s == "" || len(s) > 9 {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, true
+}
+
+// parseInt reads a whole number as spreadsheets write it: 5, -5 or 5.0, at most nine digits.
+func parseInt(v string) (int, bool) {
+	s, neg := strings.CutPrefix(v, "-")
+	s, frac, hasFrac := strings.Cut(s, ".")
+	if hasFrac && (frac == "" || strings.Trim(frac, "0") != "") {
+		return 0, false
+	}
+	n, ok := number(s)
+	if neg {
+		n = -n
+	}
+	return n, ok
+}
+
+// integer accepts 5, -5 and 5.0 (what spreadsheets write for whole numbers).
+func (c *cell) integer(key, v string) int {
+	if c.required(key, v) == "" {
+		return 0
+	}
+	n, ok := parseInt(v)
+	if ok {
+		return n
+	}
+	d := check.Diagnostic{Code: check.BadNumber, Value: v}
+	if m := narrow(v); m != v {
+		if _, ok := parseInt(m); ok {
+			d.Reason, d.Suggest = &reasonFullWidth, m
+		}
+	} else if m, plus := strings.CutPrefix(v, "+"); plus {
+		if _, ok := parseInt(m); ok {
+			d.Reason, d.Suggest = &reasonPlusSign, m
+		}
+	}
+	c.report(d, key)
+	return 0
+}
+
+// yuan reads an amount of money such as 12, 12.5 or 12.50 into fen.
+func (c *cell) yuan(key, v string) int {
+	if c.required(key, v) == "" {
+		return 0
+	}
+	whole, frac, hasFrac := strings.Cut(v, ".")
+	y, ok := number(whole)
+	f, fok := number((frac + "00")[:2])
+	if !ok || hasFrac && (len(frac) < 1 || len(frac) > 2 || !fok) {
+		c.bad(key, v, &reasonYuan)
+		return 0
+	}
+	return y*100 + f
+}
+
+func (c *cell) yesNo(key, v string) bool {
+	switch strings.ToLower(v) {
+	case "是", "同意", "y", "yes", "true", "1":
+		return true
+	case "否", "不同意", "n", "no", "false", "0":
+		return false
+	}
+	if c.required(key, v) != "" {
+		c.bad(key, v, &reasonYesNo)
+	}
+	return false
+}
+
+func (c *cell) date(key, v string) string {
+	if c.required(key, v) == "" {
+		return ""
+	}
+	d, ok := ParseDate(v)
+	if !ok {
+		reason, suggest := dateHint(v)
+		c.report(check.Diagnostic{Code: check.BadDate, Value: v, Reason: reason, Suggest: suggest}, key)
+	}
+	return d
+}
+
+func (c *cell) optionalDate(key, v string) string {
+	if v == "" {
+		return ""
+	}
+	return c.date(key, v)
+}
+
+// text checks a cell of free text (see words), and that it does not begin with = + - or @,
+// which a spreadsheet would run as a formula.
+func (c *cell) text(key, v string, limit int) string {
+	if c.words(key, v, limit) && strings.IndexByte("=+-@", v[0]) >= 0 {
+		c.report(check.Diagnostic{Code: check.FormulaText, Value: v, Args: []string{v[:1]}}, key)
+	}
+	return v
+}
+
+// words checks a cell of free text: no resident ID or mobile number (reported masked, and
+// nothing else then, so that no message repeats the number), at most limit characters, and no
+// control characters. It reports whether the text is not empty and has no personal data.
+func (c *cell) words(key, v string, limit int) bool {
+	if v == "" {
+		return false
+	}
+	if code, masked, ok := personalData(v); ok {
+		c.report(check.Diagnostic{Code: code, Value: masked}, key)
+		return false
+	}
+	if len(v) > limit { // a character takes at least a byte
+		if n := utf8.RuneCountInString(v); n > limit {
+			c.report(check.Diagnostic{Code: check.TooLong, Value: truncate(v, 20), Args: []string{strconv.Itoa(n), strconv.Itoa(limit)}}, key)
+		}
+	}
+	if r, ok := control(v); ok {
+		c.report(check.Diagnostic{Code: check.ControlChar, Value: v, Args: []string{fmt.Sprintf("U+%04X", r)}}, key)
+	}
+	return true
+}
+
+// control finds the first control character in s, or an invisible character that changes
+// the direction of the text around it (U+202A–U+202E, U+2066–U+2069). It looks at bytes, not
+// characters, since it reads every note of every sheet: the C1 controls are C2 80–C2 9F in
+// UTF-8, and the direction marks E2 80 AA–AE and E2 81 A6–A9.
+func control(s string) (rune, bool) {
+	for i := 0; i < len(s); i++ {
+		switch b := s[i]; {
+		case b < 0x20 || b == 0x7F:
+			return rune(b), true
+		case b == 0xC2 && i+1 < len(s) && s[i+1] < 0xA0,
+			b == 0xE2 && i+2 < len(s) && (s[i+1] == 0x80 && 0xAA <= s[i+2] && s[i+2] <= 0xAE || s[i+1] == 0x81 && 0xA6 <= s[i+2] && s[i+2] <= 0xA9):
+			r, _ := utf8.DecodeRuneInString(s[i:])
+			return r, true
+		}
+	}
+	return 0, false
+}
+
+func truncate(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i] + "…"
+		}
+		n--
+	}
+	return s
+}

@@ -1,0 +1,113 @@
+package sheet
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/jifen-project/jifen/pipeline/check"
+)
+
+// notes are rows of a score sheet as cadres write them, for the tests of mixed encodings.
+var notes = []string{
+	"QS-0001,AD01,2,2025-03-03,参加村民代表大会,签到表第2页",
+	"QS-0002,XF03,5,2025-03-29,参加志愿服务打扫村道卫生,照片存档",
+	"QS-0003,ZF05,-5,2025-03-30,乱堆乱放柴草，经劝导已清理,照片",
+	"QS-0004,HJ02,3,2025-03-12,门前三包做得好,网格员检查记录",
+	"QS-0005,XF01,2,2025-03-15,义务献血,献血证",
+	"QS-0006,JT04,5,2025-03-08,被评为镇级五好家庭,镇妇联文件",
+	"QS-0007,AQ02,-3,2025-03-20,田间焚烧秸秆,村委会巡查记录",
+	"QS-0008,JY01,2,2025-03-21,孩子考上大学,录取通知书复印件",
+	"QS-0009,LF03,4,2025-03-25,调解邻里纠纷,调解协议书",
+	"QS-0010,HJ05,2,2025-03-26,垃圾分类投放准确,督导员记录",
+	"QS-0011,XF03,5,2025-03-27,帮助孤寡老人收割水稻,照片和证明",
+	"QS-0012,ZF02,-10,2025-03-28,违规建房未经审批,镇综合执法队通知",
+	"QS-0013,AD03,1,2025-03-10,按时缴纳医保,缴费凭证",
+	"QS-0014,WM02,3,2025-03-11,移风易俗简办婚事,红白理事会登记",
+	"QS-0015,XF02,2,2025-03-18,参加防汛值守,值班表",
+	"QS-0016,CY01,3,2025-03-19,返乡创业带动就业,营业执照",
+	"QS-0017,HJ01,2,2025-03-22,庭院整洁美观,评比记录",
+	"QS-0018,AD02,1,2025-03-23,参加党员活动日,会议记录",
+	"QS-0019,XF04,2,2025-03-24,捐款修路,收据",
+	"QS-0020,JT02,2,2025-03-05,孝敬老人,邻居证明",
+}
+
+// TestMixedEncodings pastes each row, in the other encoding, into a sheet of the others, both
+// ways: the row is reported at its line, with a word on which encoding it is, and nothing else.
+func TestMixedEncodings(t *testing.T) {
+	header := "户号,事项,分值,日期,说明,佐证"
+	for i := range notes {
+		for _, fileIsGB := range []bool{true, false} {
+			var data []byte
+			for j, l := range append([]string{header}, notes...) {
+				if (j == i+1) == fileIsGB {
+					data = append(data, l...)
+				} else {
+					data = append(data, gb18030(t, l)...)
+				}
+				data = append(data, '\n')
+			}
+			_, diags := ParseSheet("s.csv", data)
+			reason := &reasonGB18030Line
+			if fileIsGB {
+				reason = &reasonUTF8Line
+			}
+			if len(diags) != 1 || diags[0].Code != check.BadEncoding || diags[0].Line != i+2 || diags[0].Reason != reason {
+				t.Errorf("line %d %s in a file of the other encoding: got\n%s", i+2, map[bool]string{true: "UTF-8", false: "GB18030"}[fileIsGB], diagStrings(diags))
+			}
+		}
+	}
+}
+
+// TestGB18030ReadsAsUTF8 is a GB18030 sheet with a row whose bytes are valid UTF-8 that reads
+// as Chinese too ("丰帮"), by chance: its GB18030 is GB2312, so it is read as GB18030.
+func TestGB18030ReadsAsUTF8(t *testing.T) {
+	row := "QS-1,AD01,2,2025-07-03,\xe4\xb8\xb0\xe5\xb8\xae,"
+	if !looksUTF8([]byte(row)) {
+		t.Fatal("the row is meant to read as Chinese in UTF-8")
+	}
+	data := append(gb18030(t, "户号,事项,分值,日期,说明,佐证\n"+notes[0]+"\n"), row+"\n"...)
+	entries, diags := ParseSheet("s.csv", data)
+	if len(diags) > 0 || len(entries) != 2 || entries[1].Note != "涓板府" {
+		t.Errorf("got %+v\n%s", entries, diagStrings(diags))
+	}
+}
+
+// TestGB18030Names reads a GB18030 roster with every row valid GB18030 and names of rare
+// characters (outside GB2312) and the punctuation of Chinese text.
+func TestGB18030Names(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("户号,户主,小组,公开授权,加入日期,退出日期\n")
+	for i, name := range []string{"李喆", "王堃", "张昇", "陈珺", "欧阳淼", "赵·买买提", "刘（大）明", "周“小”红", "吴一", "郑丽丽"} {
+		fmt.Fprintf(&b, "QS-%d,%s,第%d组,是,2024-12-01,\n", i+1, name, i%3+1)
+	}
+	hs, _, diags := ParseRoster("households.csv", gb18030(t, b.String()))
+	if len(diags) > 0 || len(hs) != 10 || hs[0].Head != "李喆" || hs[7].Head != "周“小”红" {
+		t.Errorf("got %+v\n%s", hs, diagStrings(diags))
+	}
+}
+
+func TestIsWorkbook(t *testing.T) {
+	for data, want := range map[string]bool{
+		"PK\x03\x04\x14\x00":                   true,
+		"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00": true,
+		"PK,household\n":                       false,
+		"":                                     false,
+		"户号,事项\n":                              false,
+	} {
+		if got := IsWorkbook([]byte(data)); got != want {
+			t.Errorf("IsWorkbook(%q) = %v", data, got)
+		}
+	}
+}
+
+func TestForLines(t *testing.T) {
+	var got []string
+	forLines([]byte("a\nbc\r\n\nd"), func(l []byte, off, line int) {
+		got = append(got, fmt.Sprintf("%d:%d:%q", line, off, l))
+	})
+	if want := `1:0:"a" 2:2:"bc\r" 3:6:"" 4:7:"d"`; strings.Join(got, " ") != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+	forLines(nil, func([]byte, int, int) { t.Error("a line in nothing") })
+}

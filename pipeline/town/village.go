@@ -1,0 +1,358 @@
+package town
+
+import (
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/jifen-project/jifen/pipeline/check"
+	"github.com/jifen-project/jifen/pipeline/sheet"
+)
+
+// villages reads the villages, as many at a time as there are processors: they are independent
+// of each other, and reading their sheets is most of the work.
+func (l *loader) villages(t *Town, ids []string) []*Village {
+	villages, loaders := make([]*Village, len(ids)), make([]*loader, len(ids))
+	limit := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Go(func() {
+			limit <- struct{}{}
+			defer func() { <-limit }()
+			loaders[i] = &loader{src: l.src, names: l.names, now: l.now, failed: map[string]bool{}}
+			villages[i] = loaders[i].village(t, id)
+		})
+	}
+	wg.Wait()
+	var out []*Village
+	for i := range ids {
+		l.addAll(loaders[i].diags)
+		for f := range loaders[i].failed {
+			l.failed[f] = true
+		}
+		if villages[i] != nil {
+			out = append(out, villages[i])
+		}
+	}
+	return out
+}
+
+type villageFile struct {
+	Name           string `toml:"name"`
+	PublishRanking *bool  `toml:"publish_ranking"`
+	Objection      string `toml:"objection_contact"`
+	Grids          []Grid `toml:"grids"`
+	Evaluation     struct {
+		Members []string `toml:"members"`
+	} `toml:"evaluation"`
+	SigningKeys []string `toml:"signing_keys"`
+}
+
+// village reads villages/<id>/.
+func (l *loader) village(t *Town, id string) *Village {
+	dir := "villages/" + id + "/"
+	var vf villageFile
+	if _, ok := l.src.Files[dir+"village.toml"]; !ok {
+		l.add(check.Diagnostic{Code: check.MissingFile, File: dir + "village.toml", Args: []string{dir + "village.toml"}})
+		return nil
+	}
+	if !l.decodeTOML(dir+"village.toml", &vf) {
+		return nil
+	}
+	v := &Village{ID: id, Name: vf.Name, PublishRanking: vf.PublishRanking == nil || *vf.PublishRanking,
+		Objection: cmpOr(vf.Objection, t.Objection), Grids: vf.Grids, Evaluation: vf.Evaluation.Members,
+		SigningKeys: vf.SigningKeys, Catalog: t.Catalog, Files: l.under(dir)}
+	l.public(dir+"village.toml", "objection_contact", vf.Objection)
+	if v.Name == "" {
+		l.add(check.Diagnostic{Code: check.MissingValue, File: dir + "village.toml", Column: "name"})
+	}
+	l.grids(dir+"village.toml", v.Grids)
+	l.roster(v, dir+"households.csv")
+	if _, ok := l.src.Files[dir+"catalog.csv"]; ok {
+		v.Catalog = l.catalog(dir + "catalog.csv")
+	}
+	l.files(t, v, dir)
+	slices.SortStableFunc(v.Notices, func(a, b Notice) int { return strings.Compare(a.Date+a.ID, b.Date+b.ID) })
+	return v
+}
+
+var reasonGrid = &check.Text{Zh: "每个小组都要有不重复的 id 和 name", En: "every grid needs an id and a name that no other grid has"}
+
+// grids checks the grids of village.toml: unique ids and names, and names that a spreadsheet
+// would not run as formulas (reported here, once, not on every roster row that names them).
+func (l *loader) grids(file string, grids []Grid) {
+	if len(grids) == 0 {
+		l.add(check.Diagnostic{Code: check.MissingValue, File: file, Column: "grids"})
+	}
+	seen := map[string]bool{}
+	for _, g := range grids {
+		if !sheet.IsID(g.ID) || seen["id:"+g.ID] || g.Name == "" || seen["name:"+g.Name] {
+			l.add(check.Diagnostic{Code: check.BadValue, File: file, Column: "grids", Value: g.ID + " " + g.Name, Reason: reasonGrid})
+		}
+		seen["id:"+g.ID], seen["name:"+g.Name] = true, true
+		if g.Name != "" && strings.IndexByte("=+-@", g.Name[0]) >= 0 {
+			l.add(check.Diagnostic{Code: check.FormulaText, File: file, Column: "grids", Value: g.Name, Args: []string{g.Name[:1]}})
+		}
+	}
+}
+
+// roster reads households.csv. Page addresses do not tell case apart, so neither may
+// household ids.
+func (l *loader) roster(v *Village, name string) {
+	data, ok := l.src.Files[name]
+	if !ok {
+		l.add(check.Diagnostic{Code: check.MissingFile, File: name, Args: []string{name}})
+		l.failed[name] = true
+		return
+	}
+	hs, cols, ds := sheet.ParseRoster(name, data)
+	l.parsed(name, ds, hs != nil)
+	v.Households, v.RosterFile, v.RosterColumns = hs, name, cols
+	v.households = make(map[string]int, len(hs))
+	seen := map[string]bool{}
+	for i, h := range hs {
+		if _, ok := v.households[h.ID]; !ok {
+			v.households[h.ID] = i
+		}
+		if id := strings.ToLower(h.ID); id != "" && seen[id] {
+			l.add(check.Diagnostic{Code: check.DuplicateID, File: name, Line: h.Line, Column: cols["household"], Value: h.ID})
+		}
+		seen[strings.ToLower(h.ID)] = true
+	}
+}
+
+// files reads the sheets, redemptions and notices of a village and reports files that have no
+// place in it.
+func (l *loader) files(t *Town, v *Village, dir string) {
+	months := map[string]*Month{}
+	month := func(m string) *Month {
+		if months[m] == nil {
+			months[m] = &Month{Month: m, Rules: t.Rules.InForce(m)}
+		}
+		return months[m]
+	}
+	nowMonth := l.now.In(t.Location).Format("2006-01")
+	for _, name := range v.Files {
+		rest := strings.TrimPrefix(name, dir)
+		kind, base, _ := strings.Cut(rest, "/")
+		switch {
+		case rest == "village.toml" || rest == "households.csv" || rest == "catalog.csv":
+		case sheet.IsWorkbook(l.src.Files[name]) || isSpreadsheetName(name):
+			l.unknown(name, nowMonth)
+		case (kind == "sheets" || kind == "redemptions") && !strings.Contains(base, "/"):
+			mm := monthFile.FindStringSubmatch(base)
+			switch {
+			case mm == nil:
+				l.add(check.Diagnostic{Code: check.BadFileName, File: name, Value: base, Reason: reasonMonthFile, Suggest: suggestPath(name, nowMonth)})
+			case mm[1]+"-"+mm[2] > nowMonth:
+				l.add(check.Diagnostic{Code: check.FutureMonth, File: name, Value: mm[1] + "-" + mm[2], Args: []string{nowMonth}})
+			case kind == "sheets":
+				l.sheet(month(mm[1]+"-"+mm[2]), name)
+			default:
+				l.redemptions(v, month(mm[1]+"-"+mm[2]), name)
+			}
+		case kind == "notices" && !strings.Contains(base, "/"):
+			l.notice(v, name, base)
+		default:
+			l.unknown(name, nowMonth)
+		}
+	}
+	for _, m := range sortedMonths(months) {
+		if m.SheetFile == "" {
+			l.add(check.Diagnostic{Code: check.MissingFile, File: m.RedemptionsFile, Args: []string{dir + "sheets/" + m.Month + ".csv"}})
+			continue
+		}
+		v.Months = append(v.Months, m)
+	}
+}
+
+func sortedMonths(months map[string]*Month) []*Month {
+	out := make([]*Month, 0, len(months))
+	for _, m := range months {
+		out = append(out, m)
+	}
+	slices.SortFunc(out, func(a, b *Month) int { return strings.Compare(a.Month, b.Month) })
+	return out
+}
+
+var (
+	reasonMonthFile  = &check.Text{Zh: "评定表和兑换记录的文件名要写成 YYYY-MM.csv，如 2025-07.csv", En: "sheets and redemptions are named YYYY-MM.csv, such as 2025-07.csv"}
+	reasonNoticeFile = &check.Text{Zh: "公告的文件名要写成 YYYY-MM-DD-标题.md，如 2025-07-01-夏季评比.md", En: "notices are named YYYY-MM-DD-title.md, such as 2025-07-01-summer.md"}
+	reasonNoticeDate = &check.Text{Zh: "文件名里的日期不存在", En: "the date in the file name does not exist"}
+)
+
+// notice reads an announcement of the village committee.
+func (l *loader) notice(v *Village, name, base string) {
+	nm := noticeFile.FindStringSubmatch(base)
+	if nm == nil {
+		l.add(check.Diagnostic{Code: check.BadFileName, File: name, Value: base, Reason: reasonNoticeFile})
+		return
+	}
+	if _, ok := sheet.ParseDate(nm[1]); !ok {
+		l.add(check.Diagnostic{Code: check.BadFileName, File: name, Value: base, Reason: reasonNoticeDate})
+		return
+	}
+	md := l.src.Files[name]
+	for i, line := range strings.Split(string(md), "\n") {
+		if code, masked, found := sheet.PersonalData(line); found {
+			l.add(check.Diagnostic{Code: code, File: name, Line: i + 1, Value: masked})
+		}
+	}
+	n := Notice{ID: strings.TrimSuffix(base, ".md"), Date: nm[1], Markdown: md}
+	n.Title = n.ID
+	for line := range strings.Lines(string(md)) {
+		if title, ok := strings.CutPrefix(strings.TrimSpace(line), "# "); ok {
+			n.Title = strings.TrimSpace(title)
+			break
+		}
+	}
+	v.Notices = append(v.Notices, n)
+}
+
+// sheet reads a monthly score sheet, and each of its approved versions once.
+func (l *loader) sheet(m *Month, name string) {
+	entries, cols, ds := sheet.ReadSheet(name, l.src.Files[name])
+	suggestItems(m, cols, ds)
+	l.parsed(name, ds, len(entries) > 0)
+	m.SheetFile, m.Columns, m.Entries = name, cols, entries
+	history := l.src.History[name]
+	for k, v := range history {
+		r := Revision{Version: v, Entries: entries, Problems: ds}
+		if k < len(history)-1 {
+			r.Entries, _, r.Problems = sheet.ReadSheet(name, v.Data)
+		}
+		m.Revisions = append(m.Revisions, r)
+	}
+}
+
+// suggestItems suggests the item code where a sheet has an item's name instead of its code.
+func suggestItems(m *Month, cols sheet.Columns, ds check.List) {
+	if m.Rules == nil {
+		return
+	}
+	for i, d := range ds {
+		if d.Code != check.BadID || d.Column != cols["item"] || utf8.RuneCountInString(d.Value) < 2 {
+			continue
+		}
+		found := ""
+		for _, it := range m.Rules.Items {
+			switch {
+			case it.Name == d.Value:
+				found = it.ID
+			case strings.Contains(it.Name, d.Value) && found == "":
+				found = it.ID
+			case strings.Contains(it.Name, d.Value):
+				found = "-" // more than one: no suggestion
+			}
+			if it.Name == d.Value {
+				break
+			}
+		}
+		if found != "-" {
+			ds[i].Suggest = found
+		}
+	}
+}
+
+// redemptions reads a month's supermarket exchanges, and takes the catalog in force when they
+// were first approved: prices change, and a month's exchanges are judged, and their goods
+// valued, at the prices of their time. An uncommitted file is judged by the current catalog.
+func (l *loader) redemptions(v *Village, m *Month, name string) {
+	reds, cols, ds := sheet.ParseRedemptions(name, l.src.Files[name])
+	l.parsed(name, ds, cols != nil)
+	m.RedemptionsFile, m.RedemptionColumns, m.Redemptions = name, cols, reds
+	var approved Version
+	if h := l.src.History[name]; len(h) > 0 {
+		approved = h[0]
+	}
+	m.Catalog = v.Catalog.At(approved.Time)
+}
+
+var reasonWorkbook = &check.Text{
+	Zh: "这是 Excel 或 WPS 的工作簿，记录只收 CSV 文件：在 Excel 里点“文件 → 另存为”，类型选“CSV UTF-8（逗号分隔）”；在 WPS 里点“文件 → 另存为”，类型选“CSV 文件”",
+	En: "this is an Excel or WPS workbook, and the records take CSV files only: in Excel choose File, Save As, CSV UTF-8 (comma delimited); in WPS choose File, Save As, CSV",
+}
+
+// unknown reports a file that has no place in the records, with the path it should have when
+// its name tells.
+func (l *loader) unknown(name, nowMonth string) {
+	d := check.Diagnostic{Code: check.UnknownFile, File: name, Suggest: suggestPath(name, nowMonth)}
+	if sheet.IsWorkbook(l.src.Files[name]) || isSpreadsheetName(name) {
+		d.Reason = reasonWorkbook
+	}
+	l.add(d)
+}
+
+func isSpreadsheetName(name string) bool {
+	lower := strings.ToLower(name)
+	return strings.HasSuffix(lower, ".xlsx") || strings.HasSuffix(lower, ".xls") || strings.HasSuffix(lower, ".et") || strings.HasSuffix(lower, ".ods")
+}
+
+// suggestPath is the path a misnamed or misplaced sheet or redemptions file of a village should
+// have, when its name says which month it is for and its name or folder which kind of file it
+// is: villages/shiqiao/石桥村11月积分表.csv is villages/shiqiao/sheets/2025-11.csv in 2025.
+func suggestPath(name, nowMonth string) string {
+	parts := strings.Split(name, "/")
+	if len(parts) < 3 || parts[0] != "villages" {
+		return ""
+	}
+	base := parts[len(parts)-1]
+	kind := ""
+	switch {
+	case slices.Contains(parts, "redemptions") || strings.Contains(base, "兑换"):
+		kind = "redemptions"
+	case slices.Contains(parts, "sheets") || strings.ContainsAny(base, "积评") || strings.Contains(strings.ToLower(base), "sheet"):
+		kind = "sheets"
+	default:
+		return ""
+	}
+	month := guessMonth(base, nowMonth)
+	if month == "" {
+		return ""
+	}
+	return "villages/" + parts[1] + "/" + kind + "/" + month + ".csv"
+}
+
+// guessMonth reads a month from a file name: 2025-7, 2025年7月, 202507, or 7月 (the latest such
+// month up to now).
+func guessMonth(base, nowMonth string) string {
+	digits := func(s string) (int, int) { // the number at the start of s and its length
+		n, i := 0, 0
+		for i < len(s) && i < 4 && '0' <= s[i] && s[i] <= '9' {
+			n, i = n*10+int(s[i]-'0'), i+1
+		}
+		return n, i
+	}
+	for i := 0; i < len(base); i++ {
+		y, n := digits(base[i:])
+		if n == 4 && y >= 2000 && y < 2100 {
+			rest := strings.TrimLeft(base[i+4:], "-_./年 ")
+			if m, k := digits(rest); k > 0 && k <= 2 && m >= 1 && m <= 12 {
+				return strconv.Itoa(y) + "-" + two(m)
+			} else if k == 4 && m/100 >= 1 && m/100 <= 12 {
+				return strconv.Itoa(y) + "-" + two(m/100)
+			}
+		}
+		if i > 0 && '0' <= base[i-1] && base[i-1] <= '9' {
+			continue
+		}
+		if m, k := digits(base[i:]); k > 0 && k <= 2 && m >= 1 && m <= 12 && strings.HasPrefix(base[i+k:], "月") && len(nowMonth) == 7 {
+			y, _ := strconv.Atoi(nowMonth[:4])
+			if two(m) > nowMonth[5:] {
+				y--
+			}
+			return strconv.Itoa(y) + "-" + two(m)
+		}
+	}
+	return ""
+}
+
+func two(n int) string {
+	if n < 10 {
+		return "0" + strconv.Itoa(n)
+	}
+	return strconv.Itoa(n)
+}
