@@ -78,4 +78,3 @@ func FuzzRecords(f *testing.F) {
 		}
 	})
 }
-

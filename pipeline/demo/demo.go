@@ -21,6 +21,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pelletier/go-toml/v2"
+
 	"github.com/jifen-project/jifen/pipeline/records"
 	"github.com/jifen-project/jifen/pipeline/town"
 )
@@ -59,17 +61,38 @@ func Rules() map[string][]byte {
 	return out
 }
 
-// County makes a county-scale synthetic town for measuring the checks (synthetic.toml's
-// [county]): villages of 250 to 1,200 households with a year of records, added until their sheets
-// have about rows rows. It returns the records as records.Approved reads them from the replayed
-// history, and a time by which every month has been approved and its notice period is over.
-// The same rows and seed give the same records.
-func County(rows int, seed uint64) (town.Source, time.Time, error) {
-	g, err := newSynthetic("county", 0, seed)
-	if err != nil {
-		return town.Source{}, time.Time{}, err
+// A Plan says which synthetic town to make, and how large.
+type Plan struct {
+	// Profile names the kind of town, a table of synthetic.toml: "county", large villages for
+	// measuring the checks, or "history", small villages for measuring the history pass.
+	Profile  string
+	Villages int    // how many villages (v001, v002, …); when 0, as many as Rows needs
+	Rows     int    // when Villages is 0: add villages until their sheets have at least this many rows
+	Months   int    // how many months of sheets from January of the demo's year; 0 is the profile's
+	Seed     uint64 // the same plan and seed give the same town
+}
+
+// Synthetic makes the history of a synthetic town, oldest first, for records.Replay: a first
+// direct commit, then every village-month's sheet and redemptions merged by a pull request of
+// its own, some corrected by a second one, rosters changing now and then.
+func Synthetic(p Plan) ([]records.Change, error) {
+	if p.Villages < 0 || p.Villages == 0 && p.Rows <= 0 || p.Months < 0 {
+		return nil, fmt.Errorf("a synthetic town needs villages or rows, not %d and %d", p.Villages, p.Rows)
 	}
-	changes, err := g.generate(0, max(rows, 1))
+	g, err := newSynthetic(p.Profile, p.Months, p.Seed)
+	if err != nil {
+		return nil, err
+	}
+	return g.generate(p.Villages, p.Rows)
+}
+
+// County makes a county-scale synthetic town for measuring the checks: villages of 250 to 1,200
+// households (the profile "county") with a year of records, added until their sheets have about
+// rows rows. It returns the records as records.Approved reads them from the replayed history,
+// and a time by which every month has been approved and its notice period is over. The same
+// rows and seed give the same records.
+func County(rows int, seed uint64) (town.Source, time.Time, error) {
+	changes, err := Synthetic(Plan{Profile: "county", Rows: max(rows, 1), Seed: seed})
 	if err != nil {
 		return town.Source{}, time.Time{}, err
 	}
@@ -81,28 +104,17 @@ func County(rows int, seed uint64) (town.Source, time.Time, error) {
 	if err != nil {
 		return town.Source{}, time.Time{}, err
 	}
+	var tf struct {
+		NoticeDays int `toml:"notice_days"`
+	}
+	if err := toml.Unmarshal(src.Files["town.toml"], &tf); err != nil {
+		return town.Source{}, time.Time{}, err
+	}
 	var last time.Time
 	for _, c := range changes {
 		last = slices.MaxFunc([]time.Time{last, c.Time, c.MergeTime}, time.Time.Compare)
 	}
-	y, m, d := last.In(chinaTime()).AddDate(0, 0, g.synthetic.Town.NoticeDays+1).Date()
-	return src, time.Date(y, m, d, 0, 0, 0, 0, chinaTime()), nil
-}
-
-// History makes the history of a synthetic town of small villages (synthetic.toml's [history])
-// over months from January of the demo's year, for the history pass's tests and benchmark: every
-// village-month's sheet and redemptions merged by a pull request of its own, about one in ten
-// corrected by a second one, rosters changing now and then. The same arguments give the same
-// history.
-func History(villages, months int) ([]records.Change, error) {
-	if villages <= 0 || months <= 0 {
-		return nil, fmt.Errorf("a history needs villages and months, not %d and %d", villages, months)
-	}
-	g, err := newSynthetic("history", months, 0)
-	if err != nil {
-		return nil, err
-	}
-	return g.generate(villages, 0)
+	return src, midnight(last).AddDate(0, 0, tf.NoticeDays+1), nil
 }
 
 // PlainPass reads every CSV file of src with encoding/csv and does nothing with the records:

@@ -14,7 +14,7 @@ import (
 	"github.com/jifen-project/jifen/pipeline/sheet"
 )
 
-// history puts the demo's files into changes: the first commit, then the pull requests. Pull
+// history puts the town's files into changes: the first commit, then the pull requests. Pull
 // requests are numbered in the order they were opened and listed in the order they landed on the
 // main branch (merged, or opened for one that is still open), so that the main branch's history
 // runs forward in time.
@@ -47,28 +47,8 @@ func (g *generator) history(villages []*village) ([]records.Change, error) {
 		if err != nil {
 			return nil, fmt.Errorf("village %s: %w", v.settings.ID, err)
 		}
-		// A notice goes with the village's first commit that follows it.
-		for _, p := range slices.Sorted(maps.Keys(g.static)) {
-			dir, file := path.Split(p)
-			if dir != "villages/"+v.settings.ID+"/notices/" {
-				continue
-			}
-			if len(file) < len(time.DateOnly) {
-				return nil, fmt.Errorf("notice %s: the file name needs to start with its date", p)
-			}
-			day := file[:len(time.DateOnly)]
-			if day <= initialDay {
-				first.Files[p] = g.static[p]
-				continue
-			}
-			i := slices.IndexFunc(vp, func(c records.Change) bool {
-				return c.Merged && c.Time.In(loc).Format(time.DateOnly) >= day
-			})
-			if i < 0 {
-				return nil, fmt.Errorf("no pull request to bring the notice %s", p)
-			}
-			vp[i].Files[p] = g.static[p]
-			vp[i].Message += "同时发布村务公告《" + title(g.static[p]) + "》。\n"
+		if err := g.notices(v, &first, vp); err != nil {
+			return nil, err
 		}
 		pulls = append(pulls, vp...)
 	}
@@ -88,11 +68,40 @@ func (g *generator) history(villages []*village) ([]records.Change, error) {
 	return append([]records.Change{first}, pulls...), nil
 }
 
-// pulls makes the village's pull requests in the order they were opened: one per month of the
-// demo year, the correction and the draft.
+// notices puts the village's notices into its commits: each goes with the village's first
+// commit that follows it, the first commit of all or one of its pull requests.
+func (g *generator) notices(v *village, first *records.Change, pulls []records.Change) error {
+	loc := chinaTime()
+	initialDay := g.settings.Initial.In(loc).Format(time.DateOnly)
+	for _, p := range slices.Sorted(maps.Keys(g.static)) {
+		dir, file := path.Split(p)
+		if dir != v.dir()+"notices/" {
+			continue
+		}
+		if len(file) < len(time.DateOnly) {
+			return fmt.Errorf("notice %s: the file name needs to start with its date", p)
+		}
+		day := file[:len(time.DateOnly)]
+		if day <= initialDay {
+			first.Files[p] = g.static[p]
+			continue
+		}
+		i := slices.IndexFunc(pulls, func(c records.Change) bool {
+			return c.Merged && c.Time.In(loc).Format(time.DateOnly) >= day
+		})
+		if i < 0 {
+			return fmt.Errorf("no pull request to bring the notice %s", p)
+		}
+		pulls[i].Files[p] = g.static[p]
+		pulls[i].Message += "同时发布村务公告《" + title(g.static[p]) + "》。\n"
+	}
+	return nil
+}
+
+// pulls makes the village's pull requests in the order they were opened: one per month, the
+// corrections and the draft.
 func (g *generator) pulls(v *village) ([]records.Change, error) {
 	r := g.rand(v.settings.ID, "history")
-	dir := "villages/" + v.settings.ID + "/"
 	var out []records.Change
 	roster := v.rosterFile(g.settings.Initial.In(chinaTime()).Format(time.DateOnly))
 	for _, m := range v.months {
@@ -100,34 +109,11 @@ func (g *generator) pulls(v *village) ([]records.Change, error) {
 		if err != nil {
 			return nil, err
 		}
-		created, merged, err := g.schedule(v, r, m.Month)
-		if err != nil {
+		if c.Time, c.MergeTime, err = g.schedule(v, r, m.Month); err != nil {
 			return nil, err
 		}
-		c.Time, c.MergeTime, c.Merged = created, merged, true
-		c.Files[dir+"sheets/"+m.Month+".csv"] = v.sheetFile(m.approved())
-		households := map[string]bool{}
-		for _, e := range m.approved() {
-			households[e.Household] = true
-		}
-		c.Message = fmt.Sprintf("%s%s积分评定表", v.name, monthName(m.Month))
-		if len(m.Redemptions) > 0 {
-			c.Files[dir+"redemptions/"+m.Month+".csv"] = v.redemptionsFile(m.Redemptions)
-			c.Message += "和积分超市兑换记录"
-		}
-		c.Message += fmt.Sprintf("\n\n评定 %d 条，涉及 %d 户", len(m.approved()), len(households))
-		if len(m.Redemptions) > 0 {
-			points := 0
-			for _, red := range m.Redemptions {
-				points += red.Points
-			}
-			c.Message += fmt.Sprintf("；积分超市兑换 %d 笔，共 %d 分", len(m.Redemptions), points)
-		}
-		c.Message += "。\n"
-		if next := v.rosterFile(sheet.MonthEnd(m.Month)); string(next) != string(roster) {
-			c.Files[dir+"households.csv"], roster = next, next
-			c.Message += rosterChanges(v, m.Month)
-		}
+		c.Merged = true
+		roster = v.monthFiles(&c, m, roster)
 		out = append(out, c)
 	}
 	for i, m := range v.months {
@@ -145,7 +131,7 @@ func (g *generator) pulls(v *village) ([]records.Change, error) {
 			pr.Time = g.workTime(r, day)
 			pr.MergeTime = g.workTime(r, day.AddDate(0, 0, between(r, g.settings.ReviewDays)))
 		}
-		pr.Files[dir+"sheets/"+m.Month+".csv"] = v.sheetFile(m.Entries)
+		pr.Files[v.dir()+"sheets/"+m.Month+".csv"] = v.sheetFile(m.Entries)
 		pr.Message = fmt.Sprintf("更正%s%s积分评定表\n\n- %s\n\n经村积分评议小组复核，重新公示。\n",
 			v.name, monthName(m.Month), strings.Join(m.Corrected, "\n- "))
 		out = append(out, pr)
@@ -157,7 +143,7 @@ func (g *generator) pulls(v *village) ([]records.Change, error) {
 		}
 		pr.Time = g.settings.Draft.Created.In(chinaTime())
 		pr.Merger, pr.Reviewers = records.Person{}, nil
-		pr.Files[dir+"sheets/"+m.Month+".csv"] = v.sheetFile(m.Entries)
+		pr.Files[v.dir()+"sheets/"+m.Month+".csv"] = v.sheetFile(m.Entries)
 		pr.Message = fmt.Sprintf("%s%s积分评定表（初稿）\n\n先录入截至 %s 的 %d 条，月底补齐后再提请评议小组审核。\n",
 			v.name, monthName(m.Month), pr.Time.Format("1月2日"), len(m.Entries))
 		out = append(out, pr)
@@ -166,13 +152,46 @@ func (g *generator) pulls(v *village) ([]records.Change, error) {
 	return out, nil
 }
 
+// monthFiles puts a month's sheet as first approved, its redemptions and, if it changed in the
+// month, the roster into the month's pull request, and says so in its message. It returns the
+// roster as it now is.
+func (v *village) monthFiles(c *records.Change, m *month, roster []byte) []byte {
+	c.Files[v.dir()+"sheets/"+m.Month+".csv"] = v.sheetFile(m.approved())
+	households := map[string]bool{}
+	for _, e := range m.approved() {
+		households[e.Household] = true
+	}
+	c.Message = fmt.Sprintf("%s%s积分评定表", v.name, monthName(m.Month))
+	if len(m.Redemptions) > 0 {
+		c.Files[v.dir()+"redemptions/"+m.Month+".csv"] = v.redemptionsFile(m.Redemptions)
+		c.Message += "和积分超市兑换记录"
+	}
+	c.Message += fmt.Sprintf("\n\n评定 %d 条，涉及 %d 户", len(m.approved()), len(households))
+	if len(m.Redemptions) > 0 {
+		points := 0
+		for _, red := range m.Redemptions {
+			points += red.Points
+		}
+		c.Message += fmt.Sprintf("；积分超市兑换 %d 笔，共 %d 分", len(m.Redemptions), points)
+	}
+	c.Message += "。\n"
+	if next := v.rosterFile(sheet.MonthEnd(m.Month)); string(next) != string(roster) {
+		c.Files[v.dir()+"households.csv"], roster = next, next
+		c.Message += rosterChanges(v, m.Month)
+	}
+	return roster
+}
+
+// dir is the village's folder in the records.
+func (v *village) dir() string { return "villages/" + v.settings.ID + "/" }
+
 // pull starts a pull request on branch <village>/<name>: opened by one of the village's grid
 // workers, reviewed by one or two members of the evaluation group and merged by the secretary.
 func (g *generator) pull(v *village, r *rand.Rand, name string) (records.Change, error) {
 	who := func(name string) (records.Person, error) {
 		email, ok := v.settings.Emails[name]
 		if !ok {
-			return records.Person{}, fmt.Errorf("demo.toml: no email for %s", name)
+			return records.Person{}, fmt.Errorf("no email for %s", name)
 		}
 		return records.Person{Name: name, Email: email}, nil
 	}

@@ -194,7 +194,7 @@ func (s *settings) check(rs rules.Versions) error {
 
 // check reports the first thing in a village's settings that the generator cannot work with.
 func (v *villageSettings) check() error {
-	if !slices.Contains([]string{"utf-8", "utf-8-bom", "gb18030"}, v.Encoding) {
+	if !knownEncoding(v.Encoding) {
 		return fmt.Errorf("village %s: unknown encoding %q", v.ID, v.Encoding)
 	}
 	if len(v.MarketDays) == 0 || v.Households <= 0 || v.Prefix == "" || v.Leavers > v.Households {
@@ -202,6 +202,10 @@ func (v *villageSettings) check() error {
 	}
 	return nil
 }
+
+// knownEncoding reports whether the generator writes CSV files in an encoding: utf-8, utf-8-bom
+// or gb18030.
+func knownEncoding(e string) bool { return e == "utf-8" || e == "utf-8-bom" || e == "gb18030" }
 
 // checkEvents reports the first event or veto kind that does not fit the rule sets.
 func checkEvents(events []event, vetoes []vetoKind, rs rules.Versions) error {

@@ -130,7 +130,7 @@ func (g *generator) sheet(v *village, r *rand.Rand, mon, cutoff string, rate flo
 }
 
 // takers picks the households that take part: a share of rate of those on the roster by weighted
-// sampling without replacement, and those that demo.toml gives a veto this month.
+// sampling without replacement, and those the village's vetoes fall on this month.
 func (s *sheetMaker) takers(rate float64) ([]*taker, error) {
 	var active []*taker
 	first, last := s.date(1), s.date(s.lastDay)

@@ -34,11 +34,11 @@ func TestSyntheticDeterministic(t *testing.T) {
 	if reflect.DeepEqual(a.Files, c.Files) {
 		t.Error("two counties of different seeds are the same")
 	}
-	h1, err := demo.History(2, 5)
+	h1, err := demo.Synthetic(demo.Plan{Profile: "history", Villages: 2, Months: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
-	h2, err := demo.History(2, 5)
+	h2, err := demo.Synthetic(demo.Plan{Profile: "history", Villages: 2, Months: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func TestCounty(t *testing.T) {
 // TestHistoryAcrossYears checks a synthetic town of small villages over more than two years:
 // its records have no errors, and its history has corrections and roster changes.
 func TestHistoryAcrossYears(t *testing.T) {
-	changes, err := demo.History(3, 30)
+	changes, err := demo.Synthetic(demo.Plan{Profile: "history", Villages: 3, Months: 30})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,4 +128,18 @@ func loadClean(t *testing.T, src town.Source, asOf time.Time) *town.Town {
 	}
 	t.Logf("%d villages, %d warnings", len(report.Town.Villages), warnings)
 	return report.Town
+}
+
+// TestSyntheticPlans checks that a plan the generator cannot follow is an error, not a panic.
+func TestSyntheticPlans(t *testing.T) {
+	for _, p := range []demo.Plan{
+		{Profile: "province", Villages: 1},
+		{Profile: "county"},
+		{Profile: "history", Villages: -1},
+		{Profile: "history", Villages: 1, Months: -2},
+	} {
+		if _, err := demo.Synthetic(p); err == nil {
+			t.Errorf("%+v: no error", p)
+		}
+	}
 }

@@ -20,7 +20,7 @@ import (
 // versions, with commit, time, author, pull request and reviewers, and the contents of the
 // current files and of the earlier versions of corrected ones) against the real git's
 // `git log --first-parent --name-only`, which reads no contents, on the same packed repository:
-// the synthetic town of demo.History with 30 villages and ten years of monthly pull requests,
+// the synthetic town of small villages (demo.Synthetic, profile "history") with 30 villages and ten years of monthly pull requests,
 // thousands of small merges. The sub-benchmark ratio runs both in turn in the same loop and
 // reports jifen's time over git's.
 //
@@ -33,7 +33,7 @@ func BenchmarkHistory(b *testing.B) {
 		b.Skip("git is not installed")
 	}
 	start := time.Now()
-	changes, err := demo.History(30, 120)
+	changes, err := demo.Synthetic(demo.Plan{Profile: "history", Villages: 30, Months: 120})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func TestHistoryWalksLikeGitLog(t *testing.T) {
 		t.Skip("git is not installed")
 	}
 	const villages, months = 3, 8
-	changes, err := demo.History(villages, months)
+	changes, err := demo.Synthetic(demo.Plan{Profile: "history", Villages: villages, Months: months})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -76,60 +76,60 @@ var parseProblems = []struct {
 	{"duplicate id and unknown category", "rules/2025-01-01.toml",
 		"[[items]]\nid = \"A\"\ncategory = \"B\"\nname = \"x\"\npoints = 2\ncap = 4\npublish = \"Y\"\n",
 		"16 E106 “items.id” \"A\" 重复出现：categories.id 里已经有这个代码，代码在整个细则里不能重复\n" +
-			"17 E012 “items.category” 的值 \"B\" 不对：事项 A 所属的类别不存在",
+			"17 E012 “items.category”的值 \"B\" 不对：事项 A 所属的类别不存在",
 		"16 E106 \"items.id\" \"A\" appears more than once: categories.id already has this code, and a code is used once in a rule set\n" +
 			"17 E012 \"items.category\" \"B\" is wrong: item A is in no category of the rule set"},
 	{"cap below the points", "rules/2025-01-01.toml",
 		"[[items]]\nid = \"A1\"\ncategory = \"A\"\nname = \"x\"\npoints = 5\ncap = 4\npublish = \"Y\"\n",
-		"20 E012 “items.cap” 的值 \"4\" 不对：事项 A1 的上限还不到一次的分值 5",
+		"20 E012 “items.cap”的值 \"4\" 不对：事项 A1 的上限还不到一次的分值 5",
 		"20 E012 \"items.cap\" \"4\" is wrong: the cap of item A1 is less than the 5 points of a single entry"},
 	{"deduction with a positive cap", "rules/2025-01-01.toml",
 		"[[items]]\nid = \"A1\"\ncategory = \"A\"\nname = \"x\"\npoints = -5\ncap = 10\npublish = \"N\"\n",
-		"20 E012 “items.cap” 的值 \"10\" 不对：事项 A1 的分值是 -5，上限要和分值同号：加分写正数，扣分写负数",
+		"20 E012 “items.cap”的值 \"10\" 不对：事项 A1 的分值是 -5，上限要和分值同号：加分写正数，扣分写负数",
 		"20 E012 \"items.cap\" \"10\" is wrong: item A1 gives -5 points, so its cap has the same sign: positive for points added, negative for points taken away"},
 	{"levels of both signs, missing cap and publication", "rules/2025-01-01.toml",
 		"[[items]]\nid = \"A1\"\ncategory = \"A\"\nname = \"x\"\nlevels = [5, -5]\ncap_period = \"Month\"\n",
-		"16 E006 “items.cap” 不能为空\n" +
-			"16 E006 “items.publish” 不能为空\n" +
-			"19 E012 “items.levels” 的值 \"-5\" 不对：事项 A1 的几档分值要么都是加分，要么都是扣分\n" +
-			"20 E012 “items.cap_period” 的值 \"Month\" 不对：事项 A1 的上限期间要写 \"month\"（每月）或 \"year\"（每年）",
+		"16 E006 “items.cap”不能为空\n" +
+			"16 E006 “items.publish”不能为空\n" +
+			"19 E012 “items.levels”的值 \"-5\" 不对：事项 A1 的几档分值要么都是加分，要么都是扣分\n" +
+			"20 E012 “items.cap_period”的值 \"Month\" 不对：事项 A1 的上限期间要写 \"month\"（每月）或 \"year\"（每年）",
 		"16 E006 \"items.cap\" must not be empty\n" +
 			"16 E006 \"items.publish\" must not be empty\n" +
 			"19 E012 \"items.levels\" \"-5\" is wrong: the levels of item A1 must all add points or all take them away\n" +
 			"20 E012 \"items.cap_period\" \"Month\" is wrong: the cap period of item A1 is \"month\" or \"year\""},
 	{"points and levels", "rules/2025-01-01.toml",
 		"[[items]]\nid = \"A1\"\ncategory = \"A\"\nname = \"x\"\npoints = 5\nlevels = [5, 3]\ncap = 5\npublish = \"y\"\n",
-		"19 E012 “items.points” 的值 \"5\" 不对：事项 A1 写了 points 又写了 levels，只能写其中一个\n" +
-			"22 E012 “items.publish” 的值 \"y\" 不对：事项 A1 的公开方式要写 \"Y\"（公开说明）、\"C\"（只公开类别）或 \"N\"（不公开原因）",
+		"19 E012 “items.points”的值 \"5\" 不对：事项 A1 写了 points 又写了 levels，只能写其中一个\n" +
+			"22 E012 “items.publish”的值 \"y\" 不对：事项 A1 的公开方式要写 \"Y\"（公开说明）、\"C\"（只公开类别）或 \"N\"（不公开原因）",
 		"19 E012 \"items.points\" \"5\" is wrong: item A1 gives both points and levels, but takes only one of them\n" +
 			"22 E012 \"items.publish\" \"y\" is wrong: item A1 publishes \"Y\" (the note), \"C\" (the category only) or \"N\" (nothing)"},
 	{"veto effect", "rules/2025-01-01.toml", "[[vetoes]]\nid = \"V1\"\nname = \"x\"\neffect = \"E3\"\n",
-		"18 E012 “vetoes.effect” 的值 \"E3\" 不对：一票否决情形 V1 的效果要写 \"E1\" 或 \"E2\"",
+		"18 E012 “vetoes.effect”的值 \"E3\" 不对：一票否决情形 V1 的效果要写 \"E1\" 或 \"E2\"",
 		"18 E012 \"vetoes.effect\" \"E3\" is wrong: the effect of veto V1 is \"E1\" or \"E2\""},
 	{"points above the weight and the monthly cap", "rules/2025-01-01.toml",
 		"[[items]]\nid = \"A1\"\ncategory = \"A\"\nname = \"x\"\nlevels = [70, 50]\ncap = 70\npublish = \"Y\"\n" +
 			"[[items]]\nid = \"A2\"\ncategory = \"A\"\nname = \"y\"\npoints = 10\ncap = 80\ncap_period = \"year\"\npublish = \"Y\"\n",
-		"19 E012 “items.levels” 的值 \"70\" 不对：事项 A1 的分值超过了每户每月加分的总上限 monthly_cap（60 分）\n" +
-			"27 E012 “items.cap” 的值 \"80\" 不对：事项 A2 的每年上限超过了类别 A 的权重（每年 60 分）",
+		"19 E012 “items.levels”的值 \"70\" 不对：事项 A1 的分值超过了每户每月加分的总上限 monthly_cap（60 分）\n" +
+			"27 E012 “items.cap”的值 \"80\" 不对：事项 A2 的每年上限超过了类别 A 的权重（每年 60 分）",
 		"19 E012 \"items.levels\" \"70\" is wrong: item A1 gives more than the monthly cap of 60 points\n" +
 			"27 E012 \"items.cap\" \"80\" is wrong: the yearly cap of item A2 is more than the weight of category A, 60 points a year"},
 	{"adopted after it takes effect", "rules/2025-01-01.toml", "",
-		"6 E012 “adoption.date” 的值 \"2025-02-01\" 不对：通过日期晚于生效日期 2025-01-01",
+		"6 E012 “adoption.date”的值 \"2025-02-01\" 不对：通过日期晚于生效日期 2025-01-01",
 		"6 E012 \"adoption.date\" \"2025-02-01\" is wrong: adopted after it takes effect on 2025-01-01"},
 	{"honours", "rules/2025-01-01.toml",
 		"[[honours.stars]]\nstars = 1\nmin_points = 30\n[[honours.stars]]\nstars = 2\nmin_points = 30\n[[honours.stars]]\nstars = 3\nmin_points = 90\nmin_categories = 2\n[[honours.stars]]\nstars = 5\n[honours.model]\ncategory = \"XF\"\ntop = -3\n",
-		"20 E012 “honours.stars.min_points” 的值 \"30\" 不对：要比低一星级的 30 分高\n" +
-			"23 E012 “honours.stars.min_points” 的值 \"90\" 不对：一户一年最多只能得 60 分（各类别权重之和，或者每月总上限的 12 倍，取小的）\n" +
-			"26 E012 “honours.stars.stars” 的值 \"5\" 不对：星级要从 1 起依次排列，这里应该是 4\n" +
-			"28 E012 “honours.model.category” 的值 \"XF\" 不对：细则里没有这个类别\n" +
-			"29 E012 “honours.model.top” 的值 \"-3\" 不对：不能是负数",
+		"20 E012 “honours.stars.min_points”的值 \"30\" 不对：要比低一星级的 30 分高\n" +
+			"23 E012 “honours.stars.min_points”的值 \"90\" 不对：一户一年最多只能得 60 分（各类别权重之和，或者每月总上限的 12 倍，取小的）\n" +
+			"26 E012 “honours.stars.stars”的值 \"5\" 不对：星级要从 1 起依次排列，这里应该是 4\n" +
+			"28 E012 “honours.model.category”的值 \"XF\" 不对：细则里没有这个类别\n" +
+			"29 E012 “honours.model.top”的值 \"-3\" 不对：不能是负数",
 		"20 E012 \"honours.stars.min_points\" \"30\" is wrong: must be more than the 30 points of the level below\n" +
 			"23 E012 \"honours.stars.min_points\" \"90\" is wrong: a household earns at most 60 points a year (the sum of the weights, or 12 times the monthly cap if that is less)\n" +
 			"26 E012 \"honours.stars.stars\" \"5\" is wrong: star levels run 1, 2, 3 and on in order: this one is 4\n" +
 			"28 E012 \"honours.model.category\" \"XF\" is wrong: the rule set has no such category\n" +
 			"29 E012 \"honours.model.top\" \"-3\" is wrong: must not be negative"},
 	{"missing keys", "rules/2025-01-01.toml", "",
-		"0 E006 “effective” 不能为空\n0 E006 “monthly_cap” 不能为空\n0 E006 “title” 不能为空\n7 E012 “categories.weight” 的值 \"0\" 不对：类别 A 的权重要大于 0\n8 E006 “supermarket.points” 不能为空\n9 E012 “supermarket.yuan” 的值 \"0\" 不对：要大于 0\n10 E012 “supermarket.expiry” 的值 \"year\" 不对：要写 \"year-end\"（每年 12 月 31 日清零）或 \"never\"（不清零）",
+		"0 E006 “effective”不能为空\n0 E006 “monthly_cap”不能为空\n0 E006 “title”不能为空\n7 E012 “categories.weight”的值 \"0\" 不对：类别 A 的权重要大于 0\n8 E006 “supermarket.points”不能为空\n9 E012 “supermarket.yuan”的值 \"0\" 不对：要大于 0\n10 E012 “supermarket.expiry”的值 \"year\" 不对：要写 \"year-end\"（每年 12 月 31 日清零）或 \"never\"（不清零）",
 		"0 E006 \"effective\" must not be empty\n0 E006 \"monthly_cap\" must not be empty\n0 E006 \"title\" must not be empty\n7 E012 \"categories.weight\" \"0\" is wrong: the weight of category A must be more than 0\n8 E006 \"supermarket.points\" must not be empty\n9 E012 \"supermarket.yuan\" \"0\" is wrong: must be more than 0\n10 E012 \"supermarket.expiry\" \"year\" is wrong: is \"year-end\" (cleared on 31 December) or \"never\""},
 }
 

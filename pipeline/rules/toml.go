@@ -19,18 +19,18 @@ import (
 // %[2]s the key, %[3]s the Args.
 var (
 	reasonUnknownKey    = check.Text{Zh: "不认识的键 %[2]s", En: "unknown key %[2]s"}
-	reasonWantInt       = check.Text{Zh: "%[2]s 要写整数，如 5", En: "%[2]s takes a whole number, such as 5"}
-	reasonUnquoteInt    = check.Text{Zh: "%[2]s 要写整数，不加引号", En: "%[2]s takes a whole number, without quotes"}
-	reasonWantNumber    = check.Text{Zh: "%[2]s 要写数字，如 0.5", En: "%[2]s takes a number, such as 0.5"}
-	reasonWantText      = check.Text{Zh: "%[2]s 要写文字，用英文半角双引号括起来，如 \"文字\"", En: "%[2]s takes text between straight double quotes, such as \"text\""}
-	reasonWantBool      = check.Text{Zh: "%[2]s 要写 true 或 false，不加引号", En: "%[2]s takes true or false, without quotes"}
-	reasonWantDate      = check.Text{Zh: "%[2]s 要写日期，如 2025-01-01", En: "%[2]s takes a date, such as 2025-01-01"}
-	reasonWantInts      = check.Text{Zh: "%[2]s 要写一组整数，如 [15, 10, 5]", En: "%[2]s takes a list of whole numbers, such as [15, 10, 5]"}
-	reasonWantTexts     = check.Text{Zh: "%[2]s 要写一组文字，如 [\"甲\", \"乙\"]", En: "%[2]s takes a list of texts, such as [\"a\", \"b\"]"}
-	reasonWantTable     = check.Text{Zh: "%[2]s 是一节，不能直接写值：它的键要写在 [ ] 或 [[ ]] 标题下面的几行里", En: "%[2]s is a table, not a value: its keys go on the lines under a [ ] or [[ ]] header"}
-	reasonWrongKind     = check.Text{Zh: "%[2]s 不能写成 %[1]q", En: "%[2]s cannot be %[1]q"}
-	reasonDuplicateKey  = check.Text{Zh: "%[2]s 写了两次", En: "%[2]s is written twice"}
-	reasonTableTwice    = check.Text{Zh: "%[2]s 这一节写了两次，或者前后写法不一致（[ ] 和 [[ ]]）", En: "the table %[2]s is written twice, or in two ways ([ ] and [[ ]])"}
+	reasonWantInt       = check.Text{Zh: "%[2]s要写整数，如 5", En: "%[2]s takes a whole number, such as 5"}
+	reasonUnquoteInt    = check.Text{Zh: "%[2]s要写整数，不加引号", En: "%[2]s takes a whole number, without quotes"}
+	reasonWantNumber    = check.Text{Zh: "%[2]s要写数字，如 0.5", En: "%[2]s takes a number, such as 0.5"}
+	reasonWantText      = check.Text{Zh: "%[2]s要写文字，用英文半角双引号括起来，如 \"文字\"", En: "%[2]s takes text between straight double quotes, such as \"text\""}
+	reasonWantBool      = check.Text{Zh: "%[2]s要写 true 或 false，不加引号", En: "%[2]s takes true or false, without quotes"}
+	reasonWantDate      = check.Text{Zh: "%[2]s要写日期，如 2025-01-01", En: "%[2]s takes a date, such as 2025-01-01"}
+	reasonWantInts      = check.Text{Zh: "%[2]s要写一组整数，如 [15, 10, 5]", En: "%[2]s takes a list of whole numbers, such as [15, 10, 5]"}
+	reasonWantTexts     = check.Text{Zh: "%[2]s要写一组文字，如 [\"甲\", \"乙\"]", En: "%[2]s takes a list of texts, such as [\"a\", \"b\"]"}
+	reasonWantTable     = check.Text{Zh: "%[2]s是一节，不能直接写值：它的键要写在 [ ] 或 [[ ]] 标题下面的几行里", En: "%[2]s is a table, not a value: its keys go on the lines under a [ ] or [[ ]] header"}
+	reasonWrongKind     = check.Text{Zh: "%[2]s不能写成 %[1]q", En: "%[2]s cannot be %[1]q"}
+	reasonDuplicateKey  = check.Text{Zh: "%[2]s写了两次", En: "%[2]s is written twice"}
+	reasonTableTwice    = check.Text{Zh: "%[2]s这一节写了两次，或者前后写法不一致（[ ] 和 [[ ]]）", En: "the table %[2]s is written twice, or in two ways ([ ] and [[ ]])"}
 	reasonNoEquals      = check.Text{Zh: "键的后面要写等号 =，如 title = \"…\"", En: "a key is followed by =, as in title = \"…\""}
 	reasonUnclosedQuote = check.Text{Zh: "引号没有配对：文字要写在同一行的一对英文半角双引号 \"…\" 里", En: "a quote is not closed: text goes between two straight double quotes \"…\" on one line"}
 	reasonUnclosed      = check.Text{Zh: "方括号没有配对：每个 [ 都要有对应的 ]", En: "a bracket is not closed: each [ needs its ]"}
@@ -39,9 +39,9 @@ var (
 	reasonWideComma     = check.Text{Zh: "这一行用了全角逗号 %[1]q：要用英文半角的 ,", En: "the line has a full-width comma %[1]q: use the plain ,"}
 	reasonNotUTF8       = check.Text{Zh: "文件不是 UTF-8 编码：用记事本或 WPS 另存为 UTF-8", En: "the file is not in UTF-8: save it again as UTF-8"}
 	reasonBadKey        = check.Text{Zh: "%[1]q 不是键名：键名只用英文字母、数字、_ 和 -，见 FORMAT.md", En: "%[1]q is not a key: keys are written in letters, digits, _ and -, as FORMAT.md lists them"}
-	reasonBadDate       = check.Text{Zh: "%[2]s 的值 %[1]q 不是日期：要写成 2025-01-01 这样，并且这一天要存在", En: "%[2]s %[1]q is not a date: write a day that exists, as 2025-01-01"}
+	reasonBadDate       = check.Text{Zh: "%[2]s的值 %[1]q 不是日期：要写成 2025-01-01 这样，并且这一天要存在", En: "%[2]s %[1]q is not a date: write a day that exists, as 2025-01-01"}
 	reasonBareText      = check.Text{Zh: "文字 %[1]q 要用英文半角双引号括起来", En: "the text %[1]q goes between straight double quotes"}
-	reasonNoValue       = check.Text{Zh: "%[2]s 的等号后面没有值", En: "%[2]s has no value after ="}
+	reasonNoValue       = check.Text{Zh: "%[2]s的等号后面没有值", En: "%[2]s has no value after ="}
 	reasonBadChar       = check.Text{Zh: "这一行的第 %[3]s 个字符 %[1]q 不该在这里", En: "%[1]q, character %[3]s of the line, does not belong there"}
 	reasonUnreadable    = check.Text{Zh: "无法解析 %[1]q", En: "cannot read %[1]q"}
 	reasonUndecodable   = check.Text{Zh: "文件无法解析", En: "the file cannot be read"}

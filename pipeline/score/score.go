@@ -58,13 +58,13 @@ type Standing struct {
 	Negative  int // counted deductions (≤ 0)
 	Net       int
 	Veto      rules.Effect // the strongest veto effect of the month, or "" for none
-	Active    bool   // on the roster during the month, so ranked
-	Rank      int    // standard competition rank among active households; 0 when not ranked
-	Move      string // against the previous month's rank: ↑n, ↓n, =, or 新 when not ranked then
-	YearNet   int    // net points of the calendar year up to and including this month
-	YearRank  int    // rank by YearNet among active households
-	Grid      string // the household's small grid
-	GridRank  int    // rank by Net among the grid's active households
+	Active    bool         // on the roster during the month, so ranked
+	Rank      int          // standard competition rank among active households; 0 when not ranked
+	Move      string       // against the previous month's rank: ↑n, ↓n, =, or 新 when not ranked then
+	YearNet   int          // net points of the calendar year up to and including this month
+	YearRank  int          // rank by YearNet among active households
+	Grid      string       // the household's small grid
+	GridRank  int          // rank by Net among the grid's active households
 }
 
 // A MonthResult is one village-month.

@@ -101,11 +101,11 @@ type Village struct {
 	Households     []sheet.Household
 	RosterFile     string
 	RosterColumns  sheet.Columns
-	Catalog        Catalog   // the village's own catalog, or the town's
-	Months         []*Month  // ordered by month
-	Notices        []Notice  // ordered by date
-	Orphans        []*Month  // months with redemptions and no sheet, for the checks
-	Files          []string  // the village's files, sorted
+	Catalog        Catalog  // the village's own catalog, or the town's
+	Months         []*Month // ordered by month
+	Notices        []Notice // ordered by date
+	Orphans        []*Month // months with redemptions and no sheet, for the checks
+	Files          []string // the village's files, sorted
 	households     map[string]int
 }
 
@@ -207,7 +207,21 @@ type Options struct {
 // (town.toml) cannot be read; otherwise it holds everything that could be read, and the list
 // holds every problem of a file on its own and of the records' layout.
 func Load(src Source, opts Options) (*Town, check.List) {
-	l := &loader{src: src, now: opts.Now, names: slices.Sorted(maps.Keys(src.Files)), failed: map[string]bool{}}
+	l := &loader{src: src, now: opts.Now, failed: map[string]bool{}, refused: map[string]bool{}}
+	for _, d := range src.Problems {
+		if d.Code == check.RefusedFile {
+			// A refused file is there, and failed: nothing is said of it twice (missing, or
+			// the consequences of its rows).
+			l.refused[d.File], l.failed[d.File] = true, true
+		}
+	}
+	l.names = slices.Sorted(maps.Keys(src.Files))
+	for f := range l.refused {
+		if _, ok := src.Files[f]; !ok {
+			l.names = append(l.names, f)
+		}
+	}
+	slices.Sort(l.names)
 	l.addAll(src.Problems)
 	t := l.load()
 	if t != nil {
@@ -218,11 +232,18 @@ func Load(src Source, opts Options) (*Town, check.List) {
 }
 
 type loader struct {
-	src    Source
-	names  []string // the files' names, sorted
-	now    time.Time
-	diags  check.List
-	failed map[string]bool
+	src     Source
+	names   []string // the files' names, sorted, refused ones included
+	now     time.Time
+	diags   check.List
+	failed  map[string]bool
+	refused map[string]bool // files the source refused to read (symlinks, files too big, ...)
+}
+
+// present reports whether the records have the file, read or refused; a refused file is failed.
+func (l *loader) present(name string) bool {
+	_, ok := l.src.Files[name]
+	return ok || l.refused[name]
 }
 
 // under lists the files in dir (with a final /), sorted.
@@ -280,11 +301,11 @@ type townFile struct {
 
 func (l *loader) load() *Town {
 	var tf townFile
-	if _, ok := l.src.Files["town.toml"]; !ok {
+	if !l.present("town.toml") {
 		l.add(check.Diagnostic{Code: check.MissingFile, File: "town.toml", Args: []string{"town.toml"}})
 		return nil
 	}
-	if !l.decodeTOML("town.toml", &tf) {
+	if l.refused["town.toml"] || !l.decodeTOML("town.toml", &tf) {
 		return nil
 	}
 	t := &Town{Name: tf.Name, Demo: tf.Demo, NoticeDays: tf.NoticeDays, Objection: tf.Objection, RepoURL: tf.RepoURL, SiteURL: tf.SiteURL}
@@ -352,7 +373,7 @@ func (l *loader) villageIDs(listed []string) []string {
 
 // Rules reads and checks every version of the rule set in rules/ of src, together.
 func Rules(src Source) (rules.Versions, check.List) {
-	l := &loader{src: src, names: slices.Sorted(maps.Keys(src.Files)), failed: map[string]bool{}}
+	l := &loader{src: src, names: slices.Sorted(maps.Keys(src.Files)), failed: map[string]bool{}, refused: map[string]bool{}}
 	vs := l.rules()
 	l.diags.Sort()
 	return vs, l.diags
@@ -363,6 +384,9 @@ func Rules(src Source) (rules.Versions, check.List) {
 func (l *loader) rules() rules.Versions {
 	var vs rules.Versions
 	for _, name := range l.under("rules/") {
+		if l.refused[name] {
+			continue
+		}
 		if !ruleFileName.MatchString(name) {
 			l.add(check.Diagnostic{Code: check.BadFileName, File: name, Value: path.Base(name), Reason: reasonRuleFileName})
 			continue
@@ -390,7 +414,7 @@ var reasonRuleFileName = &check.Text{Zh: "细则的文件名要写成 rules/YYYY
 func (l *loader) catalog(name string) Catalog {
 	data, ok := l.src.Files[name]
 	if !ok {
-		return Catalog{}
+		return Catalog{File: name}
 	}
 	c := Catalog{File: name}
 	goods, ds := sheet.ParseCatalog(name, data)
@@ -410,6 +434,9 @@ func (l *loader) catalog(name string) Catalog {
 // strays reports the files outside the places the format gives them.
 func (l *loader) strays(ids []string) {
 	for _, name := range l.names {
+		if l.refused[name] {
+			continue
+		}
 		top, rest, _ := strings.Cut(name, "/")
 		switch top {
 		case "villages":

@@ -22,7 +22,7 @@ func (l *loader) villages(t *Town, ids []string) []*Village {
 		wg.Go(func() {
 			limit <- struct{}{}
 			defer func() { <-limit }()
-			loaders[i] = &loader{src: l.src, names: l.names, now: l.now, failed: map[string]bool{}}
+			loaders[i] = &loader{src: l.src, names: l.names, now: l.now, failed: map[string]bool{}, refused: l.refused}
 			villages[i] = loaders[i].village(t, id)
 		})
 	}
@@ -55,11 +55,11 @@ type villageFile struct {
 func (l *loader) village(t *Town, id string) *Village {
 	dir := "villages/" + id + "/"
 	var vf villageFile
-	if _, ok := l.src.Files[dir+"village.toml"]; !ok {
+	if !l.present(dir + "village.toml") {
 		l.add(check.Diagnostic{Code: check.MissingFile, File: dir + "village.toml", Args: []string{dir + "village.toml"}})
 		return nil
 	}
-	if !l.decodeTOML(dir+"village.toml", &vf) {
+	if l.refused[dir+"village.toml"] || !l.decodeTOML(dir+"village.toml", &vf) {
 		return nil
 	}
 	v := &Village{ID: id, Name: vf.Name, PublishRanking: vf.PublishRanking == nil || *vf.PublishRanking,
@@ -71,7 +71,7 @@ func (l *loader) village(t *Town, id string) *Village {
 	}
 	l.grids(dir+"village.toml", v.Grids)
 	l.roster(v, dir+"households.csv")
-	if _, ok := l.src.Files[dir+"catalog.csv"]; ok {
+	if l.present(dir + "catalog.csv") {
 		v.Catalog = l.catalog(dir + "catalog.csv")
 	}
 	l.files(t, v, dir)
@@ -102,13 +102,15 @@ func (l *loader) grids(file string, grids []Grid) {
 // roster reads households.csv. Page addresses do not tell case apart, so neither may
 // household ids.
 func (l *loader) roster(v *Village, name string) {
-	data, ok := l.src.Files[name]
-	if !ok {
+	v.RosterFile = name
+	if !l.present(name) {
 		l.add(check.Diagnostic{Code: check.MissingFile, File: name, Args: []string{name}})
 		l.failed[name] = true
+	}
+	if l.failed[name] {
 		return
 	}
-	hs, cols, ds := sheet.ParseRoster(name, data)
+	hs, cols, ds := sheet.ParseRoster(name, l.src.Files[name])
 	l.parsed(name, ds, hs != nil)
 	v.Households, v.RosterFile, v.RosterColumns = hs, name, cols
 	v.households = make(map[string]int, len(hs))
@@ -138,6 +140,9 @@ func (l *loader) files(t *Town, v *Village, dir string) {
 	for _, name := range v.Files {
 		rest := strings.TrimPrefix(name, dir)
 		kind, base, _ := strings.Cut(rest, "/")
+		if l.refused[name] && !((kind == "sheets" || kind == "redemptions") && monthFile.MatchString(base)) {
+			continue // said once, by the source
+		}
 		switch {
 		case rest == "village.toml" || rest == "households.csv" || rest == "catalog.csv":
 		case sheet.IsWorkbook(l.src.Files[name]) || isSpreadsheetName(name):
@@ -214,6 +219,10 @@ func (l *loader) notice(v *Village, name, base string) {
 
 // sheet reads a monthly score sheet, and each of its approved versions once.
 func (l *loader) sheet(m *Month, name string) {
+	if l.refused[name] {
+		m.SheetFile = name
+		return
+	}
 	entries, cols, ds := sheet.ReadSheet(name, l.src.Files[name])
 	suggestItems(m, cols, ds)
 	l.parsed(name, ds, len(entries) > 0)
@@ -261,6 +270,10 @@ func suggestItems(m *Month, cols sheet.Columns, ds check.List) {
 // were first approved: prices change, and a month's exchanges are judged, and their goods
 // valued, at the prices of their time. An uncommitted file is judged by the current catalog.
 func (l *loader) redemptions(v *Village, m *Month, name string) {
+	if l.refused[name] {
+		m.RedemptionsFile = name
+		return
+	}
 	reds, cols, ds := sheet.ParseRedemptions(name, l.src.Files[name])
 	l.parsed(name, ds, cols != nil)
 	m.RedemptionsFile, m.RedemptionColumns, m.Redemptions = name, cols, reds

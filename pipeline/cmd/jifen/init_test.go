@@ -54,7 +54,8 @@ func TestNewTownMonth(t *testing.T) {
 	if want := "::error file=villages/qingshan/sheets/2025-07.csv,line=3,title=E104"; !strings.HasPrefix(stdout, want) || strings.Count(stdout, "::") != 2 {
 		t.Errorf("annotations:\n%s\nwant one, starting %s", stdout, want)
 	}
-	if s := readPage(t, summary); !strings.Contains(s, "villages/qingshan/sheets/2025-07.csv:3") {
+	if s := readPage(t, summary); !strings.Contains(s, "#### villages/qingshan/sheets/2025-07.csv\n") || !strings.Contains(s, "| 3 | 分值 \"4\" 不符合细则") ||
+		!strings.Contains(s, "本次改动的文件里有 1 个问题，其他文件里还有 0 个。") {
 		t.Errorf("job summary:\n%s", s)
 	}
 
@@ -91,7 +92,7 @@ func workflowValidate(t *testing.T, records, summary string) []string {
 		t.Fatal("no jifen command in .github/workflows/validate.yml")
 	}
 	cmd, _, _ = strings.Cut(cmd, "\n")
-	env := map[string]string{"ROOT": "", "JIFEN_LANG": "zh", "GITHUB_STEP_SUMMARY": summary}
+	env := map[string]string{"ROOT": "", "JIFEN_LANG": "zh", "GITHUB_STEP_SUMMARY": summary, "SINCE": "main"} // the pull request branched from main
 	var args []string
 	for _, f := range strings.Fields(cmd) {
 		f = os.Expand(strings.Trim(f, `"`), func(k string) string { return env[k] })

@@ -75,7 +75,8 @@ func TestGitHubSummary(t *testing.T) {
 	if !errors.Is(err, errBadRecords) {
 		t.Fatalf("error = %v, want bad records", err)
 	}
-	want := "::error file=records/villages/dongcun/sheets/2025-07.csv,line=2,title=E101 户号不在名册::户号 \"D-09\" 不在本村名册（households.csv）里\n"
+	want := "::error file=records/villages/dongcun/sheets/2025-07.csv,line=2,title=E101 户号不在名册::户号 \"D-09\" 不在本村名册（households.csv）里" +
+		"%0A怎么改：改正户号（大小写也要一致），或者先把这一户加进名册\n"
 	if stdout != want {
 		t.Errorf("annotations:\n%s\nwant:\n%s", stdout, want)
 	}
@@ -84,9 +85,10 @@ func TestGitHubSummary(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantSummary := "earlier steps\n### jifen: 共 1 个错误，涉及 1 个文件\n\n" +
-		"| 代码 | 问题 | 个数 |\n|---|---|--:|\n| E101 | 户号不在名册 | 1 |\n\n" +
-		"| 位置 | 列 | 问题 | 代码 |\n|---|---|---|---|\n" +
-		"| records/villages/dongcun/sheets/2025-07.csv:2 | 户号 | 户号 \"D-09\" 不在本村名册（households.csv）里 | E101 |\n"
+		"| 代码 | 问题 | 个数 | 怎么改 |\n|---|---|--:|---|\n| E101 | 户号不在名册 | 1 | 改正户号（大小写也要一致），或者先把这一户加进名册 |\n\n" +
+		"#### records/villages/dongcun/sheets/2025-07.csv\n\n" +
+		"| 行 | 问题 | 代码 |\n|--:|---|---|\n" +
+		"| 2 | 户号 \"D-09\" 不在本村名册（households.csv）里 | E101 |\n"
 	if string(data) != wantSummary {
 		t.Errorf("summary:\n%s\nwant:\n%s", data, wantSummary)
 	}
