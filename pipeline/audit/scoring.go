@@ -26,7 +26,7 @@ func (p *Pass) taint() {
 		}
 	}
 	for i, m := range v.Months {
-		if p.Failed(m.SheetFile) || p.Failed(m.RedemptionsFile) || !p.RulesOK(m) {
+		if p.Failed(m.SheetFile) || p.Failed(m.RedemptionsFile) || !p.RulesOK(m) || p.Town.Dropped[m.SheetFile] || p.Town.Dropped[m.RedemptionsFile] {
 			bad(i, "")
 		}
 		for _, e := range m.Entries {

@@ -167,12 +167,13 @@ func (s *scanner) csvError(err error) {
 
 // readRow puts the trimmed cells of rec in s.cells, in the order of the columns, and reports
 // whether the row can be read. A row whose cells are separated by something else than commas
-// (the Chinese comma of an input method, most often) cannot: a value that holds no words has
-// such a separator, and a required cell is empty (the values after it are in its cell). It is
-// reported. A value in a column without a header is reported once for each such column.
+// (the Chinese comma of an input method, most often) cannot: a code, number or date has such a
+// separator, or another value that holds no words has one and a required cell is empty (the
+// values after it are in its cell). It is reported, once. A value in a column without a header is reported once for each such column.
 func (s *scanner) readRow(rec []string, line int) bool {
 	clear(s.cells)
 	var sep *check.Text
+	code := false // the separator is in a code, a number or a date, which never hold one
 	for i, v := range rec {
 		switch v = trim(v); {
 		case v == "":
@@ -180,13 +181,13 @@ func (s *scanner) readRow(rec []string, line int) bool {
 			j := s.index[i]
 			s.cells[j] = v
 			if sep == nil && !s.columns[j].text {
-				sep = separator(v)
+				sep, code = separator(v), s.columns[j].key != "consent"
 			}
 		default:
 			s.noHeader(i, line)
 		}
 	}
-	if sep != nil && s.emptyRequired() {
+	if sep != nil && (code || s.emptyRequired()) {
 		s.diags.Add(check.Diagnostic{Code: check.BadCSV, File: s.name, Line: line, Reason: sep})
 		return false
 	}

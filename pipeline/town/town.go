@@ -56,8 +56,9 @@ type Town struct {
 	History    map[string][]Version // approved versions of every file, oldest first
 
 	// Failed holds the files that could not be read as a whole (their rows are unknown) and the
-	// rule sets with errors: no check runs on what depends on them.
-	Failed map[string]bool
+	// rule sets with errors: no check runs on what depends on them. Dropped holds the files with
+	// rows the parser could not even split into cells, whose households are unknown.
+	Failed, Dropped map[string]bool
 }
 
 // A Catalog is a supermarket catalog file with each approved version's goods, parsed once.
@@ -207,7 +208,7 @@ type Options struct {
 // (town.toml) cannot be read; otherwise it holds everything that could be read, and the list
 // holds every problem of a file on its own and of the records' layout.
 func Load(src Source, opts Options) (*Town, check.List) {
-	l := &loader{src: src, now: opts.Now, failed: map[string]bool{}, refused: map[string]bool{}}
+	l := &loader{src: src, now: opts.Now, failed: map[string]bool{}, dropped: map[string]bool{}, refused: map[string]bool{}}
 	for _, d := range src.Problems {
 		if d.Code == check.RefusedFile {
 			// A refused file is there, and failed: nothing is said of it twice (missing, or
@@ -225,7 +226,7 @@ func Load(src Source, opts Options) (*Town, check.List) {
 	l.addAll(src.Problems)
 	t := l.load()
 	if t != nil {
-		t.Failed, t.History = l.failed, src.History
+		t.Failed, t.Dropped, t.History = l.failed, l.dropped, src.History
 	}
 	l.diags.Sort()
 	return t, l.diags
@@ -237,6 +238,7 @@ type loader struct {
 	now     time.Time
 	diags   check.List
 	failed  map[string]bool
+	dropped map[string]bool
 	refused map[string]bool // files the source refused to read (symlinks, files too big, ...)
 }
 
@@ -276,6 +278,11 @@ func (l *loader) parsed(name string, ds check.List, ok bool) {
 	l.addAll(ds)
 	if !ok {
 		l.failed[name] = true
+	}
+	for _, d := range ds {
+		if d.Line > 1 && (d.Code == check.BadCSV || d.Code == check.BadEncoding) {
+			l.dropped[name] = true
+		}
 	}
 }
 
@@ -373,7 +380,7 @@ func (l *loader) villageIDs(listed []string) []string {
 
 // Rules reads and checks every version of the rule set in rules/ of src, together.
 func Rules(src Source) (rules.Versions, check.List) {
-	l := &loader{src: src, names: slices.Sorted(maps.Keys(src.Files)), failed: map[string]bool{}, refused: map[string]bool{}}
+	l := &loader{src: src, names: slices.Sorted(maps.Keys(src.Files)), failed: map[string]bool{}, dropped: map[string]bool{}, refused: map[string]bool{}}
 	vs := l.rules()
 	l.diags.Sort()
 	return vs, l.diags

@@ -1,6 +1,7 @@
 package town
 
 import (
+	"maps"
 	"runtime"
 	"slices"
 	"strconv"
@@ -22,7 +23,7 @@ func (l *loader) villages(t *Town, ids []string) []*Village {
 		wg.Go(func() {
 			limit <- struct{}{}
 			defer func() { <-limit }()
-			loaders[i] = &loader{src: l.src, names: l.names, now: l.now, failed: map[string]bool{}, refused: l.refused}
+			loaders[i] = &loader{src: l.src, names: l.names, now: l.now, failed: map[string]bool{}, dropped: map[string]bool{}, refused: l.refused}
 			villages[i] = loaders[i].village(t, id)
 		})
 	}
@@ -30,9 +31,8 @@ func (l *loader) villages(t *Town, ids []string) []*Village {
 	var out []*Village
 	for i := range ids {
 		l.addAll(loaders[i].diags)
-		for f := range loaders[i].failed {
-			l.failed[f] = true
-		}
+		maps.Copy(l.failed, loaders[i].failed)
+		maps.Copy(l.dropped, loaders[i].dropped)
 		if villages[i] != nil {
 			out = append(out, villages[i])
 		}
