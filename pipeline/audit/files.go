@@ -100,7 +100,7 @@ var Items = &Analyzer{
 		for _, m := range p.Village.Months {
 			switch {
 			case p.Failed(m.SheetFile):
-			case m.Rules == nil && !p.anyRulesFailed():
+			case m.Rules == nil && len(p.Town.Rules) > 0 && !p.anyRulesFailed():
 				p.Report(check.Diagnostic{Code: check.NoRules, File: m.SheetFile, Value: m.Month})
 			case p.RulesOK(m):
 				for _, e := range m.Entries {

@@ -2,7 +2,7 @@
 // the history of pull requests that brought them into its repository, and the configurations
 // it is run with. The demo town, 云溪镇 (演示数据), is one: four fictional villages with a year of
 // rosters, monthly score sheets and points-supermarket redemptions. The synthetic towns of the
-// benchmarks and tests are others: a county of hundreds of large villages, and a town whose
+// benchmarks and tests are others: a county of many large villages, and a town whose
 // small villages have years of small merges.
 //
 // The demo's static records (town, rule set, villages, catalog, notices) are files under

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"math"
@@ -80,7 +81,7 @@ func (g *generator) redemptions(v *village) {
 			}
 		}
 		slices.SortStableFunc(reds, func(a, b sheet.Redemption) int {
-			return strings.Compare(a.Date+a.Household, b.Date+b.Household)
+			return cmp.Or(strings.Compare(a.Date, b.Date), strings.Compare(a.Household, b.Household)) // dates and ids have one width
 		})
 		for j := range reds {
 			reds[j].Line = j + 2
@@ -94,8 +95,8 @@ func (g *generator) redemptions(v *village) {
 func (g *generator) basket(r *rand.Rand, budget, lines int) []sheet.Redemption {
 	var out []sheet.Redemption
 	for range 1 + r.IntN(lines) {
-		var affordable []sheet.Goods
-		var odds []float64
+		affordable := make([]sheet.Goods, 0, len(g.catalog))
+		odds := make([]float64, 0, len(g.catalog))
 		for _, goods := range g.catalog {
 			taken := slices.ContainsFunc(out, func(red sheet.Redemption) bool { return red.Goods == goods.ID })
 			if goods.Points <= budget && !taken {

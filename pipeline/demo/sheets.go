@@ -51,7 +51,8 @@ type sheetMaker struct {
 	village   *village
 	r         *rand.Rand
 	rs        *rules.RuleSet
-	month     string // YYYY-MM
+	items     []*rules.Item // the item of each event in the rule set, or nil
+	month     string        // YYYY-MM
 	start     time.Time
 	days      int            // days in the month
 	lastDay   int            // the last day with events: the month's, or the cutoff's
@@ -89,6 +90,9 @@ func (g *generator) sheet(v *village, r *rand.Rand, mon, cutoff string, rate flo
 	if s.rs == nil {
 		return nil, fmt.Errorf("no rule set in force")
 	}
+	for _, ev := range s.events {
+		s.items = append(s.items, s.rs.Item(ev.Item))
+	}
 	var err error
 	if s.start, err = time.Parse("2006-01", mon); err != nil {
 		return nil, err
@@ -100,7 +104,7 @@ func (g *generator) sheet(v *village, r *rand.Rand, mon, cutoff string, rate flo
 		return nil, err
 	}
 	s.plan()
-	var entries []sheet.Entry
+	entries := make([]sheet.Entry, 0, 3*len(takers))
 	for _, tk := range takers {
 		h := v.households[tk.index]
 		if tk.veto != nil {
@@ -123,7 +127,7 @@ func (g *generator) sheet(v *village, r *rand.Rand, mon, cutoff string, rate flo
 		}
 	}
 	slices.SortStableFunc(entries, func(a, b sheet.Entry) int {
-		return strings.Compare(a.Household+a.Date, b.Household+b.Date)
+		return cmp.Or(strings.Compare(a.Household, b.Household), strings.Compare(a.Date, b.Date)) // ids have one width
 	})
 	number(entries)
 	return entries, nil
@@ -219,7 +223,7 @@ func (s *sheetMaker) event(tk *taker) (sheet.Entry, bool) {
 		return sheet.Entry{}, false
 	}
 	e := s.kinds[weighted(s.r, s.odds)]
-	ev, it := s.events[e], s.rs.Item(s.events[e].Item)
+	ev, it := s.events[e], s.items[e]
 	levels := s.levels(e, tk)
 	var lw []float64
 	for _, l := range levels {
@@ -277,7 +281,7 @@ func (s *sheetMaker) possible(e int, tk *taker) bool {
 func (s *sheetMaker) fitting(e int, tk *taker) iter.Seq[level] {
 	return func(yield func(level) bool) {
 		ev := s.events[e]
-		it := s.rs.Item(ev.Item)
+		it := s.items[e]
 		switch {
 		case it == nil || !inSeason(ev, s.start.Month()):
 			return

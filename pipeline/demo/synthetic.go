@@ -146,9 +146,11 @@ func (g *generator) villageSettings(i int) (villageSettings, []byte, error) {
 	}
 	slices.Sort(vs.MarketDays)
 
+	// Two characters name the village: the i-th pair of a walk that meets each pair once.
 	var vf villageFile
-	n := len(g.names.Places)
-	vf.Name = strings.ReplaceAll(sy.Village, "{place}", g.names.Places[i%n]+g.names.Places[(i/n+7*(i%n)+3)%n])
+	places := g.names.Places
+	n := len(places)
+	vf.Name = strings.ReplaceAll(sy.Village, "{place}", places[i%n]+places[(i/n+7*(i%n)+3)%n])
 	vf.PublishRanking = true
 	person := func(email string) string {
 		name := g.names.head(r, vs.Surnames)
@@ -158,9 +160,9 @@ func (g *generator) villageSettings(i int) (villageSettings, []byte, error) {
 		vs.Emails[name] = email + "@" + id + ".example.org"
 		return name
 	}
-	for k := 1; k <= between(r, p.Grids); k++ {
-		worker := person("grid" + strconv.Itoa(k))
-		vf.Grids = append(vf.Grids, town.Grid{ID: "g" + strconv.Itoa(k), Name: strings.ReplaceAll(sy.Grid, "{n}", strconv.Itoa(k)), Worker: worker})
+	for k := range between(r, p.Grids) {
+		n := strconv.Itoa(k + 1)
+		vf.Grids = append(vf.Grids, town.Grid{ID: "g" + n, Name: strings.ReplaceAll(sy.Grid, "{n}", n), Worker: person("grid" + n)})
 	}
 	for k, role := range sy.Roles {
 		name := person("member" + strconv.Itoa(k+1))

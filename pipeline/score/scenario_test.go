@@ -126,7 +126,7 @@ func scenarioVillage(t *testing.T, sc *scenario) *town.Village {
 				f := strings.Fields(r)
 				fmt.Fprintf(&b, "%s,%s,%s,%s-%02s\n", f[0], f[1], f[2], m.Month, f[3])
 			}
-			entries, diags := sheet.ParseSheet("sheet.csv", []byte(b.String()))
+			entries, _, diags := sheet.ReadSheet("sheet.csv", []byte(b.String()))
 			if len(diags) > 0 {
 				t.Fatal(diags)
 			}

@@ -47,7 +47,7 @@ func TestMixedEncodings(t *testing.T) {
 				}
 				data = append(data, '\n')
 			}
-			_, diags := ParseSheet("s.csv", data)
+			_, _, diags := ReadSheet("s.csv", data)
 			reason := &reasonGB18030Line
 			if fileIsGB {
 				reason = &reasonUTF8Line
@@ -67,7 +67,7 @@ func TestGB18030ReadsAsUTF8(t *testing.T) {
 		t.Fatal("the row is meant to read as Chinese in UTF-8")
 	}
 	data := append(gb18030(t, "户号,事项,分值,日期,说明,佐证\n"+notes[0]+"\n"), row+"\n"...)
-	entries, diags := ParseSheet("s.csv", data)
+	entries, _, diags := ReadSheet("s.csv", data)
 	if len(diags) > 0 || len(entries) != 2 || entries[1].Note != "涓板府" {
 		t.Errorf("got %+v\n%s", entries, diagStrings(diags))
 	}

@@ -139,12 +139,6 @@ const (
 	maxText     = 100 // names and other text
 )
 
-// ParseSheet reads the entries of a monthly score sheet.
-func ParseSheet(name string, data []byte) ([]Entry, check.List) {
-	entries, _, diags := ReadSheet(name, data)
-	return entries, diags
-}
-
 // ReadSheet reads a monthly score sheet: its entries, and the headers it wrote. A row whose
 // cells other than 户号 and 日期 are all empty is an untouched row of a template (see Template)
 // and is skipped. A row whose cells are not separated by commas (as the Chinese input method's

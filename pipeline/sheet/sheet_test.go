@@ -71,7 +71,7 @@ func TestParseSheetForms(t *testing.T) {
 	}
 	for name, data := range cases {
 		t.Run(name, func(t *testing.T) {
-			got, diags := ParseSheet("s.csv", data)
+			got, _, diags := ReadSheet("s.csv", data)
 			if len(diags) > 0 {
 				t.Fatalf("unexpected problems:\n%s", diagStrings(diags))
 			}
@@ -181,7 +181,7 @@ func TestTemplate(t *testing.T) {
 	if got != want {
 		t.Errorf("got %q\nwant %q", got, want)
 	}
-	if _, diags := ParseSheet("t.csv", []byte(got)); len(diags) != 1 || diags[0].Code != check.EmptySheet {
+	if _, _, diags := ReadSheet("t.csv", []byte(got)); len(diags) != 1 || diags[0].Code != check.EmptySheet {
 		t.Errorf("an untouched template: %v, want an empty sheet", diags)
 	}
 }

@@ -76,8 +76,9 @@ type Reason struct {
 type Row struct {
 	Who
 	Rank     int    `json:"rank"`
-	Move     int    `json:"move"`          // places up (+) or down (−) since the month before
-	New      bool   `json:"new,omitempty"` // not ranked the month before
+	Up       int    `json:"up,omitempty"`   // places up since the month before
+	Down     int    `json:"down,omitempty"` // places down since the month before
+	New      bool   `json:"new,omitempty"`  // not ranked the month before (neither up, down nor new: the same place)
 	Grid     string `json:"grid"`
 	GridID   string `json:"grid_id"`
 	GridRank int    `json:"grid_rank"`
@@ -148,7 +149,7 @@ func publishMonth(t *town.Town, v *town.Village, i int, res *score.VillageResult
 func addRow(pm *Month, v *town.Village, s *score.Standing) {
 	h := v.Household(s.Household)
 	row := Row{Who: who(v, s.Household), Rank: s.Rank, Grid: h.Grid, GridRank: s.GridRank, Net: s.Net}
-	row.Move, row.New = movement(s.Move)
+	row.Up, row.Down, row.New = movement(s.Move)
 	if g := v.Grid(h.Grid); g != nil {
 		row.GridID = g.ID
 	}
@@ -159,16 +160,16 @@ func addRow(pm *Month, v *town.Village, s *score.Standing) {
 	pm.Ranking = append(pm.Ranking, row)
 }
 
-// movement reads score's movement against the month before (↑n, ↓n, = or 新) as places up and
-// whether the household is new to the ranking.
-func movement(move string) (int, bool) {
+// movement reads score's movement against the month before (↑n, ↓n, = or 新) as places up,
+// places down, and whether the household is new to the ranking.
+func movement(move string) (up, down int, isNew bool) {
 	if n, ok := strings.CutPrefix(move, "↑"); ok {
-		return atoi(n), false
+		return atoi(n), 0, false
 	}
 	if n, ok := strings.CutPrefix(move, "↓"); ok {
-		return -atoi(n), false
+		return 0, atoi(n), false
 	}
-	return 0, move == "新"
+	return 0, 0, move == "新"
 }
 
 // publishEntry applies the item's publication rule to a counted entry. Veto rows are never

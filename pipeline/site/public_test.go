@@ -97,9 +97,9 @@ func TestCorrectionsShowOnlyCheckedText(t *testing.T) {
 	}
 	old := "户号,事项,分值,日期,说明\nA1,AD01,2,2025-01-03,宣讲会 联系人电话13800138000\nA2,AD01,2,2025-01-05,宣讲会\n"
 	now := "户号,事项,分值,日期,说明\nA2,AD01,2,2025-01-05,宣讲会\nA2,V5,0,2025-01-20,\n"
-	entries, _ := sheet.ParseSheet("s.csv", []byte(now))
+	entries, _, _ := sheet.ReadSheet("s.csv", []byte(now))
 	v := &town.Village{ID: "v", Households: []sheet.Household{{ID: "A1", Head: "张三丰", Consent: true}, {ID: "A2", Head: "李四"}}}
-	before, _ := sheet.ParseSheet("s.csv", []byte(old))
+	before, _, _ := sheet.ReadSheet("s.csv", []byte(old))
 	m := &town.Month{Month: "2025-01", SheetFile: "s.csv", Rules: rs, Entries: entries, Revisions: []town.Revision{
 		{Version: town.Version{Commit: "1111111", Time: time.Date(2025, 2, 3, 0, 0, 0, 0, time.UTC)}, Entries: before},
 		{Version: town.Version{Commit: "2222222", Time: time.Date(2025, 3, 5, 0, 0, 0, 0, time.UTC)}, Entries: entries}}}
@@ -115,12 +115,14 @@ func TestCorrectionsShowOnlyCheckedText(t *testing.T) {
 }
 
 func TestMovement(t *testing.T) {
-	for in, want := range map[string]struct {
-		move  int
-		isNew bool
-	}{"↑3": {3, false}, "↓12": {-12, false}, "=": {0, false}, "新": {0, true}, "": {0, false}} {
-		if move, isNew := movement(in); move != want.move || isNew != want.isNew {
-			t.Errorf("movement(%q) = %d, %v; want %d, %v", in, move, isNew, want.move, want.isNew)
+	type move struct {
+		up, down int
+		isNew    bool
+	}
+	for in, want := range map[string]move{"↑3": {3, 0, false}, "↓12": {0, 12, false}, "=": {}, "新": {0, 0, true}, "": {}} {
+		var got move
+		if got.up, got.down, got.isNew = movement(in); got != want {
+			t.Errorf("movement(%q) = %+v, want %+v", in, got, want)
 		}
 	}
 }

@@ -151,14 +151,6 @@ type Notice struct {
 // Approved reports whether the month's sheet is on the publishing branch.
 func (m *Month) Approved() bool { return len(m.Revisions) > 0 }
 
-// Approval is when the month's sheet was first approved, or the zero time.
-func (m *Month) Approval() time.Time {
-	if !m.Approved() {
-		return time.Time{}
-	}
-	return m.Revisions[0].Time
-}
-
 // NoticeUntil is when the month's public notice (公示) ends: notice days after its latest
 // approved version, since a correction reopens the window.
 func (m *Month) NoticeUntil(days int) time.Time {
@@ -438,8 +430,10 @@ func (l *loader) catalog(name string) Catalog {
 	return c
 }
 
-// strays reports the files outside the places the format gives them.
+// strays reports the files outside the places the format gives them, and each folder of
+// villages/ that town.toml does not list, once, at its first file.
 func (l *loader) strays(ids []string) {
+	unlisted := map[string]bool{}
 	for _, name := range l.names {
 		if l.refused[name] {
 			continue
@@ -447,7 +441,8 @@ func (l *loader) strays(ids []string) {
 		top, rest, _ := strings.Cut(name, "/")
 		switch top {
 		case "villages":
-			if id, _, _ := strings.Cut(rest, "/"); !slices.Contains(ids, id) {
+			if id, _, _ := strings.Cut(rest, "/"); !slices.Contains(ids, id) && !unlisted[id] {
+				unlisted[id] = true
 				l.add(check.Diagnostic{Code: check.UnknownVillage, File: name, Value: id})
 			}
 		case "town.toml", "rules", "supermarket", "keys", "README.md", "CODEOWNERS":
