@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jifen-project/jifen/pipeline/audit"
 	"github.com/jifen-project/jifen/pipeline/rules"
 	"github.com/jifen-project/jifen/pipeline/town"
 )
@@ -31,7 +32,7 @@ func TestFiles(t *testing.T) {
 			t.Errorf("%s is not filled in", name)
 		}
 	}
-	if _, diags := town.Load(town.Source{Files: files}, town.Options{Now: time.Now()}); len(diags) > 0 {
+	if diags := audit.Run(town.Source{Files: files}, audit.Options{Now: time.Now()}).Diagnostics; len(diags) > 0 {
 		t.Errorf("the new records have problems:\n%v", diags)
 	}
 	if s := string(files[".github/CODEOWNERS"]); !strings.Contains(s, "\n/villages/qingshan/ @qingshan-town/qingshan-evaluation\n") {

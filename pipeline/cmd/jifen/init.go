@@ -10,6 +10,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/jifen-project/jifen/pipeline/audit"
 	"github.com/jifen-project/jifen/pipeline/scaffold"
 	"github.com/jifen-project/jifen/pipeline/town"
 )
@@ -46,7 +47,7 @@ func initTown(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "jifen init:", err)
 		return errUsage
 	}
-	if _, diags := town.Load(town.Source{Files: files}, town.Options{Now: time.Now()}); diags.Errors() > 0 {
+	if diags := audit.Run(town.Source{Files: files}, audit.Options{Now: time.Now()}).Diagnostics; diags.Errors() > 0 {
 		fmt.Fprintln(stderr, "jifen init: with these names the records would have problems; nothing was written:")
 		diags.WriteText(stderr, "zh")
 		return errUsage
