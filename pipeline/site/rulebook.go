@@ -1,10 +1,6 @@
 package site
 
-import (
-	"strings"
-
-	"github.com/jifen-project/jifen/pipeline/rules"
-)
+import "github.com/jifen-project/jifen/pipeline/rules"
 
 // RuleVersion is a rule book page: one version of the town's rules, and what changed from the
 // version before.
@@ -21,7 +17,7 @@ type RuleVersion struct {
 	MonthlyTop int            `json:"monthly_top"` // 月度积分之星: the top n of each village-month, 0 for none
 	Model      RuleModel      `json:"model"`       // 道德模范 nominations
 	Market     Rate           `json:"market"`
-	Changes    []string       `json:"changes"` // against the version before, in words
+	Changes    []string       `json:"changes"` // against the version before: rules.Change.Text, shared with jifen rules diff
 	Previous   string         `json:"previous"`
 }
 
@@ -88,7 +84,7 @@ func publishRules(vs rules.Versions) []RuleVersion {
 		if i > 0 {
 			rv.Previous = vs[i-1].Effective
 			for _, c := range rules.Diff(vs[i-1], rs) {
-				rv.Changes = append(rv.Changes, describeChange(c))
+				rv.Changes = append(rv.Changes, c.Text("zh"))
 			}
 		}
 		out = append([]RuleVersion{rv}, out...)
@@ -122,19 +118,4 @@ func ruleCategories(rs *rules.RuleSet) []RuleCategory {
 		out = append(out, rc)
 	}
 	return out
-}
-
-// describeChange says a rule change in words.
-func describeChange(c rules.Change) string {
-	what := strings.TrimSpace(c.Table + " " + c.ID + " " + c.Key)
-	if c.Table == "vetoes" {
-		what = strings.TrimSpace("一票否决情形 " + c.Key)
-	}
-	switch c.Kind {
-	case "added":
-		return "新增 " + what + "：" + c.New
-	case "removed":
-		return "删除 " + what + "：" + c.Old
-	}
-	return "修改 " + what + "：" + c.Old + " → " + c.New
 }

@@ -10,10 +10,12 @@ import (
 
 	"github.com/jifen-project/jifen/pipeline/audit"
 	"github.com/jifen-project/jifen/pipeline/demo"
+	"github.com/jifen-project/jifen/pipeline/town"
 )
 
 // benchCheck measures what jifen validate costs on a county-scale synthetic town (demo.County),
-// against a plain encoding/csv pass over the same bytes.
+// against a plain encoding/csv pass over the same bytes: the parse alone (town.Load), then the
+// whole of validate (audit.Run: parse, checks, scoring and the checks of the scores), last.
 func benchCheck(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("jifen bench-check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -37,6 +39,7 @@ func benchCheck(args []string, stdout, stderr io.Writer) error {
 	var records int
 	var report *audit.Report
 	plain := fastest(*runs, func() { records = demo.PlainPass(src) })
+	load := fastest(*runs, func() { town.Load(src, town.Options{Now: asOf}) })
 	validate := fastest(*runs, func() { report = audit.Run(src, audit.Options{Now: asOf}) })
 	if report.Town == nil {
 		return fmt.Errorf("the synthetic town has no town.toml: %v", report.Diagnostics)
@@ -46,6 +49,7 @@ func benchCheck(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "synthetic county: %d villages, %d CSV files, %d CSV records, %.1f MB (GOMAXPROCS %d, fastest of %d runs)\n",
 		len(report.Town.Villages), files, records, float64(size)/1e6, runtime.GOMAXPROCS(0), *runs)
 	fmt.Fprintf(stdout, "plain encoding/csv pass       %8s\n", plain.Round(time.Millisecond))
+	fmt.Fprintf(stdout, "parse (town.Load)             %8s  %.2f×\n", load.Round(time.Millisecond), float64(load)/float64(plain))
 	fmt.Fprintf(stdout, "validate (audit.Run)          %8s  %.2f×\n", validate.Round(time.Millisecond), float64(validate)/float64(plain))
 	fmt.Fprintf(stdout, "problems found: %d errors, %d warnings\n", diags.Errors(), len(diags)-diags.Errors())
 	return nil
