@@ -174,7 +174,7 @@ func checkStandings(t *testing.T, sc *scenario, res *VillageResult) {
 			}
 		}
 		if e.Move != "" {
-			equal(t, at+"move", s.Move, e.Move)
+			equal(t, at+"move", movement(s), e.Move)
 		}
 		if e.Trace != "" {
 			equal(t, at+"trace", trace(s), e.Trace)
@@ -246,4 +246,18 @@ func checkLedger(t *testing.T, sc *scenario, l *Ledger) {
 		}
 		equal(t, "market", got, e)
 	}
+}
+
+// movement writes a standing's movement as the scenarios do: ↑n, ↓n, =, or 新.
+func movement(s *Standing) string {
+	up, down, isNew := s.Movement()
+	switch {
+	case isNew:
+		return "新"
+	case up > 0:
+		return fmt.Sprintf("↑%d", up)
+	case down > 0:
+		return fmt.Sprintf("↓%d", down)
+	}
+	return "="
 }

@@ -18,7 +18,6 @@ import (
 	"maps"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -60,7 +59,7 @@ type Standing struct {
 	Veto      rules.Effect // the strongest veto effect of the month, or "" for none
 	Active    bool         // on the roster during the month, so ranked
 	Rank      int          // standard competition rank among active households; 0 when not ranked
-	Move      string       // against the previous month's rank: ↑n, ↓n, =, or 新 when not ranked then
+	Before    int          // the rank the month before; 0 when not ranked then (or no sheet then)
 	YearNet   int          // net points of the calendar year up to and including this month
 	YearRank  int          // rank by YearNet among active households
 	Grid      string       // the household's small grid
@@ -176,26 +175,29 @@ func rankBy(ss []*Standing, group func(*Standing) string, key func(*Standing) in
 	}
 }
 
-// move sets each ranked standing's movement against the previous month.
+// move sets each standing's rank of the month before.
 func move(prev, cur *MonthResult) {
 	for _, s := range cur.Standings {
-		var before *Standing
 		if prev != nil {
-			before = prev.Standing(s.Household)
-		}
-		switch {
-		case s.Rank == 0:
-			s.Move = ""
-		case before == nil || before.Rank == 0:
-			s.Move = "新"
-		case before.Rank > s.Rank:
-			s.Move = "↑" + strconv.Itoa(before.Rank-s.Rank)
-		case before.Rank < s.Rank:
-			s.Move = "↓" + strconv.Itoa(s.Rank-before.Rank)
-		default:
-			s.Move = "="
+			if before := prev.Standing(s.Household); before != nil {
+				s.Before = before.Rank
+			}
 		}
 	}
+}
+
+// Movement is how the household's rank moved since the month before: up or down so many
+// places, or new to the ranking. A household not ranked this month has no movement.
+func (s *Standing) Movement() (up, down int, isNew bool) {
+	switch {
+	case s.Rank == 0:
+		return 0, 0, false
+	case s.Before == 0:
+		return 0, 0, true
+	case s.Before > s.Rank:
+		return s.Before - s.Rank, 0, false
+	}
+	return 0, s.Rank - s.Before, false
 }
 
 // earlierVersions scores the month's earlier approved sheet versions for each household against

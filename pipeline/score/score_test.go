@@ -170,3 +170,20 @@ func TestCompetitionRanks(t *testing.T) {
 		t.Errorf("got %s, want %s", g, want)
 	}
 }
+
+func TestMovement(t *testing.T) {
+	type move struct {
+		up, down int
+		isNew    bool
+	}
+	for _, c := range []struct {
+		rank, before int
+		want         move
+	}{{3, 6, move{3, 0, false}}, {14, 2, move{0, 12, false}}, {4, 4, move{}}, {1, 0, move{0, 0, true}}, {0, 3, move{}}} {
+		var got move
+		s := &Standing{Rank: c.rank, Before: c.before}
+		if got.up, got.down, got.isNew = s.Movement(); got != c.want {
+			t.Errorf("rank %d after %d: %+v, want %+v", c.rank, c.before, got, c.want)
+		}
+	}
+}

@@ -2,7 +2,6 @@ package site
 
 import (
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jifen-project/jifen/pipeline/rules"
@@ -149,7 +148,7 @@ func publishMonth(t *town.Town, v *town.Village, i int, res *score.VillageResult
 func addRow(pm *Month, v *town.Village, s *score.Standing) {
 	h := v.Household(s.Household)
 	row := Row{Who: who(v, s.Household), Rank: s.Rank, Grid: h.Grid, GridRank: s.GridRank, Net: s.Net}
-	row.Up, row.Down, row.New = movement(s.Move)
+	row.Up, row.Down, row.New = s.Movement()
 	if g := v.Grid(h.Grid); g != nil {
 		row.GridID = g.ID
 	}
@@ -158,18 +157,6 @@ func addRow(pm *Month, v *town.Village, s *score.Standing) {
 	}
 	pm.GridRows[row.GridID] = append(pm.GridRows[row.GridID], len(pm.Ranking))
 	pm.Ranking = append(pm.Ranking, row)
-}
-
-// movement reads score's movement against the month before (↑n, ↓n, = or 新) as places up,
-// places down, and whether the household is new to the ranking.
-func movement(move string) (up, down int, isNew bool) {
-	if n, ok := strings.CutPrefix(move, "↑"); ok {
-		return atoi(n), 0, false
-	}
-	if n, ok := strings.CutPrefix(move, "↓"); ok {
-		return 0, atoi(n), false
-	}
-	return 0, 0, move == "新"
 }
 
 // publishEntry applies the item's publication rule to a counted entry. Veto rows are never

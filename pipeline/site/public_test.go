@@ -113,16 +113,3 @@ func TestCorrectionsShowOnlyCheckedText(t *testing.T) {
 		t.Errorf("got:\n%s\nwant:\n%s", g, want)
 	}
 }
-
-func TestMovement(t *testing.T) {
-	type move struct {
-		up, down int
-		isNew    bool
-	}
-	for in, want := range map[string]move{"↑3": {3, 0, false}, "↓12": {0, 12, false}, "=": {}, "新": {0, 0, true}, "": {}} {
-		var got move
-		if got.up, got.down, got.isNew = movement(in); got != want {
-			t.Errorf("movement(%q) = %+v, want %+v", in, got, want)
-		}
-	}
-}
