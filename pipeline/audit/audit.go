@@ -60,9 +60,10 @@ func Run(src town.Source, opts Options) *Report {
 	if t == nil {
 		return r
 	}
+	parsed := rows(diags)
 	passes := make([]*Pass, len(t.Villages))
 	each(len(t.Villages), func(i int) {
-		p := &Pass{Town: t, Village: t.Villages[i], Options: opts, rejected: map[string]map[int]bool{}}
+		p := &Pass{Town: t, Village: t.Villages[i], Options: opts, parsed: parsed, rejected: map[string]map[int]bool{}}
 		p.run(check.Files)
 		p.run(check.History)
 		p.taint()
@@ -103,9 +104,24 @@ type Pass struct {
 	Options Options
 
 	diags    check.List
+	parsed   map[string]map[int]bool // file → lines of rows the parsers reported an error about
 	rejected map[string]map[int]bool // file → lines of rows that failed a check
-	firstBad int                     // index of the first month with a file that failed, or len(months)
-	badFrom  map[string]int          // household → index of the first month with a row of it that failed
+	sheets   taint                   // what the sheets that failed make untrustworthy: the caps
+	all      taint                   // what every file that failed does: the ledger
+}
+
+// rows are the lines of each file that an error is about.
+func rows(diags check.List) map[string]map[int]bool {
+	out := map[string]map[int]bool{}
+	for _, d := range diags {
+		if !d.IsWarning() && d.Line > 0 {
+			if out[d.File] == nil {
+				out[d.File] = map[int]bool{}
+			}
+			out[d.File][d.Line] = true
+		}
+	}
+	return out
 }
 
 func (p *Pass) run(stage check.Stage) {
@@ -133,10 +149,9 @@ func (p *Pass) Report(d check.Diagnostic) {
 // with errors.
 func (p *Pass) Failed(file string) bool { return p.Town.Failed[file] }
 
-// Rejected reports whether a row failed: a cell could not be read, or a check reported an
-// error about it.
-func (p *Pass) Rejected(file string, line int, invalid []string) bool {
-	return len(invalid) > 0 || p.rejected[file][line]
+// Rejected reports whether a row failed: a parser or a check reported an error about it.
+func (p *Pass) Rejected(file string, line int) bool {
+	return p.parsed[file][line] || p.rejected[file][line]
 }
 
 // RulesOK reports whether the month has a rule set in force without errors.
@@ -154,7 +169,7 @@ func passed(t *town.Town, passes []*Pass) *town.Town {
 		for j, m := range v.Months {
 			nm := *m
 			nm.Entries = slices.DeleteFunc(slices.Clone(m.Entries), func(e sheet.Entry) bool {
-				return p.Rejected(m.SheetFile, e.Line, e.Invalid) || !p.RulesOK(m)
+				return len(e.Invalid) > 0 || p.Rejected(m.SheetFile, e.Line) || !p.RulesOK(m)
 			})
 			nm.Revisions = slices.Clone(m.Revisions)
 			for k := range nm.Revisions {
@@ -164,7 +179,7 @@ func passed(t *town.Town, passes []*Pass) *town.Town {
 				nm.Revisions[n-1].Entries = nm.Entries
 			}
 			nm.Redemptions = slices.DeleteFunc(slices.Clone(m.Redemptions), func(r sheet.Redemption) bool {
-				return p.Rejected(m.RedemptionsFile, r.Line, r.Invalid)
+				return len(r.Invalid) > 0 || p.Rejected(m.RedemptionsFile, r.Line)
 			})
 			nv.Months[j] = &nm
 		}

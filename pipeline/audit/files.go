@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"cmp"
 	"slices"
 	"strconv"
 	"strings"
@@ -41,27 +42,31 @@ var Households = &Analyzer{
 	Codes: []check.Code{check.UnknownHousehold, check.InactiveHouse},
 	Needs: check.Files,
 	Run: func(p *Pass) {
-		if p.Failed(p.Village.RosterFile) {
+		v := p.Village
+		if p.Failed(v.RosterFile) {
 			return
 		}
-		for _, m := range p.Village.Months {
+		// A roster row that could not be read leaves a household unknown: an unknown household
+		// is then not said to be missing from the roster.
+		complete := !p.Town.Dropped[v.RosterFile] && !slices.ContainsFunc(v.Households, func(h sheet.Household) bool { return h.ID == "" })
+		for _, m := range v.Months {
 			for _, e := range m.Entries {
-				p.household(m.SheetFile, m.Columns, e.Line, e.Household, e.Date, e.DateText)
+				p.household(m.SheetFile, m.Columns, e.Line, e.Household, e.Date, e.DateText, complete)
 			}
 			for _, r := range m.Redemptions {
-				p.household(m.RedemptionsFile, m.RedemptionColumns, r.Line, r.Household, r.Date, r.DateText)
+				p.household(m.RedemptionsFile, m.RedemptionColumns, r.Line, r.Household, r.Date, r.DateText, complete)
 			}
 		}
 	},
 }
 
-func (p *Pass) household(file string, cols sheet.Columns, line int, id, date, typed string) {
+func (p *Pass) household(file string, cols sheet.Columns, line int, id, date, typed string, complete bool) {
 	if id == "" {
 		return
 	}
 	h := p.Village.Household(id)
 	switch {
-	case h == nil:
+	case h == nil && complete:
 		d := check.Diagnostic{Code: check.UnknownHousehold, File: file, Line: line, Column: cols["household"], Value: id}
 		for _, o := range p.Village.Households {
 			if strings.EqualFold(o.ID, id) {
@@ -69,16 +74,9 @@ func (p *Pass) household(file string, cols sheet.Columns, line int, id, date, ty
 			}
 		}
 		p.Report(d)
-	case date != "" && !h.ActiveIn(date):
-		p.Report(check.Diagnostic{Code: check.InactiveHouse, File: file, Line: line, Column: cols["household"], Value: id, Args: []string{cmpOr(typed, date)}})
+	case h != nil && date != "" && !h.ActiveIn(date):
+		p.Report(check.Diagnostic{Code: check.InactiveHouse, File: file, Line: line, Column: cols["household"], Value: id, Args: []string{cmp.Or(typed, date)}})
 	}
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 var (
@@ -137,7 +135,7 @@ func (p *Pass) item(m *town.Month, e sheet.Entry) {
 		case rs.Veto(e.Item) == nil:
 			p.Report(check.Diagnostic{Code: check.UnknownItem, File: m.SheetFile, Line: e.Line, Column: m.Columns["item"], Value: e.Item, Args: []string{rs.Effective}, Suggest: itemLike(rs, e.Item)})
 		case e.Points != 0 && pointsRead:
-			at(check.PointsNotAllowed, "points", strconv.Itoa(e.Points), reasonVetoPoints)
+			at(check.PointsNotAllowed, "points", e.PointsText, reasonVetoPoints)
 		}
 		return
 	}
@@ -149,7 +147,7 @@ func (p *Pass) item(m *town.Month, e sheet.Entry) {
 		case !it.Deduction() && e.Points < 0:
 			reason = reasonPositive
 		}
-		at(check.PointsNotAllowed, "points", strconv.Itoa(e.Points), reason, it.ID, it.Name, ints(allowed))
+		at(check.PointsNotAllowed, "points", e.PointsText, reason, it.ID, it.Name, ints(allowed))
 	}
 	if it.Evidence && e.Evidence == "" && !slices.Contains(e.Invalid, "evidence") {
 		at(check.MissingValue, "evidence", "", reasonEvidence, it.ID, it.Name)
@@ -202,7 +200,7 @@ func (p *Pass) date(m *town.Month, file, kind string, cols sheet.Columns, line i
 	if date == "" {
 		return
 	}
-	typed = cmpOr(typed, date)
+	typed = cmp.Or(typed, date)
 	switch {
 	case date[:7] != m.Month:
 		d := check.Diagnostic{Code: check.DateOutsideMonth, File: file, Line: line, Column: cols["date"], Value: typed, Args: []string{m.Month}}
@@ -222,12 +220,22 @@ var Goods = &Analyzer{
 	Codes: []check.Code{check.UnknownGoods, check.WrongPrice},
 	Needs: check.Files,
 	Run: func(p *Pass) {
-		if p.Failed(p.Village.Catalog.File) {
+		v := p.Village
+		if p.Failed(v.Catalog.File) {
 			return
 		}
-		for _, m := range p.Village.Months {
-			for _, r := range m.Redemptions {
-				p.goods(m, r)
+		for _, m := range v.Months {
+			switch {
+			case len(m.Redemptions) == 0:
+			case len(v.Catalog.Versions) == 0 && v.Catalog.Goods == nil:
+				// No catalog at all: said once, not once for every exchange.
+				p.Report(check.Diagnostic{Code: check.MissingFile, File: m.RedemptionsFile, Args: []string{cmp.Or(v.Catalog.File, "supermarket/catalog.csv")}})
+				return
+			case m.Catalog == nil: // the catalog of the time could not be read
+			default:
+				for _, r := range m.Redemptions {
+					p.goods(m, r)
+				}
 			}
 		}
 	},
@@ -249,7 +257,7 @@ func (p *Pass) goods(m *town.Month, r sheet.Redemption) {
 		return
 	}
 	if g := m.Catalog[i]; r.Points != r.Quantity*g.Points && len(r.Invalid) == 0 {
-		p.Report(check.Diagnostic{Code: check.WrongPrice, File: m.RedemptionsFile, Line: r.Line, Column: m.RedemptionColumns["points"], Value: strconv.Itoa(r.Points),
+		p.Report(check.Diagnostic{Code: check.WrongPrice, File: m.RedemptionsFile, Line: r.Line, Column: m.RedemptionColumns["points"], Value: r.PointsText,
 			Args: []string{strconv.Itoa(r.Quantity), strconv.Itoa(g.Points), strconv.Itoa(r.Quantity * g.Points), g.Name}})
 	}
 }

@@ -8,45 +8,63 @@ import (
 	"github.com/jifen-project/jifen/pipeline/town"
 )
 
-// taint notes, before the scoring, what the scores of the village cannot be trusted for: from
-// the first month with a file that failed (or with a row whose household is unknown), every
-// household; from the first month with a row of a household that failed, that household.
-func (p *Pass) taint() {
-	v := p.Village
-	p.firstBad, p.badFrom = len(v.Months), map[string]int{}
-	if p.Failed(v.RosterFile) || p.Failed(v.Catalog.File) {
-		p.firstBad = 0
-		return
-	}
-	bad := func(i int, household string) {
-		if household == "" {
-			p.firstBad = min(p.firstBad, i)
-		} else if j, ok := p.badFrom[household]; !ok || i < j {
-			p.badFrom[household] = i
-		}
-	}
-	for i, m := range v.Months {
-		if p.Failed(m.SheetFile) || p.Failed(m.RedemptionsFile) || !p.RulesOK(m) || p.Town.Dropped[m.SheetFile] || p.Town.Dropped[m.RedemptionsFile] {
-			bad(i, "")
-		}
-		for _, e := range m.Entries {
-			if p.Rejected(m.SheetFile, e.Line, e.Invalid) {
-				bad(i, e.Household)
-			}
-		}
-		for _, r := range m.Redemptions {
-			if p.Rejected(m.RedemptionsFile, r.Line, r.Invalid) {
-				bad(i, r.Household)
-			}
-		}
+// A taint says from which month on the scores of a village, or of some of its households,
+// follow from something that failed, so that their checks would report consequences.
+type taint struct {
+	first int            // index of the first month with a file that failed: every household from then
+	from  map[string]int // household → index of the first month with a row of it that failed
+}
+
+func newTaint(months int) taint { return taint{first: months, from: map[string]int{}} }
+
+// add taints the household from month i on, or every household when the household is unknown
+// (a row that could not be split into cells, a file that could not be read).
+func (t *taint) add(i int, household string) {
+	if household == "" {
+		t.first = min(t.first, i)
+	} else if j, ok := t.from[household]; !ok || i < j {
+		t.from[household] = i
 	}
 }
 
-// trusted reports whether the scores of a household in the month with index i follow only from
-// rows and files that passed.
-func (p *Pass) trusted(household string, i int) bool {
-	j, bad := p.badFrom[household]
-	return i < p.firstBad && (!bad || i < j)
+// trusted reports whether the household's scores in month i follow only from what passed.
+func (t taint) trusted(household string, i int) bool {
+	j, bad := t.from[household]
+	return i < t.first && (!bad || i < j)
+}
+
+// taint notes, before the scoring, what the scores cannot be trusted for: the caps depend on
+// the sheets, the roster and the rule sets; the ledger on those and on the redemptions and the
+// catalog too.
+func (p *Pass) taint() {
+	v := p.Village
+	p.sheets, p.all = newTaint(len(v.Months)), newTaint(len(v.Months))
+	if p.Failed(v.RosterFile) {
+		p.sheets.first, p.all.first = 0, 0
+	}
+	if p.Failed(v.Catalog.File) {
+		p.all.first = 0
+	}
+	for i, m := range v.Months {
+		if p.Failed(m.SheetFile) || p.Town.Dropped[m.SheetFile] || !p.RulesOK(m) {
+			p.sheets.add(i, "")
+			p.all.add(i, "")
+		}
+		if p.Failed(m.RedemptionsFile) || p.Town.Dropped[m.RedemptionsFile] {
+			p.all.add(i, "")
+		}
+		for _, e := range m.Entries {
+			if len(e.Invalid) > 0 || p.Rejected(m.SheetFile, e.Line) {
+				p.sheets.add(i, e.Household)
+				p.all.add(i, e.Household)
+			}
+		}
+		for _, r := range m.Redemptions {
+			if len(r.Invalid) > 0 || p.Rejected(m.RedemptionsFile, r.Line) {
+				p.all.add(i, r.Household)
+			}
+		}
+	}
 }
 
 // Caps warns about each row whose points a cap cut: the item's monthly or yearly cap, the
@@ -60,7 +78,7 @@ var Caps = &Analyzer{
 		for i, mr := range p.Result.Months {
 			m := p.Village.Months[i]
 			for _, s := range mr.Standings {
-				if !p.trusted(s.Household, i) {
+				if !p.sheets.trusted(s.Household, i) {
 					continue
 				}
 				for _, c := range s.Entries {
@@ -75,7 +93,7 @@ var Caps = &Analyzer{
 
 // capWarning is the warning for an entry that a cap cut.
 func capWarning(m *town.Month, c score.Counted) (check.Diagnostic, bool) {
-	d := check.Diagnostic{Severity: check.Warning, File: m.SheetFile, Line: c.Line, Column: m.Columns["points"], Value: strconv.Itoa(c.Points)}
+	d := check.Diagnostic{Severity: check.Warning, File: m.SheetFile, Line: c.Line, Column: m.Columns["points"], Value: c.PointsText}
 	counted := strconv.Itoa(c.Counted)
 	rs := m.Rules
 	switch c.Reason {
@@ -111,12 +129,12 @@ var Ledger = &Analyzer{
 		}
 		for _, pr := range p.Result.Ledger.Problems {
 			i := pr.MonthIndex
-			if !p.trusted(pr.Redemption.Household, i) {
+			if !p.all.trusted(pr.Redemption.Household, i) {
 				continue
 			}
 			m := p.Village.Months[i]
 			d := check.Diagnostic{File: m.RedemptionsFile, Line: pr.Redemption.Line, Column: m.RedemptionColumns["points"],
-				Value: strconv.Itoa(pr.Redemption.Points), Args: []string{strconv.Itoa(pr.Balance)}}
+				Value: pr.Redemption.PointsText, Args: []string{strconv.Itoa(pr.Balance)}}
 			switch pr.Kind {
 			case score.Frozen:
 				d.Code = check.FrozenBalance

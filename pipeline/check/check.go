@@ -103,8 +103,16 @@ type Diagnostic struct {
 	Changed  bool     `json:"changed,omitempty"` // the file is one the pull request changed
 }
 
-// IsWarning reports whether the diagnostic is a warning rather than an error.
-func (d Diagnostic) IsWarning() bool { return d.Severity == Warning }
+// IsWarning reports whether the diagnostic is a warning rather than an error: W codes are.
+func (d Diagnostic) IsWarning() bool { return d.Severity == Warning || strings.HasPrefix(string(d.Code), "W") }
+
+// level is the diagnostic's severity as the outputs write it.
+func (d Diagnostic) level() Severity {
+	if d.IsWarning() {
+		return Warning
+	}
+	return Error
+}
 
 // Message is the diagnostic's text in lang ("zh" or "en"): the code's message, the reason and
 // the suggestion.

@@ -67,7 +67,7 @@ func TestChangedFirst(t *testing.T) {
 	var text, gh, sum strings.Builder
 	l.WriteText(&text, "zh")
 	l.WriteGitHub(&gh, "zh")
-	l.WriteSummary(&sum, "zh")
+	l.WriteSummary(&sum, "zh", true)
 	if !strings.HasPrefix(text.String(), "b/sheets/2025-07.csv:1: ") {
 		t.Errorf("text does not start with the changed file:\n%s", text.String())
 	}

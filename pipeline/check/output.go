@@ -147,7 +147,7 @@ func (l List) WriteJSON(w io.Writer) error {
 	}
 	rows := make([]out, len(l))
 	for i, d := range l {
-		rows[i] = out{d, cmp.Or(d.Severity, Error), d.Title("zh"), d.Title("en"), d.Message("zh"), d.Message("en"), d.Fix("zh"), d.Fix("en")}
+		rows[i] = out{d, d.level(), d.Title("zh"), d.Title("en"), d.Message("zh"), d.Message("en"), d.Fix("zh"), d.Fix("en")}
 	}
 	data, err := json.MarshalIndent(rows, "", "  ")
 	if err != nil {
@@ -174,7 +174,7 @@ func (l List) WriteGitHub(w io.Writer, lang string) error {
 			break
 		}
 		b.WriteString("::")
-		b.WriteString(string(cmp.Or(d.Severity, Error)))
+		b.WriteString(string(d.level()))
 		b.WriteString(" file=")
 		b.WriteString(escapeProperty(d.File))
 		if d.Line > 0 {
@@ -203,16 +203,18 @@ func escapeProperty(s string) string {
 
 // WriteSummary prints the list as Markdown for a GitHub job summary: the counts by code with
 // how to fix each, then the problems grouped by file, the changed files first, at most
-// SummaryRows of them; and how many problems are in files the pull request did not change.
-func (l List) WriteSummary(w io.Writer, lang string) error {
+// SummaryRows of them; and, when changes is set (the list is marked by MarkChanged), how many
+// problems are in the files the pull request changed and how many elsewhere.
+func (l List) WriteSummary(w io.Writer, lang string, changes bool) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "### jifen: %s\n\n", md(l.Tally(lang)))
+	if changes && len(l) > 0 {
+		mine := l.changed()
+		b.WriteString(say(lang, "本次改动的文件里有 %d 个问题，其他文件里还有 %d 个。\n\n", "%d problems are in the files this change touched, %d elsewhere.\n\n", mine, len(l)-mine))
+	}
 	if len(l) == 0 {
 		_, err := io.WriteString(w, b.String())
 		return err
-	}
-	if mine := l.changed(); mine > 0 {
-		b.WriteString(say(lang, "本次改动的文件里有 %d 个问题，其他文件里还有 %d 个。\n\n", "%d problems are in the files this change touched, %d elsewhere.\n\n", mine, len(l)-mine))
 	}
 	b.WriteString(say(lang, "| 代码 | 问题 | 个数 | 怎么改 |\n|---|---|--:|---|\n", "| code | problem | count | to fix |\n|---|---|--:|---|\n"))
 	for _, c := range l.codes() {

@@ -100,7 +100,7 @@ func Open(repo, branch, token string) (*Repository, error) {
 
 // Options say what to read of a records repository and what to require of its history.
 type Options struct {
-	Branch string // the publishing branch; "" is main
+	Branch string // the publishing branch; "" is main, "HEAD" the checked-out commit
 	Root   string // the folder that holds the records; "" is the top of the repository
 	// KeyringDir, when set, is the folder under the root whose *.asc files on the branch's head
 	// hold the OpenPGP public keys that may sign commits; each version then records the
@@ -174,7 +174,13 @@ func release(r *git.Repository) {
 // each commit's records tree with the one before.
 func history(r *git.Repository, opts Options) (*walk, error) {
 	branch, root := cmp.Or(opts.Branch, "main"), strings.Trim(path.Clean("/"+opts.Root), "/")
-	ref, err := r.Reference(plumbing.NewBranchReferenceName(branch), true)
+	var ref *plumbing.Reference
+	var err error
+	if branch == "HEAD" {
+		ref, err = r.Head()
+	} else {
+		ref, err = r.Reference(plumbing.NewBranchReferenceName(branch), true)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("branch %s: %w", branch, err)
 	}
@@ -674,6 +680,38 @@ func WorkingTree(dir string) (town.Source, error) {
 	})
 	if err != nil {
 		return src, fmt.Errorf("read records in %s: %w", dir, err)
+	}
+	return src, nil
+}
+
+// Checkout reads the records of a working tree as WorkingTree does and, when the folder is in a
+// git repository whose history can be read, the history of the checked-out commit (HEAD) along
+// first parents up to until, as Approved reads a branch's: so that a check of the working tree
+// judges committed files as a build will, by the catalog and the credits of their time. The
+// last version of a file the working tree changes keeps the committed content in its Data.
+// Without a readable history (not a repository, a shallow clone) the source has none.
+func Checkout(repo, root string, until time.Time) (town.Source, error) {
+	src, err := WorkingTree(filepath.Join(repo, root))
+	if err != nil {
+		return src, err
+	}
+	r, err := Open(repo, "HEAD", "")
+	if err != nil {
+		return src, nil
+	}
+	committed, err := Approved(r, Options{Branch: "HEAD", Root: root, Until: until})
+	if err != nil {
+		return src, nil
+	}
+	src.History = map[string][]town.Version{}
+	for p, vs := range committed.History {
+		if _, ok := src.Files[p]; !ok {
+			continue
+		}
+		if last := &vs[len(vs)-1]; !bytes.Equal(committed.Files[p], src.Files[p]) {
+			last.Data = committed.Files[p]
+		}
+		src.History[p] = vs
 	}
 	return src, nil
 }

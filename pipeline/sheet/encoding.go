@@ -11,12 +11,14 @@ import (
 	"github.com/jifen-project/jifen/pipeline/check"
 )
 
-// The causes of a BadEncoding that decode can tell apart.
+// WorkbookReason says that a file is an Excel or WPS workbook and how to save it as CSV.
+var WorkbookReason = check.Text{
+	Zh: "这是 Excel 工作簿（.xlsx 或 .xls），不是 CSV 文件：在 Excel 里点“文件 → 另存为”，保存类型选“CSV UTF-8（逗号分隔）”；在 WPS 里点“文件 → 另存为”，文件类型选“CSV”",
+	En: "this is an Excel workbook (.xlsx or .xls), not a CSV file: in Excel or WPS, choose File → Save As and the type CSV (CSV UTF-8 where Excel offers it)",
+}
+
+// The other causes of a BadEncoding that decode can tell apart.
 var (
-	reasonWorkbook = check.Text{
-		Zh: "这是 Excel 工作簿（.xlsx 或 .xls），不是 CSV 文件：在 Excel 里点“文件 → 另存为”，保存类型选“CSV UTF-8（逗号分隔）”；在 WPS 里点“文件 → 另存为”，文件类型选“CSV”",
-		En: "this is an Excel workbook (.xlsx or .xls), not a CSV file: in Excel or WPS, choose File → Save As and the type CSV (CSV UTF-8 where Excel offers it)",
-	}
 	reasonUTF16 = check.Text{
 		Zh: "这是 UTF-16 编码的文本（Excel 的“Unicode 文本”），不是 CSV 文件：在 Excel 或 WPS 里点“文件 → 另存为”，类型选“CSV”",
 		En: "this is UTF-16 text (Excel's Unicode Text), not a CSV file: in Excel or WPS, choose File → Save As and the type CSV",
@@ -48,7 +50,7 @@ func decode(name string, data []byte, diags *check.List) ([]byte, bool) {
 	}
 	switch {
 	case IsWorkbook(data):
-		bad(0, 0, &reasonWorkbook)
+		bad(0, 0, &WorkbookReason)
 		return nil, false
 	case bytes.HasPrefix(data, []byte("\xFF\xFE")) || bytes.HasPrefix(data, []byte("\xFE\xFF")):
 		bad(0, 0, &reasonUTF16)

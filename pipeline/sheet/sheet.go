@@ -29,27 +29,29 @@ func (h Household) ActiveIn(day string) bool {
 
 // An Entry is one row of a monthly score sheet: one thing one household did.
 type Entry struct {
-	Line      int
-	Household string   // 户号
-	Item      string   // 事项: an item id or a veto id
-	Points    int      // 分值
-	Date      string   // 日期, YYYY-MM-DD
-	DateText  string   // 日期 as the cadre wrote it (the same string as Date when written so), for messages
-	Note      string   // 说明
-	Evidence  string   // 佐证, never published
-	Invalid   []string // keys of the cells that could not be read; already reported
+	Line       int
+	Household  string   // 户号
+	Item       string   // 事项: an item id or a veto id
+	Points     int      // 分值
+	Date       string   // 日期, YYYY-MM-DD
+	DateText   string   // 日期 as the cadre wrote it (the same string as Date when written so), for messages
+	PointsText string   // 分值 as the cadre wrote it, for messages
+	Note       string   // 说明
+	Evidence   string   // 佐证, never published
+	Invalid    []string // keys of the cells that could not be read; already reported
 }
 
 // A Redemption is one row of a month's supermarket exchanges.
 type Redemption struct {
-	Line      int
-	Household string   // 户号
-	Goods     string   // 商品
-	Quantity  int      // 数量
-	Points    int      // 积分
-	Date      string   // 日期, YYYY-MM-DD
-	DateText  string   // 日期 as the cadre wrote it, for messages
-	Invalid   []string // keys of the cells that could not be read; already reported
+	Line       int
+	Household  string   // 户号
+	Goods      string   // 商品
+	Quantity   int      // 数量
+	Points     int      // 积分
+	Date       string   // 日期, YYYY-MM-DD
+	DateText   string   // 日期 as the cadre wrote it, for messages
+	PointsText string   // 积分 as the cadre wrote it, for messages
+	Invalid    []string // keys of the cells that could not be read; already reported
 }
 
 // Goods are one row of a supermarket catalog.
@@ -164,14 +166,15 @@ func ReadSheet(name string, data []byte) ([]Entry, Columns, check.List) {
 		}
 		c := cell{name: name, cols: cols, line: line, diags: &diags}
 		e := Entry{
-			Line:      line,
-			Household: c.id("household", household),
-			Item:      c.id("item", item),
-			Points:    c.integer("points", points),
-			Date:      c.date("date", date),
-			DateText:  date,
-			Note:      c.text("note", note, maxNote),
-			Evidence:  c.text("evidence", evidence, maxEvidence),
+			Line:       line,
+			Household:  c.id("household", household),
+			Item:       c.id("item", item),
+			Points:     c.integer("points", points),
+			PointsText: points,
+			Date:       c.date("date", date),
+			DateText:   date,
+			Note:       c.text("note", note, maxNote),
+			Evidence:   c.text("evidence", evidence, maxEvidence),
 		}
 		e.Invalid = c.invalid
 		out = append(out, e)
@@ -209,13 +212,14 @@ func ParseRedemptions(name string, data []byte) ([]Redemption, Columns, check.Li
 	for i, r := range rows {
 		c := t.cell(i, &diags)
 		red := Redemption{
-			Line:      c.line,
-			Household: c.id("household", r.Household),
-			Goods:     c.id("goods", r.Goods),
-			Quantity:  c.integer("quantity", r.Quantity),
-			Points:    c.integer("points", r.Points),
-			Date:      c.date("date", r.Date),
-			DateText:  r.Date,
+			Line:       c.line,
+			Household:  c.id("household", r.Household),
+			Goods:      c.id("goods", r.Goods),
+			Quantity:   c.integer("quantity", r.Quantity),
+			Points:     c.integer("points", r.Points),
+			PointsText: r.Points,
+			Date:       c.date("date", r.Date),
+			DateText:   r.Date,
 		}
 		if red.Quantity <= 0 && r.Quantity != "" {
 			c.bad("quantity", r.Quantity, &reasonMoreThanZero)

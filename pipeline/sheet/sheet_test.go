@@ -58,8 +58,8 @@ const goodSheet = "户号,事项,分值,日期,说明,佐证\nQS-0001,AD01,2,202
 
 func TestParseSheetForms(t *testing.T) {
 	want := []Entry{
-		{Line: 2, Household: "QS-0001", Item: "AD01", Points: 2, Date: "2025-07-03", DateText: "2025-07-03", Note: "参加7月3日宣讲会", Evidence: "签到表第2页"},
-		{Line: 3, Household: "QS-0002", Item: "ZF05", Points: -5, Date: "2025-07-09", DateText: "2025/7/9", Note: "乱停车", Evidence: "照片"},
+		{Line: 2, Household: "QS-0001", Item: "AD01", Points: 2, PointsText: "2", Date: "2025-07-03", DateText: "2025-07-03", Note: "参加7月3日宣讲会", Evidence: "签到表第2页"},
+		{Line: 3, Household: "QS-0002", Item: "ZF05", Points: -5, PointsText: "-5.0", Date: "2025-07-09", DateText: "2025/7/9", Note: "乱停车", Evidence: "照片"},
 	}
 	english := "date , Points,household,ITEM,evidence,note\r\n\r\n2025年7月3日,2,QS-0001, AD01 ,签到表第2页,参加7月3日宣讲会\r\n2025-07-09,-5,QS-0002,ZF05,照片,乱停车\r\n"
 	cases := map[string][]byte{
@@ -83,6 +83,7 @@ func TestParseSheetForms(t *testing.T) {
 				if name == "english headers, CRLF" {
 					w.Line++ // a blank line follows the header
 					w.DateText = [...]string{"2025年7月3日", "2025-07-09"}[i]
+					w.PointsText = [...]string{"2", "-5"}[i]
 				}
 				if !reflect.DeepEqual(got[i], w) {
 					t.Errorf("entry %d:\n got %+v\nwant %+v", i, got[i], w)
@@ -121,7 +122,7 @@ func TestParseCatalogAndRedemptions(t *testing.T) {
 		t.Errorf("goods %+v\n%s", goods, diagStrings(diags))
 	}
 	reds, _, diags := ParseRedemptions("r.csv", []byte("户号,商品,数量,积分,日期\nQS-1,G01,2,120,2025/7/20\n"))
-	want := Redemption{Line: 2, Household: "QS-1", Goods: "G01", Quantity: 2, Points: 120, Date: "2025-07-20", DateText: "2025/7/20"}
+	want := Redemption{Line: 2, Household: "QS-1", Goods: "G01", Quantity: 2, Points: 120, PointsText: "120", Date: "2025-07-20", DateText: "2025/7/20"}
 	if len(diags) > 0 || len(reds) != 1 || !reflect.DeepEqual(reds[0], want) {
 		t.Errorf("redemptions %+v, %v", reds, diags)
 	}

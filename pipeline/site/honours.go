@@ -132,7 +132,7 @@ func publishAccount(h *Household, res *score.VillageResult) {
 		goods[g.ID] = g.Name
 	}
 	for _, l := range a.Lines {
-		line := AccountLine{Date: l.Date, Kind: accountKinds[l.Kind], Points: l.Points, Balance: l.Balance}
+		line := AccountLine{Date: l.Date, Kind: string(l.Kind), Points: l.Points, Balance: l.Balance}
 		switch l.Kind {
 		case score.Earn:
 			line.Month = l.Month
@@ -142,6 +142,3 @@ func publishAccount(h *Household, res *score.VillageResult) {
 		h.Account = append([]AccountLine{line}, h.Account...)
 	}
 }
-
-// accountKinds are the codes of the movements of an account, as the JSON writes them.
-var accountKinds = map[score.LineKind]string{score.Earn: "earn", score.Redeem: "redeem", score.Expire: "expire"}

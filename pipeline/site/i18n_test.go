@@ -30,10 +30,10 @@ func TestEveryCodeHasWords(t *testing.T) {
 		"status_":   {inNotice, effective, unapproved},
 		"change_":   {added, removed, changed},
 		"cut_":      slices.Collect(maps.Values(cuts)),
-		"account_":  {accountKinds[score.Expire]}, // earn and redeem are sentences in the template
+		"account_":  {string(score.Expire)}, // earn and redeem are sentences in the template
 		"publish_":  {string(rules.PublishNote), string(rules.PublishCategory), string(rules.PublishNothing)},
-		"cap_":      {"month", "year"},
-		"expiry_":   {"year-end", "never"},
+		"cap_":      {string(rules.PerMonth), string(rules.PerYear)},
+		"expiry_":   {string(rules.YearEnd), string(rules.Never)},
 		"download_": slices.Collect(maps.Keys(downloadTitles)),
 	}
 	for prefix, list := range codes {

@@ -99,9 +99,9 @@ func publishMarket(v *town.Village, res *score.VillageResult) (Market, MarketTot
 
 // rate is a rule set's supermarket parameters as the site shows them.
 func rate(m rules.Market) Rate {
-	r := Rate{Points: m.Points, Yuan: m.Yuan, Expiry: "never"}
+	r := Rate{Points: m.Points, Yuan: m.Yuan, Expiry: string(rules.Never)}
 	if m.Expiry.AtYearEnd() {
-		r.Expiry = "year-end"
+		r.Expiry = string(rules.YearEnd)
 	}
 	return r
 }

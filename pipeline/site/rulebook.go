@@ -108,11 +108,7 @@ func ruleCategories(rs *rules.RuleSet) []RuleCategory {
 			if it.Category != c.ID {
 				continue
 			}
-			period := "month"
-			if it.CapPeriod.Yearly() {
-				period = "year"
-			}
-			rc.Items = append(rc.Items, RuleItem{ID: it.ID, Name: it.Name, Points: it.Allowed(), Cap: it.Cap, CapPeriod: period,
+			rc.Items = append(rc.Items, RuleItem{ID: it.ID, Name: it.Name, Points: it.Allowed(), Cap: it.Cap, CapPeriod: string(it.CapPeriod),
 				Evidence: it.Evidence, Publish: string(it.Publish)})
 		}
 		out = append(out, rc)

@@ -6,6 +6,7 @@
 package town
 
 import (
+	"cmp"
 	"maps"
 	"path"
 	"regexp"
@@ -79,7 +80,7 @@ type CatalogVersion struct {
 // At is the catalog in force at a time: the latest version approved by then, or the current
 // goods when the time is zero (records not yet approved).
 func (c Catalog) At(t time.Time) []sheet.Goods {
-	if t.IsZero() || len(c.Versions) < 2 {
+	if t.IsZero() || len(c.Versions) == 0 {
 		return c.Goods
 	}
 	for k := len(c.Versions) - 1; k >= 0; k-- {
@@ -105,7 +106,6 @@ type Village struct {
 	Catalog        Catalog  // the village's own catalog, or the town's
 	Months         []*Month // ordered by month
 	Notices        []Notice // ordered by date
-	Orphans        []*Month // months with redemptions and no sheet, for the checks
 	Files          []string // the village's files, sorted
 	households     map[string]int
 }
@@ -334,19 +334,12 @@ func (l *loader) settings(tf townFile) *time.Location {
 	if tf.NoticeDays <= 0 {
 		bad("notice_days", strconv.Itoa(tf.NoticeDays), reasonPositive)
 	}
-	loc, err := time.LoadLocation(cmpOr(tf.Timezone, "Asia/Shanghai"))
+	loc, err := time.LoadLocation(cmp.Or(tf.Timezone, "Asia/Shanghai"))
 	if err != nil {
 		bad("timezone", tf.Timezone, reasonTimezone)
 		return time.FixedZone("CST", 8*3600)
 	}
 	return loc
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // villageIDs checks the villages of town.toml and returns the valid ones, once each.
@@ -422,7 +415,7 @@ func (l *loader) catalog(name string) Catalog {
 	history := l.src.History[name]
 	for k, v := range history {
 		cv := CatalogVersion{Time: v.Time, Goods: goods, Problems: ds}
-		if k < len(history)-1 {
+		if k < len(history)-1 || l.changed(name, v) {
 			cv.Goods, cv.Problems = sheet.ParseCatalog(name, v.Data)
 		}
 		c.Versions = append(c.Versions, cv)

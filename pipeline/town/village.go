@@ -1,6 +1,9 @@
 package town
 
 import (
+	"bytes"
+	"cmp"
+	"fmt"
 	"maps"
 	"runtime"
 	"slices"
@@ -63,7 +66,7 @@ func (l *loader) village(t *Town, id string) *Village {
 		return nil
 	}
 	v := &Village{ID: id, Name: vf.Name, PublishRanking: vf.PublishRanking == nil || *vf.PublishRanking,
-		Objection: cmpOr(vf.Objection, t.Objection), Grids: vf.Grids, Evaluation: vf.Evaluation.Members,
+		Objection: cmp.Or(vf.Objection, t.Objection), Grids: vf.Grids, Evaluation: vf.Evaluation.Members,
 		SigningKeys: vf.SigningKeys, Catalog: t.Catalog, Files: l.under(dir)}
 	l.public(dir+"village.toml", "objection_contact", vf.Objection)
 	if v.Name == "" {
@@ -145,7 +148,7 @@ func (l *loader) files(t *Town, v *Village, dir string) {
 		}
 		switch {
 		case rest == "village.toml" || rest == "households.csv" || rest == "catalog.csv":
-		case sheet.IsWorkbook(l.src.Files[name]) || isSpreadsheetName(name):
+		case isSpreadsheetName(name):
 			l.unknown(name, nowMonth)
 		case (kind == "sheets" || kind == "redemptions") && !strings.Contains(base, "/"):
 			mm := monthFile.FindStringSubmatch(base)
@@ -230,11 +233,21 @@ func (l *loader) sheet(m *Month, name string) {
 	history := l.src.History[name]
 	for k, v := range history {
 		r := Revision{Version: v, Entries: entries, Problems: ds}
-		if k < len(history)-1 {
+		if k < len(history)-1 || l.changed(name, v) {
 			r.Entries, _, r.Problems = sheet.ReadSheet(name, v.Data)
 		}
 		m.Revisions = append(m.Revisions, r)
 	}
+	if n := len(history); n > 0 && l.changed(name, history[n-1]) {
+		// A change not yet committed counts from now, as it will from its merge.
+		m.Revisions = append(m.Revisions, Revision{Version: Version{Time: l.now}, Entries: entries, Problems: ds})
+	}
+}
+
+// changed reports whether the file's content is not its latest approved version's: a working
+// tree changed it.
+func (l *loader) changed(name string, latest Version) bool {
+	return latest.Data != nil && !bytes.Equal(latest.Data, l.src.Files[name])
 }
 
 // suggestItems suggests the item code where a sheet has an item's name instead of its code.
@@ -284,17 +297,15 @@ func (l *loader) redemptions(v *Village, m *Month, name string) {
 	m.Catalog = v.Catalog.At(approved.Time)
 }
 
-var reasonWorkbook = &check.Text{
-	Zh: "这是 Excel 或 WPS 的工作簿，记录只收 CSV 文件：在 Excel 里点“文件 → 另存为”，类型选“CSV UTF-8（逗号分隔）”；在 WPS 里点“文件 → 另存为”，类型选“CSV 文件”",
-	En: "this is an Excel or WPS workbook, and the records take CSV files only: in Excel choose File, Save As, CSV UTF-8 (comma delimited); in WPS choose File, Save As, CSV",
-}
-
 // unknown reports a file that has no place in the records, with the path it should have when
 // its name tells.
 func (l *loader) unknown(name, nowMonth string) {
 	d := check.Diagnostic{Code: check.UnknownFile, File: name, Suggest: suggestPath(name, nowMonth)}
-	if sheet.IsWorkbook(l.src.Files[name]) || isSpreadsheetName(name) {
-		d.Reason = reasonWorkbook
+	if isSpreadsheetName(name) || sheet.IsWorkbook(l.src.Files[name]) {
+		d.Reason = &sheet.WorkbookReason
+	}
+	if d.Suggest == name {
+		d.Suggest = ""
 	}
 	l.add(d)
 }
@@ -344,9 +355,9 @@ func guessMonth(base, nowMonth string) string {
 		if n == 4 && y >= 2000 && y < 2100 {
 			rest := strings.TrimLeft(base[i+4:], "-_./年 ")
 			if m, k := digits(rest); k > 0 && k <= 2 && m >= 1 && m <= 12 {
-				return strconv.Itoa(y) + "-" + two(m)
+				return fmt.Sprintf("%d-%02d", y, m)
 			} else if k == 4 && m/100 >= 1 && m/100 <= 12 {
-				return strconv.Itoa(y) + "-" + two(m/100)
+				return fmt.Sprintf("%d-%02d", y, m/100)
 			}
 		}
 		if i > 0 && '0' <= base[i-1] && base[i-1] <= '9' {
@@ -354,18 +365,11 @@ func guessMonth(base, nowMonth string) string {
 		}
 		if m, k := digits(base[i:]); k > 0 && k <= 2 && m >= 1 && m <= 12 && strings.HasPrefix(base[i+k:], "月") && len(nowMonth) == 7 {
 			y, _ := strconv.Atoi(nowMonth[:4])
-			if two(m) > nowMonth[5:] {
+			if fmt.Sprintf("%02d", m) > nowMonth[5:] {
 				y--
 			}
-			return strconv.Itoa(y) + "-" + two(m)
+			return fmt.Sprintf("%d-%02d", y, m)
 		}
 	}
 	return ""
-}
-
-func two(n int) string {
-	if n < 10 {
-		return "0" + strconv.Itoa(n)
-	}
-	return strconv.Itoa(n)
 }

@@ -45,13 +45,14 @@ func validate(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	src, err := records.WorkingTree(filepath.Join(*repo, *root))
+	src, err := records.Checkout(*repo, *root, asOf)
 	if err != nil {
 		return err
 	}
 	diags := audit.Run(src, audit.Options{Now: asOf}).Diagnostics
 	if changed != nil {
 		diags.MarkChanged(func(file string) bool { return changed[file] })
+		rep.changes = true
 	}
 	return rep.write(diags, *root, stdout)
 }
@@ -60,6 +61,7 @@ func validate(args []string, stdout, stderr io.Writer) error {
 // or GitHub workflow annotations with a Markdown job summary.
 type reporter struct {
 	lang, format, summary *string
+	changes               bool // the diagnostics say which files a change touched
 }
 
 func newReporter(fs *flag.FlagSet) *reporter {
@@ -130,7 +132,7 @@ func (r *reporter) writeSummary(diags check.List) error {
 	if err != nil {
 		return fmt.Errorf("write the job summary: %w", err)
 	}
-	if err := diags.WriteSummary(f, *r.lang); err != nil {
+	if err := diags.WriteSummary(f, *r.lang, r.changes); err != nil {
 		f.Close()
 		return fmt.Errorf("write the job summary: %w", err)
 	}

@@ -298,3 +298,35 @@ func TestValidateChangedSinceUnknown(t *testing.T) {
 		}
 	}
 }
+
+// TestValidateJudgesHistoryAsBuild checks that validate, in a git working tree, judges committed
+// files as build does, by the history of the checked-out commit: a price raised in the
+// catalog (not yet committed) does not make an exchange approved at the old price wrong, while
+// a new exchange at the old price is.
+func TestValidateJudgesHistoryAsBuild(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	dir := testRecords(t)
+	catalog := func(price string) {
+		write(t, filepath.Join(dir, "supermarket/catalog.csv"), "商品编号,名称,单位,积分,成本\nG02,洗衣粉,袋,"+price+",4.80\n")
+	}
+	catalog("5")
+	write(t, filepath.Join(dir, "villages/dongcun/sheets/2025-07.csv"), "户号,事项,分值,日期,说明,佐证\nD-01,GJ02,5,2025-07-03,修村道,签到表7-1\nD-03,GJ02,5,2025-07-04,修村道,签到表7-2\n")
+	write(t, filepath.Join(dir, "villages/dongcun/redemptions/2025-08.csv"), "户号,商品,数量,积分,日期\nD-01,G02,1,5,2025-08-20\n")
+	for _, m := range []string{"08", "09"} {
+		write(t, filepath.Join(dir, "villages/dongcun/sheets/2025-"+m+".csv"), "户号,事项,分值,日期,说明,佐证\nD-02,GJ02,5,2025-"+m+"-01,修村道,签到表\n")
+	}
+	runGit(t, dir, "init", "-q", "-b", "main")
+	runGit(t, dir, "add", "-A")
+	runGit(t, dir, "commit", "-q", "-m", "July and August")
+	catalog("6")
+	if stdout, _, err := jifen(t, "validate", "--repo", dir, "--as-of", "2025-09-10"); err != nil {
+		t.Errorf("the old exchange is judged at the new price: %v\n%s", err, stdout)
+	}
+	write(t, filepath.Join(dir, "villages/dongcun/redemptions/2025-09.csv"), "户号,商品,数量,积分,日期\nD-03,G02,1,5,2025-09-02\n")
+	stdout, _, err := jifen(t, "validate", "--repo", dir, "--as-of", "2025-09-10")
+	if want := `villages/dongcun/redemptions/2025-09.csv:2: 积分 "5" 不对：1 × 6 = 6（洗衣粉） [E111]`; !errors.Is(err, errBadRecords) || !strings.Contains(stdout, want+"\n") {
+		t.Errorf("a new exchange at the old price: %v\n%s\nwant %s", err, stdout, want)
+	}
+}
