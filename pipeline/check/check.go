@@ -104,7 +104,9 @@ type Diagnostic struct {
 }
 
 // IsWarning reports whether the diagnostic is a warning rather than an error: W codes are.
-func (d Diagnostic) IsWarning() bool { return d.Severity == Warning || strings.HasPrefix(string(d.Code), "W") }
+func (d Diagnostic) IsWarning() bool {
+	return d.Severity == Warning || strings.HasPrefix(string(d.Code), "W")
+}
 
 // level is the diagnostic's severity as the outputs write it.
 func (d Diagnostic) level() Severity {
