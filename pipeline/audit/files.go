@@ -20,7 +20,7 @@ var Grids = &Analyzer{
 	Needs: check.Files,
 	Run: func(p *Pass) {
 		v := p.Village
-		if p.Failed(v.RosterFile) {
+		if p.Failed(v.RosterFile) || v.GridsFailed {
 			return
 		}
 		var names []string
@@ -74,7 +74,7 @@ func (p *Pass) household(file string, cols sheet.Columns, line int, id, date, ty
 			}
 		}
 		p.Report(d)
-	case h != nil && date != "" && !h.ActiveIn(date):
+	case h != nil && date != "" && !h.ActiveIn(date) && !p.Rejected(p.Village.RosterFile, h.Line):
 		p.Report(check.Diagnostic{Code: check.InactiveHouse, File: file, Line: line, Column: cols["household"], Value: id, Args: []string{cmp.Or(typed, date)}})
 	}
 }

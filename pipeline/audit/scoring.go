@@ -39,11 +39,17 @@ func (t taint) trusted(household string, i int) bool {
 func (p *Pass) taint() {
 	v := p.Village
 	p.sheets, p.all = newTaint(len(v.Months)), newTaint(len(v.Months))
-	if p.Failed(v.RosterFile) {
+	if p.Failed(v.RosterFile) || v.Incomplete {
 		p.sheets.first, p.all.first = 0, 0
 	}
 	if p.Failed(v.Catalog.File) {
 		p.all.first = 0
+	}
+	for _, h := range v.Households {
+		if p.Rejected(v.RosterFile, h.Line) { // its dates or its code are unknown
+			p.sheets.add(0, h.ID)
+			p.all.add(0, h.ID)
+		}
 	}
 	for i, m := range v.Months {
 		if p.Failed(m.SheetFile) || p.Town.Dropped[m.SheetFile] || !p.RulesOK(m) {
@@ -54,13 +60,13 @@ func (p *Pass) taint() {
 			p.all.add(i, "")
 		}
 		for _, e := range m.Entries {
-			if len(e.Invalid) > 0 || p.Rejected(m.SheetFile, e.Line) {
+			if len(e.Invalid) > 0 || p.Rejected(m.SheetFile, e.Line) || v.Household(e.Household) == nil {
 				p.sheets.add(i, e.Household)
 				p.all.add(i, e.Household)
 			}
 		}
 		for _, r := range m.Redemptions {
-			if len(r.Invalid) > 0 || p.Rejected(m.RedemptionsFile, r.Line) {
+			if len(r.Invalid) > 0 || p.Rejected(m.RedemptionsFile, r.Line) || v.Household(r.Household) == nil {
 				p.all.add(i, r.Household)
 			}
 		}

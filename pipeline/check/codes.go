@@ -31,8 +31,8 @@ type Doc struct {
 var Codes = map[Code]Doc{
 	BadEncoding: {
 		Title:   Text{"编码无法识别", "unknown encoding"},
-		Message: Text{"第 %[3]s 个字节既不是 UTF-8 也不是 GB18030 编码", "byte %[3]s is neither UTF-8 nor GB18030"},
-		Fix:     Text{"在 Excel 或 WPS 里打开，“另存为”CSV（UTF-8 或默认编码都行）；不要把别的文件里的行直接粘贴进文本编辑器", "open the file in Excel or WPS and save it again as CSV (UTF-8 or the default encoding); do not paste rows from other files into a text editor"},
+		Message: Text{"编码不对：第 %[3]s 个字节读不出来", "wrong encoding: byte %[3]s cannot be read"},
+		Fix:     Text{"CSV 表在 Excel 或 WPS 里打开，“另存为”CSV（UTF-8 或默认编码都行）；公告在记事本里“另存为”，编码选 UTF-8；不要把别的文件里的行直接粘贴进来", "open a CSV file in Excel or WPS and save it again as CSV (UTF-8 or the default encoding); save a notice again in a text editor as UTF-8; do not paste rows from other files"},
 		When:    "文件既不是 UTF-8 也不是 GB18030，或者一个文件里混着两种编码（如把 UTF-8 的行粘贴进 GB18030 的表），报出第几行、第几个字节",
 		Stage:   Read,
 	},
@@ -67,7 +67,7 @@ var Codes = map[Code]Doc{
 	MissingValue: {
 		Title:   Text{"必填的值是空的", "empty value"},
 		Message: Text{"%[2]s不能为空", "%[2]s must not be empty"},
-		Fix:     Text{"填上这个值；佐证填材料的编号", "fill in the value; for evidence, the number of the record kept in the village"},
+		Fix:     Text{"把空着的地方填上", "fill in the value"},
 		When:    "必填的格子空着；事项要求佐证时佐证空着",
 		Stage:   Read,
 	},
@@ -287,7 +287,7 @@ var Codes = map[Code]Doc{
 	},
 	OverBalance: {
 		Title:   Text{"超出可兑换积分", "beyond the balance"},
-		Message: Text{"兑换 %[1]s 分，超出了这一户当时的可兑换积分 %[3]s 分", "redeems %[1]s points, more than the household's balance of %[3]s points then"},
+		Message: Text{"兑换 %[1]s 分，超出了这一户当时的可兑换积分 %[3]s 分", "redeems %[1]s points, more than the household could redeem then (%[3]s)"},
 		Fix:     Text{"核对兑换记录；超出的部分不能兑换", "check the exchange; points beyond the balance cannot be redeemed"},
 		When:    "兑换花掉的积分超过这一户当时的可兑换积分",
 		Stage:   Scoring,
@@ -301,7 +301,7 @@ var Codes = map[Code]Doc{
 	},
 	Expired: {
 		Title:   Text{"积分已过期", "points expired"},
-		Message: Text{"兑换 %[1]s 分时，可兑换积分已按细则清零，只剩 %[3]s 分", "redeems %[1]s points after the balance expired under the rules; %[3]s points were left"},
+		Message: Text{"兑换 %[1]s 分时，可兑换积分已按细则清零，只剩 %[3]s 分", "redeems %[1]s points after the balance expired under the rules (%[3]s left)"},
 		Fix:     Text{"核对兑换日期和积分", "check the date and the points of the exchange"},
 		When:    "兑换时可兑换积分已经按细则清零（如年底清零）",
 		Stage:   Scoring,

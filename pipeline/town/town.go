@@ -107,6 +107,8 @@ type Village struct {
 	Months         []*Month // ordered by month
 	Notices        []Notice // ordered by date
 	Files          []string // the village's files, sorted
+	Incomplete     bool     // a file that looks like a sheet or redemptions of an unknown month is misfiled
+	GridsFailed    bool     // village.toml's grids are missing or wrong: which grid a household is in is unknown
 	households     map[string]int
 }
 
@@ -291,7 +293,7 @@ type townFile struct {
 	Name       string   `toml:"name"`
 	Demo       bool     `toml:"demo"`
 	Villages   []string `toml:"villages"`
-	NoticeDays int      `toml:"notice_days"`
+	NoticeDays *int     `toml:"notice_days"`
 	Objection  string   `toml:"objection_contact"`
 	Timezone   string   `toml:"timezone"`
 	RepoURL    string   `toml:"repository_url"`
@@ -307,7 +309,10 @@ func (l *loader) load() *Town {
 	if l.refused["town.toml"] || !l.decodeTOML("town.toml", &tf) {
 		return nil
 	}
-	t := &Town{Name: tf.Name, Demo: tf.Demo, NoticeDays: tf.NoticeDays, Objection: tf.Objection, RepoURL: tf.RepoURL, SiteURL: tf.SiteURL}
+	t := &Town{Name: tf.Name, Demo: tf.Demo, NoticeDays: 7, Objection: tf.Objection, RepoURL: tf.RepoURL, SiteURL: tf.SiteURL}
+	if tf.NoticeDays != nil {
+		t.NoticeDays = *tf.NoticeDays
+	}
 	t.Location = l.settings(tf)
 	t.Rules = l.rules()
 	t.Catalog = l.catalog("supermarket/catalog.csv")
@@ -331,8 +336,11 @@ func (l *loader) settings(tf townFile) *time.Location {
 		}
 	}
 	l.public("town.toml", "objection_contact", tf.Objection)
-	if tf.NoticeDays <= 0 {
-		bad("notice_days", strconv.Itoa(tf.NoticeDays), reasonPositive)
+	switch {
+	case tf.NoticeDays == nil:
+		l.add(check.Diagnostic{Code: check.MissingValue, File: "town.toml", Column: "notice_days"})
+	case *tf.NoticeDays <= 0:
+		bad("notice_days", strconv.Itoa(*tf.NoticeDays), reasonPositive)
 	}
 	loc, err := time.LoadLocation(cmp.Or(tf.Timezone, "Asia/Shanghai"))
 	if err != nil {
@@ -346,7 +354,7 @@ func (l *loader) settings(tf townFile) *time.Location {
 func (l *loader) villageIDs(listed []string) []string {
 	var ids []string
 	for _, id := range listed {
-		d := check.Diagnostic{Code: check.BadID, File: "town.toml", Column: "villages", Value: id}
+		d := check.Diagnostic{Code: check.BadValue, File: "town.toml", Column: "villages", Value: id}
 		switch {
 		case id == "rules" || id == "downloads":
 			d.Reason = reasonReservedID
@@ -388,7 +396,9 @@ func (l *loader) rules() rules.Versions {
 		if ds.Errors() > 0 {
 			l.failed[name] = true
 		}
-		if rs != nil {
+		// A version whose name and effective date disagree (a copy not yet edited) governs no
+		// month that can be told: it is left out, and so are the months it might govern.
+		if rs != nil && !slices.ContainsFunc(ds, func(d check.Diagnostic) bool { return d.Code == check.BadFileName }) {
 			vs = append(vs, rs)
 		}
 	}
@@ -440,11 +450,11 @@ func (l *loader) strays(ids []string) {
 			}
 		case "town.toml", "rules", "supermarket", "keys", "README.md", "CODEOWNERS":
 			if top == "supermarket" && name != "supermarket/catalog.csv" {
-				l.unknown(name, "")
+				l.add(l.unknown(name, ""))
 			}
 		default:
 			if !strings.HasPrefix(top, ".") {
-				l.unknown(name, "")
+				l.add(l.unknown(name, ""))
 			}
 		}
 	}

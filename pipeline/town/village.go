@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"fmt"
 	"maps"
+	"path"
 	"runtime"
 	"slices"
 	"strconv"
@@ -72,7 +73,10 @@ func (l *loader) village(t *Town, id string) *Village {
 	if v.Name == "" {
 		l.add(check.Diagnostic{Code: check.MissingValue, File: dir + "village.toml", Column: "name"})
 	}
-	l.grids(dir+"village.toml", v.Grids)
+	if len(v.Evaluation) == 0 {
+		l.add(check.Diagnostic{Code: check.MissingValue, File: dir + "village.toml", Column: "evaluation.members"})
+	}
+	v.GridsFailed = !l.grids(dir+"village.toml", v.Grids)
 	l.roster(v, dir+"households.csv")
 	if l.present(dir + "catalog.csv") {
 		v.Catalog = l.catalog(dir + "catalog.csv")
@@ -84,22 +88,26 @@ func (l *loader) village(t *Town, id string) *Village {
 
 var reasonGrid = &check.Text{Zh: "每个小组都要有不重复的 id 和 name", En: "every grid needs an id and a name that no other grid has"}
 
-// grids checks the grids of village.toml: unique ids and names, and names that a spreadsheet
-// would not run as formulas (reported here, once, not on every roster row that names them).
-func (l *loader) grids(file string, grids []Grid) {
-	if len(grids) == 0 {
+// grids checks the grids of village.toml, and reports whether they are usable: unique ids and
+// names, and names that a spreadsheet would not run as formulas (reported here, once, not on
+// every roster row that names them).
+func (l *loader) grids(file string, grids []Grid) bool {
+	ok := len(grids) > 0
+	if !ok {
 		l.add(check.Diagnostic{Code: check.MissingValue, File: file, Column: "grids"})
 	}
 	seen := map[string]bool{}
 	for _, g := range grids {
 		if !sheet.IsID(g.ID) || seen["id:"+g.ID] || g.Name == "" || seen["name:"+g.Name] {
 			l.add(check.Diagnostic{Code: check.BadValue, File: file, Column: "grids", Value: g.ID + " " + g.Name, Reason: reasonGrid})
+			ok = false
 		}
 		seen["id:"+g.ID], seen["name:"+g.Name] = true, true
 		if g.Name != "" && strings.IndexByte("=+-@", g.Name[0]) >= 0 {
 			l.add(check.Diagnostic{Code: check.FormulaText, File: file, Column: "grids", Value: g.Name, Args: []string{g.Name[:1]}})
 		}
 	}
+	return ok
 }
 
 // roster reads households.csv. Page addresses do not tell case apart, so neither may
@@ -148,13 +156,13 @@ func (l *loader) files(t *Town, v *Village, dir string) {
 		}
 		switch {
 		case rest == "village.toml" || rest == "households.csv" || rest == "catalog.csv":
-		case isSpreadsheetName(name):
-			l.unknown(name, nowMonth)
+		case isSpreadsheetName(name) || strings.HasPrefix(path.Base(name), "~$"):
+			l.misfiled(v, l.unknown(name, nowMonth), month)
 		case (kind == "sheets" || kind == "redemptions") && !strings.Contains(base, "/"):
 			mm := monthFile.FindStringSubmatch(base)
 			switch {
 			case mm == nil:
-				l.add(check.Diagnostic{Code: check.BadFileName, File: name, Value: base, Reason: reasonMonthFile, Suggest: suggestPath(name, nowMonth)})
+				l.misfiled(v, check.Diagnostic{Code: check.BadFileName, File: name, Value: base, Reason: reasonMonthFile, Suggest: suggestPath(name, nowMonth)}, month)
 			case mm[1]+"-"+mm[2] > nowMonth:
 				l.add(check.Diagnostic{Code: check.FutureMonth, File: name, Value: mm[1] + "-" + mm[2], Args: []string{nowMonth}})
 			case kind == "sheets":
@@ -165,7 +173,7 @@ func (l *loader) files(t *Town, v *Village, dir string) {
 		case kind == "notices" && !strings.Contains(base, "/"):
 			l.notice(v, name, base)
 		default:
-			l.unknown(name, nowMonth)
+			l.misfiled(v, l.unknown(name, nowMonth), month)
 		}
 	}
 	for _, m := range sortedMonths(months) {
@@ -187,9 +195,11 @@ func sortedMonths(months map[string]*Month) []*Month {
 }
 
 var (
-	reasonMonthFile  = &check.Text{Zh: "评定表和兑换记录的文件名要写成 YYYY-MM.csv，如 2025-07.csv", En: "sheets and redemptions are named YYYY-MM.csv, such as 2025-07.csv"}
-	reasonNoticeFile = &check.Text{Zh: "公告的文件名要写成 YYYY-MM-DD-标题.md，如 2025-07-01-夏季评比.md", En: "notices are named YYYY-MM-DD-title.md, such as 2025-07-01-summer.md"}
-	reasonNoticeDate = &check.Text{Zh: "文件名里的日期不存在", En: "the date in the file name does not exist"}
+	reasonMonthFile      = &check.Text{Zh: "评定表和兑换记录的文件名要写成 YYYY-MM.csv，如 2025-07.csv", En: "sheets and redemptions are named YYYY-MM.csv, such as 2025-07.csv"}
+	reasonNoticeFile     = &check.Text{Zh: "公告的文件名要写成 YYYY-MM-DD-标题.md，如 2025-07-01-夏季评比.md", En: "notices are named YYYY-MM-DD-title.md, such as 2025-07-01-summer.md"}
+	reasonNoticeDate     = &check.Text{Zh: "文件名里的日期不存在", En: "the date in the file name does not exist"}
+	reasonNoticeTitle    = &check.Text{Zh: "公告要有标题：第一行写 # 标题，如 # 关于评选星级文明户的通知", En: "a notice needs a title: write # and the title on its first line"}
+	reasonNoticeEncoding = &check.Text{Zh: "公告要存成 UTF-8 编码的文字：在记事本里“另存为”，编码选 UTF-8", En: "a notice is text in UTF-8: save it again, choosing the encoding UTF-8"}
 )
 
 // notice reads an announcement of the village committee.
@@ -203,21 +213,45 @@ func (l *loader) notice(v *Village, name, base string) {
 		l.add(check.Diagnostic{Code: check.BadFileName, File: name, Value: base, Reason: reasonNoticeDate})
 		return
 	}
-	md := l.src.Files[name]
+	md, _ := bytes.CutPrefix(l.src.Files[name], []byte("\xEF\xBB\xBF"))
+	if bad := invalidText(md); bad >= 0 {
+		l.add(check.Diagnostic{Code: check.BadEncoding, File: name, Line: bytes.Count(md[:bad], []byte{'\n'}) + 1,
+			Args: []string{strconv.Itoa(bad + 1 + len(l.src.Files[name]) - len(md))}, Reason: reasonNoticeEncoding})
+		return
+	}
 	for i, line := range strings.Split(string(md), "\n") {
 		if code, masked, found := sheet.PersonalData(line); found {
 			l.add(check.Diagnostic{Code: code, File: name, Line: i + 1, Value: masked})
 		}
 	}
 	n := Notice{ID: strings.TrimSuffix(base, ".md"), Date: nm[1], Markdown: md}
-	n.Title = n.ID
 	for line := range strings.Lines(string(md)) {
 		if title, ok := strings.CutPrefix(strings.TrimSpace(line), "# "); ok {
 			n.Title = strings.TrimSpace(title)
 			break
 		}
 	}
+	if n.Title == "" {
+		l.add(check.Diagnostic{Code: check.MissingValue, File: name, Line: 1, Reason: reasonNoticeTitle})
+		return
+	}
 	v.Notices = append(v.Notices, n)
+}
+
+// invalidText is the offset of the first byte of b that is not UTF-8 text (or is a NUL, as in
+// UTF-16), or -1.
+func invalidText(b []byte) int {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		return i
+	}
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return -1
 }
 
 // sheet reads a monthly score sheet, and each of its approved versions once.
@@ -299,13 +333,44 @@ func (l *loader) redemptions(v *Village, m *Month, name string) {
 
 // unknown reports a file that has no place in the records, with the path it should have when
 // its name tells.
-func (l *loader) unknown(name, nowMonth string) {
+func (l *loader) unknown(name, nowMonth string) check.Diagnostic {
 	d := check.Diagnostic{Code: check.UnknownFile, File: name, Suggest: suggestPath(name, nowMonth)}
-	if isSpreadsheetName(name) || sheet.IsWorkbook(l.src.Files[name]) {
+	switch {
+	case strings.HasPrefix(path.Base(name), "~$"):
+		d.Reason, d.Suggest = reasonLockFile, ""
+	case isSpreadsheetName(name) || sheet.IsWorkbook(l.src.Files[name]):
 		d.Reason = &sheet.WorkbookReason
 	}
-	if d.Suggest == name {
+	return d
+}
+
+var (
+	reasonCopy     = &check.Text{Zh: "这个月的表已经有了，这像是复制出来的副本：核对以后删掉它", En: "the month's file is there already: this looks like a copy of it; check, then delete it"}
+	reasonLockFile = &check.Text{Zh: "这是 Excel 或 WPS 打开文件时留下的临时文件：关掉 Excel 或 WPS 以后删掉它", En: "this is the temporary file Excel or WPS leaves while a file is open: close Excel or WPS, then delete it"}
+)
+
+// misfiled reports a file that is not where the format puts it or not named as it says. When
+// the file is a village-month's sheet or redemptions by its name, it stands in for them, failed:
+// nothing is then said of the month's redemptions or of the balances that would follow from its
+// rows being missing. A copy of a file that is there is only reported; a sheet-like file whose
+// month cannot be told leaves the whole village's scores untrusted.
+func (l *loader) misfiled(v *Village, d check.Diagnostic, month func(string) *Month) {
+	guess := d.Suggest
+	switch {
+	case guess == d.File:
 		d.Suggest = ""
+	case guess != "" && l.present(guess):
+		d.Suggest, d.Reason = "", reasonCopy
+	case guess != "":
+		m := month(guess[len(guess)-11 : len(guess)-4])
+		if strings.Contains(guess, "/sheets/") && m.SheetFile == "" {
+			m.SheetFile = d.File
+		} else if m.RedemptionsFile == "" {
+			m.RedemptionsFile = d.File
+		}
+		l.failed[d.File] = true
+	case d.Reason != reasonLockFile && (strings.HasSuffix(d.File, ".csv") || d.Reason == &sheet.WorkbookReason):
+		v.Incomplete = true
 	}
 	l.add(d)
 }
