@@ -75,3 +75,13 @@ func (ls lines) has(key, entry string) bool {
 	_, ok := ls[key]
 	return ok
 }
+
+// hasTable reports whether the file writes the table name: its [name] line, or a key of it.
+func (ls lines) hasTable(name string) bool {
+	for k := range ls {
+		if k == name || strings.HasPrefix(k, name+".") || strings.HasPrefix(k, name+"#") {
+			return true
+		}
+	}
+	return false
+}

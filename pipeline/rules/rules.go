@@ -5,6 +5,7 @@
 package rules
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -217,9 +218,11 @@ func (rs *RuleSet) Category(id string) *Category {
 // Versions are a town's rule sets, ordered by effective date.
 type Versions []*RuleSet
 
-// Sort orders the versions by effective date.
+// Sort orders the versions by effective date, and versions of the same date by file.
 func (vs Versions) Sort() {
-	slices.SortFunc(vs, func(a, b *RuleSet) int { return strings.Compare(a.Effective, b.Effective) })
+	slices.SortFunc(vs, func(a, b *RuleSet) int {
+		return cmp.Or(strings.Compare(a.Effective, b.Effective), strings.Compare(a.File, b.File))
+	})
 }
 
 // InForce returns the version in force in month (YYYY-MM): the latest that took effect on or
@@ -234,18 +237,37 @@ func (vs Versions) InForce(month string) *RuleSet {
 	return in
 }
 
-// Lint checks the versions together (sorted by effective date): every version must be in force
-// in some month, so no two may first govern the same month.
+// Lint checks the versions together (sorted by effective date): no two may take effect on the
+// same day, and every version must be in force in some month, so no two may first govern the
+// same month. Of versions of the same day, the first by file is kept and the others reported;
+// the kept one alone is compared with the next day's. The problems are sorted.
 func (vs Versions) Lint() check.List {
 	var diags check.List
-	for i := 0; i+1 < len(vs); i++ {
-		if FirstMonth(vs[i].Effective) == FirstMonth(vs[i+1].Effective) {
-			diags.Add(check.Diagnostic{Code: check.RulesShadowed, File: vs[i].File, Line: vs[i].effectiveLine, Column: "effective",
-				Value: vs[i].Effective, Args: []string{vs[i+1].Effective}})
+	for i := 0; i < len(vs); {
+		j := i + 1
+		for j < len(vs) && vs[j].Effective == vs[i].Effective {
+			j++
 		}
+		kept := slices.MinFunc(vs[i:j], func(a, b *RuleSet) int { return strings.Compare(a.File, b.File) })
+		for _, rs := range vs[i:j] {
+			if rs != kept {
+				diags.Add(check.Diagnostic{Code: check.DuplicateID, File: rs.File, Line: rs.effectiveLine, Column: "effective",
+					Value: rs.Effective, Args: []string{kept.File}, Reason: &reasonSameDay})
+			}
+		}
+		if j < len(vs) && FirstMonth(kept.Effective) == FirstMonth(vs[j].Effective) {
+			diags.Add(check.Diagnostic{Code: check.RulesShadowed, File: kept.File, Line: kept.effectiveLine, Column: "effective",
+				Value: kept.Effective, Args: []string{vs[j].Effective}})
+		}
+		i = j
 	}
+	diags.Sort()
 	return diags
 }
+
+// reasonSameDay is why a version's effective date is a duplicate (E106): %[3]s is the file of
+// the version kept.
+var reasonSameDay = check.Text{Zh: "%[3]s 也在这一天生效，同一天只能有一版细则生效", En: "%[3]s takes effect on the same day, and only one version may take effect on a day"}
 
 // FirstMonth is the first month (YYYY-MM) that a version taking effect on day (YYYY-MM-DD)
 // governs: its own month when it takes effect on the 1st, else the next.

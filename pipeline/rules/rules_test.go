@@ -71,8 +71,11 @@ var parseProblems = []struct {
 }{
 	{"clean", "rules/2025-01-01.toml", "", "", ""},
 	{"file name is not the effective date", "rules/2025-02-01.toml", "",
-		`2 E011 文件名 "2025-02-01.toml" 不对：细则的文件名要和 effective 写的生效日期 2025-01-01 一致。应该是 "2025-01-01.toml"`,
-		`2 E011 the file name "2025-02-01.toml" is wrong: a rule set's file is named after its effective date, 2025-01-01; it should be "2025-01-01.toml"`},
+		`2 E011 文件名 "2025-02-01.toml" 不对：和文件里写的 effective = 2025-01-01 对不上；照旧版复制的新一版要把这一行改成自己的生效日期。应该是 "effective = 2025-02-01"`,
+		`2 E011 the file name "2025-02-01.toml" is wrong: it disagrees with effective = 2025-01-01 in the file; a new version copied from an old one needs this line changed to its own date; it should be "effective = 2025-02-01"`},
+	{"file name is not a day", "rules/2025-1-1.toml", "",
+		`2 E011 文件名 "2025-1-1.toml" 不对：细则的文件名要和 effective 写的生效日期 2025-01-01 一致。应该是 "2025-01-01.toml"`,
+		`2 E011 the file name "2025-1-1.toml" is wrong: a rule set's file is named after its effective date, 2025-01-01; it should be "2025-01-01.toml"`},
 	{"duplicate id and unknown category", "rules/2025-01-01.toml",
 		"[[items]]\nid = \"A\"\ncategory = \"B\"\nname = \"x\"\npoints = 2\ncap = 4\npublish = \"Y\"\n",
 		"16 E106 “items.id” \"A\" 重复出现：categories.id 里已经有这个代码，代码在整个细则里不能重复\n" +
@@ -129,8 +132,8 @@ var parseProblems = []struct {
 			"28 E012 \"honours.model.category\" \"XF\" is wrong: the rule set has no such category\n" +
 			"29 E012 \"honours.model.top\" \"-3\" is wrong: must not be negative"},
 	{"missing keys", "rules/2025-01-01.toml", "",
-		"0 E006 “effective”不能为空\n0 E006 “monthly_cap”不能为空\n0 E006 “title”不能为空\n7 E012 “categories.weight”的值 \"0\" 不对：类别 A 的权重要大于 0\n8 E006 “supermarket.points”不能为空\n9 E012 “supermarket.yuan”的值 \"0\" 不对：要大于 0\n10 E012 “supermarket.expiry”的值 \"year\" 不对：要写 \"year-end\"（每年 12 月 31 日清零）或 \"never\"（不清零）",
-		"0 E006 \"effective\" must not be empty\n0 E006 \"monthly_cap\" must not be empty\n0 E006 \"title\" must not be empty\n7 E012 \"categories.weight\" \"0\" is wrong: the weight of category A must be more than 0\n8 E006 \"supermarket.points\" must not be empty\n9 E012 \"supermarket.yuan\" \"0\" is wrong: must be more than 0\n10 E012 \"supermarket.expiry\" \"year\" is wrong: is \"year-end\" (cleared on 31 December) or \"never\""},
+		"1 E006 “effective”不能为空\n1 E006 “monthly_cap”不能为空\n1 E006 “title”不能为空\n7 E012 “categories.weight”的值 \"0\" 不对：类别 A 的权重要大于 0\n8 E006 “supermarket.points”不能为空\n9 E012 “supermarket.yuan”的值 \"0\" 不对：要大于 0\n10 E012 “supermarket.expiry”的值 \"year\" 不对：要写 \"year-end\"（每年 12 月 31 日清零）或 \"never\"（不清零）",
+		"1 E006 \"effective\" must not be empty\n1 E006 \"monthly_cap\" must not be empty\n1 E006 \"title\" must not be empty\n7 E012 \"categories.weight\" \"0\" is wrong: the weight of category A must be more than 0\n8 E006 \"supermarket.points\" must not be empty\n9 E012 \"supermarket.yuan\" \"0\" is wrong: must be more than 0\n10 E012 \"supermarket.expiry\" \"year\" is wrong: is \"year-end\" (cleared on 31 December) or \"never\""},
 }
 
 func TestParseProblems(t *testing.T) {
@@ -144,6 +147,78 @@ func TestParseProblems(t *testing.T) {
 				src = strings.NewReplacer("title = \"t\"\n", "", "effective = 2025-01-01\n", "", "monthly_cap = 60\n", "",
 					"weight = 60", "weight = 0", "points = 1\n", "", "yuan = 1", "yuan = 0", "\"year-end\"", "\"year\"").Replace(src)
 			}
+			rs, diags := Parse(tt.file, []byte(src))
+			if rs == nil {
+				t.Fatalf("no rule set returned with:\n%s", messages(diags, "en"))
+			}
+			if got := messages(diags, "zh"); got != tt.zh {
+				t.Errorf("zh:\n%s\nwant:\n%s", got, tt.zh)
+			}
+			if got := messages(diags, "en"); got != tt.en {
+				t.Errorf("en:\n%s\nwant:\n%s", got, tt.en)
+			}
+		})
+	}
+}
+
+// oneCause are rule sets with one mistake each: minimal with the replacements made and extra
+// lines, and all that Parse says of them, in both languages. A missing key or table is reported
+// once, and nothing that depends on a value already reported is checked.
+var oneCause = []struct {
+	name, file string
+	replace    []string
+	extra      string
+	zh, en     string
+}{
+	{"a copy not yet edited", "rules/2025-07-15.toml", []string{"date = 2024-12-20", "date = 2025-07-01"}, "",
+		`2 E011 文件名 "2025-07-15.toml" 不对：和文件里写的 effective = 2025-01-01 对不上；照旧版复制的新一版要把这一行改成自己的生效日期。应该是 "effective = 2025-07-15"`,
+		`2 E011 the file name "2025-07-15.toml" is wrong: it disagrees with effective = 2025-01-01 in the file; a new version copied from an old one needs this line changed to its own date; it should be "effective = 2025-07-15"`},
+	{"no monthly cap", "rules/2025-01-01.toml", []string{"monthly_cap = 60\n", ""},
+		"[[items]]\nid = \"A1\"\ncategory = \"A\"\nname = \"x\"\npoints = 5\ncap = 10\npublish = \"Y\"\n" + stars,
+		"1 E006 “monthly_cap”不能为空", `1 E006 "monthly_cap" must not be empty`},
+	{"no supermarket", "rules/2025-01-01.toml", []string{"[supermarket]\npoints = 1\nyuan = 1\nexpiry = \"year-end\"\n", ""}, stars,
+		"1 E006 “supermarket”不能为空：细则里没有 [supermarket] 这一节", `1 E006 "supermarket" must not be empty: the rule set has no [supermarket] table`},
+	{"no adoption", "rules/2025-01-01.toml", []string{"[adoption]\nbody = \"村民代表会议\"\ndate = 2024-12-20\n", ""}, "",
+		"1 E006 “adoption”不能为空：细则里没有 [adoption] 这一节", `1 E006 "adoption" must not be empty: the rule set has no [adoption] table`},
+	{"negative weight", "rules/2025-01-01.toml", []string{"weight = 60", "weight = -60"},
+		"[[items]]\nid = \"A1\"\ncategory = \"A\"\nname = \"x\"\npoints = 5\ncap = 50\ncap_period = \"year\"\npublish = \"Y\"\n" + stars,
+		`10 E012 “categories.weight”的值 "-60" 不对：类别 A 的权重要大于 0`,
+		`10 E012 "categories.weight" "-60" is wrong: the weight of category A must be more than 0`},
+	{"a category's id mistyped", "rules/2025-01-01.toml", []string{`id = "A"`, `id = "AB"`},
+		"[[items]]\nid = \"A1\"\ncategory = \"A\"\nname = \"x\"\npoints = 5\ncap = 10\npublish = \"Y\"\n" +
+			"[[items]]\nid = \"A2\"\ncategory = \"A\"\nname = \"y\"\npoints = 5\ncap = 10\npublish = \"Y\"\n" + stars,
+		"17 E012 “items.category”的值 \"A\" 不对：事项 A1 所属的类别不存在\n" +
+			"24 E012 “items.category”的值 \"A\" 不对：事项 A2 所属的类别不存在",
+		"17 E012 \"items.category\" \"A\" is wrong: item A1 is in no category of the rule set\n" +
+			"24 E012 \"items.category\" \"A\" is wrong: item A2 is in no category of the rule set"},
+	{"an item's category mistyped", "rules/2025-01-01.toml", nil,
+		"[[items]]\nid = \"A1\"\ncategory = \"A\"\nname = \"x\"\npoints = 5\ncap = 10\npublish = \"Y\"\n" +
+			"[[items]]\nid = \"A2\"\ncategory = \"a\"\nname = \"y\"\npoints = 5\ncap = 10\npublish = \"Y\"\n",
+		`24 E012 “items.category”的值 "a" 不对：事项 A2 所属的类别不存在。是不是要写 "A"？`,
+		`24 E012 "items.category" "a" is wrong: item A2 is in no category of the rule set; did you mean "A"?`},
+	{"levels above the cap and the monthly cap", "rules/2025-01-01.toml", nil,
+		"[[items]]\nid = \"A1\"\ncategory = \"A\"\nname = \"x\"\nlevels = [15, 10, 5]\ncap = 4\npublish = \"Y\"\n" +
+			"[[items]]\nid = \"A2\"\ncategory = \"A\"\nname = \"y\"\nlevels = [65, 70]\ncap = 70\npublish = \"Y\"\n" +
+			"[[items]]\nid = \"A3\"\ncategory = \"A\"\nname = \"z\"\nlevels = [5, 0, -5]\ncap = 5\npublish = \"Y\"\n",
+		"20 E012 “items.cap”的值 \"4\" 不对：事项 A1 的上限还不到一次的分值 15\n" +
+			"26 E012 “items.levels”的值 \"70\" 不对：事项 A2 的分值超过了每户每月加分的总上限 monthly_cap（60 分）\n" +
+			"33 E012 “items.levels”的值 \"0\" 不对：事项 A3 的分值不能是 0",
+		"20 E012 \"items.cap\" \"4\" is wrong: the cap of item A1 is less than the 15 points of a single entry\n" +
+			"26 E012 \"items.levels\" \"70\" is wrong: item A2 gives more than the monthly cap of 60 points\n" +
+			"33 E012 \"items.levels\" \"0\" is wrong: the points of item A3 must not be 0"},
+	{"points above the weight, capped per year", "rules/2025-01-01.toml", []string{"monthly_cap = 60", "monthly_cap = 100"},
+		"[[items]]\nid = \"A1\"\ncategory = \"A\"\nname = \"x\"\npoints = 80\ncap = 80\ncap_period = \"year\"\npublish = \"Y\"\n",
+		`19 E012 “items.points”的值 "80" 不对：事项 A1 的分值超过了类别 A 的权重（每年 60 分）`,
+		`19 E012 "items.points" "80" is wrong: item A1 gives more than the weight of category A, 60 points a year`},
+}
+
+// stars are star levels that minimal's rule set can reach.
+const stars = "[[honours.stars]]\nstars = 1\nmin_points = 30\nmin_categories = 1\n[[honours.stars]]\nstars = 2\nmin_points = 50\n"
+
+func TestOneCause(t *testing.T) {
+	for _, tt := range oneCause {
+		t.Run(tt.name, func(t *testing.T) {
+			src := strings.NewReplacer(tt.replace...).Replace(minimal) + tt.extra
 			rs, diags := Parse(tt.file, []byte(src))
 			if rs == nil {
 				t.Fatalf("no rule set returned with:\n%s", messages(diags, "en"))
@@ -221,6 +296,43 @@ func TestLintVersions(t *testing.T) {
 		if got := FirstMonth(day); got != want {
 			t.Errorf("FirstMonth(%s) = %s, want %s", day, got, want)
 		}
+	}
+}
+
+// Two versions of the same effective date, as a copy of a version before its effective line is
+// edited, are one problem of the later file by name, never a version shadowing itself.
+func TestLintSameDay(t *testing.T) {
+	old, _ := Parse("rules/2025-01-01.toml", []byte(minimal))
+	cp, _ := Parse("rules/2025-07-15.toml", []byte(minimal))
+	vs := Versions{cp, old}
+	vs.Sort()
+	diags := vs.Lint()
+	want := []string{
+		`rules/2025-07-15.toml:2 E106 “effective” "2025-01-01" 重复出现：rules/2025-01-01.toml 也在这一天生效，同一天只能有一版细则生效`,
+		`rules/2025-07-15.toml:2 E106 "effective" "2025-01-01" appears more than once: rules/2025-01-01.toml takes effect on the same day, and only one version may take effect on a day`,
+	}
+	if len(diags) != 1 {
+		t.Fatalf("got %d problems:\n%s", len(diags), messages(diags, "en"))
+	}
+	for i, lang := range []string{"zh", "en"} {
+		if got := diags[0].Position() + " " + string(diags[0].Code) + " " + diags[0].Message(lang); got != want[i] {
+			t.Errorf("%s: %s\nwant %s", lang, got, want[i])
+		}
+	}
+	// Of versions of one day, the first by file is compared with the next day's.
+	vs = Versions{
+		{Effective: "2025-03-10", File: "rules/b.toml"},
+		{Effective: "2025-03-10", File: "rules/a.toml"},
+		{Effective: "2025-03-20", File: "rules/2025-03-20.toml"},
+	}
+	vs.Sort()
+	var got []string
+	for _, d := range vs.Lint() {
+		got = append(got, d.File+" "+string(d.Code)+" "+d.Message("en"))
+	}
+	if g, w := strings.Join(got, "\n"), "rules/a.toml E128 version 2025-03-10 is never in force: version 2025-03-20 takes effect before the first month it would govern (a month is scored by the latest version in force on its first day)\n"+
+		`rules/b.toml E106 "effective" "2025-03-10" appears more than once: rules/a.toml takes effect on the same day, and only one version may take effect on a day`; g != w {
+		t.Errorf("got:\n%s\nwant:\n%s", g, w)
 	}
 }
 

@@ -396,9 +396,9 @@ func (l *loader) rules() rules.Versions {
 		if ds.Errors() > 0 {
 			l.failed[name] = true
 		}
-		// A version whose name and effective date disagree (a copy not yet edited) governs no
-		// month that can be told: it is left out, and so are the months it might govern.
-		if rs != nil && !slices.ContainsFunc(ds, func(d check.Diagnostic) bool { return d.Code == check.BadFileName }) {
+		// A version whose name and effective date disagree (a copy not yet edited, or no date)
+		// governs no month that can be told: it is left out, and so are the months it might.
+		if rs != nil && rs.Effective == strings.TrimSuffix(path.Base(name), ".toml") {
 			vs = append(vs, rs)
 		}
 	}
