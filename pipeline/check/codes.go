@@ -33,14 +33,14 @@ var Codes = map[Code]Doc{
 		Title:   Text{"编码无法识别", "unknown encoding"},
 		Message: Text{"编码不对：第 %[3]s 个字节读不出来", "wrong encoding: byte %[3]s cannot be read"},
 		Fix:     Text{"CSV 表在 Excel 或 WPS 里打开，“另存为”CSV（UTF-8 或默认编码都行）；公告在记事本里“另存为”，编码选 UTF-8；不要把别的文件里的行直接粘贴进来", "open a CSV file in Excel or WPS and save it again as CSV (UTF-8 or the default encoding); save a notice again in a text editor as UTF-8; do not paste rows from other files"},
-		When:    "文件既不是 UTF-8 也不是 GB18030，或者一个文件里混着两种编码（如把 UTF-8 的行粘贴进 GB18030 的表），报出第几行、第几个字节",
+		When:    "文件既不是 UTF-8 也不是 GB18030（如 UTF-16 的“Unicode 文本”、Excel 工作簿、压缩包），或者一个文件里混着两种编码（如把 UTF-8 的行粘贴进 GB18030 的表），报出第几行、第几个字节；公告不是 UTF-8",
 		Stage:   Read,
 	},
 	BadCSV: {
 		Title:   Text{"CSV 格式错误", "malformed CSV"},
 		Message: Text{"CSV 格式错误", "malformed CSV"},
 		Fix:     Text{"用 Excel 或 WPS 重新保存为 CSV；删掉表格右边多出来的格子，或给那一列补上表头", "save the file again as CSV from Excel or WPS; delete stray cells on the right, or give that column a header"},
-		When:    "引号没有配对、某一列有值但没有表头、一行的格子比表头多、用了全角逗号分隔",
+		When:    "引号没有配对、某一列有值但没有表头、一行的格子比表头多、用了全角逗号分隔、合计行、表头在中间又出现一次",
 		Stage:   Read,
 	},
 	MissingColumn: {
@@ -54,7 +54,7 @@ var Codes = map[Code]Doc{
 		Title:   Text{"不认识的列", "unknown column"},
 		Message: Text{"不认识的列 %[1]q，可用的列：%[3]s", "unknown column %[1]q; the columns are %[4]s"},
 		Fix:     Text{"改成可用的列名，或者删掉这一列", "rename the column to one of the known columns, or delete it"},
-		When:    "表头里有本页没有的列（如“分数”、“备注”、“序号”）",
+		When:    "表头里有本页没有的列（如“分数”、“备注”、“序号”），或者表头上面还有一行标题",
 		Stage:   Read,
 	},
 	DuplicateColumn: {
@@ -89,7 +89,7 @@ var Codes = map[Code]Doc{
 		Title:   Text{"代码写法不对", "invalid code"},
 		Message: Text{"%[2]s的值 %[1]q 不是有效的代码", "%[2]s %[1]q is not a valid code"},
 		Fix:     Text{"只用字母、数字和 -，最多 16 个字符，不要空格和中文", "use letters, digits and - only, at most 16 of them, with no spaces"},
-		When:    "户号、事项、商品编号里有空格、下划线、中文，或者超过 16 个字符",
+		When:    "户号、事项、商品编号里有空格、下划线、全角字母、看不见的字符、中文，或者超过 16 个字符",
 		Stage:   Read,
 	},
 	BadTOML: {
@@ -272,8 +272,8 @@ var Codes = map[Code]Doc{
 		Stage:   Read,
 	},
 	ControlChar: {
-		Title:   Text{"有控制字符", "control character"},
-		Message: Text{"%[2]s的值 %[1]q 里有看不见的控制字符 %[3]s", "%[2]s %[1]q contains the invisible control character %[3]s"},
+		Title:   Text{"有看不见的字符", "invisible character"},
+		Message: Text{"%[2]s的值 %[1]q 里有看不见的字符 %[3]s", "%[2]s %[1]q contains the invisible character %[3]s"},
 		Fix:     Text{"删掉单元格里的换行（Alt+Enter）或看不见的字符，写成一行", "remove the line break (Alt+Enter) or invisible character from the cell"},
 		When:    "文字里有换行、制表符或看不见的方向控制符",
 		Stage:   Read,

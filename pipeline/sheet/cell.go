@@ -2,8 +2,10 @@ package sheet
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/width"
@@ -37,6 +39,18 @@ var (
 		Zh: "超过了 16 个字符",
 		En: "it is longer than 16 characters",
 	}
+	reasonIDInvisible = check.Text{
+		Zh: "里面有看不见的字符 %[3]s",
+		En: "it has the invisible character %[3]s in it",
+	}
+	reasonIDHyphen = check.Text{
+		Zh: "代码里的连接符要用英文减号“-”，不要用下划线或破折号",
+		En: `codes join their parts with "-", not with an underscore or a dash`,
+	}
+	reasonCaseOnly = check.Text{
+		Zh: "和第 %[4]s 行的 %[3]q 只有大小写不同，网页地址和查找都不分大小写",
+		En: "it differs from %[3]q on line %[4]s only in case, which page addresses and lookups do not tell apart",
+	}
 	reasonPlusSign = check.Text{
 		Zh: "正数前面不用写加号",
 		En: "a positive number takes no plus sign",
@@ -59,6 +73,9 @@ func (c *cell) report(d check.Diagnostic, key string) {
 	c.diags.Add(d)
 	c.invalid = append(c.invalid, key)
 }
+
+// failed reports whether the cell of column key could not be read.
+func (c *cell) failed(key string) bool { return slices.Contains(c.invalid, key) }
 
 func (c *cell) bad(key, value string, reason *check.Text, args ...string) {
 	c.report(check.Diagnostic{Code: check.BadValue, Value: value, Reason: reason, Args: args}, key)
@@ -93,16 +110,78 @@ func (c *cell) id(key, v string) string {
 		return v
 	}
 	d := check.Diagnostic{Code: check.BadID, Value: v}
-	switch n := narrow(v); {
-	case n != v && IsID(n):
-		d.Reason, d.Suggest = &reasonFullWidth, n
-	case strings.ContainsAny(n, " \u00A0"):
-		d.Reason = &reasonIDSpace
-	case len(v) > 16 && idChars(v):
-		d.Reason = &reasonIDLength
-	}
+	d.Reason, d.Args, d.Suggest = idHint(v, "")
 	c.report(d, key)
 	return ""
+}
+
+// idHint says why v, which is not a code, is not one, when it can tell, and the code probably
+// meant, when that is clear: v without invisible characters, with its spaces replaced by
+// space ("" or "-"), in half-width, and with "-" for an underscore or a dash. The reason is the
+// first of these that v needs.
+func idHint(v, space string) (reason *check.Text, args []string, suggest string) {
+	because := func(r *check.Text) {
+		if reason == nil {
+			reason = r
+		}
+	}
+	n := v
+	if i := strings.IndexFunc(n, invisible); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(n[i:])
+		reason, args = &reasonIDInvisible, []string{fmt.Sprintf("U+%04X", r)}
+		n = strings.Map(func(r rune) rune {
+			if invisible(r) {
+				return -1
+			}
+			return r
+		}, n)
+	}
+	if m := strings.Join(strings.Fields(n), space); m != n {
+		because(&reasonIDSpace)
+		n = m
+	}
+	if m := narrow(n); m != n {
+		because(&reasonFullWidth)
+		n = m
+	}
+	if m := strings.Map(hyphen, n); m != n {
+		because(&reasonIDHyphen)
+		n = m
+	}
+	switch {
+	case IsID(n):
+		return reason, args, n
+	case len(n) > 16 && idChars(n):
+		because(&reasonIDLength)
+	}
+	return reason, args, ""
+}
+
+// hyphenSuggestions turns the suggestion of a code typed with a space ("D 01": "D01") into the
+// code with a hyphen ("D-01") where the file has that code and not the other. codes gives the
+// codes that the file has, in any column; it is called only when a suggestion is in question.
+func hyphenSuggestions(diags check.List, codes func() map[string]bool) {
+	var has map[string]bool
+	for i, d := range diags {
+		if d.Code != check.BadID || d.Suggest == "" || !strings.ContainsFunc(d.Value, unicode.IsSpace) {
+			continue
+		}
+		if has == nil {
+			has = codes()
+		}
+		if _, _, alt := idHint(d.Value, "-"); has[alt] && !has[d.Suggest] {
+			diags[i].Suggest = alt
+		}
+	}
+}
+
+// hyphen writes an underscore or a dash as "-".
+func hyphen(r rune) rune {
+	switch r {
+	case '_', '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2015', '\u2212', '\uFE63':
+		return '-'
+	}
+	return r
 }
 
 // narrow writes full-width letters, digits and signs (what a Chinese input method may type)
@@ -239,22 +318,37 @@ func (c *cell) words(key, v string, limit int) bool {
 	return true
 }
 
-// control finds the first control character in s, or an invisible character that changes
-// the direction of the text around it (U+202A–U+202E, U+2066–U+2069). It looks at bytes, not
-// characters, since it reads every note of every sheet: the C1 controls are C2 80–C2 9F in
-// UTF-8, and the direction marks E2 80 AA–AE and E2 81 A6–A9.
+// control finds the first control character in s, or the first invisible character of
+// another kind (see invisible). It looks at bytes, not characters, since it reads every note
+// of every sheet: it decodes only the characters whose first byte may begin an invisible one
+// (C2, D8, E1, E2 and EF in UTF-8), and never a Chinese character (E3–E9).
 func control(s string) (rune, bool) {
 	for i := 0; i < len(s); i++ {
 		switch b := s[i]; {
 		case b < 0x20 || b == 0x7F:
 			return rune(b), true
-		case b == 0xC2 && i+1 < len(s) && s[i+1] < 0xA0,
-			b == 0xE2 && i+2 < len(s) && (s[i+1] == 0x80 && 0xAA <= s[i+2] && s[i+2] <= 0xAE || s[i+1] == 0x81 && 0xA6 <= s[i+2] && s[i+2] <= 0xA9):
-			r, _ := utf8.DecodeRuneInString(s[i:])
-			return r, true
+		case b == 0xC2 || b == 0xD8 || b == 0xE1 || b == 0xE2 || b == 0xEF:
+			if r, _ := utf8.DecodeRuneInString(s[i:]); invisible(r) {
+				return r, true
+			}
 		}
 	}
 	return 0, false
+}
+
+// invisible reports whether r is a character that shows nothing and is no space: a control
+// character, a soft hyphen, a zero-width space or no-break space (U+FEFF, also the byte order
+// mark), a mark or an isolate that changes the direction of the text around it, a line or
+// paragraph separator, a word joiner and the like. The zero-width joiner (U+200D) is not: it
+// joins the emoji of a sequence.
+func invisible(r rune) bool {
+	switch {
+	case r < 0x20, 0x7F <= r && r < 0xA0, r == 0xAD, r == 0x61C, r == 0x180E,
+		0x200B <= r && r <= 0x200F && r != 0x200D, 0x2028 <= r && r <= 0x202E,
+		0x2060 <= r && r <= 0x2064, 0x2066 <= r && r <= 0x2069, r == 0xFEFF, 0xFFF9 <= r && r <= 0xFFFB:
+		return true
+	}
+	return false
 }
 
 func truncate(s string, n int) string {

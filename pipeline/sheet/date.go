@@ -33,6 +33,10 @@ var (
 		Zh: "年、月、日之间要用 - 或 /，不要用点",
 		En: "separate the year, month and day by - or /, not by dots",
 	}
+	reasonNoSeparators = check.Text{
+		Zh: "年、月、日之间要用 - 或 / 隔开",
+		En: "separate the year, month and day by - or /",
+	}
 	reasonNoSuchDay = check.Text{
 		Zh: "没有这一天",
 		En: "there is no such day",
@@ -115,6 +119,15 @@ func dateHint(v string) (*check.Text, string) {
 		if d, ok := ParseDate(n); ok {
 			return &reasonFullWidth, d
 		}
+		if y, m, d, ok := compactDate(n); ok && validDate(y, m, d) {
+			return &reasonFullWidth, formatDate(y, m, d)
+		}
+	}
+	if y, m, d, ok := compactDate(v); ok {
+		if !validDate(y, m, d) {
+			return &reasonNoSuchDay, ""
+		}
+		return &reasonNoSeparators, formatDate(y, m, d)
 	}
 	if n, ok := number(v); ok && len(v) == 5 && n >= 20000 { // 1954-10-03 to 2173-10-14
 		return &reasonSerialDate, time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, n).Format(time.DateOnly)
@@ -142,6 +155,16 @@ func dateHint(v string) (*check.Text, string) {
 		return &reasonNoSuchDay, ""
 	}
 	return nil, ""
+}
+
+// compactDate reads a date written without separators, 20250721: eight digits, a year from
+// 1900 and a month.
+func compactDate(v string) (y, m, d int, ok bool) {
+	if len(v) != 8 {
+		return 0, 0, 0, false
+	}
+	y, m, d, ok = ymd(v[:4], v[4:6], v[6:])
+	return y, m, d, ok && y >= 1900 && 1 <= m && m <= 12
 }
 
 // monthDay reports whether v is a month and a day without a year: 7月3日, 7/3 or 7-3.

@@ -23,6 +23,14 @@ var (
 		Zh: "这是 UTF-16 编码的文本（Excel 的“Unicode 文本”），不是 CSV 文件：在 Excel 或 WPS 里点“文件 → 另存为”，类型选“CSV”",
 		En: "this is UTF-16 text (Excel's Unicode Text), not a CSV file: in Excel or WPS, choose File → Save As and the type CSV",
 	}
+	reasonNotText = check.Text{
+		Zh: "这不是文本文件（可能是压缩包、图片或别的软件的文件），不是 CSV 文件",
+		En: "this is not a text file (an archive, a picture or another program's file, perhaps), so not a CSV file",
+	}
+	reasonBOMGB18030 = check.Text{
+		Zh: "文件开头有 UTF-8 的字节顺序标记，内容却是 GB18030 编码：在 Excel 或 WPS 里打开，重新另存为 CSV",
+		En: "the file starts with a UTF-8 byte order mark but is GB18030: open it in Excel or WPS and save it again as CSV",
+	}
 	reasonUTF8Line = check.Text{
 		Zh: "这一行是 UTF-8 编码，文件的其他行是 GB18030 编码",
 		En: "this line is UTF-8 while the rest of the file is GB18030",
@@ -30,6 +38,18 @@ var (
 	reasonGB18030Line = check.Text{
 		Zh: "这一行是 GB18030 编码，文件的其他行是 UTF-8 编码",
 		En: "this line is GB18030 while the rest of the file is UTF-8",
+	}
+	reasonUTF8Lines = check.Text{
+		Zh: "这一行和后面另外 %[4]s 行是 UTF-8 编码，文件的其他行是 GB18030 编码",
+		En: "this line and %[4]s more are UTF-8 while the rest of the file is GB18030",
+	}
+	reasonGB18030Lines = check.Text{
+		Zh: "这一行和后面另外 %[4]s 行是 GB18030 编码，文件的其他行是 UTF-8 编码",
+		En: "this line and %[4]s more are GB18030 while the rest of the file is UTF-8",
+	}
+	reasonBadLines = check.Text{
+		Zh: "后面还有 %[4]s 行也读不出来",
+		En: "%[4]s more lines cannot be read either",
 	}
 )
 
@@ -40,54 +60,160 @@ func IsWorkbook(data []byte) bool {
 }
 
 // decode turns the bytes of a file into UTF-8 text. UTF-8 (with or without a byte order mark)
-// and GB18030 are accepted. Anything else is reported at each line that is wrong, with the
-// number of its first bad byte: a workbook or UTF-16 saved under a .csv name, a byte that is
-// neither, and a line of one encoding in a file of the other (a row pasted from another file
-// in a text editor), which would otherwise be read as nonsense characters.
+// and GB18030 are accepted, with any line ends: LF, CRLF, or CR alone (old Macs). Anything else
+// is reported with the number of its first bad byte. A file that is not text at all (a
+// workbook, UTF-16, an archive) is reported once for the whole file, and so is GB18030 text
+// behind a UTF-8 byte order mark. Otherwise each bad line is reported (a row pasted from a file
+// of the other encoding in a text editor, which would be read as nonsense characters), unless
+// more than a few are bad: then the file is, and its first bad line is reported, with the
+// number of the others.
 func decode(name string, data []byte, diags *check.List) ([]byte, bool) {
-	bad := func(off, line int, reason *check.Text) {
-		diags.Add(check.Diagnostic{Code: check.BadEncoding, File: name, Line: line, Args: []string{strconv.Itoa(off + 1)}, Reason: reason})
+	bad := func(off, line int, reason *check.Text, args ...string) {
+		diags.Add(check.Diagnostic{Code: check.BadEncoding, File: name, Line: line, Args: append([]string{strconv.Itoa(off + 1)}, args...), Reason: reason})
 	}
-	switch {
-	case IsWorkbook(data):
-		bad(0, 0, &WorkbookReason)
-		return nil, false
-	case bytes.HasPrefix(data, []byte("\xFF\xFE")) || bytes.HasPrefix(data, []byte("\xFE\xFF")):
-		bad(0, 0, &reasonUTF16)
+	if off, reason := notText(data); reason != nil {
+		bad(off, 0, reason)
 		return nil, false
 	}
+	data = macLineEnds(data)
 	text, bom := bytes.CutPrefix(data, []byte("\xEF\xBB\xBF"))
 	if utf8.Valid(text) {
 		return text, true
 	}
+	var lines []badLine
 	if bom || mostlyUTF8(text) {
-		start := len(data) - len(text)
-		forLines(text, func(l []byte, off, line int) {
-			if i := invalidUTF8(l); i >= 0 {
-				bad(start+off+i, line, ifReason(invalidGB18030(l) < 0 && looksGB18030(l), &reasonGB18030Line))
-			}
-		})
+		lines = badUTF8Lines(text, len(data)-len(text))
+		if bom && gb18030BehindBOM(text, lines) {
+			bad(lines[0].off, 0, &reasonBOMGB18030)
+			return nil, false
+		}
+	} else if lines = badGB18030Lines(text); len(lines) == 0 {
+		out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(text)
+		if err != nil { // not expected: the bytes were checked
+			bad(0, 1, nil)
+			return nil, false
+		}
+		return out, true
+	}
+	if n := len(lines); n > 1 && (n > 3 || n*3 > lineCount(text)) {
+		bad(lines[0].off, lines[0].line, manyLines(lines), strconv.Itoa(n-1))
 		return nil, false
 	}
-	ok := true
+	for _, l := range lines {
+		bad(l.off, l.line, l.reason)
+	}
+	return nil, false
+}
+
+// A badLine is a line of a file that is not in the file's encoding: the offset of its first bad
+// byte in the file, its number, and which encoding it is, when that is clear.
+type badLine struct {
+	off, line int
+	reason    *check.Text // reasonUTF8Line, reasonGB18030Line or nil
+}
+
+// badUTF8Lines finds the lines of text, mostly UTF-8, that are not UTF-8. start is the offset
+// of text in the file.
+func badUTF8Lines(text []byte, start int) []badLine {
+	var bad []badLine
 	forLines(text, func(l []byte, off, line int) {
-		if i := invalidGB18030(l); i >= 0 {
-			bad(off+i, line, ifReason(utf8.Valid(l), &reasonUTF8Line))
-			ok = false
-		} else if pastedUTF8(l) {
-			bad(off+bytes.IndexFunc(l, func(r rune) bool { return r >= utf8.RuneSelf }), line, &reasonUTF8Line)
-			ok = false
+		if i := invalidUTF8(l); i >= 0 {
+			bad = append(bad, badLine{start + off + i, line, ifReason(invalidGB18030(l) < 0 && looksGB18030(l), &reasonGB18030Line)})
 		}
 	})
-	if !ok {
-		return nil, false
+	return bad
+}
+
+// badGB18030Lines finds the lines of text, mostly GB18030, that are not GB18030, or that are
+// UTF-8 pasted in (see pastedUTF8).
+func badGB18030Lines(text []byte) []badLine {
+	var bad []badLine
+	forLines(text, func(l []byte, off, line int) {
+		if i := invalidGB18030(l); i >= 0 {
+			bad = append(bad, badLine{off + i, line, ifReason(utf8.Valid(l), &reasonUTF8Line)})
+		} else if pastedUTF8(l) {
+			bad = append(bad, badLine{off + bytes.IndexFunc(l, func(r rune) bool { return r >= utf8.RuneSelf }), line, &reasonUTF8Line})
+		}
+	})
+	return bad
+}
+
+// gb18030BehindBOM reports whether text, which follows a UTF-8 byte order mark, is GB18030
+// rather than UTF-8 with lines of GB18030 in it: every line that is not UTF-8 is GB18030, and
+// no line reads as Chinese in UTF-8.
+func gb18030BehindBOM(text []byte, bad []badLine) bool {
+	for _, l := range bad {
+		if l.reason != &reasonGB18030Line {
+			return false
+		}
 	}
-	out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(text)
-	if err != nil { // not expected: the bytes were checked
-		bad(0, 1, nil)
-		return nil, false
+	utf := false
+	forLines(text, func(l []byte, _, _ int) {
+		utf = utf || looksUTF8(l)
+	})
+	return !utf
+}
+
+// manyLines is the reason of the first of many bad lines: which encoding they are, when all
+// of them are the same.
+func manyLines(bad []badLine) *check.Text {
+	for _, l := range bad[1:] {
+		if l.reason != bad[0].reason {
+			return &reasonBadLines
+		}
 	}
-	return out, true
+	switch bad[0].reason {
+	case &reasonUTF8Line:
+		return &reasonUTF8Lines
+	case &reasonGB18030Line:
+		return &reasonGB18030Lines
+	}
+	return &reasonBadLines
+}
+
+// notText says why data is no text at all, with the offset of a byte that shows it: a
+// workbook, UTF-16 (with a byte order mark, or many bytes 0x00 every other byte, as the ASCII
+// characters of UTF-16 are), or the control bytes of an archive, a picture or another binary
+// file. The reason is nil for text. It looks at the first 8 KB.
+func notText(data []byte) (int, *check.Text) {
+	switch {
+	case IsWorkbook(data):
+		return 0, &WorkbookReason
+	case bytes.HasPrefix(data, []byte("\xFF\xFE")) || bytes.HasPrefix(data, []byte("\xFE\xFF")):
+		return 0, &reasonUTF16
+	}
+	sample := data[:min(len(data), 8<<10)]
+	var zeros [2]int // the bytes 0x00 at even and odd offsets
+	controls, first := 0, -1
+	for i, b := range sample {
+		if b == 0 {
+			zeros[i%2]++
+		}
+		if b < 0x20 && b != '\t' && b != '\n' && b != '\r' && b != '\f' {
+			controls++
+			if first < 0 {
+				first = i
+			}
+		}
+	}
+	hi, lo := max(zeros[0], zeros[1]), min(zeros[0], zeros[1])
+	switch {
+	case hi*16 > len(sample) && lo*2 < hi:
+		return first, &reasonUTF16
+	case controls >= 2 && controls*100 > len(sample):
+		return first, &reasonNotText
+	}
+	return 0, nil
+}
+
+// macLineEnds turns the line ends of a file that ends its lines with a carriage return alone
+// (as old Macs did, and no line feed anywhere) into line feeds. No other byte of UTF-8 or
+// GB18030 is a carriage return.
+func macLineEnds(data []byte) []byte {
+	if bytes.IndexByte(data, '\n') >= 0 || bytes.IndexByte(data, '\r') < 0 {
+		return data
+	}
+	return bytes.ReplaceAll(data, []byte{'\r'}, []byte{'\n'})
 }
 
 func ifReason(cond bool, r *check.Text) *check.Text {
@@ -95,6 +221,15 @@ func ifReason(cond bool, r *check.Text) *check.Text {
 		return r
 	}
 	return nil
+}
+
+// lineCount is the number of lines of text, the last one with or without a line feed.
+func lineCount(text []byte) int {
+	n := bytes.Count(text, []byte{'\n'})
+	if len(text) > 0 && text[len(text)-1] != '\n' {
+		n++
+	}
+	return n
 }
 
 // forLines calls f with each line of text (without its line feed), the offset of its first

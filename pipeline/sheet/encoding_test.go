@@ -101,6 +101,40 @@ func TestIsWorkbook(t *testing.T) {
 	}
 }
 
+// TestNotText tells text from UTF-16 without a byte order mark and from binary files, and
+// leaves a stray control character in text to the cells.
+func TestNotText(t *testing.T) {
+	utf16 := func(s string, big bool) string {
+		var b []byte
+		for _, r := range s { // the characters of these tests are all in the BMP
+			hi, lo := byte(r>>8), byte(r)
+			if big {
+				hi, lo = lo, hi
+			}
+			b = append(b, lo, hi)
+		}
+		return string(b)
+	}
+	sheet := "户号,事项,分值,日期,说明\nQS-1,AD01,2,2025-07-03,第一组\n"
+	for _, tt := range []struct {
+		name, data string
+		want       *check.Text
+	}{
+		{"UTF-16LE", utf16(sheet, false), &reasonUTF16},
+		{"UTF-16BE", utf16(sheet, true), &reasonUTF16},
+		{"UTF-16LE, Chinese only", utf16("张三,第一组\n李四,第二组\n", false), &reasonUTF16},
+		{"gzip", "\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\x03\x8d\xcb\x31\x0a\xc2\x30\x14\x80\xe1\xdd", &reasonNotText},
+		{"PNG", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00", &reasonNotText},
+		{"a control character in a note", sheet + "QS-2,AD01,2,2025-07-03,\x01宣讲\n", nil},
+		{"UTF-8", sheet, nil},
+		{"empty", "", nil},
+	} {
+		if _, got := notText([]byte(tt.data)); got != tt.want {
+			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
 func TestForLines(t *testing.T) {
 	var got []string
 	forLines([]byte("a\nbc\r\n\nd"), func(l []byte, off, line int) {

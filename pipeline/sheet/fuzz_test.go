@@ -1,6 +1,7 @@
 package sheet
 
 import (
+	"bytes"
 	"fmt"
 	"testing"
 	"time"
@@ -18,6 +19,8 @@ func FuzzParseSheet(f *testing.F) {
 	f.Add([]byte("序号,户号,事项,分值,日期\nQS-0002，XF03，5，2025-03-29，志愿服务，\nQS-1\tAD01\t2\t45843\n"))
 	f.Add([]byte("\xbb\xa7\xba\xc5,\xca\xc2\xcf\xee,\xb7\xd6\xd6\xb5,\xc8\xd5\xc6\xda\nQS-1,AD01,2,2025-07-03,志愿服务\n")) // a UTF-8 row in GB18030
 	f.Add([]byte("PK\x03\x04\x14\x00"))
+	f.Add([]byte("户号,事项,分值,日期\rQS-1,AD01,2,20250721\r合计,,2,\r\xef\xbb\xbf户号,事项,分值,日期\r")) // old Mac line ends
+	f.Add([]byte("青石村2025年7月积分评定表,,,\n户 号,事项,分值（分）,日期\nQS_1\u200b,ＺＦ０１,2,7月7日\n"))
 	f.Add([]byte("编号,名称,单位,积分,单价\nG01,油,桶,60,59.9\n户号,户主,小组,公开授权,加入日期\nQS-1,=张,=一组,也许,25/7/3\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		// A hang crashes the worker, so that the fuzzer keeps the input.
@@ -30,12 +33,11 @@ func FuzzParseSheet(f *testing.F) {
 		_, more = ParseCatalog("s.csv", data)
 		diags = append(diags, more...)
 		tm.Stop()
-		lines := 1
-		for _, b := range data {
-			if b == '\n' {
-				lines++
-			}
+		ends := byte('\n')
+		if !bytes.Contains(data, []byte{'\n'}) {
+			ends = '\r' // old Mac line ends
 		}
+		lines := 1 + bytes.Count(data, []byte{ends})
 		for _, d := range diags {
 			if d.Code == "" || d.File != "s.csv" || d.Line < 0 || d.Line > lines {
 				t.Errorf("bad diagnostic %+v", d)

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"hash/maphash"
 	"strconv"
+	"strings"
 
 	"github.com/jifen-project/jifen/pipeline/check"
 )
@@ -66,7 +67,7 @@ type Goods struct {
 
 var (
 	rosterColumns = []column{
-		{key: "household", zh: "户号", required: true, like: []string{"户编号", "户代码"}},
+		{key: "household", zh: "户号", required: true, like: []string{"户编号", "户代码", "编号"}},
 		{key: "head", zh: "户主", required: true, text: true, like: []string{"户主姓名", "姓名"}},
 		{key: "grid", zh: "小组", required: true, text: true, like: []string{"组", "组别", "村民小组", "网格"}},
 		{key: "consent", zh: "公开授权", required: true, like: []string{"是否公开", "公开", "授权"}},
@@ -74,7 +75,7 @@ var (
 		{key: "left", zh: "退出日期", like: []string{"退出时间"}},
 	}
 	sheetColumns = []column{
-		{key: "household", zh: "户号", required: true, like: []string{"户编号", "户代码"}},
+		{key: "household", zh: "户号", required: true, like: []string{"户编号", "户代码", "编号"}},
 		{key: "item", zh: "事项", required: true, like: []string{"事项代码", "事项编号", "项目", "积分事项"}},
 		{key: "points", zh: "分值", required: true, like: []string{"分数", "得分", "积分", "加减分"}},
 		{key: "date", zh: "日期", required: true, like: []string{"时间", "发生日期"}},
@@ -131,6 +132,7 @@ func ParseRoster(name string, data []byte) ([]Household, Columns, check.List) {
 		}
 		out = append(out, h)
 	}
+	hyphenSuggestions(diags, t.codes)
 	return out, t.header, diags
 }
 
@@ -190,6 +192,13 @@ func ReadSheet(name string, data []byte) ([]Entry, Columns, check.List) {
 	case len(out) == 0 && len(diags) == 0: // rows with problems are not nothing
 		diags.Add(check.Diagnostic{Code: check.EmptySheet, File: name})
 	}
+	hyphenSuggestions(diags, func() map[string]bool {
+		has := map[string]bool{}
+		for _, e := range out {
+			has[e.Household], has[e.Item] = true, true
+		}
+		return has
+	})
 	return out, cols, diags
 }
 
@@ -221,16 +230,18 @@ func ParseRedemptions(name string, data []byte) ([]Redemption, Columns, check.Li
 			Date:       c.date("date", r.Date),
 			DateText:   r.Date,
 		}
-		if red.Quantity <= 0 && r.Quantity != "" {
+		if red.Quantity <= 0 && r.Quantity != "" && !c.failed("quantity") {
 			c.bad("quantity", r.Quantity, &reasonMoreThanZero)
 		}
 		red.Invalid = c.invalid
 		out = append(out, red)
 	}
+	hyphenSuggestions(diags, t.codes)
 	return out, t.header, diags
 }
 
-// ParseCatalog reads a supermarket catalog.
+// ParseCatalog reads a supermarket catalog. Goods codes are told apart without regard to case,
+// as the site's page addresses and lookups are.
 func ParseCatalog(name string, data []byte) ([]Goods, check.List) {
 	var rows []struct {
 		ID     string `csv:"goods"`
@@ -245,7 +256,7 @@ func ParseCatalog(name string, data []byte) ([]Goods, check.List) {
 		return nil, diags
 	}
 	out := make([]Goods, 0, len(rows))
-	seen := map[string]bool{}
+	seen := map[string]Goods{} // by the code in upper case
 	for i, r := range rows {
 		c := t.cell(i, &diags)
 		g := Goods{
@@ -256,16 +267,35 @@ func ParseCatalog(name string, data []byte) ([]Goods, check.List) {
 			Points:  c.integer("points", r.Points),
 			CostFen: c.yuan("cost", r.Cost),
 		}
-		if seen[g.ID] && g.ID != "" {
-			diags.Add(check.Diagnostic{Code: check.DuplicateID, File: name, Line: c.line, Column: t.header["goods"], Value: g.ID})
+		if f, dup := seen[strings.ToUpper(g.ID)]; dup {
+			d := check.Diagnostic{Code: check.DuplicateID, File: name, Line: c.line, Column: t.header["goods"], Value: r.ID}
+			if f.ID != g.ID {
+				d.Reason, d.Args = &reasonCaseOnly, []string{f.ID, strconv.Itoa(f.Line)}
+			}
+			diags.Add(d)
+		} else if g.ID != "" {
+			seen[strings.ToUpper(g.ID)] = g
 		}
-		seen[g.ID] = true
-		if g.Points <= 0 && r.Points != "" {
+		if g.Points <= 0 && r.Points != "" && !c.failed("points") {
 			c.bad("points", r.Points, &reasonMoreThanZero)
 		}
 		out = append(out, g)
 	}
+	hyphenSuggestions(diags, t.codes)
 	return out, diags
+}
+
+// codes are the cells of the table that are codes, in any column.
+func (t *table) codes() map[string]bool {
+	has := map[string]bool{}
+	for _, row := range t.rows {
+		for _, v := range row {
+			if IsID(v) {
+				has[v] = true
+			}
+		}
+	}
+	return has
 }
 
 // load unmarshals the table's rows into out with gocsv. A file with a header and no rows is a

@@ -89,6 +89,18 @@ var (
 		Zh: "格子之间用的是分号，要用英文逗号“,”",
 		En: "the cells are separated by semicolons instead of commas",
 	}
+	reasonTitleRow = check.Text{
+		Zh: "这像是标题行：删掉这一行，第一行必须是表头",
+		En: "this looks like a title row: delete it, the first row must be the header",
+	}
+	reasonTotalsRow = check.Text{
+		Zh: "这是合计行（%[1]q）：记录里不写合计，删掉这一行",
+		En: "this is a totals row (%[1]q): the records keep no totals, delete the row",
+	}
+	reasonRepeatedHeader = check.Text{
+		Zh: "表头在这里又出现了一次：删掉这一行",
+		En: "the header is repeated here: delete this row",
+	}
 	reasonSerialColumn = check.Text{
 		Zh: "这像是序号列：删掉这一列，行不用编号",
 		En: "this looks like a column of serial numbers: delete it, rows need no number",
@@ -104,6 +116,9 @@ type scanner struct {
 	index     []int    // file column → columns index, -1 for none; nil before the header
 	cells     []string // the current row's cells, trimmed, in the order of columns
 	noHeading []bool   // the file columns reported for cells without a header
+	title     []string // a row held as a title row until the row after it shows a header
+	titleLine int
+	starts    *[256]bool // the first bytes of headers, of the byte order mark and of totals labels
 }
 
 // scan decodes a CSV file of the given columns, matches its header, and calls row with the
@@ -115,7 +130,7 @@ func scan(name string, data []byte, columns []column, diags *check.List, row fun
 	if !ok {
 		return nil, false
 	}
-	s := &scanner{name: name, columns: columns, diags: diags, cells: make([]string, len(columns))}
+	s := &scanner{name: name, columns: columns, diags: diags, cells: make([]string, len(columns)), starts: starts(columns)}
 	r := csv.NewReader(bytes.NewReader(text))
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = true
@@ -132,18 +147,84 @@ func scan(name string, data []byte, columns []column, diags *check.List, row fun
 		switch {
 		case blank(rec):
 		case s.index == nil:
-			if !s.readHeader(rec, line) {
+			if !s.takeHeader(rec, line) {
 				return nil, false
 			}
 		case s.readRow(rec, line):
 			row(s.header, s.cells, line)
 		}
 	}
-	if s.index == nil {
+	switch {
+	case s.index == nil && s.title != nil:
+		s.readHeader(s.title, s.titleLine)
+		return nil, false
+	case s.index == nil:
 		diags.Add(check.Diagnostic{Code: check.EmptySheet, File: name})
 		return nil, false
 	}
 	return s.header, true
+}
+
+// takeHeader takes rec, the first non-blank row of the file on line, as its header, and reports
+// whether the rows after it can be read. A title row above the header (a single cell that is no
+// header, as spreadsheets are often headed) is held until the next row shows whether a header
+// follows it: then the title row is reported, and the header's own problems.
+func (s *scanner) takeHeader(rec []string, line int) bool {
+	switch {
+	case s.title != nil && s.looksHeader(rec):
+		s.diags.Add(check.Diagnostic{Code: check.UnknownColumn, File: s.name, Line: s.titleLine,
+			Value: titleCell(s.title), Args: s.columnNames(), Reason: &reasonTitleRow})
+		s.readHeader(rec, line)
+		return false
+	case s.title != nil:
+		s.readHeader(s.title, s.titleLine)
+		return false
+	case s.titleRow(rec):
+		s.title, s.titleLine = slices.Clone(rec), line
+		return true
+	}
+	return s.readHeader(rec, line)
+}
+
+// titleRow reports whether rec, the first non-blank row, may be a title: one cell, which is no
+// header.
+func (s *scanner) titleRow(rec []string) bool {
+	title := titleCell(rec)
+	_, like := s.like(title)
+	return title != "" && s.find(title) < 0 && !like
+}
+
+// titleCell is the only cell of rec that is not empty, or "" if it has none or several.
+func titleCell(rec []string) string {
+	var title string
+	for _, h := range rec {
+		switch h = headerCell(h); {
+		case h == "":
+		case title != "":
+			return ""
+		default:
+			title = h
+		}
+	}
+	return title
+}
+
+// looksHeader reports whether rec has the headers of at least two columns.
+func (s *scanner) looksHeader(rec []string) bool {
+	n := 0
+	for _, h := range rec {
+		h = headerCell(h)
+		if _, like := s.like(h); h != "" && (s.find(h) >= 0 || like) {
+			n++
+		}
+	}
+	return n >= 2
+}
+
+// headerCell is a header as the file wrote it, without spaces around it and the byte order
+// mark that a header carries when it was copied from the top of a file.
+func headerCell(h string) string {
+	return strings.TrimSpace(strings.TrimPrefix(h, "\uFEFF"))
 }
 
 // csvError reports what encoding/csv could not read. A quote left open runs to the end of the
@@ -166,11 +247,17 @@ func (s *scanner) csvError(err error) {
 }
 
 // readRow puts the trimmed cells of rec in s.cells, in the order of the columns, and reports
-// whether the row can be read. A row whose cells are separated by something else than commas
-// (the Chinese comma of an input method, most often) cannot: a code, number or date has such a
-// separator, or another value that holds no words has one and a required cell is empty (the
-// values after it are in its cell). It is reported, once. A value in a column without a header is reported once for each such column.
+// whether the row can be read. A totals row or the header again cannot (see strayRow). Nor can
+// a row whose cells are separated by something else than commas (the Chinese comma of an input
+// method, most often): a code, number or date has such a separator, or another value that
+// holds no words has one and a required cell is empty (the values after it are in its cell).
+// Such a row is reported, once. A value in a column without a header is reported once for each
+// such column.
 func (s *scanner) readRow(rec []string, line int) bool {
+	if reason, v := s.strayRow(rec); reason != nil {
+		s.diags.Add(check.Diagnostic{Code: check.BadCSV, File: s.name, Line: line, Value: v, Reason: reason})
+		return false
+	}
 	clear(s.cells)
 	var sep *check.Text
 	code := false // the separator is in a code, a number or a date, which never hold one
@@ -192,6 +279,72 @@ func (s *scanner) readRow(rec []string, line int) bool {
 		return false
 	}
 	return true
+}
+
+// strayRow says whether rec, a non-blank row after the header, is no record: a totals row
+// (合计 in its first cell that is not empty) or the header again. It returns the first cell.
+func (s *scanner) strayRow(rec []string) (*check.Text, string) {
+	i := 0
+	for i < len(rec) && trim(rec[i]) == "" {
+		i++
+	}
+	v := trim(rec[i]) // rec is not blank
+	switch {
+	case !s.starts[v[0]]: // most rows, quickly
+	case totalsLabel(v):
+		return &reasonTotalsRow, v
+	case s.find(headerCell(v)) >= 0 && s.repeatedHeader(rec):
+		return &reasonRepeatedHeader, v
+	}
+	return nil, ""
+}
+
+// starts finds the bytes that the headers of columns (in any case), the byte order mark and
+// the labels of totals rows begin with.
+func starts(columns []column) *[256]bool {
+	var b [256]bool
+	words := append([]string{"\uFEFF"}, totalsWords...)
+	for _, c := range columns {
+		words = append(words, c.zh, c.key)
+	}
+	for _, w := range words {
+		b[w[0]] = true
+		if c := w[0]; 'a' <= c && c <= 'z' {
+			b[c-'a'+'A'] = true
+		}
+	}
+	return &b
+}
+
+// totalsWords are the labels of totals rows, in Chinese and (in any case) in English.
+var totalsWords = []string{"合计", "总计", "小计", "共计", "累计", "总合计", "total", "totals", "subtotal"}
+
+// totalsLabel reports whether v heads a row of totals: 合计, 总计, 小计 and the like, with or
+// without spaces inside and a colon after.
+func totalsLabel(v string) bool {
+	if len(v) > 24 {
+		return false
+	}
+	if strings.ContainsFunc(v, unicode.IsSpace) {
+		v = strings.Join(strings.Fields(v), "")
+	}
+	v = strings.TrimRight(v, ":：")
+	return slices.ContainsFunc(totalsWords, func(w string) bool { return strings.EqualFold(v, w) })
+}
+
+// repeatedHeader reports whether rec is a header: at least two of its cells, and more than half
+// of those that are not empty, are headers of the file's columns.
+func (s *scanner) repeatedHeader(rec []string) bool {
+	headers, cells := 0, 0
+	for _, v := range rec {
+		if v = headerCell(v); v != "" {
+			cells++
+			if s.find(v) >= 0 {
+				headers++
+			}
+		}
+	}
+	return headers >= 2 && headers*2 > cells
 }
 
 // emptyRequired reports whether a required cell of the current row is empty.
@@ -251,7 +404,7 @@ func columnLetters(i int) string {
 func (s *scanner) readHeader(rec []string, line int) bool {
 	headers := make([]string, len(rec))
 	for i, h := range rec {
-		headers[i] = strings.TrimSpace(strings.TrimPrefix(h, "\uFEFF"))
+		headers[i] = headerCell(h)
 		if r := separator(headers[i]); r != nil && s.find(headers[i]) < 0 {
 			s.diags.Add(check.Diagnostic{Code: check.BadCSV, File: s.name, Line: line, Reason: r})
 			return false
@@ -306,11 +459,7 @@ func (s *scanner) find(h string) int {
 // file lacks it, or a word on columns of serial numbers. It returns the keys of the columns
 // suggested, whose absence goes without saying then.
 func (s *scanner) unknownColumns(unknown []string, header Columns, line int) map[string]bool {
-	var zh, en []string
-	for _, c := range s.columns {
-		zh, en = append(zh, c.zh), append(en, c.key)
-	}
-	args := []string{strings.Join(zh, "、"), strings.Join(en, ", ")}
+	args := s.columnNames()
 	meant := map[string]bool{}
 	for _, h := range unknown {
 		d := check.Diagnostic{Code: check.UnknownColumn, File: s.name, Line: line, Value: h, Args: args}
@@ -324,14 +473,34 @@ func (s *scanner) unknownColumns(unknown []string, header Columns, line int) map
 	return meant
 }
 
-// like finds the column that cadres sometimes head h.
-func (s *scanner) like(h string) (column, bool) {
+// columnNames are the Args of an UnknownColumn: the columns' Chinese headers and their keys.
+func (s *scanner) columnNames() []string {
+	var zh, en []string
 	for _, c := range s.columns {
-		if slices.Contains(c.like, h) {
+		zh, en = append(zh, c.zh), append(en, c.key)
+	}
+	return []string{strings.Join(zh, "、"), strings.Join(en, ", ")}
+}
+
+// like finds the column that cadres sometimes head h: with another name, or with its own
+// name written with spaces inside, in full-width letters or with a unit in brackets (分值（分）).
+func (s *scanner) like(h string) (column, bool) {
+	p := plainHeader(h)
+	for _, c := range s.columns {
+		if slices.Contains(c.like, h) || slices.Contains(c.like, p) || p != h && (p == c.zh || strings.EqualFold(p, c.key)) {
 			return c, true
 		}
 	}
 	return column{}, false
+}
+
+// plainHeader is h in half-width, without spaces and without a unit in brackets at its end.
+func plainHeader(h string) string {
+	h = strings.Join(strings.Fields(narrow(h)), "")
+	if i := strings.LastIndexByte(h, '('); i > 0 && strings.HasSuffix(h, ")") {
+		h = h[:i]
+	}
+	return h
 }
 
 // serialNumbers reports whether h heads a column of serial numbers.
