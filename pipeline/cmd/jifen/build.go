@@ -59,7 +59,6 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stdout, zh+"\n", a...)
 		}
 	}
-
 	if *repo == "" {
 		say("使用内置的演示镇（演示数据）", "using the embedded demo town (demo data)")
 		asOf = cmp.Or(asOf, demo.AsOf())
@@ -73,7 +72,6 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-
 	report := audit.Run(src, audit.Options{Now: asOf, RequireReview: *requireReview, RequireSigned: *requireSigned})
 	t, diags := report.Town, report.Diagnostics
 	// Cap warnings are normal (the rules cut what they cut); only errors stop a build.
@@ -82,8 +80,7 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		say("记录有问题，网站没有更新", "the records have problems; the site was not changed")
 		return errBadRecords
 	}
-	siteURL := cmp.Or(*baseURL, t.SiteURL)
-	s, err := site.Publish(t, report.Results, asOf, siteURL)
+	s, err := site.Publish(t, report.Results, asOf, cmp.Or(*baseURL, t.SiteURL))
 	if err != nil {
 		return err
 	}
