@@ -210,7 +210,7 @@ func (l List) WriteSummary(w io.Writer, lang string, changes bool) error {
 	fmt.Fprintf(&b, "### jifen: %s\n\n", md(l.Tally(lang)))
 	if changes && len(l) > 0 {
 		mine := l.changed()
-		b.WriteString(say(lang, "本次改动的文件里有 %d 个问题，其他文件里还有 %d 个。\n\n", "%d problems are in the files this change touched, %d elsewhere.\n\n", mine, len(l)-mine))
+		b.WriteString(say(lang, "本次改动的文件里有 %[1]d 个问题，其他文件里还有 %[3]d 个。\n\n", "%d %s in the files this change touched, %d elsewhere.\n\n", mine, plural(mine, "problem"), len(l)-mine))
 	}
 	if len(l) == 0 {
 		_, err := io.WriteString(w, b.String())

@@ -689,7 +689,8 @@ func WorkingTree(dir string) (town.Source, error) {
 // first parents up to until, as Approved reads a branch's: so that a check of the working tree
 // judges committed files as a build will, by the catalog and the credits of their time. The
 // last version of a file the working tree changes keeps the committed content in its Data.
-// Without a readable history (not a repository, a shallow clone) the source has none.
+// Without a readable history (not a repository, no commit yet) the source has none; a shallow
+// clone is an error, as it is for a build.
 func Checkout(repo, root string, until time.Time) (town.Source, error) {
 	src, err := WorkingTree(filepath.Join(repo, root))
 	if err != nil {
@@ -698,6 +699,17 @@ func Checkout(repo, root string, until time.Time) (town.Source, error) {
 	r, err := Open(repo, "HEAD", "")
 	if err != nil {
 		return src, nil
+	}
+	if shallow, err := r.git.Storer.Shallow(); err == nil && len(shallow) > 0 {
+		return src, fmt.Errorf("%s is a shallow clone: the checks need the whole history (git fetch --unshallow)", repo)
+	}
+	// The records may be a folder of the repository that --repo names itself.
+	if w, err := r.git.Worktree(); err == nil {
+		if abs, err := filepath.Abs(repo); err == nil {
+			if rel, err := filepath.Rel(w.Filesystem.Root(), abs); err == nil && rel != "." && !strings.HasPrefix(rel, "..") {
+				root = path.Join(filepath.ToSlash(rel), root)
+			}
+		}
 	}
 	committed, err := Approved(r, Options{Branch: "HEAD", Root: root, Until: until})
 	if err != nil {
@@ -782,8 +794,9 @@ func readFile(name string) ([]byte, error) {
 var ErrUnknownRevision = errors.New("unknown revision")
 
 // Changed returns the records files (paths relative to root) of the working tree dir that differ
-// from the tree of rev, a branch, a tag or a commit hash of dir's git repository (such as a pull
-// request's base): files added, modified or deleted since, committed or not. Files are compared
+// from the tree where HEAD left rev (their merge base), rev being a branch, a tag or a commit hash
+// of dir's git repository (such as a pull request's base): files added, modified or deleted
+// since, committed or not. Files are compared
 // by their blob hashes, as git compares them; hidden files are left out, as WorkingTree leaves
 // them out.
 func Changed(dir, root, rev string) (map[string]bool, error) {
@@ -797,6 +810,16 @@ func Changed(dir, root, rev string) (map[string]bool, error) {
 	h, err := r.ResolveRevision(plumbing.Revision(rev))
 	if err != nil {
 		return nil, fmt.Errorf("%w %q: the git repository of %s has no such branch, tag or commit (a shallow clone? fetch it first)", ErrUnknownRevision, rev, dir)
+	}
+	// Compare with where HEAD left rev: what rev got since is not this change's.
+	if head, err := r.Head(); err == nil {
+		hc, herr := r.CommitObject(head.Hash())
+		rc, rerr := r.CommitObject(*h)
+		if herr == nil && rerr == nil {
+			if bases, err := hc.MergeBase(rc); err == nil && len(bases) > 0 {
+				h = &bases[0].Hash
+			}
+		}
 	}
 	records := filepath.Join(dir, root)
 	before, err := filesAt(r, *h, records)

@@ -178,7 +178,8 @@ func TestTemplate(t *testing.T) {
 		{ID: "E", Joined: "2025-08-01"},
 	}
 	got := string(Template(hs, "2025-07"))
-	want := "\uFEFF户号,事项,分值,日期,说明,佐证\r\nA,,,2025-07-31,,\r\nB,,,2025-07-31,,\r\nD,,,2025-07-31,,\r\n"
+	// D left on 2 July: its date is its last day on the roster, so that its row filled in passes.
+	want := "\uFEFF户号,事项,分值,日期,说明,佐证\r\nA,,,2025-07-31,,\r\nB,,,2025-07-31,,\r\nD,,,2025-07-01,,\r\n"
 	if got != want {
 		t.Errorf("got %q\nwant %q", got, want)
 	}

@@ -21,6 +21,15 @@ func MonthEnd(month string) string {
 	return t.AddDate(0, 1, -1).Format(time.DateOnly)
 }
 
+// dayBefore is the day (YYYY-MM-DD) before day.
+func dayBefore(day string) string {
+	t, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		return day
+	}
+	return t.AddDate(0, 0, -1).Format(time.DateOnly)
+}
+
 // NextMonth is the month (YYYY-MM) after month.
 func NextMonth(month string) string {
 	t, err := time.Parse("2006-01", month)
@@ -31,19 +40,23 @@ func NextMonth(month string) string {
 }
 
 // Template is a blank score sheet for month (YYYY-MM): the header, and a row for each household
-// on the roster during the month with its 户号 and the month's last day filled in, for the
-// cadre to complete (or to copy, for a second event). Rows left as they are do not count (see
-// ReadSheet). It is UTF-8 with a byte order mark and CRLF line ends, so that Excel opens it as
-// it is.
+// on the roster during the month with its 户号 and its last day on the roster in the month
+// filled in, for the cadre to complete (or to copy, for a second event). Rows left as they are
+// do not count (see ReadSheet). It is UTF-8 with a byte order mark and CRLF line ends, so that
+// Excel opens it as it is.
 func Template(households []Household, month string) []byte {
 	header := make([]string, len(sheetColumns))
 	for i, c := range sheetColumns {
 		header[i] = c.zh
 	}
-	day := MonthEnd(month)
+	end := MonthEnd(month)
 	var rows [][]string
 	for _, h := range households {
 		if h.ActiveDuring(month) {
+			day := end
+			if h.Left != "" && h.Left <= end { // its last day on the roster, the day before it left
+				day = dayBefore(h.Left)
+			}
 			row := make([]string, len(sheetColumns))
 			row[0], row[3] = h.ID, day // 户号, 日期 in the order of sheetColumns
 			rows = append(rows, row)
