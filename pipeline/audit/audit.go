@@ -169,7 +169,7 @@ func passed(t *town.Town, passes []*Pass) *town.Town {
 		for j, m := range v.Months {
 			nm := *m
 			nm.Entries = slices.DeleteFunc(slices.Clone(m.Entries), func(e sheet.Entry) bool {
-				return len(e.Invalid) > 0 || p.Rejected(m.SheetFile, e.Line) || !p.RulesOK(m)
+				return len(e.Invalid) > 0 || p.Rejected(m.SheetFile, e.Line) || !p.RulesOK(m) || p.Failed(m.SheetFile)
 			})
 			nm.Revisions = slices.Clone(m.Revisions)
 			for k := range nm.Revisions {

@@ -50,7 +50,7 @@ var Households = &Analyzer{
 		// is then not said to be missing from the roster.
 		complete := !p.Town.Dropped[v.RosterFile] && !slices.ContainsFunc(v.Households, func(h sheet.Household) bool { return h.ID == "" })
 		for _, m := range v.Months {
-			for _, e := range m.Entries {
+			for _, e := range p.entries(m) {
 				p.household(m.SheetFile, m.Columns, e.Line, e.Household, e.Date, e.DateText, complete)
 			}
 			for _, r := range m.Redemptions {
@@ -58,6 +58,14 @@ var Households = &Analyzer{
 			}
 		}
 	},
+}
+
+// entries are the rows of the month's sheet, or none when the sheet failed as a whole.
+func (p *Pass) entries(m *town.Month) []sheet.Entry {
+	if p.Failed(m.SheetFile) {
+		return nil
+	}
+	return m.Entries
 }
 
 func (p *Pass) household(file string, cols sheet.Columns, line int, id, date, typed string, complete bool) {
@@ -186,7 +194,7 @@ var Dates = &Analyzer{
 	Run: func(p *Pass) {
 		today := p.Options.Now.In(p.Town.Location).Format(time.DateOnly)
 		for _, m := range p.Village.Months {
-			for _, e := range m.Entries {
+			for _, e := range p.entries(m) {
 				p.date(m, m.SheetFile, "sheets", m.Columns, e.Line, e.Date, e.DateText, today)
 			}
 			for _, r := range m.Redemptions {

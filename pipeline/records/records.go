@@ -119,6 +119,7 @@ type walk struct {
 	versions map[string][]town.Version   // path → approved versions, oldest first
 	current  map[string]plumbing.Hash    // path → blob of the latest approved version
 	refused  map[string]check.Diagnostic // path → why it is not read
+	removed  map[string]town.Version     // path → the commit that deleted it after it was approved
 }
 
 // Approved reads the approved records under the root folder from the first-parent history of
@@ -160,6 +161,7 @@ func Approved(repo *Repository, opts Options) (town.Source, error) {
 	for _, p := range slices.Sorted(maps.Keys(w.refused)) {
 		src.Problems.Add(w.refused[p])
 	}
+	src.Removed = w.removed
 	return src, nil
 }
 
@@ -252,13 +254,17 @@ func history(r *git.Repository, opts Options) (*walk, error) {
 
 // apply makes a walk of the steps of the first-parent history, oldest first, up to head.
 func apply(head plumbing.Hash, steps []step) *walk {
-	w := &walk{head: head, versions: map[string][]town.Version{}, current: map[string]plumbing.Hash{}, refused: map[string]check.Diagnostic{}}
+	w := &walk{head: head, versions: map[string][]town.Version{}, current: map[string]plumbing.Hash{}, refused: map[string]check.Diagnostic{}, removed: map[string]town.Version{}}
 	for _, st := range steps {
 		for _, ch := range st.changes {
 			delete(w.current, ch.path)
 			delete(w.refused, ch.path)
+			delete(w.removed, ch.path)
 			switch {
 			case ch.entry == nil:
+				if len(w.versions[ch.path]) > 0 {
+					w.removed[ch.path] = town.Version{Commit: st.commit.Hash.String(), Time: st.commit.Committer.When, Author: st.commit.Author.Name}
+				}
 				delete(w.versions, ch.path) // a file added again later starts a new history
 			case ch.refused != nil:
 				delete(w.versions, ch.path)
@@ -715,9 +721,10 @@ func Checkout(repo, root string, until time.Time) (town.Source, error) {
 	if err != nil {
 		return src, nil
 	}
-	src.History = map[string][]town.Version{}
+	src.History, src.Removed = map[string][]town.Version{}, committed.Removed
 	for p, vs := range committed.History {
 		if _, ok := src.Files[p]; !ok {
+			src.Removed[p] = town.Version{} // deleted, not yet committed
 			continue
 		}
 		if last := &vs[len(vs)-1]; !bytes.Equal(committed.Files[p], src.Files[p]) {

@@ -27,6 +27,7 @@ type Source struct {
 	Files    map[string][]byte
 	History  map[string][]Version // oldest first; empty for an uncommitted working tree
 	Problems check.List           // files the source refused to read
+	Removed  map[string]Version   // approved files deleted since, with the commit that deleted them (none when not committed)
 }
 
 // A Version is one approved version of a file: the first-parent commit that brought it.

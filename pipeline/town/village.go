@@ -176,6 +176,7 @@ func (l *loader) files(t *Town, v *Village, dir string) {
 			l.misfiled(v, l.unknown(name, nowMonth), month)
 		}
 	}
+	l.removed(dir, nowMonth, month)
 	for _, m := range sortedMonths(months) {
 		if m.SheetFile == "" {
 			l.add(check.Diagnostic{Code: check.MissingFile, File: m.RedemptionsFile, Args: []string{dir + "sheets/" + m.Month + ".csv"}})
@@ -201,6 +202,36 @@ var (
 	reasonNoticeTitle    = &check.Text{Zh: "公告要有标题：第一行写 # 标题，如 # 关于评选星级文明户的通知", En: "a notice needs a title: write # and the title on its first line"}
 	reasonNoticeEncoding = &check.Text{Zh: "公告要存成 UTF-8 编码的文字：在记事本里“另存为”，编码选 UTF-8", En: "a notice is text in UTF-8: save it again, choosing the encoding UTF-8"}
 )
+
+var (
+	reasonRemoved            = &check.Text{Zh: "这个文件审定过，在提交 %[4]s 里被删掉了：审定过的记录只能改正，不能删掉；请从 git 历史里把它恢复回来，要改就改里面的行", En: "the file was approved, then deleted in commit %[4]s: approved records are corrected, not deleted; restore it from the history and correct its rows"}
+	reasonRemovedUncommitted = &check.Text{Zh: "这个文件审定过，现在被删掉了：审定过的记录只能改正，不能删掉；请把它恢复回来，要改就改里面的行", En: "the file was approved and is now deleted: approved records are corrected, not deleted; restore it and correct its rows"}
+)
+
+// removed reports each approved sheet or redemptions file of the village that was deleted
+// since, and stands it in for its month, failed: a month's approved points do not vanish from
+// the balances without a word.
+func (l *loader) removed(dir, nowMonth string, month func(string) *Month) {
+	for _, name := range slices.Sorted(maps.Keys(l.src.Removed)) {
+		kind, base, _ := strings.Cut(strings.TrimPrefix(name, dir), "/")
+		mm := monthFile.FindStringSubmatch(base)
+		if !strings.HasPrefix(name, dir) || l.present(name) || mm == nil || kind != "sheets" && kind != "redemptions" || mm[1]+"-"+mm[2] > nowMonth {
+			continue
+		}
+		m := month(mm[1] + "-" + mm[2])
+		if kind == "sheets" {
+			m.SheetFile = cmp.Or(m.SheetFile, name)
+		} else {
+			m.RedemptionsFile = cmp.Or(m.RedemptionsFile, name)
+		}
+		l.failed[name] = true
+		d := check.Diagnostic{Code: check.MissingFile, File: name, Args: []string{name}, Reason: reasonRemovedUncommitted}
+		if c := l.src.Removed[name].Commit; c != "" {
+			d.Args, d.Reason = append(d.Args, c[:min(7, len(c))]), reasonRemoved
+		}
+		l.add(d)
+	}
+}
 
 // notice reads an announcement of the village committee.
 func (l *loader) notice(v *Village, name, base string) {
@@ -263,6 +294,7 @@ func (l *loader) sheet(m *Month, name string) {
 	entries, cols, ds := sheet.ReadSheet(name, l.src.Files[name])
 	suggestItems(m, cols, ds)
 	l.parsed(name, ds, len(entries) > 0)
+	l.misdated(m, name, entries)
 	m.SheetFile, m.Columns, m.Entries = name, cols, entries
 	history := l.src.History[name]
 	for k, v := range history {
@@ -276,6 +308,30 @@ func (l *loader) sheet(m *Month, name string) {
 		// A change not yet committed counts from now, as it will from its merge.
 		m.Revisions = append(m.Revisions, Revision{Version: Version{Time: l.now}, Entries: entries, Problems: ds})
 	}
+}
+
+var reasonMisdated = &check.Text{Zh: "表里每一行的日期都在 %[3]s，文件名的月份写错了", En: "every row of the file is dated in %[3]s: the month of the file name is wrong"}
+
+// misdated reports a sheet all of whose rows are dated in one other month, once, at its name:
+// it was saved under the wrong month, which is what to fix, not each row. The sheet then counts
+// as failed.
+func (l *loader) misdated(m *Month, name string, entries []sheet.Entry) {
+	other := ""
+	for _, e := range entries {
+		switch {
+		case e.Date == "":
+		case e.Date[:7] == m.Month || other != "" && e.Date[:7] != other:
+			return
+		default:
+			other = e.Date[:7]
+		}
+	}
+	if other == "" || len(entries) < 2 {
+		return
+	}
+	dir, _, _ := strings.Cut(name, "/sheets/")
+	l.add(check.Diagnostic{Code: check.BadFileName, File: name, Value: path.Base(name), Args: []string{other}, Reason: reasonMisdated, Suggest: dir + "/sheets/" + other + ".csv"})
+	l.failed[name] = true
 }
 
 // changed reports whether the file's content is not its latest approved version's: a working

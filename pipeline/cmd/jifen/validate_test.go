@@ -330,3 +330,30 @@ func TestValidateJudgesHistoryAsBuild(t *testing.T) {
 		t.Errorf("a new exchange at the old price: %v\n%s\nwant %s", err, stdout, want)
 	}
 }
+
+// TestValidateRemovedSheet checks that an approved sheet deleted later, committed or not, is one
+// problem at its path, and that the balances it leaves short are not reported.
+func TestValidateRemovedSheet(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	dir := testRecords(t)
+	write(t, filepath.Join(dir, "supermarket/catalog.csv"), "商品编号,名称,单位,积分,成本\nG02,洗衣粉,袋,5,4.80\n")
+	write(t, filepath.Join(dir, "villages/dongcun/sheets/2025-07.csv"), "户号,事项,分值,日期,说明,佐证\nD-01,GJ02,5,2025-07-03,修村道,签到表7-1\n")
+	write(t, filepath.Join(dir, "villages/dongcun/sheets/2025-08.csv"), "户号,事项,分值,日期,说明,佐证\nD-02,GJ02,5,2025-08-03,修村道,签到表8-1\n")
+	write(t, filepath.Join(dir, "villages/dongcun/redemptions/2025-08.csv"), "户号,商品,数量,积分,日期\nD-01,G02,1,5,2025-08-20\n")
+	runGit(t, dir, "init", "-q", "-b", "main")
+	runGit(t, dir, "add", "-A")
+	runGit(t, dir, "commit", "-q", "-m", "July and August")
+	want := "villages/dongcun/sheets/2025-07.csv: 缺少文件 villages/dongcun/sheets/2025-07.csv：这个文件审定过，"
+	os.Remove(filepath.Join(dir, "villages/dongcun/sheets/2025-07.csv"))
+	for _, committed := range []bool{false, true} {
+		if committed {
+			runGit(t, dir, "commit", "-q", "-am", "Delete July")
+		}
+		stdout, _, err := jifen(t, "validate", "--repo", dir, "--as-of", "2025-09-10")
+		if !errors.Is(err, errBadRecords) || !strings.HasPrefix(stdout, want) || !strings.Contains(stdout, "共 1 个错误") {
+			t.Errorf("committed %v: %v\n%s\nwant one problem starting %s", committed, err, stdout, want)
+		}
+	}
+}
