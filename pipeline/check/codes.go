@@ -105,7 +105,7 @@ var Codes = map[Code]Doc{
 		Message: Text{"文件名 %[1]q 不对", "the file name %[1]q is wrong"},
 		Suggest: Text{"应该是 %q", "it should be %q"},
 		Fix:     Text{"评定表和兑换记录写成 2025-07.csv，细则写成 rules/2025-01-01.toml，公告写成 2025-07-01-标题.md", "name sheets and redemptions like 2025-07.csv, rule sets like rules/2025-01-01.toml, notices like 2025-07-01-title.md"},
-		When:    "评定表、兑换记录、细则、公告的文件名不合规定",
+		When:    "评定表、兑换记录、细则、公告的文件名不合规定，或者表里的日期都在另一个月（文件名的月份写错了），或者是复制出来的副本",
 		Stage:   Read,
 	},
 	BadValue: {
@@ -197,7 +197,7 @@ var Codes = map[Code]Doc{
 		Title:   Text{"缺少文件", "missing file"},
 		Message: Text{"缺少文件 %[3]s", "the file %[3]s is missing"},
 		Fix:     Text{"补上这个文件", "add the file"},
-		When:    "缺少必需的文件（如名册，或者有兑换记录却没有当月评定表）",
+		When:    "缺少必需的文件（如名册，或者有兑换记录却没有当月评定表），或者审定过的评定表、兑换记录被删掉了",
 		Stage:   Read,
 	},
 	UnknownFile: {
