@@ -2,6 +2,7 @@ package audit
 
 import (
 	"cmp"
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
@@ -50,40 +51,57 @@ var Households = &Analyzer{
 		// is then not said to be missing from the roster.
 		complete := !p.Town.Dropped[v.RosterFile] && !slices.ContainsFunc(v.Households, func(h sheet.Household) bool { return h.ID == "" })
 		for _, m := range v.Months {
-			for _, e := range p.entries(m) {
-				p.household(m.SheetFile, m.Columns, e.Line, e.Household, e.Date, e.DateText, complete)
-			}
-			for _, r := range m.Redemptions {
-				p.household(m.RedemptionsFile, m.RedemptionColumns, r.Line, r.Household, r.Date, r.DateText, complete)
+			for r := range p.rows(m) {
+				p.household(r, complete)
 			}
 		}
 	},
 }
 
-// entries are the rows of the month's sheet, or none when the sheet failed as a whole.
-func (p *Pass) entries(m *town.Month) []sheet.Entry {
-	if p.Failed(m.SheetFile) {
-		return nil
-	}
-	return m.Entries
+// A row is what the checks of households and dates read of a sheet's or redemptions' row.
+type row struct {
+	file, kind string // kind is sheets or redemptions
+	cols       sheet.Columns
+	line       int
+	household  string
+	date       string // YYYY-MM-DD, or "" when it could not be read
+	typed      string // the date as typed
 }
 
-func (p *Pass) household(file string, cols sheet.Columns, line int, id, date, typed string, complete bool) {
-	if id == "" {
+// rows yields the rows of the month's sheet (none when it failed as a whole) and redemptions.
+func (p *Pass) rows(m *town.Month) iter.Seq[row] {
+	return func(yield func(row) bool) {
+		if !p.Failed(m.SheetFile) {
+			for _, e := range m.Entries {
+				if !yield(row{m.SheetFile, "sheets", m.Columns, e.Line, e.Household, e.Date, cmp.Or(e.DateText, e.Date)}) {
+					return
+				}
+			}
+		}
+		for _, r := range m.Redemptions {
+			if !yield(row{m.RedemptionsFile, "redemptions", m.RedemptionColumns, r.Line, r.Household, r.Date, cmp.Or(r.DateText, r.Date)}) {
+				return
+			}
+		}
+	}
+}
+
+func (p *Pass) household(r row, complete bool) {
+	if r.household == "" {
 		return
 	}
-	h := p.Village.Household(id)
+	h := p.Village.Household(r.household)
 	switch {
 	case h == nil && complete:
-		d := check.Diagnostic{Code: check.UnknownHousehold, File: file, Line: line, Column: cols["household"], Value: id}
+		d := check.Diagnostic{Code: check.UnknownHousehold, File: r.file, Line: r.line, Column: r.cols["household"], Value: r.household}
 		for _, o := range p.Village.Households {
-			if strings.EqualFold(o.ID, id) {
+			if strings.EqualFold(o.ID, r.household) {
 				d.Suggest = o.ID
 			}
 		}
 		p.Report(d)
-	case h != nil && date != "" && !h.ActiveIn(date) && !p.Rejected(p.Village.RosterFile, h.Line):
-		p.Report(check.Diagnostic{Code: check.InactiveHouse, File: file, Line: line, Column: cols["household"], Value: id, Args: []string{cmp.Or(typed, date)}})
+	case h != nil && r.date != "" && !h.ActiveIn(r.date) && !p.Rejected(p.Village.RosterFile, h.Line):
+		p.Report(check.Diagnostic{Code: check.InactiveHouse, File: r.file, Line: r.line, Column: r.cols["household"], Value: r.household, Args: []string{r.typed}})
 	}
 }
 
@@ -194,30 +212,26 @@ var Dates = &Analyzer{
 	Run: func(p *Pass) {
 		today := p.Options.Now.In(p.Town.Location).Format(time.DateOnly)
 		for _, m := range p.Village.Months {
-			for _, e := range p.entries(m) {
-				p.date(m, m.SheetFile, "sheets", m.Columns, e.Line, e.Date, e.DateText, today)
-			}
-			for _, r := range m.Redemptions {
-				p.date(m, m.RedemptionsFile, "redemptions", m.RedemptionColumns, r.Line, r.Date, r.DateText, today)
+			for r := range p.rows(m) {
+				p.date(m, r, today)
 			}
 		}
 	},
 }
 
-func (p *Pass) date(m *town.Month, file, kind string, cols sheet.Columns, line int, date, typed, today string) {
-	if date == "" {
+func (p *Pass) date(m *town.Month, r row, today string) {
+	if r.date == "" {
 		return
 	}
-	typed = cmp.Or(typed, date)
 	switch {
-	case date[:7] != m.Month:
-		d := check.Diagnostic{Code: check.DateOutsideMonth, File: file, Line: line, Column: cols["date"], Value: typed, Args: []string{m.Month}}
-		if date <= today {
-			d.Suggest = "villages/" + p.Village.ID + "/" + kind + "/" + date[:7] + ".csv"
+	case r.date[:7] != m.Month:
+		d := check.Diagnostic{Code: check.DateOutsideMonth, File: r.file, Line: r.line, Column: r.cols["date"], Value: r.typed, Args: []string{m.Month}}
+		if r.date <= today {
+			d.Suggest = "villages/" + p.Village.ID + "/" + r.kind + "/" + r.date[:7] + ".csv"
 		}
 		p.Report(d)
-	case date > today:
-		p.Report(check.Diagnostic{Code: check.FutureDate, File: file, Line: line, Column: cols["date"], Value: typed, Args: []string{today}})
+	case r.date > today:
+		p.Report(check.Diagnostic{Code: check.FutureDate, File: r.file, Line: r.line, Column: r.cols["date"], Value: r.typed, Args: []string{today}})
 	}
 }
 
