@@ -80,6 +80,9 @@ func Open(repo, branch, token string) (*Repository, error) {
 		return &Repository{r}, nil
 	}
 	r, err := git.PlainOpenWithOptions(repo, &git.PlainOpenOptions{DetectDotGit: true})
+	if errors.Is(err, git.ErrRepositoryNotExists) {
+		r, err = git.PlainOpen(repo) // a bare repository, as on a server
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", repo, err)
 	}

@@ -222,6 +222,21 @@ func TestOpenURLClonesIntoMemory(t *testing.T) {
 	}
 }
 
+// TestOpenBare reads a bare repository, as a server keeps it.
+func TestOpenBare(t *testing.T) {
+	g := newGitRepo(t)
+	g.commit("Set up", "town.toml", "name = \"镇\"\n")
+	bare := filepath.Join(t.TempDir(), "records.git")
+	g.git("clone", "-q", "--bare", g.dir, bare)
+	r, err := Open(bare, "main", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if src, err := Approved(r, Options{}); err != nil || string(src.Files["town.toml"]) != "name = \"镇\"\n" {
+		t.Errorf("files = %v, %v", src.Files, err)
+	}
+}
+
 // TestMergeStyles covers the ways a pull request reaches main on GitHub (merge commit, squash,
 // rebase), a revert, a direct push, and safety: what each leaves as approved versions.
 func TestMergeStyles(t *testing.T) {
