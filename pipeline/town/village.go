@@ -419,10 +419,10 @@ func (l *loader) misfiled(v *Village, d check.Diagnostic, month func(string) *Mo
 		d.Suggest, d.Reason = "", reasonCopy
 	case guess != "":
 		m := month(guess[len(guess)-11 : len(guess)-4])
-		if strings.Contains(guess, "/sheets/") && m.SheetFile == "" {
-			m.SheetFile = d.File
-		} else if m.RedemptionsFile == "" {
-			m.RedemptionsFile = d.File
+		if strings.Contains(guess, "/sheets/") {
+			m.SheetFile = cmp.Or(m.SheetFile, d.File)
+		} else {
+			m.RedemptionsFile = cmp.Or(m.RedemptionsFile, d.File)
 		}
 		l.failed[d.File] = true
 	case d.Reason != reasonLockFile && (strings.HasSuffix(d.File, ".csv") || d.Reason == &sheet.WorkbookReason):
