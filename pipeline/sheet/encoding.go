@@ -335,6 +335,15 @@ func gb2312(l []byte) (hanzi, common, all int) {
 	return hanzi, common, all
 }
 
+// InvalidText is the offset of the first byte of b that is not UTF-8 text, or -1. A NUL byte,
+// as UTF-16 has between ASCII letters, is not text.
+func InvalidText(b []byte) int {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		return i
+	}
+	return invalidUTF8(b)
+}
+
 // invalidUTF8 is the offset of the first byte that is not valid UTF-8, or -1.
 func invalidUTF8(b []byte) int {
 	for i := 0; i < len(b); {

@@ -177,22 +177,13 @@ func (l *loader) files(t *Town, v *Village, dir string) {
 		}
 	}
 	l.removed(dir, nowMonth, month)
-	for _, m := range sortedMonths(months) {
+	for _, m := range slices.SortedFunc(maps.Values(months), func(a, b *Month) int { return strings.Compare(a.Month, b.Month) }) {
 		if m.SheetFile == "" {
 			l.add(check.Diagnostic{Code: check.MissingFile, File: m.RedemptionsFile, Args: []string{dir + "sheets/" + m.Month + ".csv"}})
 			continue
 		}
 		v.Months = append(v.Months, m)
 	}
-}
-
-func sortedMonths(months map[string]*Month) []*Month {
-	out := make([]*Month, 0, len(months))
-	for _, m := range months {
-		out = append(out, m)
-	}
-	slices.SortFunc(out, func(a, b *Month) int { return strings.Compare(a.Month, b.Month) })
-	return out
 }
 
 var (
@@ -245,7 +236,7 @@ func (l *loader) notice(v *Village, name, base string) {
 		return
 	}
 	md, _ := bytes.CutPrefix(l.src.Files[name], []byte("\xEF\xBB\xBF"))
-	if bad := invalidText(md); bad >= 0 {
+	if bad := sheet.InvalidText(md); bad >= 0 {
 		l.add(check.Diagnostic{Code: check.BadEncoding, File: name, Line: bytes.Count(md[:bad], []byte{'\n'}) + 1,
 			Args: []string{strconv.Itoa(bad + 1 + len(l.src.Files[name]) - len(md))}, Reason: reasonNoticeEncoding})
 		return
@@ -267,22 +258,6 @@ func (l *loader) notice(v *Village, name, base string) {
 		return
 	}
 	v.Notices = append(v.Notices, n)
-}
-
-// invalidText is the offset of the first byte of b that is not UTF-8 text (or is a NUL, as in
-// UTF-16), or -1.
-func invalidText(b []byte) int {
-	if i := bytes.IndexByte(b, 0); i >= 0 {
-		return i
-	}
-	for i := 0; i < len(b); {
-		r, size := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && size <= 1 {
-			return i
-		}
-		i += size
-	}
-	return -1
 }
 
 // sheet reads a monthly score sheet, and each of its approved versions once.

@@ -50,14 +50,19 @@ func rulesLint(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	_, diags := town.Rules(src)
-	// Whether every month with a sheet has a version in force is the items analyzer's to say.
-	for _, d := range audit.Run(src, audit.Options{Now: time.Now()}).Diagnostics {
-		if d.Code == check.NoRules {
+	// The rule sets' problems, and whether every month with a sheet has a version in force (the
+	// items analyzer's to say), from one run of the checks; without a town.toml, the rule sets'.
+	report := audit.Run(src, audit.Options{Now: time.Now()})
+	if report.Town == nil {
+		_, diags := town.Rules(src)
+		return rep.write(diags, *root, stdout)
+	}
+	var diags check.List
+	for _, d := range report.Diagnostics {
+		if strings.HasPrefix(d.File, "rules/") || d.Code == check.NoRules {
 			diags.Add(d)
 		}
 	}
-	diags.Sort()
 	return rep.write(diags, *root, stdout)
 }
 
