@@ -187,3 +187,18 @@ func TestFormatTable(t *testing.T) {
 		t.Errorf("FORMAT.md's table of codes is not Codes' (go test ./pipeline/check -update rewrites it):\n%s", table.String())
 	}
 }
+
+// TestPositions checks how the text names files: as they are, except a Chinese name in English
+// and a name that is not UTF-8 in either language, which are quoted.
+func TestPositions(t *testing.T) {
+	for _, c := range []struct{ file, lang, want string }{
+		{"villages/a/sheets/2025-07.csv", "en", "villages/a/sheets/2025-07.csv:3"},
+		{"villages/a/东村.csv", "zh", "villages/a/东村.csv:3"},
+		{"villages/a/东村.csv", "en", `"villages/a/东村.csv":3`},
+		{"villages/a/\xff.csv", "zh", `"villages/a/\xff.csv":3`},
+	} {
+		if got := position(c.file, 3, c.lang); got != c.want {
+			t.Errorf("position(%q, %s) = %s, want %s", c.file, c.lang, got, c.want)
+		}
+	}
+}

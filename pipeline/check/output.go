@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Limits on how much of a long list is printed. Every problem is still counted.
@@ -78,8 +79,8 @@ func (l List) WriteText(w io.Writer, lang string) error {
 func (d Diagnostic) position(lang string) string { return position(d.File, d.Line, lang) }
 
 func position(file string, line int, lang string) string {
-	if lang == "en" && !ascii(file) {
-		file = strconv.Quote(file)
+	if lang == "en" && !ascii(file) || !utf8.ValidString(file) {
+		file = strconv.Quote(file) // a name that is not UTF-8 is shown by its bytes
 	}
 	if line > 0 {
 		return file + ":" + strconv.Itoa(line)
