@@ -62,6 +62,7 @@ const (
 	Expired          Code = "E127"
 	RulesShadowed    Code = "E128"
 	FutureDate       Code = "E129"
+	Placeholder      Code = "E130"
 
 	ItemCapCut     Code = "W001"
 	ItemYearCapCut Code = "W002"

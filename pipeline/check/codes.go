@@ -320,6 +320,13 @@ var Codes = map[Code]Doc{
 		When:    "这一行的日期在今天之后",
 		Stage:   Files,
 	},
+	Placeholder: {
+		Title:   Text{"示范文字没有改", "example text left in"},
+		Message: Text{"%[2]s %[1]q 还是建仓库时自带的示范文字", "%[2]s %[1]q is still the example text jifen init wrote"},
+		Fix:     Text{"改成本镇、本村的实际内容再发布", "replace it with the town's or village's own before publishing"},
+		When:    "town.toml 写了真实的网站地址，准备发布了，但设置、细则或名册里还有建仓库时自带的示范文字（请改成…、示范文本、示例户）",
+		Stage:   Read,
+	},
 
 	ItemCapCut: {
 		Title:   Text{"超过事项每月上限", "item's monthly cap"},

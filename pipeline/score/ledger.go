@@ -14,10 +14,15 @@ import (
 //
 //   - A month's net points become redeemable on the day its sheet is approved (for records not
 //     yet committed, on the first day of the next month). Deductions lower the balance.
-//   - A redemption spends its points on its date; it may not spend more than the balance.
+//   - A correction credits, or takes back, on its own day what it changes: in the month it
+//     corrects, and in the later months of the year whose caps it changes (see credits).
+//   - A redemption spends its points on its date; it may not spend more than the balance of that
+//     day, so one that was allowed stays allowed whatever a later correction takes back (the
+//     balance may then go below zero).
 //   - With expiry "year-end", whatever balance is left at the end of 31 December is cleared and
-//     reported as expired, in December's figures. Points approved later (December's own sheet is
-//     approved in January) are redeemable in the new year.
+//     reported as expired, in December's figures (a December of its own when the village has no
+//     December sheet). Points approved later (December's own sheet is approved in January) are
+//     redeemable in the new year.
 //   - An E2 veto freezes the balance from the veto's date to the end of that year: nothing may be
 //     redeemed, nothing is taken away.
 //   - A redemption the rules refuse (beyond the balance, frozen, of expired points) is reported
@@ -27,9 +32,9 @@ import (
 // A Ledger is a village's points supermarket accounts.
 type Ledger struct {
 	Accounts map[string]*Account // by household
-	Months   []MarketMonth       // in the order of the village's months
+	Months   []MarketMonth       // by month: the village's months, and each December whose clearing had no sheet
 	Problems []Problem           // redemptions the rules do not allow
-	Expired  int                 // points cleared at year ends, also before December's sheet is in
+	Expired  int                 // points cleared at year ends: the sum of the months' Expired
 }
 
 // An Account is one household's points.
@@ -64,11 +69,17 @@ type Line struct {
 	Quantity int
 }
 
-// A MarketMonth holds one month's supermarket figures for the village.
+// A MarketMonth holds one month's supermarket figures for the village. A December that only
+// the year-end clearing brings (the village has no sheet for it) has only Month, Expired and
+// Cleared.
 type MarketMonth struct {
 	Month      string
+	Issued     int // positive points counted in the month's sheet
+	Deducted   int // deductions counted in the month's sheet (≤ 0)
+	Taking     int // households with at least one row in the month's sheet
 	Redeemed   int // points spent
 	Expired    int // points cleared at year end (December only)
+	Cleared    int // negative balances cleared at year end, the debts written off (December only)
 	GoodsFen   int // what the goods exchanged cost, in fen
 	Households int // households that redeemed
 	Lines      int // redemption rows
@@ -114,7 +125,8 @@ func Supermarket(res *VillageResult, asOf time.Time, loc *time.Location) *Ledger
 		expires:      map[string]bool{},
 	}
 	for i, m := range v.Months {
-		k.Months[i].Month = m.Month
+		mr := res.Months[i]
+		k.Months[i] = MarketMonth{Month: m.Month, Issued: mr.Issued, Deducted: mr.Deducted, Taking: mr.Taking}
 		if m.Rules != nil {
 			// Balances expire at the end of a year when the rule set of its last month says so.
 			k.expires[m.Month[:4]] = m.Rules.Market.Expiry.AtYearEnd()
@@ -142,6 +154,7 @@ func Supermarket(res *VillageResult, asOf time.Time, loc *time.Location) *Ledger
 	for id, a := range k.Accounts {
 		a.Frozen = k.frozenUntil[id] >= k.today && k.frozenUntil[id] != ""
 	}
+	slices.SortStableFunc(k.Months, func(a, b MarketMonth) int { return strings.Compare(a.Month, b.Month) })
 	return k.Ledger
 }
 
@@ -162,14 +175,11 @@ func (k *keeper) account(id string) *Account {
 	return k.Accounts[id]
 }
 
-// events are the village's earnings, E2 vetoes and redemptions in the order they happened. A
-// month's points are credited when its sheet is approved (for records not yet committed, on the
-// first day of the next month); each correction credits, or takes back, the difference on its
-// own day.
+// events are the village's earnings (see credits), E2 vetoes and redemptions in the order they
+// happened.
 func events(res *VillageResult, loc *time.Location) []event {
-	var out []event
+	out := credits(res.Village, loc)
 	for i, m := range res.Village.Months {
-		out = append(out, earnings(i, m, res.Months[i], loc)...)
 		for _, s := range res.Months[i].Standings {
 			if !s.Veto.Freezes() {
 				continue
@@ -188,47 +198,6 @@ func events(res *VillageResult, loc *time.Location) []event {
 	slices.SortStableFunc(out, func(a, b event) int {
 		return cmp.Or(strings.Compare(a.date, b.date), cmp.Compare(a.order, b.order))
 	})
-	return out
-}
-
-// earnings are the credits of month i: each approved version's difference on its own day, and
-// the rest when the latest version was approved.
-func earnings(i int, m *town.Month, mr *MonthResult, loc *time.Location) []event {
-	var out []event
-	day := func(k int) string { return m.Revisions[k].Time.In(loc).Format(time.DateOnly) }
-	nets := mr.VersionNets
-	for k, net := range nets {
-		for _, id := range sortedKeys(net) {
-			before := 0
-			if k > 0 {
-				before = nets[k-1][id]
-			}
-			if d := net[id] - before; d != 0 {
-				out = append(out, event{date: day(k), month: i, household: id, points: d})
-			}
-		}
-		for _, id := range sortedKeys(nets[max(k-1, 0)]) {
-			if _, still := net[id]; !still && k > 0 && nets[k-1][id] != 0 {
-				out = append(out, event{date: day(k), month: i, household: id, points: -nets[k-1][id]})
-			}
-		}
-	}
-	earn := sheet.NextMonth(m.Month) + "-01"
-	switch {
-	case len(nets) > 0:
-		earn = day(len(nets))
-	case m.Approved():
-		earn = day(0)
-	}
-	for _, s := range mr.Standings {
-		points := s.Net
-		if len(nets) > 0 {
-			points -= nets[len(nets)-1][s.Household]
-		}
-		if points != 0 {
-			out = append(out, event{date: earn, month: i, household: s.Household, points: points})
-		}
-	}
 	return out
 }
 
@@ -292,12 +261,14 @@ func cost(v *town.Village, m *town.Month, goods string) int {
 	return 0
 }
 
-// expire clears every balance at the end of year y, when its rules say so.
+// expire clears every balance at the end of year y, when its rules say so, in December's
+// figures: the village's December, or one of its own (put in order at the end) when the
+// village has no sheet for it and the clearing took something.
 func (k *keeper) expire(y string) {
 	if !k.expires[y] {
 		return
 	}
-	dec := slices.IndexFunc(k.Months, func(m MarketMonth) bool { return m.Month == y+"-12" })
+	cleared, expired, debts := false, 0, 0
 	for _, id := range sortedKeys(k.Accounts) {
 		a := k.Accounts[id]
 		k.beforeExpiry[id] = a.Balance
@@ -306,14 +277,24 @@ func (k *keeper) expire(y string) {
 		}
 		if a.Balance > 0 {
 			a.Expired += a.Balance
-			k.Expired += a.Balance
-			if dec >= 0 {
-				k.Months[dec].Expired += a.Balance
-			}
+			expired += a.Balance
+		} else {
+			debts -= a.Balance
 		}
 		a.Lines = append(a.Lines, Line{Date: y + "-12-31", Kind: Expire, Month: y + "-12", Points: -a.Balance})
-		a.Balance = 0
+		a.Balance, cleared = 0, true
 	}
+	if !cleared {
+		return
+	}
+	dec := slices.IndexFunc(k.Months, func(m MarketMonth) bool { return m.Month == y+"-12" })
+	if dec < 0 {
+		k.Months = append(k.Months, MarketMonth{Month: y + "-12"})
+		dec = len(k.Months) - 1
+	}
+	k.Months[dec].Expired += expired
+	k.Months[dec].Cleared += debts
+	k.Expired += expired
 }
 
 func next(year string) string {

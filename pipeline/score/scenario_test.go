@@ -43,6 +43,7 @@ type scenario struct {
 			YearRank  *int   `toml:"year_rank"`
 			GridRank  *int   `toml:"grid_rank"`
 			Trace     string `toml:"trace"`
+			Left      *bool  `toml:"left"`
 		} `toml:"standings"`
 		Years []struct {
 			Year     string   `toml:"year"`
@@ -178,6 +179,9 @@ func checkStandings(t *testing.T, sc *scenario, res *VillageResult) {
 		}
 		if e.Trace != "" {
 			equal(t, at+"trace", trace(s), e.Trace)
+		}
+		if e.Left != nil {
+			equal(t, at+"left", s.Left, *e.Left)
 		}
 	}
 }

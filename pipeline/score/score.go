@@ -15,7 +15,6 @@ package score
 
 import (
 	"cmp"
-	"maps"
 	"runtime"
 	"slices"
 	"strings"
@@ -57,7 +56,8 @@ type Standing struct {
 	Negative  int // counted deductions (≤ 0)
 	Net       int
 	Veto      rules.Effect // the strongest veto effect of the month, or "" for none
-	Active    bool         // on the roster during the month, so ranked
+	Active    bool         // ranked: on the roster during the month, and not leaving it this month
+	Left      bool         // its 退出日期 is in the month (or before): listed as left with its points, not ranked
 	Rank      int          // standard competition rank among active households; 0 when not ranked
 	Before    int          // the rank the month before; 0 when not ranked then (or no sheet then)
 	YearNet   int          // net points of the calendar year up to and including this month
@@ -73,13 +73,8 @@ type MonthResult struct {
 	Total     int         // the sum of net points of all households
 	Issued    int         // positive points counted
 	Deducted  int         // deductions counted (≤ 0)
-	Active    int         // households on the roster
+	Active    int         // households ranked: on the roster, not leaving it this month
 	Taking    int         // households with at least one entry
-
-	// VersionNets are each household's net points under each earlier approved version of the
-	// month's sheet (the first approval, then corrections before the latest), for the ledger,
-	// which credits every version on its own day.
-	VersionNets []map[string]int
 
 	byHousehold map[string]*Standing // index of Standings, made on first use
 }
@@ -113,21 +108,21 @@ func Village(v *town.Village) *VillageResult {
 		for _, e := range m.Entries {
 			byHousehold[e.Household] = append(byHousehold[e.Household], e)
 		}
-		mr.VersionNets = earlierVersions(m, books)
 		for _, h := range v.Households {
 			entries := byHousehold[h.ID]
-			active := h.ActiveDuring(m.Month)
-			if !active && len(entries) == 0 {
+			listed, left := h.ActiveDuring(m.Month), leftBy(h, m.Month)
+			if !listed && len(entries) == 0 {
 				continue
 			}
+			active := listed && !left
 			year := m.Month[:4]
 			b := books[h.ID]
 			if b == nil || b.year != year {
-				b = &book{year: year, item: map[string]int{}, category: map[string]int{}}
+				b = newBook(year)
 				books[h.ID] = b
 			}
 			s := scoreMonth(m.Rules, entries, b)
-			s.Household, s.Active, s.Grid = h.ID, active, h.Grid
+			s.Household, s.Active, s.Left, s.Grid = h.ID, active, left, h.Grid
 			b.net += s.Net
 			s.YearNet = b.net
 			mr.Standings = append(mr.Standings, s)
@@ -152,6 +147,13 @@ func Village(v *town.Village) *VillageResult {
 		res.Months = append(res.Months, mr)
 	}
 	return res
+}
+
+// leftBy reports whether the household left the roster by the end of month (YYYY-MM): its
+// 退出日期, the last day it is on the roster, is in the month or before. Its rows up to that day
+// count; from that month on it is not ranked.
+func leftBy(h sheet.Household, month string) bool {
+	return h.Left != "" && h.Left <= sheet.MonthEnd(month)
 }
 
 // rankBy gives active households standard competition ranks by key within each group, without
@@ -200,28 +202,6 @@ func (s *Standing) Movement() (up, down int, isNew bool) {
 	return 0, s.Rank - s.Before, false
 }
 
-// earlierVersions scores the month's earlier approved sheet versions for each household against
-// its sums from the months before, leaving the sums as they were.
-func earlierVersions(m *town.Month, books map[string]*book) []map[string]int {
-	if len(m.Revisions) < 2 || m.Rules == nil {
-		return nil
-	}
-	var nets []map[string]int
-	for _, rev := range m.Revisions[:len(m.Revisions)-1] {
-		byHousehold := map[string][]sheet.Entry{}
-		for _, e := range rev.Entries {
-			byHousehold[e.Household] = append(byHousehold[e.Household], e)
-		}
-		net := map[string]int{}
-		for id, es := range byHousehold {
-			b := books[id].clone(m.Month[:4])
-			net[id] = scoreMonth(m.Rules, es, b).Net
-		}
-		nets = append(nets, net)
-	}
-	return nets
-}
-
 // A book keeps a household's running sums for the calendar year.
 type book struct {
 	year     string
@@ -230,15 +210,9 @@ type book struct {
 	category map[string]int // category → positive points counted this year
 }
 
-// clone copies the sums, or starts the year's when there are none for it yet.
-func (b *book) clone(year string) *book {
-	c := &book{year: year, item: map[string]int{}, category: map[string]int{}}
-	if b != nil && b.year == year {
-		c.net = b.net
-		maps.Copy(c.item, b.item)
-		maps.Copy(c.category, b.category)
-	}
-	return c
+// newBook starts a household's sums for the calendar year.
+func newBook(year string) *book {
+	return &book{year: year, item: map[string]int{}, category: map[string]int{}}
 }
 
 // scoreMonth applies the rules to one household's entries of one month. It sorts entries, which

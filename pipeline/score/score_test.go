@@ -139,7 +139,7 @@ func TestRank(t *testing.T) {
 		"H1 A1 5 1", "H1 A1 5 2",
 		"H2 B1 10 1", "H2 B2 -5 2",
 	}})
-	v.Households[4].Left = "2025-01-01"
+	v.Households[4].Left = "2024-12-31"
 	m := Village(v).Months[0]
 	var got []string
 	for _, s := range m.Standings {
@@ -150,6 +150,44 @@ func TestRank(t *testing.T) {
 	}
 	if m.Active != 4 || m.Taking != 3 || m.Total != 20 || m.Issued != 25 || m.Deducted != -5 {
 		t.Errorf("totals: active %d taking %d total %d issued %d deducted %d", m.Active, m.Taking, m.Total, m.Issued, m.Deducted)
+	}
+}
+
+func TestLeaving(t *testing.T) {
+	// H1 leaves on 2025-01-31 (its last day on the roster), H2 on 2025-02-10, H3 on 2025-02-01:
+	// each is listed as left, unranked, in the month of its 退出日期, and not listed after.
+	v := village(t, 4, map[string][]string{
+		"2025-01": {"H1 A1 5 31", "H2 A1 5 1", "H3 A1 5 1", "H4 A1 5 1"},
+		"2025-02": {"H2 B1 15 10", "H4 A1 5 1"},
+		"2025-03": {"H4 A1 5 1"},
+	})
+	v.Households[0].Left, v.Households[1].Left, v.Households[2].Left = "2025-01-31", "2025-02-10", "2025-02-01"
+	res := Village(v)
+	for _, c := range []struct {
+		month     int
+		household string
+		want      string // "net#rank left" or "absent"
+	}{
+		{0, "H1", "5#0 left"}, {0, "H2", "5#1"}, {0, "H3", "5#1"}, {0, "H4", "5#1"},
+		{1, "H1", "absent"}, {1, "H2", "15#0 left"}, {1, "H4", "5#1"},
+		{2, "H2", "absent"}, {2, "H3", "absent"}, {2, "H4", "5#1"},
+	} {
+		got := "absent"
+		if s := res.Months[c.month].Standing(c.household); s != nil {
+			got = fmt.Sprintf("%d#%d", s.Net, s.Rank)
+			if s.Left {
+				got += " left"
+			}
+			if s.Active == s.Left || s.Left && (s.YearRank != 0 || s.GridRank != 0) {
+				t.Errorf("%s %s: active %v, left %v, year rank %d, grid rank %d", res.Months[c.month].Month, c.household, s.Active, s.Left, s.YearRank, s.GridRank)
+			}
+		}
+		if got != c.want {
+			t.Errorf("%s %s: %s, want %s", res.Months[c.month].Month, c.household, got, c.want)
+		}
+	}
+	if jan, feb := res.Months[0], res.Months[1]; jan.Active != 3 || jan.Total != 20 || feb.Active != 1 || feb.Total != 20 {
+		t.Errorf("ranked %d and %d, totals %d and %d; want 3 and 1, 20 and 20", jan.Active, feb.Active, jan.Total, feb.Total)
 	}
 }
 

@@ -23,9 +23,10 @@ type Household struct {
 	Left    string // 退出日期, YYYY-MM-DD or ""
 }
 
-// ActiveIn reports whether the household is on the roster on day (YYYY-MM-DD).
+// ActiveIn reports whether the household is on the roster on day (YYYY-MM-DD): from its 加入日期
+// to its 退出日期, both included (退出日期 is its last day on the roster).
 func (h Household) ActiveIn(day string) bool {
-	return h.Joined <= day && (h.Left == "" || day < h.Left)
+	return h.Joined <= day && (h.Left == "" || day <= h.Left)
 }
 
 // An Entry is one row of a monthly score sheet: one thing one household did.

@@ -106,7 +106,7 @@ func TestParseRoster(t *testing.T) {
 	if len(hs) != 2 || !hs[0].Consent || hs[1].Consent || hs[1].Joined != "2024-12-01" || hs[1].Left != "2025-06-30" || hs[0].Head != "张三丰" || hs[0].Grid != "第一组" {
 		t.Errorf("households: %+v", hs)
 	}
-	if !hs[1].ActiveIn("2025-06-29") || hs[1].ActiveIn("2025-06-30") || hs[1].ActiveIn("2024-11-30") {
+	if !hs[1].ActiveIn("2025-06-30") || hs[1].ActiveIn("2025-07-01") || hs[1].ActiveIn("2024-11-30") {
 		t.Errorf("ActiveIn is wrong for %+v", hs[1])
 	}
 	if cols["grid"] != "小组" || cols["left"] != "退出日期" {
@@ -173,13 +173,14 @@ func TestTemplate(t *testing.T) {
 	hs := []Household{
 		{ID: "A", Joined: "2024-12-01"},
 		{ID: "B", Joined: "2025-07-31"},
-		{ID: "C", Joined: "2024-12-01", Left: "2025-07-01"},
+		{ID: "C", Joined: "2024-12-01", Left: "2025-06-30"},
 		{ID: "D", Joined: "2024-12-01", Left: "2025-07-02"},
 		{ID: "E", Joined: "2025-08-01"},
 	}
 	got := string(Template(hs, "2025-07"))
-	// D left on 2 July: its date is its last day on the roster, so that its row filled in passes.
-	want := "\uFEFF户号,事项,分值,日期,说明,佐证\r\nA,,,2025-07-31,,\r\nB,,,2025-07-31,,\r\nD,,,2025-07-01,,\r\n"
+	// D left on 2 July, its last day on the roster: its date is that day, so that its row filled
+	// in passes. C left on 30 June.
+	want := "\uFEFF户号,事项,分值,日期,说明,佐证\r\nA,,,2025-07-31,,\r\nB,,,2025-07-31,,\r\nD,,,2025-07-02,,\r\n"
 	if got != want {
 		t.Errorf("got %q\nwant %q", got, want)
 	}

@@ -9,7 +9,7 @@ import (
 // ActiveDuring reports whether the household is on the roster on some day of month (YYYY-MM).
 func (h Household) ActiveDuring(month string) bool {
 	first, last := month+"-01", MonthEnd(month)
-	return h.Joined <= last && (h.Left == "" || h.Left > first)
+	return h.Joined <= last && (h.Left == "" || h.Left >= first)
 }
 
 // MonthEnd is the last day of month (YYYY-MM) as YYYY-MM-DD.
@@ -19,15 +19,6 @@ func MonthEnd(month string) string {
 		return month + "-31"
 	}
 	return t.AddDate(0, 1, -1).Format(time.DateOnly)
-}
-
-// dayBefore is the day (YYYY-MM-DD) before day.
-func dayBefore(day string) string {
-	t, err := time.Parse(time.DateOnly, day)
-	if err != nil {
-		return day
-	}
-	return t.AddDate(0, 0, -1).Format(time.DateOnly)
 }
 
 // NextMonth is the month (YYYY-MM) after month.
@@ -54,8 +45,8 @@ func Template(households []Household, month string) []byte {
 	for _, h := range households {
 		if h.ActiveDuring(month) {
 			day := end
-			if h.Left != "" && h.Left <= end { // its last day on the roster, the day before it left
-				day = dayBefore(h.Left)
+			if h.Left != "" && h.Left < end { // its last day on the roster
+				day = h.Left
 			}
 			row := make([]string, len(sheetColumns))
 			row[0], row[3] = h.ID, day // 户号, 日期 in the order of sheetColumns

@@ -8,6 +8,7 @@ package town
 import (
 	"cmp"
 	"maps"
+	"net/url"
 	"path"
 	"regexp"
 	"slices"
@@ -28,6 +29,15 @@ type Source struct {
 	History  map[string][]Version // oldest first; empty for an uncommitted working tree
 	Problems check.List           // files the source refused to read
 	Removed  map[string]Version   // approved files deleted since, with the commit that deleted them (none when not committed)
+	Steps    []Step               // the first-parent commits that changed records, oldest first
+}
+
+// A Step is a first-parent commit that changed records, with the paths it added, modified or
+// removed.
+type Step struct {
+	Commit string
+	Time   time.Time
+	Paths  []string
 }
 
 // A Version is one approved version of a file: the first-parent commit that brought it.
@@ -110,7 +120,18 @@ type Village struct {
 	Files          []string // the village's files, sorted
 	Incomplete     bool     // a file that looks like a sheet or redemptions of an unknown month is misfiled
 	GridsFailed    bool     // village.toml's grids are missing or wrong: which grid a household is in is unknown
+	Archived       bool     // the village no longer keeps records (e.g. merged into another): its history stays published, frozen
+	MergedInto     string   // the id of the village it was merged into, if any
+	Held           *Held    // newer records failed the checks: the village is shown as of an earlier commit
 	households     map[string]int
+}
+
+// Held tells that a village is published as it was at an earlier commit of the records, the
+// latest at which its files, the rule sets and the catalog passed the checks, because newer
+// records have problems still being sorted out.
+type Held struct {
+	Commit string    // the commit the village is shown at
+	Time   time.Time // that commit's time
 }
 
 // A Grid is a small grid (村民小组 / 自然村) of a village.
@@ -320,7 +341,60 @@ func (l *loader) load() *Town {
 	ids := l.villageIDs(tf.Villages)
 	t.Villages = l.villages(t, ids)
 	l.strays(ids)
+	l.merged(t)
+	l.ready(t, tf.SiteURL)
 	return t
+}
+
+var (
+	reasonSameName    = &check.Text{Zh: "村 %[3]s 也叫这个名字：复制来的文件夹要改成本村的名字", En: "village %[3]s has this name too: a copied folder needs the village's own name"}
+	reasonMergedInto  = &check.Text{Zh: "要写本镇另一个村的代码（town.toml 的 villages 里的）", En: "write the code of another village of the town (one of villages in town.toml)"}
+	reasonVillageGone = &check.Text{Zh: "村 %[1]s 的记录审定过，在提交 %[4]s 里被删掉了：审定过的记录不能删；村停用或者合并了，就把文件夹恢复回来，在 village.toml 里写 archived = true（并入别的村再写 merged_into = \"那个村的代码\"），它的历史记录会照样公开", En: "the records of village %[1]s were approved, then deleted in commit %[4]s: approved records are not deleted; when a village stops or merges, restore its folder and write archived = true in its village.toml (and merged_into = \"the other village's code\" when merged): its history stays published"}
+)
+
+// deleted reports whether the folder dir had approved files and has none now.
+func (l *loader) deleted(dir string) bool {
+	if len(l.under(dir)) > 0 {
+		return false
+	}
+	for name := range l.src.Removed {
+		if strings.HasPrefix(name, dir) {
+			return true
+		}
+	}
+	return false
+}
+
+// merged checks that no two villages have the same name, that a merged village names a village
+// of the town, and that no approved village was deleted instead of archived.
+func (l *loader) merged(t *Town) {
+	names := map[string]string{}
+	for _, v := range t.Villages {
+		file := "villages/" + v.ID + "/village.toml"
+		if v.MergedInto != "" && (v.MergedInto == v.ID || !slices.ContainsFunc(t.Villages, func(o *Village) bool { return o.ID == v.MergedInto })) {
+			l.add(check.Diagnostic{Code: check.BadValue, File: file, Column: "merged_into", Value: v.MergedInto, Reason: reasonMergedInto})
+		}
+		if other, ok := names[v.Name]; ok {
+			l.add(check.Diagnostic{Code: check.DuplicateID, File: file, Column: "name", Value: v.Name, Args: []string{other}, Reason: reasonSameName})
+		} else if v.Name != "" {
+			names[v.Name] = v.ID
+		}
+	}
+	gone := map[string]Version{}
+	for name, ver := range l.src.Removed {
+		id, _, _ := strings.Cut(strings.TrimPrefix(name, "villages/"), "/")
+		if strings.HasPrefix(name, "villages/") && l.deleted("villages/"+id+"/") && (gone[id].Commit == "" || ver.Time.After(gone[id].Time)) {
+			gone[id] = ver
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(gone)) {
+		dir := "villages/" + id + "/"
+		d := check.Diagnostic{Code: check.MissingFile, File: dir + "village.toml", Value: id, Args: []string{dir}, Reason: reasonRemovedUncommitted}
+		if c := gone[id].Commit; c != "" {
+			d.Args, d.Reason = append(d.Args, c[:min(7, len(c))]), reasonVillageGone
+		}
+		l.add(d)
+	}
 }
 
 // settings checks town.toml's values and returns the town's time zone.
@@ -466,5 +540,44 @@ func (l *loader) strays(ids []string) {
 func (l *loader) public(file, key, value string) {
 	if code, masked, found := sheet.PersonalData(value); found {
 		l.add(check.Diagnostic{Code: code, File: file, Column: key, Value: masked})
+	}
+}
+
+// placeholders are what marks, in the records jifen init writes, the texts a town replaces
+// with its own.
+var placeholders = []string{"请改成", "示范文本", "jifen init 生成", "示例户"}
+
+// ready reports the example texts of jifen init left in the records, once town.toml gives the
+// site a real address: what a town publishes is its own.
+func (l *loader) ready(t *Town, siteURL string) {
+	u, err := url.Parse(siteURL)
+	if siteURL == "" || err != nil || u.Hostname() == "localhost" || u.Hostname() == "127.0.0.1" || strings.HasPrefix(u.Hostname(), "example.") || strings.HasSuffix(u.Hostname(), ".example") {
+		return
+	}
+	flag := func(file, column, value string, line int) {
+		if slices.ContainsFunc(placeholders, func(p string) bool { return strings.Contains(value, p) }) {
+			l.add(check.Diagnostic{Code: check.Placeholder, File: file, Line: line, Column: column, Value: value})
+		}
+	}
+	flag("town.toml", "objection_contact", t.Objection, 0)
+	for _, rs := range t.Rules {
+		flag(rs.File, "title", rs.Title, 0)
+		flag(rs.File, "adoption.body", rs.Adoption.Body, 0)
+		flag(rs.File, "adoption.record", rs.Adoption.Record, 0)
+	}
+	for _, v := range t.Villages {
+		file := "villages/" + v.ID + "/village.toml"
+		if v.Objection != t.Objection {
+			flag(file, "objection_contact", v.Objection, 0)
+		}
+		for _, g := range v.Grids {
+			flag(file, "grids.worker", g.Worker, 0)
+		}
+		for _, m := range v.Evaluation {
+			flag(file, "evaluation.members", m, 0)
+		}
+		for _, h := range v.Households {
+			flag(v.RosterFile, "户主", h.Head, h.Line)
+		}
 	}
 }

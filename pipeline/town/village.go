@@ -53,6 +53,8 @@ type villageFile struct {
 		Members []string `toml:"members"`
 	} `toml:"evaluation"`
 	SigningKeys []string `toml:"signing_keys"`
+	Archived    bool     `toml:"archived"`
+	MergedInto  string   `toml:"merged_into"`
 }
 
 // village reads villages/<id>/.
@@ -60,7 +62,9 @@ func (l *loader) village(t *Town, id string) *Village {
 	dir := "villages/" + id + "/"
 	var vf villageFile
 	if !l.present(dir + "village.toml") {
-		l.add(check.Diagnostic{Code: check.MissingFile, File: dir + "village.toml", Args: []string{dir + "village.toml"}})
+		if !l.deleted(dir) { // else said once for the whole folder, by merged
+			l.add(check.Diagnostic{Code: check.MissingFile, File: dir + "village.toml", Args: []string{dir + "village.toml"}})
+		}
 		return nil
 	}
 	if l.refused[dir+"village.toml"] || !l.decodeTOML(dir+"village.toml", &vf) {
@@ -68,7 +72,7 @@ func (l *loader) village(t *Town, id string) *Village {
 	}
 	v := &Village{ID: id, Name: vf.Name, PublishRanking: vf.PublishRanking == nil || *vf.PublishRanking,
 		Objection: cmp.Or(vf.Objection, t.Objection), Grids: vf.Grids, Evaluation: vf.Evaluation.Members,
-		SigningKeys: vf.SigningKeys, Catalog: t.Catalog, Files: l.under(dir)}
+		SigningKeys: vf.SigningKeys, Catalog: t.Catalog, Files: l.under(dir), Archived: vf.Archived || vf.MergedInto != "", MergedInto: vf.MergedInto}
 	l.public(dir+"village.toml", "objection_contact", vf.Objection)
 	if v.Name == "" {
 		l.add(check.Diagnostic{Code: check.MissingValue, File: dir + "village.toml", Column: "name"})
@@ -168,7 +172,7 @@ func (l *loader) files(t *Town, v *Village, dir string) {
 			case kind == "sheets":
 				l.sheet(month(mm[1]+"-"+mm[2]), name)
 			default:
-				l.redemptions(v, month(mm[1]+"-"+mm[2]), name)
+				l.redemptions(t, v, month(mm[1]+"-"+mm[2]), name)
 			}
 		case kind == "notices" && !strings.Contains(base, "/"):
 			l.notice(v, name, base)
@@ -346,8 +350,9 @@ func suggestItems(m *Month, cols sheet.Columns, ds check.List) {
 
 // redemptions reads a month's supermarket exchanges, and takes the catalog in force when they
 // were first approved: prices change, and a month's exchanges are judged, and their goods
-// valued, at the prices of their time. An uncommitted file is judged by the current catalog.
-func (l *loader) redemptions(v *Village, m *Month, name string) {
+// valued, at the prices of their time, in the village's own catalog if it had one by then, else
+// in the town's. An uncommitted file is judged by the current catalog.
+func (l *loader) redemptions(t *Town, v *Village, m *Month, name string) {
 	if l.refused[name] {
 		m.RedemptionsFile = name
 		return
@@ -359,7 +364,11 @@ func (l *loader) redemptions(v *Village, m *Month, name string) {
 	if h := l.src.History[name]; len(h) > 0 {
 		approved = h[0]
 	}
-	m.Catalog = v.Catalog.At(approved.Time)
+	c := v.Catalog
+	if vs := c.Versions; !approved.Time.IsZero() && len(vs) > 0 && vs[0].Time.After(approved.Time) {
+		c = t.Catalog
+	}
+	m.Catalog = c.At(approved.Time)
 }
 
 // unknown reports a file that has no place in the records, with the path it should have when

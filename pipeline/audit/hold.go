@@ -1,0 +1,153 @@
+package audit
+
+import (
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/jifen-project/jifen/pipeline/check"
+	"github.com/jifen-project/jifen/pipeline/score"
+	"github.com/jifen-project/jifen/pipeline/town"
+)
+
+// Hold makes what a build publishes when some records have errors, so that one village's
+// problem does not stop the town's site. A village whose files have errors is shown as of the
+// latest first-parent commit at which its files, the rule sets and the catalog passed
+// (Village.Held says which); a village that never passed is left out. When the town's own files
+// (town.toml, the rule sets, the catalog) have errors, the whole town is shown as of the latest
+// commit at which they passed, each village in turn as of its own last good state by then.
+// at reads the records as of a commit of src.Steps. The report's Town is nil when the town's
+// own files never passed; its diagnostics stay those of the records now, for the operator.
+func Hold(rep *Report, src town.Source, opts Options, at func(commit string) (town.Source, error)) (*Report, error) {
+	h := &holder{opts: opts, at: at, runs: map[string]*run{}}
+	out, err := h.hold(&run{report: rep, steps: src.Steps})
+	if err != nil {
+		return nil, err
+	}
+	out.Diagnostics = rep.Diagnostics
+	return out, nil
+}
+
+type holder struct {
+	opts Options
+	at   func(commit string) (town.Source, error)
+	runs map[string]*run // by commit
+}
+
+// A run is the report of the records as of a commit.
+type run struct {
+	report *Report
+	steps  []town.Step
+	held   *town.Held // the commit, unless the records now
+}
+
+func (h *holder) hold(r *run) (*Report, error) {
+	villages, townBroken := broken(r.report.Diagnostics)
+	if townBroken || r.report.Town == nil {
+		base, err := h.find(r.steps, func(p string) bool { return !strings.HasPrefix(p, "villages/") }, func(b *Report) bool {
+			_, tb := broken(b.Diagnostics)
+			return b.Town != nil && !tb
+		})
+		if err != nil || base == nil {
+			return &Report{}, err
+		}
+		out, err := h.hold(base)
+		if err != nil {
+			return nil, err
+		}
+		for i, v := range out.Town.Villages {
+			if v.Held == nil {
+				out.Town.Villages[i], out.Results[i] = heldAt(v, out.Results[i], base.held)
+			}
+		}
+		return out, nil
+	}
+	if len(villages) == 0 {
+		return r.report, nil
+	}
+	t := *r.report.Town
+	out := &Report{Town: &t, Results: slices.Clone(r.report.Results)}
+	t.Villages = slices.Clone(t.Villages)
+	for _, id := range slices.Sorted(maps.Keys(villages)) {
+		inVillage := func(p string) bool {
+			return !strings.HasPrefix(p, "villages/") || strings.HasPrefix(p, "villages/"+id+"/")
+		}
+		good, err := h.find(r.steps, inVillage, func(b *Report) bool {
+			vs, tb := broken(b.Diagnostics)
+			return b.Town != nil && !tb && !vs[id] && index(b.Town, id) >= 0
+		})
+		if err != nil {
+			return nil, err
+		}
+		i := index(&t, id)
+		switch {
+		case good == nil && i >= 0:
+			t.Villages, out.Results = slices.Delete(t.Villages, i, i+1), slices.Delete(out.Results, i, i+1)
+		case good != nil:
+			k := index(good.report.Town, id)
+			v, res := heldAt(good.report.Town.Villages[k], good.report.Results[k], good.held)
+			if i >= 0 {
+				t.Villages[i], out.Results[i] = v, res
+			} else { // its village.toml cannot be read now, or town.toml no longer lists it
+				t.Villages, out.Results = append(t.Villages, v), append(out.Results, res)
+			}
+		}
+	}
+	return out, nil
+}
+
+// find returns the run as of the latest commit before a change to a path that matters at which
+// the records pass, or nil when there is none: the records between two such changes are the
+// same, as far as what matters goes.
+func (h *holder) find(steps []town.Step, matters func(string) bool, passes func(*Report) bool) (*run, error) {
+	for k := len(steps) - 1; k > 0; k-- {
+		if !slices.ContainsFunc(steps[k].Paths, matters) {
+			continue
+		}
+		before := steps[k-1]
+		r := h.runs[before.Commit]
+		if r == nil {
+			src, err := h.at(before.Commit)
+			if err != nil {
+				return nil, err
+			}
+			r = &run{report: Run(src, h.opts), steps: src.Steps, held: &town.Held{Commit: before.Commit, Time: before.Time}}
+			h.runs[before.Commit] = r
+		}
+		if passes(r.report) {
+			return r, nil
+		}
+	}
+	return nil, nil
+}
+
+// broken tells which villages' files have errors, and whether the town's own files have.
+func broken(diags check.List) (villages map[string]bool, townFiles bool) {
+	villages = map[string]bool{}
+	for _, d := range diags {
+		if d.IsWarning() {
+			continue
+		}
+		rest, ok := strings.CutPrefix(d.File, "villages/")
+		id, _, _ := strings.Cut(rest, "/")
+		if ok && id != "" {
+			villages[id] = true
+		} else {
+			townFiles = true
+		}
+	}
+	return villages, townFiles
+}
+
+// heldAt returns copies of a village and its result marked as shown as of a commit, leaving the
+// run they come from as it was.
+func heldAt(v *town.Village, res *score.VillageResult, held *town.Held) (*town.Village, *score.VillageResult) {
+	cv, cres := *v, *res
+	cv.Held, cres.Village = held, &cv
+	return &cv, &cres
+}
+
+// index is the index of village id among the town's villages, or -1.
+func index(t *town.Town, id string) int {
+	return slices.IndexFunc(t.Villages, func(v *town.Village) bool { return v.ID == id })
+}

@@ -1,0 +1,156 @@
+package score
+
+import (
+	"slices"
+	"time"
+
+	"github.com/jifen-project/jifen/pipeline/sheet"
+	"github.com/jifen-project/jifen/pipeline/town"
+)
+
+// A version is one state of a month's sheet as the ledger credits it: the day it counts from
+// and its rows by household (households on the roster only, as the scores count them).
+type version struct {
+	day  string
+	rows map[string][]sheet.Entry
+}
+
+// versions are the states of a month's sheet: each approved version from the day it was
+// approved, the latest with the rows the scores count; a month not yet approved counts from the
+// first day of the next month.
+func versions(roster map[string]bool, m *town.Month, loc *time.Location) []version {
+	byHousehold := func(entries []sheet.Entry) map[string][]sheet.Entry {
+		out := map[string][]sheet.Entry{}
+		for _, e := range entries {
+			if roster[e.Household] {
+				out[e.Household] = append(out[e.Household], e)
+			}
+		}
+		return out
+	}
+	if !m.Approved() {
+		return []version{{day: sheet.NextMonth(m.Month) + "-01", rows: byHousehold(m.Entries)}}
+	}
+	out := make([]version, len(m.Revisions))
+	for k, r := range m.Revisions {
+		entries := r.Entries
+		if k == len(m.Revisions)-1 {
+			entries = m.Entries
+		}
+		out[k] = version{day: r.Time.In(loc).Format(time.DateOnly), rows: byHousehold(entries)}
+	}
+	return out
+}
+
+// credits are the village's earnings as the ledger books them. On each day a version of a
+// sheet was approved, each household's net points of every month are scored as the versions
+// approved by then give them, and what changed since the last such day is credited (or taken
+// back) on that day: a month's points the day its sheet is approved; a correction's difference
+// on its own day, in the month it corrects and in the later months of the year whose caps it
+// changes. What was credited on earlier days stays as it was, so a redemption the balance
+// allowed on its day stays allowed whatever is corrected later. Caps run within a calendar
+// year, so each year is replayed on its own.
+func credits(v *town.Village, loc *time.Location) []event {
+	roster := make(map[string]bool, len(v.Households))
+	for _, h := range v.Households {
+		roster[h.ID] = true
+	}
+	var out []event
+	months := v.Months
+	for first := 0; first < len(months); {
+		end := first + 1
+		for end < len(months) && months[end].Month[:4] == months[first].Month[:4] {
+			end++
+		}
+		out = append(out, yearCredits(v, roster, first, end, loc)...)
+		first = end
+	}
+	return out
+}
+
+// yearCredits are the credits of the months first to end-1, the months of one year.
+func yearCredits(v *town.Village, roster map[string]bool, first, end int, loc *time.Location) []event {
+	y := &replay{village: v, first: first, vs: make([][]version, end-first), at: make([]int, end-first),
+		credited: make([]map[string]int, end-first), sums: map[string]*sums{}}
+	var days []string
+	for i := range y.vs {
+		y.vs[i] = versions(roster, v.Months[first+i], loc)
+		y.credited[i], y.at[i] = map[string]int{}, -1
+		for _, x := range y.vs[i] {
+			days = append(days, x.day)
+		}
+	}
+	slices.Sort(days)
+	var out []event
+	for _, day := range slices.Compact(days) {
+		touched := y.advance(day)
+		for _, id := range sortedKeys(touched) {
+			out = y.rescore(out, day, id, touched[id])
+		}
+	}
+	return out
+}
+
+// A replay holds one year's sheets as the versions approved by a day give them, and what has
+// been credited of them.
+type replay struct {
+	village  *town.Village
+	first    int              // the year's first month in the village's months
+	vs       [][]version      // month of the year → its versions
+	at       []int            // month → the version in force, −1 before the first
+	credited []map[string]int // month → household → points credited so far
+	sums     map[string]*sums // household → its sums after the year's months as in force
+}
+
+// sums are a household's yearly sums after the months in force, and the last month with rows
+// of it, so that a version that only adds a later month is scored from them.
+type sums struct {
+	book *book
+	last int
+}
+
+// advance puts in force the versions approved by day and returns the households whose rows
+// they add or change, each with the first month it changes.
+func (y *replay) advance(day string) map[string]int {
+	touched := map[string]int{}
+	for i := range y.vs {
+		for ; y.at[i]+1 < len(y.vs[i]) && y.vs[i][y.at[i]+1].day <= day; y.at[i]++ {
+			for _, x := range y.vs[i][max(y.at[i], 0) : y.at[i]+2] {
+				for id := range x.rows {
+					if j, ok := touched[id]; !ok || i < j {
+						touched[id] = i
+					}
+				}
+			}
+		}
+	}
+	return touched
+}
+
+// rescore scores the household's months from month from on, or from the year's first when from
+// changes a month at or before its last month with rows, and adds to out what changed since the
+// last credit, dated day.
+func (y *replay) rescore(out []event, day, id string, from int) []event {
+	s := y.sums[id]
+	if s == nil || from <= s.last {
+		from, s = 0, &sums{book: newBook(y.village.Months[y.first].Month[:4]), last: -1}
+		y.sums[id] = s
+	}
+	for i := from; i < len(y.vs); i++ {
+		var rows []sheet.Entry
+		if y.at[i] >= 0 {
+			rows = y.vs[i][y.at[i]].rows[id]
+		}
+		if len(rows) == 0 && y.credited[i][id] == 0 {
+			continue // nothing counted, nothing to take back: the sums stay as they are
+		}
+		if len(rows) > 0 {
+			s.last = i
+		}
+		if d := scoreMonth(y.village.Months[y.first+i].Rules, rows, s.book).Net - y.credited[i][id]; d != 0 {
+			out = append(out, event{date: day, month: y.first + i, household: id, points: d})
+			y.credited[i][id] += d
+		}
+	}
+	return out
+}
