@@ -225,8 +225,8 @@ var Codes = map[Code]Doc{
 	RefusedFile: {
 		Title:   Text{"文件不读取", "refused file"},
 		Message: Text{"不读取文件 %[1]q", "the file %[1]q is not read"},
-		Fix:     Text{"删掉这个文件，或者换成普通的文件；照片、扫描件不放进记录仓库", "delete the file or replace it by an ordinary file; photos and scans stay out of the records"},
-		When:    "符号链接、子模块、文件名不是 UTF-8 或超过 16 MB 的文件",
+		Fix:     Text{"删掉这个文件，或者换成普通的文件、改成普通的文件名；照片、扫描件不放进记录仓库", "delete the file, or replace it by an ordinary file with an ordinary name; photos and scans stay out of the records"},
+		When:    "符号链接、子模块、文件名不是 UTF-8 或超过 16 MB 的文件；文件名里有不能用的字符（斜杠、反斜杠、控制字符），或者同一个文件夹里有同名的条目",
 		Stage:   Read,
 	},
 	Unreviewed: {

@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"maps"
 	"math"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -22,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/go-git/go-billy/v5"
@@ -58,9 +60,15 @@ type Repository struct {
 	git *git.Repository
 }
 
+// TokenVariable is the environment variable that holds the access token of a private records
+// repository: in a GitHub workflow, a secret of the site repository of the same name.
+const TokenVariable = "JIFEN_GIT_TOKEN"
+
 // Open opens a records repository: a URL is cloned (the branch only) into memory, a local path
-// is opened in place. token, when set, is sent to an http(s) server as the password of the user
-// x-access-token, which is how GitHub and most git hosts take an access token.
+// is opened in place. token (the value of TokenVariable), when set, is sent to an http(s)
+// server as the password of the user x-access-token, which is how GitHub and most git hosts
+// take an access token. When the server refuses the token, or asks for one, the error says
+// which secret to set or renew.
 func Open(repo, branch, token string) (*Repository, error) {
 	if IsURL(repo) {
 		var auth transport.AuthMethod
@@ -75,7 +83,7 @@ func Open(repo, branch, token string) (*Repository, error) {
 			Tags:          git.NoTags,
 		})
 		if err != nil {
-			return nil, fmt.Errorf("clone %s (branch %s): %w", repo, branch, err)
+			return nil, fmt.Errorf("clone %s (branch %s): %w", redacted(repo), branch, refusedToken(err, token != ""))
 		}
 		return &Repository{r}, nil
 	}
@@ -89,7 +97,7 @@ func Open(repo, branch, token string) (*Repository, error) {
 	// Keep pack files open between reads: by default go-git opens and closes the pack for every
 	// object, which costs a third of a history pass. Approved closes them when it is done.
 	if fs, ok := r.Storer.(*filesystem.Storage); ok {
-		st := filesystem.NewStorageWithOptions(fs.Filesystem(), cache.NewObjectLRUDefault(), filesystem.Options{KeepDescriptors: true})
+		st := filesystem.NewStorageWithOptions(fs.Filesystem(), cache.NewObjectLRUDefault(), filesystem.Options{KeepDescriptors: true, LargeObjectThreshold: MaxFileSize})
 		var wt billy.Filesystem
 		if w, err := r.Worktree(); err == nil {
 			wt = w.Filesystem
@@ -99,6 +107,32 @@ func Open(repo, branch, token string) (*Repository, error) {
 		}
 	}
 	return &Repository{r}, nil
+}
+
+// Where a GitHub workflow's secrets are set, for the messages that ask for a token.
+const secretsPage = "Settings → Secrets and variables → Actions"
+
+// refusedToken explains an error of the server that refused the token, or asked for one it
+// was not given (sent says whether a token was sent); other errors are returned as they are.
+func refusedToken(err error, sent bool) error {
+	denied := errors.Is(err, transport.ErrAuthenticationRequired) || errors.Is(err, transport.ErrAuthorizationFailed)
+	switch {
+	case denied && sent:
+		return fmt.Errorf("the records repository refused the token in %s (%w): renew the secret %s (%s)", TokenVariable, err, TokenVariable, secretsPage)
+	case denied:
+		return fmt.Errorf("the records repository asks for a token (%w): a private repository needs an access token that may read it in %s, a secret of the site repository (%s)", err, TokenVariable, secretsPage)
+	case errors.Is(err, transport.ErrRepositoryNotFound) && sent:
+		return fmt.Errorf("%w: check the address, and that the token in %s may read the repository; renew the secret %s if it may not (%s)", err, TokenVariable, TokenVariable, secretsPage)
+	}
+	return err
+}
+
+// redacted is a repository's address without the password it may hold.
+func redacted(repo string) string {
+	if u, err := url.Parse(repo); err == nil {
+		return u.Redacted()
+	}
+	return repo
 }
 
 // Options say what to read of a records repository and what to require of its history.
@@ -112,6 +146,9 @@ type Options struct {
 	// Until, when set, leaves out first-parent commits made after it, so that a build as of a
 	// past time shows the records as they were then.
 	Until time.Time
+	// At, when set, is the hash of a first-parent commit of the branch to read the records at,
+	// as if it were the head: how a village held back by a problem is shown as it last passed.
+	At string
 
 	stretch int // commits compared by one worker at a time; 0 is 512 (tests set it)
 }
@@ -123,13 +160,16 @@ type walk struct {
 	current  map[string]plumbing.Hash    // path → blob of the latest approved version
 	refused  map[string]check.Diagnostic // path → why it is not read
 	removed  map[string]town.Version     // path → the commit that deleted it after it was approved
+	steps    []town.Step                 // the commits that changed records, oldest first
 }
 
 // Approved reads the approved records under the root folder from the first-parent history of
 // the publishing branch. Files of other branches, of pull requests before their merge, and of
 // the working tree do not count. Files that must not be read (symbolic links, submodules, names
-// that are not UTF-8, files over MaxFileSize) are left out and reported in the source's Problems,
-// naming the commit that brought them.
+// that are not UTF-8 or that no file may have, files over MaxFileSize) are left out and reported
+// in the source's Problems, naming the commit that brought them; the versions of such a file
+// approved before it was refused stay in the source's History, each with its content. A version
+// is a new content, accepted: a change of a file's mode alone is none.
 func Approved(repo *Repository, opts Options) (town.Source, error) {
 	r := repo.git
 	defer release(r)
@@ -139,33 +179,56 @@ func Approved(repo *Repository, opts Options) (town.Source, error) {
 		return src, err
 	}
 	for _, p := range slices.Sorted(maps.Keys(w.current)) {
-		data, err := readBlob(r, w.current[p])
-		vs := w.versions[p]
-		if big := (*tooLarge)(nil); errors.As(err, &big) {
-			src.Problems.Add(refusedTooLarge(p, big.size, vs[len(vs)-1].Commit[:7]))
-			continue
-		}
-		if err != nil {
-			return src, fmt.Errorf("read %s at %s: %w", p, w.head, err)
-		}
-		src.Files[p] = data
-		src.History[p] = vs
-		// Earlier versions of a corrected file are kept to show what changed.
-		if len(vs) < 2 {
-			continue
-		}
-		for i := range vs[:len(vs)-1] {
-			if vs[i].Data, err = readBlob(r, plumbing.NewHash(vs[i].Blob)); err != nil && !errors.As(err, new(*tooLarge)) {
-				return src, fmt.Errorf("read %s at %s: %w", p, vs[i].Commit, err)
+		vs, big, err := readVersions(r, p, w.versions[p])
+		switch {
+		case err != nil:
+			return src, err
+		case big != nil:
+			src.Problems.Add(refusedTooLarge(p, big.size, big.commit[:7]))
+			if len(vs) > 0 {
+				src.History[p] = vs
 			}
+			continue
 		}
-		vs[len(vs)-1].Data = data
+		src.Files[p] = vs[len(vs)-1].Data
+		if len(vs) == 1 {
+			vs[0].Data = nil // kept for corrected files only, to show what changed
+		}
+		src.History[p] = vs
 	}
 	for _, p := range slices.Sorted(maps.Keys(w.refused)) {
 		src.Problems.Add(w.refused[p])
+		// A file refused now keeps the versions approved before, each with its content.
+		vs, _, err := readVersions(r, p, w.versions[p])
+		if err != nil {
+			return src, err
+		}
+		if len(vs) > 0 {
+			src.History[p] = vs
+		}
 	}
-	src.Removed = w.removed
+	src.Removed, src.Steps = w.removed, w.steps
 	return src, nil
+}
+
+// readVersions reads the content of each version of the file p and returns those that may be
+// read: a version over MaxFileSize is refused, and the next that may be read continues the
+// versions before it (as a new version when its content is new). big tells when the last
+// version is refused.
+func readVersions(r *git.Repository, p string, vs []town.Version) (read []town.Version, big *tooLarge, err error) {
+	for _, v := range vs {
+		v.Data, err = readBlob(r, plumbing.NewHash(v.Blob))
+		big = nil
+		switch {
+		case errors.As(err, &big):
+			big.commit = v.Commit
+		case err != nil:
+			return nil, nil, fmt.Errorf("read %s at %s: %w", p, v.Commit, err)
+		case len(read) == 0 || read[len(read)-1].Blob != v.Blob:
+			read = append(read, v)
+		}
+	}
+	return read, big, nil
 }
 
 // release closes the pack files that Open keeps open; they open again if read again.
@@ -189,9 +252,13 @@ func history(r *git.Repository, opts Options) (*walk, error) {
 	if err != nil {
 		return nil, fmt.Errorf("branch %s: %w", branch, err)
 	}
-	head, err := r.CommitObject(ref.Hash())
+	top := ref.Hash()
+	if opts.At != "" {
+		top = plumbing.NewHash(opts.At)
+	}
+	head, err := r.CommitObject(top)
 	if err != nil {
-		return nil, fmt.Errorf("read commit %s: %w", ref.Hash(), err)
+		return nil, fmt.Errorf("read commit %s: %w", top, err)
 	}
 	keyring, err := readKeyring(r, head.TreeHash, path.Join(root, opts.KeyringDir), opts.KeyringDir != "")
 	if err != nil {
@@ -252,37 +319,46 @@ func history(r *git.Repository, opts Options) (*walk, error) {
 			steps = append(steps, segments[i][j])
 		}
 	}
-	return apply(ref.Hash(), steps), nil
+	return apply(top, steps), nil
 }
 
-// apply makes a walk of the steps of the first-parent history, oldest first, up to head.
+// apply makes a walk of the steps of the first-parent history, oldest first, up to head. A
+// version is a new content: a commit that changes only a file's mode (or brings back the content
+// of its last version after a refused one) brings no version. A refused file keeps the versions
+// approved before it, and its next accepted content continues them.
 func apply(head plumbing.Hash, steps []step) *walk {
 	w := &walk{head: head, versions: map[string][]town.Version{}, current: map[string]plumbing.Hash{}, refused: map[string]check.Diagnostic{}, removed: map[string]town.Version{}}
 	for _, st := range steps {
+		if len(st.changes) > 0 {
+			ts := town.Step{Commit: st.commit.Hash.String(), Time: st.commit.Committer.When}
+			for _, ch := range st.changes {
+				ts.Paths = append(ts.Paths, ch.path)
+			}
+			w.steps = append(w.steps, ts)
+		}
 		for _, ch := range st.changes {
 			delete(w.current, ch.path)
 			delete(w.refused, ch.path)
 			delete(w.removed, ch.path)
+			vs := w.versions[ch.path]
 			switch {
 			case ch.entry == nil:
-				if len(w.versions[ch.path]) > 0 {
+				if len(vs) > 0 {
 					w.removed[ch.path] = town.Version{Commit: st.commit.Hash.String(), Time: st.commit.Committer.When, Author: st.commit.Author.Name}
 				}
 				delete(w.versions, ch.path) // a file added again later starts a new history
 			case ch.refused != nil:
-				delete(w.versions, ch.path)
-				w.refused[ch.path] = check.Diagnostic{Code: check.RefusedFile, File: ch.path, Value: ch.path, Args: []string{st.commit.Hash.String()[:7]}, Reason: ch.refused}
+				args := slices.Concat(ch.args, []string{st.commit.Hash.String()[:7]})
+				w.refused[ch.path] = check.Diagnostic{Code: check.RefusedFile, File: ch.path, Value: ch.value, Args: args, Reason: ch.refused}
 			default:
 				w.current[ch.path] = ch.entry.Hash
+				if len(vs) > 0 && vs[len(vs)-1].Blob == ch.entry.Hash.String() {
+					continue
+				}
 				v := st.version
 				v.Blob = ch.entry.Hash.String()
-				w.versions[ch.path] = append(w.versions[ch.path], v)
+				w.versions[ch.path] = append(vs, v)
 			}
-		}
-	}
-	for p := range w.versions {
-		if _, ok := w.current[p]; !ok {
-			delete(w.versions, p)
 		}
 	}
 	return w
@@ -297,15 +373,39 @@ type step struct {
 
 // A change is one file a commit added, modified (entry set) or removed (entry nil).
 type change struct {
-	path    string
+	path    string // as the diagnostics name it: an odd name is quoted (see quoteName)
+	value   string // the path as the trees have it
 	entry   *object.TreeEntry
 	refused *check.Text // why the file must not be read, or nil
+	args    []string    // the reason's Args, but for the commit
+}
+
+// newChange is the change of the file at p to e (nil when the file is removed), refused when
+// the name or the kind of e says that it must not be read. (Whether it is too large to read is
+// known when it is read: see readVersions.)
+func newChange(p string, e *entry) change {
+	ch := change{path: p, value: p}
+	if e == nil {
+		return ch
+	}
+	te := e.TreeEntry
+	ch.entry = &te
+	if e.odd != nil {
+		ch.value = p[:len(p)-len(e.Name)] + e.raw
+		ch.refused = e.odd
+		if e.char != "" {
+			ch.args = []string{e.char}
+		}
+		return ch
+	}
+	ch.refused = refuse(p, &te)
+	return ch
 }
 
 // compare fills steps with what each commit of cs (newest first) changed against the commit
 // before it; prev is the commit before the oldest of cs, or nil.
 func compare(r *git.Repository, cs []*object.Commit, prev *object.Commit, root, keyring string, steps []step) error {
-	trees := &treeCache{r: r, m: map[plumbing.Hash][]object.TreeEntry{}}
+	trees := &treeCache{r: r, m: map[plumbing.Hash][]entry{}}
 	before := plumbing.ZeroHash
 	if prev != nil {
 		var err error
@@ -324,12 +424,8 @@ func compare(r *git.Repository, cs []*object.Commit, prev *object.Commit, root, 
 			continue
 		}
 		described := false
-		err = trees.diff("", before, tree, func(p string, e *object.TreeEntry) error {
-			ch := change{path: p}
-			if e != nil {
-				entry := *e
-				ch.entry, ch.refused = &entry, refuse(p, e)
-			}
+		err = trees.diff("", before, tree, func(p string, e *entry) error {
+			ch := newChange(p, e)
 			steps[i].changes = append(steps[i].changes, ch)
 			if ch.entry != nil && ch.refused == nil && !described {
 				described = true
@@ -354,7 +450,7 @@ func reader(r *git.Repository) (*git.Repository, func()) {
 	if !ok {
 		return r, func() {}
 	}
-	st := filesystem.NewStorageWithOptions(fs.Filesystem(), cache.NewObjectLRUDefault(), filesystem.Options{KeepDescriptors: true})
+	st := filesystem.NewStorageWithOptions(fs.Filesystem(), cache.NewObjectLRUDefault(), filesystem.Options{KeepDescriptors: true, LargeObjectThreshold: MaxFileSize})
 	rr, err := git.Open(st, nil)
 	if err != nil {
 		return r, func() {}
@@ -377,7 +473,7 @@ func readKeyring(r *git.Repository, tree plumbing.Hash, dir string, want bool) (
 	}
 	var ring strings.Builder
 	for _, name := range slices.Sorted(maps.Keys(entries)) {
-		if e := entries[name]; strings.HasSuffix(name, ".asc") && regular(e.Mode) {
+		if e := entries[name]; strings.HasSuffix(name, ".asc") && regular(e.Mode) && unsafeChar(name) == "" {
 			data, err := readBlob(r, e.Hash)
 			if err != nil {
 				return "", fmt.Errorf("read %s/%s: %w", dir, name, err)
@@ -403,7 +499,48 @@ var (
 	reasonNotRegularAt = check.Text{Zh: "这不是普通文件（提交 %[3]s）", En: "it is not an ordinary file (commit %[3]s)"}
 	reasonTooLarge     = check.Text{Zh: "文件有 %[3]s MB，超过了 %[4]s MB 的上限", En: "it is %[3]s MB, over the limit of %[4]s MB"}
 	reasonTooLargeAt   = check.Text{Zh: "文件有 %[3]s MB，超过了 %[4]s MB 的上限（提交 %[5]s）", En: "it is %[3]s MB, over the limit of %[4]s MB (commit %[5]s)"}
+	reasonUnsafe       = check.Text{Zh: "文件名里有文件名不能用的字符 %[3]s", En: "its name holds %[3]s, which a file name may not hold"}
+	reasonUnsafeAt     = check.Text{Zh: "文件名里有文件名不能用的字符 %[3]s（提交 %[4]s）", En: "its name holds %[3]s, which a file name may not hold (commit %[4]s)"}
+	reasonReservedAt   = check.Text{Zh: "文件不能叫 %[3]s（提交 %[4]s）", En: "no file may be named %[3]s (commit %[4]s)"}
+	reasonDuplicateAt  = check.Text{Zh: "同一个文件夹里有两个条目都叫这个名字，分不清哪个才是这个文件（提交 %[3]s）", En: "two entries of its folder have this name: which one is the file is not known (commit %[3]s)"}
 )
+
+// oddName says why no file may have the name, with what of it is refused, quoted; or nil. Such
+// names can be made with git's plumbing, not in a folder on disk (but for a backslash or a
+// control character, which a folder on disk may have too).
+func oddName(name string) (*check.Text, string) {
+	if name == "" || name == "." || name == ".." {
+		return &reasonReservedAt, strconv.Quote(name)
+	}
+	if c := unsafeChar(name); c != "" {
+		return &reasonUnsafeAt, c
+	}
+	return nil, ""
+}
+
+// unsafeChar is the first character of name that a file name may not hold, quoted, or "": a
+// slash, a backslash, a control character (NUL, a line break...) or an invisible one that
+// changes how a name reads (bidirectional controls, zero-width characters, line separators).
+func unsafeChar(name string) string {
+	for i := 0; i < len(name); {
+		r, n := rune(name[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRuneInString(name[i:])
+		}
+		if r == '/' || r == '\\' || unicode.IsControl(r) || r >= utf8.RuneSelf && unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) {
+			return strconv.Quote(string(r))
+		}
+		i += n
+	}
+	return ""
+}
+
+// quoteName is how the diagnostics name a file whose name is odd: quoted as Go quotes a
+// string, a slash written \x2f, so that the name reads as one name and never as the path of
+// another file.
+func quoteName(name string) string {
+	return strings.ReplaceAll(strconv.Quote(name), "/", `\x2f`)
+}
 
 // refuse says why a tree entry must not be read as a records file, or nil.
 func refuse(p string, e *object.TreeEntry) *check.Text {
@@ -461,32 +598,78 @@ func subtree(r *git.Repository, tree plumbing.Hash, dir string) (plumbing.Hash, 
 // tree is the previous commit's new one.
 type treeCache struct {
 	r *git.Repository
-	m map[plumbing.Hash][]object.TreeEntry
+	m map[plumbing.Hash][]entry
 }
+
+// An entry is a tree entry as the history pass reads it. An entry whose name no file may have
+// (one that holds a "/", a backslash or a control character, that is "." or "..", or that two
+// entries of the tree share) is refused for its name: its Name is then quoted, so that it never
+// stands for the path of another file, and it is never read as a folder.
+type entry struct {
+	object.TreeEntry
+	raw  string      // the name as the tree has it
+	odd  *check.Text // why the name is refused, or nil
+	char string      // what of the name is refused, quoted, when odd says it
+}
+
+// folder reports whether the entry is a folder to look into.
+func (e *entry) folder() bool { return e.Mode == filemode.Dir && e.odd == nil }
 
 // entries are the tree's entries ordered by name (git orders a folder as if its name ended in
 // "/"; merging needs plain name order).
-func (tc *treeCache) entries(h plumbing.Hash) ([]object.TreeEntry, error) {
+func (tc *treeCache) entries(h plumbing.Hash) ([]entry, error) {
 	if h.IsZero() {
 		return nil, nil
 	}
 	if es, ok := tc.m[h]; ok {
 		return es, nil
 	}
-	es, err := decodeTree(tc.r, h)
+	tes, err := decodeTree(tc.r, h)
 	if err != nil {
 		return nil, err
 	}
-	byName := func(a, b object.TreeEntry) int { return strings.Compare(a.Name, b.Name) }
+	es := make([]entry, 0, len(tes))
+	for _, te := range tes {
+		e := entry{TreeEntry: te, raw: te.Name}
+		if e.odd, e.char = oddName(te.Name); e.odd != nil {
+			e.Name = quoteName(te.Name)
+		}
+		es = append(es, e)
+	}
+	byName := func(a, b entry) int { return strings.Compare(a.Name, b.Name) }
 	if !slices.IsSortedFunc(es, byName) {
-		es = slices.Clone(es)
 		slices.SortFunc(es, byName)
 	}
+	es = merge(es)
 	if len(tc.m) >= 4096 {
 		clear(tc.m)
 	}
 	tc.m[h] = es
 	return es, nil
+}
+
+// merge makes one refused entry of the entries (sorted by name) that share a name: which of
+// them the path stands for is not known, so it stands for none. Its hash is of them all, so
+// that it changes when one of them does.
+func merge(es []entry) []entry {
+	for i := 0; i+1 < len(es); i++ {
+		j := i + 1
+		for j < len(es) && es[j].Name == es[i].Name {
+			j++
+		}
+		if j == i+1 {
+			continue
+		}
+		var all []byte
+		for _, e := range es[i:j] {
+			all = append(all, e.Mode.String()...)
+			all = append(all, e.Hash[:]...)
+		}
+		es[i].Mode, es[i].Hash = filemode.Regular, plumbing.ComputeHash(plumbing.BlobObject, all)
+		es[i].odd, es[i].char = &reasonDuplicateAt, ""
+		es = slices.Delete(es, i+1, j)
+	}
+	return es
 }
 
 // decodeTree reads a tree object's entries. It parses the raw object itself: go-git's decoder
@@ -526,7 +709,7 @@ func decodeTree(r *git.Repository, h plumbing.Hash) ([]object.TreeEntry, error) 
 
 // diff calls visit for every file that differs between the trees a and b (either may be zero)
 // with its entry in b, or nil when b no longer has it. Equal subtrees are skipped unread.
-func (tc *treeCache) diff(dir string, a, b plumbing.Hash, visit func(path string, e *object.TreeEntry) error) error {
+func (tc *treeCache) diff(dir string, a, b plumbing.Hash, visit func(path string, e *entry) error) error {
 	if a == b {
 		return nil
 	}
@@ -539,7 +722,7 @@ func (tc *treeCache) diff(dir string, a, b plumbing.Hash, visit func(path string
 		return err
 	}
 	for len(ea) > 0 || len(eb) > 0 {
-		var x, y *object.TreeEntry
+		var x, y *entry
 		switch {
 		case len(eb) == 0 || len(ea) > 0 && ea[0].Name < eb[0].Name:
 			x, ea = &ea[0], ea[1:]
@@ -556,21 +739,21 @@ func (tc *treeCache) diff(dir string, a, b plumbing.Hash, visit func(path string
 			p = dir + "/" + p
 		}
 		var xt, yt plumbing.Hash
-		if x != nil && x.Mode == filemode.Dir {
+		if x != nil && x.folder() {
 			xt = x.Hash
 		}
-		if y != nil && y.Mode == filemode.Dir {
+		if y != nil && y.folder() {
 			yt = y.Hash
 		}
 		if err := tc.diff(p, xt, yt, visit); err != nil {
 			return err
 		}
 		switch {
-		case y != nil && y.Mode != filemode.Dir:
+		case y != nil && !y.folder():
 			if err := visit(p, y); err != nil {
 				return err
 			}
-		case x != nil && x.Mode != filemode.Dir:
+		case x != nil && !x.folder():
 			if err := visit(p, nil); err != nil {
 				return err
 			}
@@ -601,7 +784,10 @@ func treeEntries(r *git.Repository, h plumbing.Hash) (map[string]object.TreeEntr
 }
 
 // A tooLarge error says that a file is over MaxFileSize.
-type tooLarge struct{ size int64 }
+type tooLarge struct {
+	size   int64
+	commit string // the commit that brought the file, when it comes from the history
+}
 
 func (e *tooLarge) Error() string {
 	return fmt.Sprintf("file of %d bytes is over the limit of %d", e.size, MaxFileSize)
@@ -613,7 +799,7 @@ func readBlob(r *git.Repository, h plumbing.Hash) ([]byte, error) {
 		return nil, err
 	}
 	if b.Size > MaxFileSize {
-		return nil, &tooLarge{b.Size}
+		return nil, &tooLarge{size: b.Size}
 	}
 	rd, err := b.Reader()
 	if err != nil {
@@ -671,8 +857,13 @@ func describe(r *git.Repository, c *object.Commit, keyring string) (town.Version
 // are other files that are not ordinary (a pipe, a device).
 func WorkingTree(dir string) (town.Source, error) {
 	src := town.Source{Files: map[string][]byte{}}
-	err := walkRecords(dir, func(rel, full string, _ fs.DirEntry, refused *check.Text) error {
-		if refused != nil {
+	err := walkRecords(dir, func(rel, full string, d fs.DirEntry, refused *check.Text) error {
+		switch {
+		case refused == &reasonUnsafe:
+			value := path.Join(path.Dir(rel), d.Name())
+			src.Problems.Add(check.Diagnostic{Code: check.RefusedFile, File: rel, Value: value, Args: []string{unsafeChar(d.Name())}, Reason: refused})
+			return nil
+		case refused != nil:
 			src.Problems.Add(check.Diagnostic{Code: check.RefusedFile, File: rel, Value: rel, Reason: refused})
 			return nil
 		}
@@ -725,13 +916,19 @@ func Checkout(repo, root string, until time.Time) (town.Source, error) {
 		return src, nil
 	}
 	src.History, src.Removed = map[string][]town.Version{}, committed.Removed
+	refused := map[string]bool{}
+	for _, d := range src.Problems {
+		refused[d.File] = d.Code == check.RefusedFile
+	}
 	for p, vs := range committed.History {
-		if _, ok := src.Files[p]; !ok {
+		data, accepted := committed.Files[p] // a file refused at HEAD has its versions' content
+		_, present := src.Files[p]
+		switch {
+		case !present && !refused[p]:
 			src.Removed[p] = town.Version{} // deleted, not yet committed
 			continue
-		}
-		if last := &vs[len(vs)-1]; !bytes.Equal(committed.Files[p], src.Files[p]) {
-			last.Data = committed.Files[p]
+		case present && accepted && !bytes.Equal(data, src.Files[p]):
+			vs[len(vs)-1].Data = data
 		}
 		src.History[p] = vs
 	}
@@ -740,17 +937,13 @@ func Checkout(repo, root string, until time.Time) (town.Source, error) {
 
 // walkRecords calls visit for every file under dir that is not hidden nor in a hidden folder,
 // with its path relative to dir (with slashes) and why it must not be read, or nil. A folder
-// that holds a .git is a submodule: it is visited as a refused file and not entered.
+// that holds a .git is a submodule: it is visited as a refused file and not entered; so is a
+// file or folder whose name holds a character no file name may hold, hidden or not, its name
+// quoted as the history pass quotes it.
 func walkRecords(dir string, visit func(rel, full string, d fs.DirEntry, refused *check.Text) error) error {
 	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || p == dir {
 			return err
-		}
-		if strings.HasPrefix(d.Name(), ".") {
-			if d.IsDir() {
-				return filepath.SkipDir
-			}
-			return nil
 		}
 		rel, err := filepath.Rel(dir, p)
 		if err != nil {
@@ -759,6 +952,17 @@ func walkRecords(dir string, visit func(rel, full string, d fs.DirEntry, refused
 		rel = filepath.ToSlash(rel)
 		var refused *check.Text
 		switch {
+		case unsafeChar(d.Name()) != "":
+			// Named as the history pass names it; a folder is refused whole, as there.
+			rel = path.Join(path.Dir(rel), quoteName(d.Name()))
+			if err := visit(rel, p, d, &reasonUnsafe); err != nil || !d.IsDir() {
+				return err
+			}
+			return filepath.SkipDir
+		case strings.HasPrefix(d.Name(), ".") && d.IsDir():
+			return filepath.SkipDir
+		case strings.HasPrefix(d.Name(), "."):
+			return nil
 		case d.IsDir():
 			if _, err := os.Lstat(filepath.Join(p, ".git")); err != nil {
 				return nil
@@ -791,11 +995,11 @@ func readFile(name string) ([]byte, error) {
 		return nil, err
 	}
 	if info.Size() > MaxFileSize {
-		return nil, &tooLarge{info.Size()}
+		return nil, &tooLarge{size: info.Size()}
 	}
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err == nil && len(data) > MaxFileSize { // it grew since
-		return nil, &tooLarge{int64(len(data))}
+		return nil, &tooLarge{size: int64(len(data))}
 	}
 	return data, err
 }
@@ -883,6 +1087,8 @@ func filesAt(r *git.Repository, h plumbing.Hash, records string) (map[string]obj
 		}
 		for name, e := range es {
 			switch p := path.Join(prefix, name); {
+			case unsafeChar(name) != "":
+				files[path.Join(prefix, quoteName(name))] = e // a refused file, named as walkRecords names it
 			case strings.HasPrefix(name, "."):
 			case e.Mode == filemode.Dir:
 				if err := list(p, e.Hash); err != nil {

@@ -26,7 +26,7 @@ import (
 // approved versions of each file.
 type Source struct {
 	Files    map[string][]byte
-	History  map[string][]Version // oldest first; empty for an uncommitted working tree
+	History  map[string][]Version // oldest first; empty for an uncommitted working tree; also a file refused now, with its earlier versions' Data
 	Problems check.List           // files the source refused to read
 	Removed  map[string]Version   // approved files deleted since, with the commit that deleted them (none when not committed)
 	Steps    []Step               // the first-parent commits that changed records, oldest first
