@@ -346,7 +346,8 @@ func apply(head plumbing.Hash, steps []step) *walk {
 				if len(vs) > 0 {
 					w.removed[ch.path] = town.Version{Commit: st.commit.Hash.String(), Time: st.commit.Committer.When, Author: st.commit.Author.Name}
 				}
-				delete(w.versions, ch.path) // a file added again later starts a new history
+				// Its versions stay: a file restored as it was keeps its approval, and a file
+				// added again with other content is a correction of the approved one.
 			case ch.refused != nil:
 				args := slices.Concat(ch.args, []string{st.commit.Hash.String()[:7]})
 				w.refused[ch.path] = check.Diagnostic{Code: check.RefusedFile, File: ch.path, Value: ch.value, Args: args, Reason: ch.refused}
