@@ -19,7 +19,7 @@ import (
 // at reads the records as of a commit of src.Steps. The report's Town is nil when the town's
 // own files never passed; its diagnostics stay those of the records now, for the operator.
 func Hold(rep *Report, src town.Source, opts Options, at func(commit string) (town.Source, error)) (*Report, error) {
-	h := &holder{opts: opts, at: at, runs: map[string]*run{}}
+	h := &holder{opts: opts, at: at, srcs: map[string]town.Source{}, runs: map[string]*run{}}
 	out, err := h.hold(&run{report: rep, steps: src.Steps})
 	if err != nil {
 		return nil, err
@@ -31,7 +31,8 @@ func Hold(rep *Report, src town.Source, opts Options, at func(commit string) (to
 type holder struct {
 	opts Options
 	at   func(commit string) (town.Source, error)
-	runs map[string]*run // by commit
+	srcs map[string]town.Source // by commit
+	runs map[string]*run        // by commit and village ("" for the whole town)
 }
 
 // A run is the report of the records as of a commit.
@@ -44,7 +45,7 @@ type run struct {
 func (h *holder) hold(r *run) (*Report, error) {
 	villages, townBroken := broken(r.report.Diagnostics)
 	if townBroken || r.report.Town == nil {
-		base, err := h.find(r.steps, func(p string) bool { return !strings.HasPrefix(p, "villages/") }, func(b *Report) bool {
+		base, err := h.find(r.steps, "", func(p string) bool { return !strings.HasPrefix(p, "villages/") }, func(b *Report) bool {
 			_, tb := broken(b.Diagnostics)
 			return b.Town != nil && !tb
 		})
@@ -72,7 +73,7 @@ func (h *holder) hold(r *run) (*Report, error) {
 		inVillage := func(p string) bool {
 			return !strings.HasPrefix(p, "villages/") || strings.HasPrefix(p, "villages/"+id+"/")
 		}
-		good, err := h.find(r.steps, inVillage, func(b *Report) bool {
+		good, err := h.find(r.steps, id, inVillage, func(b *Report) bool {
 			vs, tb := broken(b.Diagnostics)
 			return b.Town != nil && !tb && !vs[id] && index(b.Town, id) >= 0
 		})
@@ -98,27 +99,69 @@ func (h *holder) hold(r *run) (*Report, error) {
 
 // find returns the run as of the latest commit before a change to a path that matters at which
 // the records pass, or nil when there is none: the records between two such changes are the
-// same, as far as what matters goes.
-func (h *holder) find(steps []town.Step, matters func(string) bool, passes func(*Report) bool) (*run, error) {
+// same, as far as what matters goes. With a village, only that village and the town's files
+// are checked (see narrow).
+func (h *holder) find(steps []town.Step, village string, matters func(string) bool, passes func(*Report) bool) (*run, error) {
 	for k := len(steps) - 1; k > 0; k-- {
 		if !slices.ContainsFunc(steps[k].Paths, matters) {
 			continue
 		}
 		before := steps[k-1]
-		r := h.runs[before.Commit]
+		key := before.Commit + "/" + village
+		r := h.runs[key]
 		if r == nil {
-			src, err := h.at(before.Commit)
-			if err != nil {
-				return nil, err
+			src, ok := h.srcs[before.Commit]
+			if !ok {
+				var err error
+				if src, err = h.at(before.Commit); err != nil {
+					return nil, err
+				}
+				h.srcs[before.Commit] = src
 			}
-			r = &run{report: Run(src, h.opts), steps: src.Steps, held: &town.Held{Commit: before.Commit, Time: before.Time}}
-			h.runs[before.Commit] = r
+			r = &run{report: Run(narrow(src, village), h.opts), steps: src.Steps, held: &town.Held{Commit: before.Commit, Time: before.Time}}
+			h.runs[key] = r
 		}
 		if passes(r.report) {
 			return r, nil
 		}
 	}
 	return nil, nil
+}
+
+// narrow is src with the files of the town and of one village only, so that checking an
+// earlier state of a village costs one village; the other villages keep their village.toml, for
+// the checks across villages (names, merged_into). All of src when village is "".
+func narrow(src town.Source, village string) town.Source {
+	if village == "" {
+		return src
+	}
+	keep := func(p string) bool {
+		rest, ok := strings.CutPrefix(p, "villages/")
+		id, file, _ := strings.Cut(rest, "/")
+		return !ok || id == village || file == "village.toml"
+	}
+	out := town.Source{Files: map[string][]byte{}, History: map[string][]town.Version{}, Removed: map[string]town.Version{}, Steps: src.Steps}
+	for p, data := range src.Files {
+		if keep(p) {
+			out.Files[p] = data
+		}
+	}
+	for p, vs := range src.History {
+		if keep(p) {
+			out.History[p] = vs
+		}
+	}
+	for p, v := range src.Removed {
+		if keep(p) {
+			out.Removed[p] = v
+		}
+	}
+	for _, d := range src.Problems {
+		if keep(d.File) {
+			out.Problems = append(out.Problems, d)
+		}
+	}
+	return out
 }
 
 // broken tells which villages' files have errors, and whether the town's own files have.

@@ -179,8 +179,8 @@ type atomEntry struct {
 	} `xml:"author"`
 }
 
-// feeds makes the town's feed (feed.xml) and each village's (<village>/feed.xml). Links are
-// relative to the site's root given as base ("" keeps them relative to the feed).
+// feeds makes the town's feed (feed.xml) and each village's (<village>/feed.xml). Links start
+// with base, the site's address ("/" when it has none).
 func feeds(t *Town, villages []*Village, base string) (map[string][]byte, error) {
 	files := map[string][]byte{}
 	var all []atomEntry

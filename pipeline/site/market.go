@@ -75,23 +75,18 @@ func publishMarket(v *town.Village, res *score.VillageResult) (Market, MarketTot
 		m.Catalog = append(m.Catalog, Goods{ID: g.ID, Name: g.Name, Unit: g.Unit, Points: g.Points, CostFen: g.CostFen})
 	}
 	var t MarketTotals
-	for i, mm := range res.Ledger.Months {
-		mr := res.Months[i]
-		m.Months = append([]MarketMonth{{Month: mm.Month, Issued: mr.Issued, Deducted: mr.Deducted,
-			Redeemed: mm.Redeemed, Expired: mm.Expired, GoodsFen: mm.GoodsFen, Taking: mr.Taking, Households: mm.Households}}, m.Months...)
-		t.Issued += mr.Issued
-		t.Deducted += mr.Deducted
+	for _, mm := range res.Ledger.Months {
+		m.Months = append([]MarketMonth{{Month: mm.Month, Issued: mm.Issued, Deducted: mm.Deducted,
+			Redeemed: mm.Redeemed, Expired: mm.Expired, GoodsFen: mm.GoodsFen, Taking: mm.Taking, Households: mm.Households}}, m.Months...)
+		t.Issued += mm.Issued
+		t.Deducted += mm.Deducted
 		t.Redeemed += mm.Redeemed
+		t.Expired += mm.Expired
+		t.Cleared += mm.Cleared
 		t.GoodsFen += mm.GoodsFen
 	}
-	t.Expired = res.Ledger.Expired // December's row has it only once December's sheet is in
 	for _, a := range res.Ledger.Accounts {
 		t.Outstanding += a.Balance
-		for _, l := range a.Lines {
-			if l.Kind == score.Expire && l.Points > 0 {
-				t.Cleared += l.Points // a negative balance cleared at year end
-			}
-		}
 	}
 	m.Totals = t
 	return m, t

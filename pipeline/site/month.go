@@ -24,6 +24,7 @@ type Month struct {
 	Corrections   []Correction     `json:"corrections"`
 	Totals        Totals           `json:"totals"`
 	Ranking       []Row            `json:"ranking"`   // empty when the village does not publish rankings
+	Left          []Row            `json:"left"`      // households that left the roster during the month: their points, no rank
 	GridRows      map[string][]int `json:"grid_rows"` // grid id → indexes into Ranking, in grid rank order
 	QR            string           `json:"qr"`        // SVG of a QR code to the month's page, for the printed notice
 	PreviousMonth string           `json:"previous_month"`
@@ -128,6 +129,9 @@ func publishMonth(t *town.Town, v *town.Village, i int, res *score.VillageResult
 		}
 	}
 	for _, s := range mr.Standings {
+		if s.Left && v.PublishRanking {
+			pm.Left = append(pm.Left, Row{Who: who(v, s.Household), Grid: v.Household(s.Household).Grid, Net: s.Net})
+		}
 		if !s.Active {
 			continue
 		}

@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -52,6 +53,8 @@ type VillageLink struct {
 	Households  int          `json:"households"`
 	LatestMonth string       `json:"latest_month"` // YYYY-MM, "" before the first approved sheet
 	Status      string       `json:"status"`       // the latest month's: notice, effective or unapproved
+	Archived    bool         `json:"archived"`
+	Held        bool         `json:"held"`
 	Totals      Totals       `json:"totals"`
 	Market      MarketTotals `json:"market"`
 }
@@ -87,6 +90,21 @@ type Village struct {
 	Notices        []Notice    `json:"notices"`   // newest first
 	Chart          string      `json:"chart"`     // SVG of the monthly net points
 	Directory      []Directory `json:"directory"` // households on the roster by grid, to find one's own
+	Archived       bool        `json:"archived"`  // no longer keeps records: what is shown is its history
+	MergedInto     *Merged     `json:"merged_into"`
+	Held           *Held       `json:"held"` // newer records are being checked: shown as at an earlier commit
+}
+
+// Merged is the village an archived village was merged into.
+type Merged struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// Held says which records a village is shown with while its newer records are being checked.
+type Held struct {
+	Commit string `json:"commit"`
+	Date   string `json:"date"` // the commit's time, RFC 3339
 }
 
 // Directory lists a grid's households by code.
@@ -137,6 +155,7 @@ type HouseholdMonth struct {
 	Net      int     `json:"net"`
 	Rank     int     `json:"rank"` // 0 when rankings are not published or the household was not ranked
 	Of       int     `json:"of"`
+	Left     bool    `json:"left"` // the household left the roster during the month: not ranked
 	Adjusted bool    `json:"adjusted"`
 	Rules    string  `json:"rules"` // the rule set version the month was scored by
 	Entries  []Entry `json:"entries"`
@@ -161,8 +180,10 @@ type Notice struct {
 	HTML  string `json:"html"`
 }
 
-// Publish builds the public view of a scored town as of a time. siteURL is the site's address
-// (for QR codes and feeds); "" leaves the QR codes out and the feeds' links relative.
+// Publish builds the public view of a scored town as of a time. siteURL is the site's one
+// address, e.g. https://example.org/yunxi/: every link of the pages, the QR codes, the feeds and
+// the sitemaps start with it (Hugo.Build takes it from the view). "" puts the site at the root of
+// its host, with neither QR codes nor sitemaps.
 func Publish(t *town.Town, results []*score.VillageResult, asOf time.Time, siteURL string) (*Site, error) {
 	if siteURL != "" && !strings.HasSuffix(siteURL, "/") {
 		siteURL += "/"
@@ -176,6 +197,10 @@ func Publish(t *town.Town, results []*score.VillageResult, asOf time.Time, siteU
 			return nil, err
 		}
 		pt.Villages = append(pt.Villages, link)
+		if link.Archived {
+			// Its households are no longer scored here: the town's count is of those that are.
+			link.Totals.Households = 0
+		}
 		pt.Totals.add(link.Totals)
 		pt.Market.add(link.Market)
 		villages = append(villages, pv)
@@ -185,7 +210,7 @@ func Publish(t *town.Town, results []*score.VillageResult, asOf time.Time, siteU
 		return nil, err
 	}
 	pt.Downloads = downloads
-	fs, err := feeds(pt, villages, siteURL)
+	fs, err := feeds(pt, villages, cmp.Or(siteURL, "/"))
 	if err != nil {
 		return nil, err
 	}
@@ -200,7 +225,8 @@ func publishVillage(t *town.Town, res *score.VillageResult, asOf time.Time, site
 	for _, g := range v.Grids {
 		pv.Grids = append(pv.Grids, Grid{ID: g.ID, Name: g.Name})
 	}
-	link := VillageLink{ID: v.ID, Key: dataKey(v.ID), Name: v.Name}
+	publishState(t, v, pv)
+	link := VillageLink{ID: v.ID, Key: dataKey(v.ID), Name: v.Name, Archived: pv.Archived, Held: pv.Held != nil}
 	households := map[string]*Household{}
 	for _, h := range v.Households {
 		if h.Consent {
@@ -209,7 +235,7 @@ func publishVillage(t *town.Town, res *score.VillageResult, asOf time.Time, site
 	}
 	for i, mr := range res.Months {
 		pm := publishMonth(t, v, i, res, asOf)
-		if siteURL != "" {
+		if absolute(siteURL) {
 			qr, err := qrCode(siteURL+v.ID+"/"+pm.Month+"/", v.Name+monthTitle(pm.Month)+"积分公示网页的二维码")
 			if err != nil {
 				return nil, link, err
@@ -248,6 +274,22 @@ func publishVillage(t *town.Town, res *score.VillageResult, asOf time.Time, site
 	return pv, link, nil
 }
 
+// publishState tells whether the village is archived (and into which village it was merged) or
+// held at an earlier commit, for the banner of its pages.
+func publishState(t *town.Town, v *town.Village, pv *Village) {
+	pv.Archived = v.Archived
+	if v.MergedInto != "" {
+		for _, o := range t.Villages {
+			if o.ID == v.MergedInto {
+				pv.MergedInto = &Merged{ID: o.ID, Name: o.Name}
+			}
+		}
+	}
+	if v.Held != nil {
+		pv.Held = &Held{Commit: short(v.Held.Commit), Date: rfc3339(v.Held.Time, t.Location)}
+	}
+}
+
 // addHouseholdMonths adds a month to the pages of the consenting households ranked in it. year
 // is the latest year with a sheet, whose net points the pages show.
 func addHouseholdMonths(households map[string]*Household, v *town.Village, m *town.Month, mr *score.MonthResult, year string) {
@@ -256,7 +298,7 @@ func addHouseholdMonths(households map[string]*Household, v *town.Village, m *to
 		if h == nil {
 			continue
 		}
-		hm := HouseholdMonth{Month: mr.Month, Net: s.Net, Of: mr.Active, Adjusted: s.Veto != ""}
+		hm := HouseholdMonth{Month: mr.Month, Net: s.Net, Of: mr.Active, Left: s.Left, Adjusted: s.Veto != ""}
 		if m.Rules != nil {
 			hm.Rules = m.Rules.Effective
 		}

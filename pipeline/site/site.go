@@ -94,14 +94,15 @@ func writeJSON(name string, v any) error {
 type Hugo struct {
 	Project string    // the directory with hugo.toml, layouts/ and content/
 	Data    string    // the data directory to use instead of the project's data/
-	BaseURL string    // the site's base URL; "" keeps hugo.toml's
 	Stdout  io.Writer // Hugo's output
 	Stderr  io.Writer
 }
 
 // Build runs Hugo into a fresh directory beside out, adds the site's files (downloads, feeds),
-// keeps only what belongs to the part and, only when all that succeeded, puts it in place of out.
-// A failed build leaves out as it was.
+// keeps only what belongs to the part, writes the part's sitemaps and, only when all that
+// succeeded, puts it in place of out. A failed build leaves out as it was. Every link, QR code,
+// feed and sitemap has the one address of the site given to Publish; without one, links start at
+// the root of the host and there are neither QR codes nor sitemaps.
 func (h Hugo) Build(ctx context.Context, out string, s *Site, part Part) error {
 	out, err := filepath.Abs(out)
 	if err != nil {
@@ -117,8 +118,8 @@ func (h Hugo) Build(ctx context.Context, out string, s *Site, part Part) error {
 	defer os.RemoveAll(stage)
 	args := []string{"tool", "hugo", "--source", h.Project, "--destination", stage,
 		"--logLevel", "warn", "--panicOnWarning", "--noBuildLock", "--cleanDestinationDir"}
-	if h.BaseURL != "" {
-		args = append(args, "--baseURL", h.BaseURL)
+	if s.Town.SiteURL != "" {
+		args = append(args, "--baseURL", s.Town.SiteURL)
 	}
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = h.Project
@@ -143,8 +144,28 @@ func (h Hugo) Build(ctx context.Context, out string, s *Site, part Part) error {
 			return err
 		}
 	}
+	if err := keep(stage, s, part); err != nil {
+		return err
+	}
+	if err := writeSitemaps(stage, s, part); err != nil {
+		return err
+	}
+	old := stage + ".old"
+	if err := os.Rename(out, old); err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	if err := os.Rename(stage, out); err != nil {
+		os.Rename(old, out)
+		return err
+	}
+	return os.RemoveAll(old)
+}
+
+// keep removes from the built site in dir the files that do not belong to the part, and the
+// folders left empty.
+func keep(dir string, s *Site, part Part) error {
 	var dirs []string
-	err = filepath.WalkDir(stage, func(p string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -152,7 +173,7 @@ func (h Hugo) Build(ctx context.Context, out string, s *Site, part Part) error {
 			dirs = append(dirs, p)
 			return nil
 		}
-		rel, err := filepath.Rel(stage, p)
+		rel, err := filepath.Rel(dir, p)
 		if err != nil || part.Keep(s, rel) {
 			return err
 		}
@@ -164,13 +185,5 @@ func (h Hugo) Build(ctx context.Context, out string, s *Site, part Part) error {
 	for _, d := range slices.Backward(dirs) {
 		os.Remove(d) // only empty folders go: the others fail and stay
 	}
-	old := stage + ".old"
-	if err := os.Rename(out, old); err != nil && !os.IsNotExist(err) {
-		return err
-	}
-	if err := os.Rename(stage, out); err != nil {
-		os.Rename(old, out)
-		return err
-	}
-	return os.RemoveAll(old)
+	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os/exec"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/log"
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
@@ -151,24 +149,5 @@ func listen(t *testing.T, ctx context.Context, report func(string)) {
 	}()
 }
 
-// TestNoticePrintsOnOneA4Page prints a village-month's notice for the notice board.
-func TestNoticePrintsOnOneA4Page(t *testing.T) {
-	ctx := browser(t)
-	srv := httptest.NewServer(http.FileServer(http.Dir(buildSite(t))))
-	t.Cleanup(srv.Close)
-	for _, path := range []string{"/qingshi/2025-10/notice/", "/shimen/2025-12/notice/"} {
-		if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+path), chromedp.WaitReady("body")); err != nil {
-			t.Fatal(err)
-		}
-		res, err := chromedp.Call(ctx, page.PrintToPDF, page.PrintToPDFParams{PaperWidth: 8.27, PaperHeight: 11.69, PreferCSSPageSize: ptr(true)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		pdf := res.Data
-		if n := len(regexp.MustCompile(`/Type\s*/Page[^s]`).FindAll(pdf, -1)); n != 1 {
-			t.Errorf("%s prints on %d A4 pages, want 1", path, n)
-		}
-	}
-}
 
 func ptr[T any](v T) *T { return &v }

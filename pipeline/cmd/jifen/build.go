@@ -68,15 +68,32 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *requireSigned {
 		opts.KeyringDir = "keys"
 	}
-	src, err := approved(*repo, opts)
+	repository, err := open(*repo, &opts)
 	if err != nil {
 		return err
 	}
-	report := audit.Run(src, audit.Options{Now: asOf, RequireReview: *requireReview, RequireSigned: *requireSigned})
+	src, err := records.Approved(repository, opts)
+	if err != nil {
+		return err
+	}
+	aopts := audit.Options{Now: asOf, RequireReview: *requireReview, RequireSigned: *requireSigned}
+	report, err := audit.Hold(audit.Run(src, aopts), src, aopts, func(commit string) (town.Source, error) {
+		o := opts
+		o.At = commit
+		return records.Approved(repository, o)
+	})
+	if err != nil {
+		return err
+	}
 	t, diags := report.Town, report.Diagnostics
-	// Cap warnings are normal (the rules cut what they cut); only errors stop a build.
-	if t == nil || diags.Errors() > 0 {
+	// Cap warnings are normal (the rules cut what they cut); errors hold back what they touch.
+	if diags.Errors() > 0 {
 		diags.WriteText(stderr, *lang)
+		if err := appendSummary(os.Getenv("GITHUB_STEP_SUMMARY"), diags, *lang, false); err != nil {
+			return err
+		}
+	}
+	if t == nil {
 		say("记录有问题，网站没有更新", "the records have problems; the site was not changed")
 		return errBadRecords
 	}
@@ -92,32 +109,39 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := site.WriteData(dataDir, s, part); err != nil {
 		return fmt.Errorf("write site data: %w", err)
 	}
-	h := site.Hugo{Project: proj, Data: dataDir, BaseURL: *baseURL, Stdout: io.Discard, Stderr: stderr}
+	h := site.Hugo{Project: proj, Data: dataDir, Stdout: io.Discard, Stderr: stderr}
 	if err := h.Build(ctx, *out, s, part); err != nil {
 		return err
 	}
 	abs, _ := filepath.Abs(*out)
+	if diags.Errors() > 0 {
+		for _, v := range t.Villages {
+			if v.Held != nil {
+				at := v.Held.Time.In(t.Location)
+				say("%s 新的记录有问题，网站上显示的是 %s 提交 %.7s 时的记录", "%s: the newer records have problems; the site shows the records of %s, commit %.7s",
+					v.Name, at.Format("2006-01-02 15:04"), v.Held.Commit)
+			}
+		}
+		say("网站已生成，但记录有问题（见上）", "site written, but the records have problems (see above)")
+		return errHeld
+	}
 	say("网站已生成：%s\n查看：go tool jifen serve --out %s，然后在浏览器打开 http://127.0.0.1:8080/",
 		"site written to %s\nto look at it: go tool jifen serve --out %s, then open http://127.0.0.1:8080/", abs, *out)
 	return nil
 }
 
-// approved reads the approved records of the repository repo (a path or a URL; with
-// JIFEN_GIT_TOKEN for a private one), or of the embedded demo town when repo is "".
-func approved(repo string, opts records.Options) (town.Source, error) {
+// open opens the records repository repo (a path or a URL; with JIFEN_GIT_TOKEN for a
+// private one), or the embedded demo town's when repo is "", whose branch and root it sets.
+func open(repo string, opts *records.Options) (*records.Repository, error) {
 	if repo != "" {
-		r, err := records.Open(repo, opts.Branch, os.Getenv("JIFEN_GIT_TOKEN"))
-		if err != nil {
-			return town.Source{}, err
-		}
-		return records.Approved(r, opts)
+		return records.Open(repo, opts.Branch, os.Getenv(records.TokenVariable))
 	}
 	r, err := records.Replay("main", demo.Changes())
 	if err != nil {
-		return town.Source{}, fmt.Errorf("make the demo repository: %w", err)
+		return nil, fmt.Errorf("make the demo repository: %w", err)
 	}
 	opts.Branch, opts.Root = "main", ""
-	return records.Approved(r, opts)
+	return r, nil
 }
 
 // sitePart is the part of the site that --village or --shard asks for: all of it when neither
@@ -209,12 +233,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
+	h, home, err := site.Handler(*out)
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "http://%s/ （Ctrl-C 停止）\n", ln.Addr())
-	srv := &http.Server{Handler: http.FileServer(http.Dir(*out))}
+	fmt.Fprintf(stdout, "http://%s%s （Ctrl-C 停止）\n", ln.Addr(), home)
+	srv := &http.Server{Handler: h}
 	go func() {
 		<-ctx.Done()
 		srv.Close()

@@ -35,6 +35,10 @@ var errUsage = errors.New("usage")
 // errBadRecords marks records with problems, already listed for the user.
 var errBadRecords = errors.New("bad records")
 
+// errHeld marks a site published with some records held back for their problems, already
+// listed for the user.
+var errHeld = errors.New("records held back")
+
 func exitCode(err error, stderr io.Writer) int {
 	switch {
 	case err == nil:
@@ -43,6 +47,8 @@ func exitCode(err error, stderr io.Writer) int {
 		return 1
 	case errors.Is(err, errUsage):
 		return 2
+	case errors.Is(err, errHeld):
+		return 3
 	}
 	fmt.Fprintln(stderr, "jifen:", err)
 	return 2

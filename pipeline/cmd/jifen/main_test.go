@@ -312,7 +312,10 @@ func checkHouseholdPages(t *testing.T, out string, v *town.Village, res *score.V
 		}
 		var want []string
 		for i := len(res.Months) - 1; i >= 0; i-- {
-			if s := res.Months[i].Standing(h.ID); s != nil {
+			switch s := res.Months[i].Standing(h.ID); {
+			case s != nil && s.Left:
+				want = append(want, fmt.Sprintf("%s|%d|已退出", monthTitle(res.Months[i].Month), s.Net))
+			case s != nil:
 				want = append(want, fmt.Sprintf("%s|%d|%d / %d", monthTitle(res.Months[i].Month), s.Net, s.Rank, res.Months[i].Active))
 			}
 		}
@@ -465,7 +468,8 @@ func compareTrees(t *testing.T, a, b string) string {
 }
 
 // TestRequireReview pushes a sheet straight to main: a plain build publishes it, a build with
-// --require-review refuses the records, says which commit, and leaves the published site as it was.
+// --require-review refuses the village's records, says which commit, and publishes the town
+// without the village, which never passed.
 func TestRequireReview(t *testing.T) {
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git is not installed")
@@ -479,19 +483,21 @@ func TestRequireReview(t *testing.T) {
 	runGit(t, repo, "commit", "-q", "-m", "Set up the town and push July directly")
 
 	out := buildSite(t, "--repo", repo, "--as-of", "2025-08-05")
-	before := readPage(t, filepath.Join(out, "index.html"))
+	if !exists(t, filepath.Join(out, "dongcun/2025-07/index.html")) {
+		t.Fatal("a plain build does not publish July")
+	}
 
 	tmp := t.TempDir()
 	stdout, stderr, err := jifen(t, "build", "--project", project(t), "--data", filepath.Join(tmp, "data"), "--out", out,
 		"--repo", repo, "--as-of", "2025-08-06", "--require-review", "--lang", "en")
-	if !errors.Is(err, errBadRecords) {
-		t.Fatalf("err = %v, want bad records\n%s%s", err, stdout, stderr)
+	if !errors.Is(err, errHeld) {
+		t.Fatalf("err = %v, want records held back\n%s%s", err, stdout, stderr)
 	}
 	if !strings.Contains(stderr, "villages/dongcun/sheets/2025-07.csv: ") || !strings.Contains(stderr, "changed this file without review") || !strings.Contains(stderr, "[E117]") {
 		t.Errorf("stderr:\n%s", stderr)
 	}
-	if after := readPage(t, filepath.Join(out, "index.html")); after != before {
-		t.Error("a refused build changed the published site")
+	if exists(t, filepath.Join(out, "dongcun")) || strings.Contains(readPage(t, filepath.Join(out, "index.html")), "东村") {
+		t.Error("the unreviewed village is published")
 	}
 }
 

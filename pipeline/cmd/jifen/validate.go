@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
@@ -118,13 +119,14 @@ func (r *reporter) write(diags check.List, root string, stdout io.Writer) error 
 	return nil
 }
 
-// writeSummary appends the Markdown summary to --summary or $GITHUB_STEP_SUMMARY, if either
-// names a file.
+// writeSummary appends the Markdown summary to --summary or $GITHUB_STEP_SUMMARY.
 func (r *reporter) writeSummary(diags check.List) error {
-	name := *r.summary
-	if name == "" {
-		name = os.Getenv("GITHUB_STEP_SUMMARY")
-	}
+	return appendSummary(cmp.Or(*r.summary, os.Getenv("GITHUB_STEP_SUMMARY")), diags, *r.lang, r.changes)
+}
+
+// appendSummary appends the Markdown summary of the problems to the file name, if any: a GitHub
+// Actions job summary.
+func appendSummary(name string, diags check.List, lang string, changes bool) error {
 	if name == "" {
 		return nil
 	}
@@ -132,7 +134,7 @@ func (r *reporter) writeSummary(diags check.List) error {
 	if err != nil {
 		return fmt.Errorf("write the job summary: %w", err)
 	}
-	if err := diags.WriteSummary(f, *r.lang, r.changes); err != nil {
+	if err := diags.WriteSummary(f, lang, changes); err != nil {
 		f.Close()
 		return fmt.Errorf("write the job summary: %w", err)
 	}

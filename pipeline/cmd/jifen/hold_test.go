@@ -1,0 +1,213 @@
+package main
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// commitAt writes the files (name, content pairs; a nil-like "" content removes the file) and
+// commits them all with the real git command at a time.
+func commitAt(t *testing.T, repo, when, msg string, files ...string) {
+	t.Helper()
+	for i := 0; i < len(files); i += 2 {
+		if files[i+1] == "" {
+			os.Remove(filepath.Join(repo, files[i]))
+			continue
+		}
+		write(t, filepath.Join(repo, files[i]), files[i+1])
+	}
+	for _, args := range [][]string{{"add", "-A"}, {"commit", "-q", "--allow-empty", "-m", msg}} {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = repo
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=网格员甲", "GIT_AUTHOR_EMAIL=jia@example.org", "GIT_COMMITTER_NAME=村书记",
+			"GIT_COMMITTER_EMAIL=shuji@example.org", "GIT_AUTHOR_DATE="+when, "GIT_COMMITTER_DATE="+when, "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+}
+
+// twoVillages makes a records repository of a town with 东村 and 西村, set up on 2025-07-01.
+func twoVillages(t *testing.T) string {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	repo := t.TempDir()
+	copyDir(t, "testdata/records", repo)
+	copyDir(t, "../../demo/records/rules", filepath.Join(repo, "rules"))
+	copyDir(t, filepath.Join(repo, "villages/dongcun"), filepath.Join(repo, "villages/xicun"))
+	vt := filepath.Join(repo, "villages/xicun/village.toml")
+	write(t, vt, strings.Replace(readPage(t, vt), "东村", "西村", 1))
+	tt := filepath.Join(repo, "town.toml")
+	write(t, tt, strings.Replace(readPage(t, tt), `["dongcun"]`, `["dongcun", "xicun"]`, 1))
+	runGit(t, repo, "init", "-q", "-b", "main")
+	commitAt(t, repo, "2025-07-01T10:00:00+08:00", "Set up the town")
+	return repo
+}
+
+// sheetOf is a sheet in which each household earns 5 points for mending the road on the 3rd.
+func sheetOf(month string, households ...string) string {
+	s := "户号,事项,分值,日期,说明,佐证\n"
+	for _, h := range households {
+		s += h + ",GJ02,5," + month + "-03,修村道,签到表\n"
+	}
+	return s
+}
+
+// buildHeld builds the site of repo as of a date, expecting some records to be held back.
+func buildHeld(t *testing.T, repo, asOf string) (out, stdout, stderr string) {
+	t.Helper()
+	tmp := t.TempDir()
+	out = filepath.Join(tmp, "public")
+	stdout, stderr, err := jifen(t, "build", "--project", project(t), "--data", filepath.Join(tmp, "data"), "--out", out,
+		"--repo", repo, "--as-of", asOf)
+	if !errors.Is(err, errHeld) || exitCode(err, nil) != 3 {
+		t.Fatalf("err = %v, want records held back (exit status 3)\n%s%s", err, stdout, stderr)
+	}
+	return out, stdout, stderr
+}
+
+func exists(t *testing.T, name string) bool {
+	t.Helper()
+	_, err := os.Stat(name)
+	return err == nil
+}
+
+// TestBrokenVillageHeldBack: a village whose new sheet has an error is published as of its
+// last good commit; the other village publishes its new month; the build says so and fails.
+func TestBrokenVillageHeldBack(t *testing.T) {
+	repo := twoVillages(t)
+	commitAt(t, repo, "2025-08-03T10:00:00+08:00", "July",
+		"villages/dongcun/sheets/2025-07.csv", sheetOf("2025-07", "D-01", "D-03"),
+		"villages/xicun/sheets/2025-07.csv", sheetOf("2025-07", "D-01"))
+	commitAt(t, repo, "2025-09-03T10:00:00+08:00", "August, with a household that is not on 东村's roster",
+		"villages/dongcun/sheets/2025-08.csv", sheetOf("2025-08", "D-01", "D-99"),
+		"villages/xicun/sheets/2025-08.csv", sheetOf("2025-08", "D-03"))
+	commitAt(t, repo, "2025-09-04T10:00:00+08:00", "西村 September notice", "villages/xicun/notices/2025-09-04.md", "# 九月通知\n\n开会。\n")
+
+	out, stdout, stderr := buildHeld(t, repo, "2025-09-20")
+	if !strings.Contains(stderr, "villages/dongcun/sheets/2025-08.csv:3: ") || !strings.Contains(stderr, "[E101]") {
+		t.Errorf("the problem is not reported:\n%s", stderr)
+	}
+	if !strings.Contains(stdout, "东村 新的记录有问题，网站上显示的是 2025-08-03 10:00 提交") || strings.Contains(stdout, "西村 新的记录") {
+		t.Errorf("stdout does not say which village is held back:\n%s", stdout)
+	}
+	for name, want := range map[string]bool{
+		"dongcun/2025-07/index.html": true, "dongcun/2025-08/index.html": false,
+		"xicun/2025-07/index.html": true, "xicun/2025-08/index.html": true,
+	} {
+		if exists(t, filepath.Join(out, name)) != want {
+			t.Errorf("%s published: %v, want %v", name, !want, want)
+		}
+	}
+	if hits := grep(t, out, "D-99"); len(hits) > 0 {
+		t.Errorf("the held-back sheet is published in %v", hits)
+	}
+	if !strings.Contains(readPage(t, filepath.Join(out, "xicun/index.html")), "九月通知") {
+		t.Error("西村's notice of September is not published")
+	}
+}
+
+// TestBrokenRulesHoldTheTown: a rule set with an error holds back the whole town to the last
+// commit at which the rule sets passed, each village to its own last good state by then.
+func TestBrokenRulesHoldTheTown(t *testing.T) {
+	repo := twoVillages(t)
+	commitAt(t, repo, "2025-08-03T10:00:00+08:00", "July",
+		"villages/dongcun/sheets/2025-07.csv", sheetOf("2025-07", "D-01"),
+		"villages/xicun/sheets/2025-07.csv", sheetOf("2025-07", "D-01"))
+	commitAt(t, repo, "2025-09-03T10:00:00+08:00", "August",
+		"villages/dongcun/sheets/2025-08.csv", sheetOf("2025-08", "D-99"),
+		"villages/xicun/sheets/2025-08.csv", sheetOf("2025-08", "D-03"))
+	commitAt(t, repo, "2025-09-10T10:00:00+08:00", "A rule set from September, broken", "rules/2025-09-01.toml", "title = \n")
+	commitAt(t, repo, "2025-09-11T10:00:00+08:00", "西村 September", "villages/xicun/sheets/2025-09.csv", sheetOf("2025-09", "D-01"))
+
+	out, stdout, stderr := buildHeld(t, repo, "2025-10-20")
+	if !strings.Contains(stderr, "rules/2025-09-01.toml") {
+		t.Errorf("the rule set's problem is not reported:\n%s", stderr)
+	}
+	if !strings.Contains(stdout, "东村 新的记录有问题，网站上显示的是 2025-08-03 10:00") || !strings.Contains(stdout, "西村 新的记录有问题，网站上显示的是 2025-09-03 10:00") {
+		t.Errorf("stdout:\n%s", stdout)
+	}
+	for name, want := range map[string]bool{
+		"dongcun/2025-07/index.html": true, "dongcun/2025-08/index.html": false,
+		"xicun/2025-08/index.html": true, "xicun/2025-09/index.html": false,
+	} {
+		if exists(t, filepath.Join(out, name)) != want {
+			t.Errorf("%s published: %v, want %v", name, !want, want)
+		}
+	}
+}
+
+// TestVillageRemovedThenArchived: deleting a merged village's folder is refused, its history
+// still published as it was; restored and archived, it publishes again with no error.
+func TestVillageRemovedThenArchived(t *testing.T) {
+	repo := twoVillages(t)
+	commitAt(t, repo, "2025-08-03T10:00:00+08:00", "July",
+		"villages/dongcun/sheets/2025-07.csv", sheetOf("2025-07", "D-01"),
+		"villages/xicun/sheets/2025-07.csv", sheetOf("2025-07", "D-03"))
+	town := readPage(t, filepath.Join(repo, "town.toml"))
+	runGit(t, repo, "rm", "-q", "-r", "villages/xicun")
+	commitAt(t, repo, "2025-09-01T10:00:00+08:00", "西村 merged into 东村", "town.toml", strings.Replace(town, `, "xicun"`, "", 1))
+
+	out, stdout, stderr := buildHeld(t, repo, "2025-09-20")
+	if !strings.Contains(stderr, "villages/xicun/village.toml: 缺少文件 villages/xicun/：村 xicun 的记录审定过，在提交") || strings.Count(stderr, "[E112]") != 1 {
+		t.Errorf("the deleted village is not refused once:\n%s", stderr)
+	}
+	if !strings.Contains(stdout, "西村 新的记录有问题，网站上显示的是 2025-08-03 10:00") || !exists(t, filepath.Join(out, "xicun/2025-07/index.html")) {
+		t.Errorf("西村's history is not kept:\n%s", stdout)
+	}
+
+	runGit(t, repo, "checkout", "-q", "HEAD~1", "--", "villages/xicun")
+	vt := filepath.Join(repo, "villages/xicun/village.toml")
+	commitAt(t, repo, "2025-09-02T10:00:00+08:00", "西村 archived", "town.toml", town,
+		"villages/xicun/village.toml", "archived = true\nmerged_into = \"dongcun\"\n"+readPage(t, vt))
+	out = buildSite(t, "--repo", repo, "--as-of", "2025-09-05")
+	if !exists(t, filepath.Join(out, "xicun/2025-07/index.html")) {
+		t.Fatal("the archived village's history is not published")
+	}
+	// Restored as it was, July keeps its approval of 3 August: its notice ended long ago.
+	if month := readPage(t, filepath.Join(out, "xicun/2025-07/index.html")); strings.Contains(month, "公示中") || !strings.Contains(month, "2025年8月3日") {
+		t.Error("the restored sheet was approved again")
+	}
+}
+
+// TestConflictingMerges: two pull requests that each passed on their own, one giving a
+// household a leaving date and one scoring it after that date, conflict once both are merged:
+// the village is held at the first merge; the build says so.
+func TestConflictingMerges(t *testing.T) {
+	repo := twoVillages(t)
+	roster := readPage(t, filepath.Join(repo, "villages/dongcun/households.csv"))
+	runGit(t, repo, "checkout", "-q", "-b", "roster")
+	commitAt(t, repo, "2025-08-02T09:00:00+08:00", "D-01 moved away on 2025-08-10",
+		"villages/dongcun/households.csv", strings.Replace(roster, "D-01,欧阳春晓,第一组,是,2024-12-01,", "D-01,欧阳春晓,第一组,是,2024-12-01,2025-08-10", 1))
+	runGit(t, repo, "checkout", "-q", "main")
+	runGit(t, repo, "checkout", "-q", "-b", "august")
+	commitAt(t, repo, "2025-09-01T09:00:00+08:00", "东村 August", "villages/dongcun/sheets/2025-08.csv",
+		"户号,事项,分值,日期,说明,佐证\nD-01,GJ02,5,2025-08-20,修村道,签到表\nD-03,GJ02,5,2025-08-20,修村道,签到表\n")
+	runGit(t, repo, "checkout", "-q", "main")
+	commitAt(t, repo, "2025-08-05T10:00:00+08:00", "西村 July", "villages/xicun/sheets/2025-07.csv", sheetOf("2025-07", "D-03"))
+	for _, m := range []struct{ branch, when string }{{"roster", "2025-09-02T10:00:00+08:00"}, {"august", "2025-09-03T10:00:00+08:00"}} {
+		cmd := exec.Command("git", "merge", "-q", "--no-ff", m.branch, "-m", "Merge pull request from town/"+m.branch)
+		cmd.Dir = repo
+		cmd.Env = append(os.Environ(), "GIT_COMMITTER_NAME=村书记", "GIT_COMMITTER_EMAIL=shuji@example.org", "GIT_AUTHOR_NAME=村书记",
+			"GIT_AUTHOR_EMAIL=shuji@example.org", "GIT_COMMITTER_DATE="+m.when, "GIT_AUTHOR_DATE="+m.when, "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("merge %s: %v\n%s", m.branch, err, b)
+		}
+	}
+	out, stdout, stderr := buildHeld(t, repo, "2025-09-20")
+	if !strings.Contains(stderr, "villages/dongcun/sheets/2025-08.csv:2: ") || !strings.Contains(stderr, "[E102]") {
+		t.Errorf("the conflict is not reported on the sheet's row:\n%s", stderr)
+	}
+	if !strings.Contains(stdout, "东村 新的记录有问题，网站上显示的是 2025-09-02 10:00") {
+		t.Errorf("东村 is not held at the first merge:\n%s", stdout)
+	}
+	if exists(t, filepath.Join(out, "dongcun/2025-08/index.html")) || !exists(t, filepath.Join(out, "xicun/2025-07/index.html")) {
+		t.Error("东村's August is published, or 西村's July is not")
+	}
+}
