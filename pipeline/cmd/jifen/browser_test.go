@@ -149,5 +149,4 @@ func listen(t *testing.T, ctx context.Context, report func(string)) {
 	}()
 }
 
-
 func ptr[T any](v T) *T { return &v }
