@@ -52,10 +52,11 @@ func (h *holder) hold(r *run) (*Report, error) {
 		if err != nil || base == nil {
 			return &Report{}, err
 		}
-		out, err := h.hold(base)
+		held, err := h.hold(base)
 		if err != nil {
 			return nil, err
 		}
+		out := clone(held)
 		for i, v := range out.Town.Villages {
 			if v.Held == nil {
 				out.Town.Villages[i], out.Results[i] = heldAt(v, out.Results[i], base.held)
@@ -66,9 +67,8 @@ func (h *holder) hold(r *run) (*Report, error) {
 	if len(villages) == 0 {
 		return r.report, nil
 	}
-	t := *r.report.Town
-	out := &Report{Town: &t, Results: slices.Clone(r.report.Results)}
-	t.Villages = slices.Clone(t.Villages)
+	out := clone(r.report)
+	t := out.Town
 	for _, id := range slices.Sorted(maps.Keys(villages)) {
 		inVillage := func(p string) bool {
 			return !strings.HasPrefix(p, "villages/") || strings.HasPrefix(p, "villages/"+id+"/")
@@ -80,7 +80,7 @@ func (h *holder) hold(r *run) (*Report, error) {
 		if err != nil {
 			return nil, err
 		}
-		i := index(&t, id)
+		i := index(t, id)
 		switch {
 		case good == nil && i >= 0:
 			t.Villages, out.Results = slices.Delete(t.Villages, i, i+1), slices.Delete(out.Results, i, i+1)
@@ -90,7 +90,8 @@ func (h *holder) hold(r *run) (*Report, error) {
 			if i >= 0 {
 				t.Villages[i], out.Results[i] = v, res
 			} else { // its village.toml cannot be read now, or town.toml no longer lists it
-				t.Villages, out.Results = append(t.Villages, v), append(out.Results, res)
+				at := place(t, good.report.Town.Villages[:k])
+				t.Villages, out.Results = slices.Insert(t.Villages, at, v), slices.Insert(out.Results, at, res)
 			}
 		}
 	}
@@ -188,6 +189,24 @@ func heldAt(v *town.Village, res *score.VillageResult, held *town.Held) (*town.V
 	cv, cres := *v, *res
 	cv.Held, cres.Village = held, &cv
 	return &cv, &cres
+}
+
+// clone is a copy of a report whose villages and results can be replaced without changing it.
+func clone(r *Report) *Report {
+	t := *r.Town
+	t.Villages = slices.Clone(t.Villages)
+	return &Report{Town: &t, Results: slices.Clone(r.Results), Diagnostics: r.Diagnostics}
+}
+
+// place is where a village goes among the town's villages: after those that came before it.
+func place(t *town.Town, before []*town.Village) int {
+	at := 0
+	for j, v := range t.Villages {
+		if slices.ContainsFunc(before, func(b *town.Village) bool { return b.ID == v.ID }) {
+			at = j + 1
+		}
+	}
+	return at
 }
 
 // index is the index of village id among the town's villages, or -1.

@@ -211,3 +211,21 @@ func TestConflictingMerges(t *testing.T) {
 		t.Error("东村's August is published, or 西村's July is not")
 	}
 }
+
+// TestUnreadableVillageTomlHeldInPlace: a village whose village.toml no longer reads is held at
+// its last good state, in its place in town.toml's order.
+func TestUnreadableVillageTomlHeldInPlace(t *testing.T) {
+	repo := twoVillages(t)
+	commitAt(t, repo, "2025-08-03T10:00:00+08:00", "July",
+		"villages/dongcun/sheets/2025-07.csv", sheetOf("2025-07", "D-01"),
+		"villages/xicun/sheets/2025-07.csv", sheetOf("2025-07", "D-03"))
+	commitAt(t, repo, "2025-08-04T10:00:00+08:00", "东村's village.toml broken", "villages/dongcun/village.toml", "name = \"东村\n")
+	out, stdout, _ := buildHeld(t, repo, "2025-08-20")
+	if !strings.Contains(stdout, "东村 新的记录有问题，网站上显示的是 2025-08-03 10:00") {
+		t.Errorf("stdout:\n%s", stdout)
+	}
+	home := readPage(t, filepath.Join(out, "index.html"))
+	if i, j := strings.Index(home, "东村"), strings.Index(home, "西村"); i < 0 || j < 0 || i > j {
+		t.Errorf("东村 is not listed before 西村 on the home page (%d, %d)", i, j)
+	}
+}
