@@ -20,14 +20,19 @@ func commitAt(t *testing.T, repo, when, msg string, files ...string) {
 		}
 		write(t, filepath.Join(repo, files[i]), files[i+1])
 	}
-	for _, args := range [][]string{{"add", "-A"}, {"commit", "-q", "--allow-empty", "-m", msg}} {
-		cmd := exec.Command("git", args...)
-		cmd.Dir = repo
-		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=网格员甲", "GIT_AUTHOR_EMAIL=jia@example.org", "GIT_COMMITTER_NAME=村书记",
-			"GIT_COMMITTER_EMAIL=shuji@example.org", "GIT_AUTHOR_DATE="+when, "GIT_COMMITTER_DATE="+when, "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
+	gitAt(t, repo, when, "add", "-A")
+	gitAt(t, repo, when, "commit", "-q", "--allow-empty", "-m", msg)
+}
+
+// gitAt runs the real git command in repo with its author and committer dates set to when.
+func gitAt(t *testing.T, repo, when string, args ...string) {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = repo
+	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=网格员甲", "GIT_AUTHOR_EMAIL=jia@example.org", "GIT_COMMITTER_NAME=村书记",
+		"GIT_COMMITTER_EMAIL=shuji@example.org", "GIT_AUTHOR_DATE="+when, "GIT_COMMITTER_DATE="+when, "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
 	}
 }
 
@@ -191,15 +196,8 @@ func TestConflictingMerges(t *testing.T) {
 		"户号,事项,分值,日期,说明,佐证\nD-01,GJ02,5,2025-08-20,修村道,签到表\nD-03,GJ02,5,2025-08-20,修村道,签到表\n")
 	runGit(t, repo, "checkout", "-q", "main")
 	commitAt(t, repo, "2025-08-05T10:00:00+08:00", "西村 July", "villages/xicun/sheets/2025-07.csv", sheetOf("2025-07", "D-03"))
-	for _, m := range []struct{ branch, when string }{{"roster", "2025-09-02T10:00:00+08:00"}, {"august", "2025-09-03T10:00:00+08:00"}} {
-		cmd := exec.Command("git", "merge", "-q", "--no-ff", m.branch, "-m", "Merge pull request from town/"+m.branch)
-		cmd.Dir = repo
-		cmd.Env = append(os.Environ(), "GIT_COMMITTER_NAME=村书记", "GIT_COMMITTER_EMAIL=shuji@example.org", "GIT_AUTHOR_NAME=村书记",
-			"GIT_AUTHOR_EMAIL=shuji@example.org", "GIT_COMMITTER_DATE="+m.when, "GIT_AUTHOR_DATE="+m.when, "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
-		if b, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("merge %s: %v\n%s", m.branch, err, b)
-		}
-	}
+	gitAt(t, repo, "2025-09-02T10:00:00+08:00", "merge", "-q", "--no-ff", "roster", "-m", "Merge pull request from town/roster")
+	gitAt(t, repo, "2025-09-03T10:00:00+08:00", "merge", "-q", "--no-ff", "august", "-m", "Merge pull request from town/august")
 	out, stdout, stderr := buildHeld(t, repo, "2025-09-20")
 	if !strings.Contains(stderr, "villages/dongcun/sheets/2025-08.csv:2: ") || !strings.Contains(stderr, "[E102]") {
 		t.Errorf("the conflict is not reported on the sheet's row:\n%s", stderr)

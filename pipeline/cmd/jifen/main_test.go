@@ -578,28 +578,14 @@ func TestCatalogPriceChange(t *testing.T) {
 	repo := t.TempDir()
 	copyDir(t, "testdata/records", repo)
 	copyDir(t, "../../demo/records/rules", filepath.Join(repo, "rules"))
-	commit := func(when, msg string, files ...string) {
-		for i := 0; i < len(files); i += 2 {
-			write(t, filepath.Join(repo, files[i]), files[i+1])
-		}
-		for _, args := range [][]string{{"add", "-A"}, {"commit", "-q", "-m", msg}} {
-			cmd := exec.Command("git", args...)
-			cmd.Dir = repo
-			cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=网格员甲", "GIT_AUTHOR_EMAIL=jia@example.org", "GIT_COMMITTER_NAME=村书记",
-				"GIT_COMMITTER_EMAIL=shuji@example.org", "GIT_AUTHOR_DATE="+when, "GIT_COMMITTER_DATE="+when, "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
-			if out, err := cmd.CombinedOutput(); err != nil {
-				t.Fatalf("git %v: %v\n%s", args, err, out)
-			}
-		}
-	}
 	runGit(t, repo, "init", "-q", "-b", "main")
-	commit("2025-07-03T10:00:00+08:00", "Set up, with June",
+	commitAt(t, repo, "2025-07-03T10:00:00+08:00", "Set up, with June",
 		"supermarket/catalog.csv", "商品编号,名称,单位,积分,成本\nG02,毛巾,条,5,4.50\n",
 		"villages/dongcun/sheets/2025-06.csv", "户号,事项,分值,日期,说明,佐证\nD-01,GJ02,5,2025-06-03,修村道,签到表6-1\n")
-	commit("2025-08-03T10:00:00+08:00", "July",
+	commitAt(t, repo, "2025-08-03T10:00:00+08:00", "July",
 		"villages/dongcun/sheets/2025-07.csv", "户号,事项,分值,日期,说明,佐证\nD-01,GJ02,5,2025-07-03,修村道,签到表7-1\n",
 		"villages/dongcun/redemptions/2025-07.csv", "户号,商品,数量,积分,日期\nD-01,G02,1,5,2025-07-20\n")
-	commit("2025-08-10T10:00:00+08:00", "Towels cost more", "supermarket/catalog.csv", "商品编号,名称,单位,积分,成本\nG02,毛巾,条,6,5.40\n")
+	commitAt(t, repo, "2025-08-10T10:00:00+08:00", "Towels cost more", "supermarket/catalog.csv", "商品编号,名称,单位,积分,成本\nG02,毛巾,条,6,5.40\n")
 
 	out := buildSite(t, "--repo", repo, "--as-of", "2025-08-20")
 	if market := readPage(t, filepath.Join(out, "dongcun/market/index.html")); !strings.Contains(market, "<td class=\"n\">4.50</td>") {
