@@ -108,6 +108,9 @@ func (h Hugo) Build(ctx context.Context, out string, s *Site, part Part) error {
 	if err != nil {
 		return err
 	}
+	if err := h.replaceable(out); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return err
 	}
@@ -159,6 +162,30 @@ func (h Hugo) Build(ctx context.Context, out string, s *Site, part Part) error {
 		return err
 	}
 	return os.RemoveAll(old)
+}
+
+// replaceable refuses an output folder that a build must not replace: one that is or holds the
+// project or the data folder, or that holds a git repository, a Go module, a Hugo project or
+// records (a mistyped --out must not delete them).
+func (h Hugo) replaceable(out string) error {
+	for _, dir := range []string{h.Project, h.Data} {
+		if dir == "" {
+			continue
+		}
+		abs, err := filepath.Abs(dir)
+		if err != nil {
+			return err
+		}
+		if rel, err := filepath.Rel(out, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return fmt.Errorf("the output folder %s holds %s: give --out a folder of its own, such as public", out, abs)
+		}
+	}
+	for _, name := range []string{".git", "go.mod", "hugo.toml", "town.toml"} {
+		if _, err := os.Lstat(filepath.Join(out, name)); err == nil {
+			return fmt.Errorf("the output folder %s holds %s, so it is not a site built before: give --out a folder of its own, such as public", out, name)
+		}
+	}
+	return nil
 }
 
 // keep removes from the built site in dir the files that do not belong to the part, and the

@@ -227,3 +227,21 @@ func TestUnreadableVillageTomlHeldInPlace(t *testing.T) {
 		t.Errorf("东村 is not listed before 西村 on the home page (%d, %d)", i, j)
 	}
 }
+
+// TestOutIsNotReplacedBlindly: an --out that is the records repository, or holds the project,
+// is refused before anything is deleted.
+func TestOutIsNotReplacedBlindly(t *testing.T) {
+	repo := twoVillages(t)
+	tmp := t.TempDir()
+	for _, out := range []string{repo, filepath.Dir(project(t))} {
+		_, _, err := jifen(t, "build", "--project", project(t), "--data", filepath.Join(tmp, "data"), "--out", out, "--repo", repo, "--as-of", "2025-08-20")
+		if err == nil || !strings.Contains(err.Error(), "give --out a folder of its own") {
+			t.Errorf("--out %s: %v, want a refusal", out, err)
+		}
+	}
+	for _, name := range []string{filepath.Join(repo, ".git"), filepath.Join(project(t), "go.mod")} {
+		if !exists(t, name) {
+			t.Errorf("%s is gone", name)
+		}
+	}
+}
