@@ -42,6 +42,7 @@ type Options struct {
 	Now           time.Time // the time the records are read at (--as-of)
 	RequireReview bool      // every version of a sheet or redemptions file came by a merge or carries a review trailer
 	RequireSigned bool      // every version of a village's file was signed by a key listed for the village
+	SiteURL       string    // the address the site is published at, if not town.toml's (see town.Options)
 }
 
 // A Report is what Run found: the town as it passed the checks (rows and files that failed are
@@ -55,7 +56,7 @@ type Report struct {
 // Run parses and checks the records of src and scores what passed. The town is nil when
 // town.toml cannot be read.
 func Run(src town.Source, opts Options) *Report {
-	t, diags := town.Load(src, town.Options{Now: opts.Now})
+	t, diags := town.Load(src, town.Options{Now: opts.Now, SiteURL: opts.SiteURL})
 	r := &Report{Diagnostics: diags}
 	if t == nil {
 		return r

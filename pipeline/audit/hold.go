@@ -19,6 +19,9 @@ import (
 // at reads the records as of a commit of src.Steps. The report's Town is nil when the town's
 // own files never passed; its diagnostics stay those of the records now, for the operator.
 func Hold(rep *Report, src town.Source, opts Options, at func(commit string) (town.Source, error)) (*Report, error) {
+	if opts.SiteURL == "" && rep.Town != nil {
+		opts.SiteURL = rep.Town.SiteURL // an earlier state is published at today's address
+	}
 	h := &holder{opts: opts, at: at, srcs: map[string]town.Source{}, runs: map[string]*run{}}
 	out, err := h.hold(&run{report: rep, steps: src.Steps})
 	if err != nil {

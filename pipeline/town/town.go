@@ -218,13 +218,17 @@ var (
 // Options say when the records are read.
 type Options struct {
 	Now time.Time // bounds the months a sheet may be for, and the dates of its rows
+	// SiteURL is the address the site is published at, when it is not town.toml's (jifen build
+	// --base-url, or town.toml's of the records now when an earlier state is checked): with a
+	// real address, init's example texts are errors.
+	SiteURL string
 }
 
 // Load reads every file of src once. The town is nil when a file the rest depends on
 // (town.toml) cannot be read; otherwise it holds everything that could be read, and the list
 // holds every problem of a file on its own and of the records' layout.
 func Load(src Source, opts Options) (*Town, check.List) {
-	l := &loader{src: src, now: opts.Now, failed: map[string]bool{}, dropped: map[string]bool{}, refused: map[string]bool{}}
+	l := &loader{src: src, now: opts.Now, siteURL: opts.SiteURL, failed: map[string]bool{}, dropped: map[string]bool{}, refused: map[string]bool{}}
 	for _, d := range src.Problems {
 		if d.Code == check.RefusedFile {
 			// A refused file is there, and failed: nothing is said of it twice (missing, or
@@ -252,6 +256,7 @@ type loader struct {
 	src     Source
 	names   []string // the files' names, sorted, refused ones included
 	now     time.Time
+	siteURL string // the address the site is published at, if not town.toml's
 	diags   check.List
 	failed  map[string]bool
 	dropped map[string]bool
@@ -342,7 +347,7 @@ func (l *loader) load() *Town {
 	t.Villages = l.villages(t, ids)
 	l.strays(ids)
 	l.merged(t)
-	l.ready(t, tf.SiteURL)
+	l.ready(t, cmp.Or(l.siteURL, tf.SiteURL))
 	return t
 }
 

@@ -76,7 +76,7 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	aopts := audit.Options{Now: asOf, RequireReview: *requireReview, RequireSigned: *requireSigned}
+	aopts := audit.Options{Now: asOf, RequireReview: *requireReview, RequireSigned: *requireSigned, SiteURL: *baseURL}
 	report, err := audit.Hold(audit.Run(src, aopts), src, aopts, func(commit string) (town.Source, error) {
 		o := opts
 		o.At = commit

@@ -245,3 +245,38 @@ func TestOutIsNotReplacedBlindly(t *testing.T) {
 		}
 	}
 }
+
+// TestExampleTextsNeverPublished: once a town made with jifen init has its real address, its
+// example texts are errors, and no earlier state of the records (without the address, when they
+// were not yet errors) is published in its place; the same with --base-url.
+func TestExampleTextsNeverPublished(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	repo := filepath.Join(t.TempDir(), "records")
+	if stdout, stderr, err := jifen(t, "init", repo, "--town", "青山镇", "--village", "qingshan", "--village-name", "青山村", "--org", "qingshan-town"); err != nil {
+		t.Fatalf("jifen init: %v\n%s%s", err, stdout, stderr)
+	}
+	runGit(t, repo, "init", "-q", "-b", "main")
+	commitAt(t, repo, "2025-07-01T10:00:00+08:00", "建立青山镇积分记录仓库")
+	tmp := t.TempDir()
+	build := func(args ...string) error {
+		args = append([]string{"build", "--project", project(t), "--data", filepath.Join(tmp, "data"), "--out", filepath.Join(tmp, "public"), "--repo", repo, "--as-of", "2025-07-20"}, args...)
+		stdout, stderr, err := jifen(t, args...)
+		if err != nil && !strings.Contains(stderr, "[E130]") {
+			t.Errorf("no E130:\n%s%s", stdout, stderr)
+		}
+		return err
+	}
+	if err := build("--base-url", "https://jifen.qingshan.gov.cn/"); !errors.Is(err, errBadRecords) {
+		t.Errorf("with --base-url: %v, want nothing published", err)
+	}
+	tt := filepath.Join(repo, "town.toml")
+	commitAt(t, repo, "2025-07-02T10:00:00+08:00", "网站地址", "town.toml", readPage(t, tt)+"site_url = \"https://jifen.qingshan.gov.cn/\"\n")
+	if err := build(); !errors.Is(err, errBadRecords) {
+		t.Errorf("with site_url: %v, want nothing published", err)
+	}
+	if exists(t, filepath.Join(tmp, "public")) {
+		t.Error("the example texts are published")
+	}
+}
