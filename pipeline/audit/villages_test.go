@@ -69,3 +69,20 @@ func TestCatalogOfTheTime(t *testing.T) {
 		t.Errorf("with the village's catalog in force, 6 points for a towel of 8 must be E111: %v", r.Diagnostics)
 	}
 }
+
+// TestCopiedVillageBlamed: of two villages with one name, the one approved later is the copy,
+// wherever town.toml lists it.
+func TestCopiedVillageBlamed(t *testing.T) {
+	at := time.Date(2025, 9, 3, 10, 0, 0, 0, time.UTC)
+	src := town.Source{Files: base(t), History: map[string][]town.Version{}}
+	src.Files["town.toml"] = []byte(strings.Replace(string(src.Files["town.toml"]), `["dongcun"]`, `["aacun", "dongcun"]`, 1))
+	for _, name := range []string{"village.toml", "households.csv"} {
+		src.Files["villages/aacun/"+name] = src.Files["villages/dongcun/"+name]
+	}
+	src.History["villages/dongcun/village.toml"] = []town.Version{{Commit: "1111111aaaa", Time: at}}
+	src.History["villages/aacun/village.toml"] = []town.Version{{Commit: "2222222bbbb", Time: at.Add(time.Hour)}}
+	r := Run(src, Options{Now: at.AddDate(0, 1, 0)})
+	if len(r.Diagnostics) != 1 || r.Diagnostics[0].File != "villages/aacun/village.toml" || r.Diagnostics[0].Code != check.DuplicateID {
+		t.Errorf("diagnostics: %v", r.Diagnostics)
+	}
+}

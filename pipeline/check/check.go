@@ -63,6 +63,7 @@ const (
 	RulesShadowed    Code = "E128"
 	FutureDate       Code = "E129"
 	Placeholder      Code = "E130"
+	ArchivedVillage  Code = "E131"
 
 	ItemCapCut     Code = "W001"
 	ItemYearCapCut Code = "W002"

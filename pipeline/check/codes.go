@@ -320,6 +320,13 @@ var Codes = map[Code]Doc{
 		When:    "这一行的日期在今天之后",
 		Stage:   Files,
 	},
+	ArchivedVillage: {
+		Title:   Text{"本村已停止记分", "village archived"},
+		Message: Text{"本村 %[3]s 已停止记分（village.toml 写了 archived 或 merged_into），不能再有 %[1]s 的记录", "the village stopped keeping records in %[3]s (archived or merged_into in village.toml): it can have no records for %[1]s"},
+		Fix:     Text{"把这个月的记录放进合并后的村，或者删掉 village.toml 的 archived 和 merged_into", "put the month's records in the village it merged into, or take archived and merged_into out of village.toml"},
+		When:    "村已经写明停止记分（或者并入别的村）以后，又加了以后月份的评定表或兑换记录",
+		Stage:   Read,
+	},
 	Placeholder: {
 		Title:   Text{"示范文字没有改", "example text left in"},
 		Message: Text{"%[2]s %[1]q 还是建仓库时自带的示范文字", "%[2]s %[1]q is still the example text jifen init wrote"},

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"errors"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -19,6 +20,7 @@ import (
 // %[2]s the key, %[3]s the Args.
 var (
 	reasonUnknownKey    = check.Text{Zh: "不认识的键 %[2]s", En: "unknown key %[2]s"}
+	reasonKeyInTable    = check.Text{Zh: "%[2]s 落在了 [%[3]s] 表里：%[4]s 是整个文件的设置，要写在第一个 [ ] 表头之前（文件开头）", En: "%[2]s landed in the table [%[3]s]: %[4]s is a setting of the whole file and goes before the first [ ] header (at the top of the file)"}
 	reasonWantInt       = check.Text{Zh: "%[2]s要写整数，如 5", En: "%[2]s takes a whole number, such as 5"}
 	reasonUnquoteInt    = check.Text{Zh: "%[2]s要写整数，不加引号", En: "%[2]s takes a whole number, without quotes"}
 	reasonWantNumber    = check.Text{Zh: "%[2]s要写数字，如 0.5", En: "%[2]s takes a number, such as 0.5"}
@@ -83,6 +85,10 @@ func unknownKey(name string, data []byte, e *toml.DecodeError, target reflect.Ty
 		return d
 	}
 	typed := key[len(key)-1]
+	if len(key) > 1 && slices.Contains(keys(typeAt(target, nil)), typed) {
+		d.Reason, d.Args = &reasonKeyInTable, []string{strings.Join(key[:len(key)-1], "."), typed}
+		return d
+	}
 	s := spot{data: data, target: target, row: row, line: lineAt(data, row)}
 	k, v, ok := strings.Cut(s.line, "=")
 	if near := nearest(typed, keys(typeAt(target, key[:len(key)-1]))); near != "" && ok && strings.TrimSpace(k) == typed {

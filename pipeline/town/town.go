@@ -352,10 +352,28 @@ func (l *loader) load() *Town {
 }
 
 var (
-	reasonSameName    = &check.Text{Zh: "村 %[3]s 也叫这个名字：复制来的文件夹要改成本村的名字", En: "village %[3]s has this name too: a copied folder needs the village's own name"}
-	reasonMergedInto  = &check.Text{Zh: "要写本镇另一个村的代码（town.toml 的 villages 里的）", En: "write the code of another village of the town (one of villages in town.toml)"}
-	reasonVillageGone = &check.Text{Zh: "村 %[1]s 的记录审定过，在提交 %[4]s 里被删掉了：审定过的记录不能删；村停用或者合并了，就把文件夹恢复回来，在 village.toml 里写 archived = true（并入别的村再写 merged_into = \"那个村的代码\"），它的历史记录会照样公开", En: "the records of village %[1]s were approved, then deleted in commit %[4]s: approved records are not deleted; when a village stops or merges, restore its folder and write archived = true in its village.toml (and merged_into = \"the other village's code\" when merged): its history stays published"}
+	reasonSameName     = &check.Text{Zh: "村 %[3]s 也叫这个名字：复制来的文件夹要改成本村的名字", En: "village %[3]s has this name too: a copied folder needs the village's own name"}
+	reasonMergedCircle = &check.Text{Zh: "几个村互相并入，绕成了圈：合并后留下的那个村不写 merged_into", En: "the villages merge into each other in a circle: the village they merged into has no merged_into"}
+	reasonMergedInto   = &check.Text{Zh: "要写本镇另一个村的代码（town.toml 的 villages 里的）", En: "write the code of another village of the town (one of villages in town.toml)"}
+	reasonVillageGone  = &check.Text{Zh: "村 %[1]s 的记录审定过，在提交 %[4]s 里被删掉了：审定过的记录不能删；村停用或者合并了，就把文件夹恢复回来，在 village.toml 里写 archived = true（并入别的村再写 merged_into = \"那个村的代码\"），它的历史记录会照样公开", En: "the records of village %[1]s were approved, then deleted in commit %[4]s: approved records are not deleted; when a village stops or merges, restore its folder and write archived = true in its village.toml (and merged_into = \"the other village's code\" when merged): its history stays published"}
 )
+
+// mergedInCircle reports whether following merged_into from v leads back to v.
+func mergedInCircle(t *Town, v *Village) bool {
+	seen := map[string]bool{}
+	for id := v.MergedInto; id != "" && !seen[id]; {
+		if id == v.ID {
+			return true
+		}
+		seen[id] = true
+		i := slices.IndexFunc(t.Villages, func(o *Village) bool { return o.ID == id })
+		if i < 0 {
+			return false
+		}
+		id = t.Villages[i].MergedInto
+	}
+	return false
+}
 
 // deleted reports whether the folder dir had approved files and has none now.
 func (l *loader) deleted(dir string) bool {
@@ -374,10 +392,21 @@ func (l *loader) deleted(dir string) bool {
 // of the town, and that no approved village was deleted instead of archived.
 func (l *loader) merged(t *Town) {
 	names := map[string]string{}
-	for _, v := range t.Villages {
+	// The village that had its name first keeps it: the copy is the one approved later (or not yet).
+	first := func(v *Village) time.Time {
+		if h := l.src.History["villages/"+v.ID+"/village.toml"]; len(h) > 0 {
+			return h[0].Time
+		}
+		return time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	byAge := slices.Clone(t.Villages)
+	slices.SortStableFunc(byAge, func(a, b *Village) int { return first(a).Compare(first(b)) })
+	for _, v := range byAge {
 		file := "villages/" + v.ID + "/village.toml"
 		if v.MergedInto != "" && (v.MergedInto == v.ID || !slices.ContainsFunc(t.Villages, func(o *Village) bool { return o.ID == v.MergedInto })) {
 			l.add(check.Diagnostic{Code: check.BadValue, File: file, Column: "merged_into", Value: v.MergedInto, Reason: reasonMergedInto})
+		} else if mergedInCircle(t, v) {
+			l.add(check.Diagnostic{Code: check.BadValue, File: file, Column: "merged_into", Value: v.MergedInto, Reason: reasonMergedCircle})
 		}
 		if other, ok := names[v.Name]; ok {
 			l.add(check.Diagnostic{Code: check.DuplicateID, File: file, Column: "name", Value: v.Name, Args: []string{other}, Reason: reasonSameName})

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/jifen-project/jifen/pipeline/check"
+	"github.com/jifen-project/jifen/pipeline/rules"
 	"github.com/jifen-project/jifen/pipeline/sheet"
 )
 
@@ -53,8 +54,33 @@ type villageFile struct {
 		Members []string `toml:"members"`
 	} `toml:"evaluation"`
 	SigningKeys []string `toml:"signing_keys"`
-	Archived    bool     `toml:"archived"`
+	Archived    *bool    `toml:"archived"`
 	MergedInto  string   `toml:"merged_into"`
+}
+
+func (vf villageFile) archived() bool {
+	return vf.Archived != nil && *vf.Archived || vf.MergedInto != ""
+}
+
+var reasonNotArchived = &check.Text{Zh: "写了 merged_into 就是已停止记分，不能同时写 archived = false", En: "merged_into means the village stopped keeping records: archived cannot be false"}
+
+// archivedIn is the month (YYYY-MM) from which village.toml has said, in every approved version
+// since, that the village no longer keeps records; the current month when that is not approved yet.
+func (l *loader) archivedIn(t *Town, file string) string {
+	since := l.now
+	vs := l.src.History[file]
+	for k := len(vs) - 1; k >= 0; k-- {
+		data := vs[k].Data
+		if k == len(vs)-1 {
+			data = l.src.Files[file]
+		}
+		var vf villageFile
+		if len(rules.DecodeTOML(file, data, &vf)) > 0 || !vf.archived() {
+			break
+		}
+		since = vs[k].Time
+	}
+	return since.In(t.Location).Format("2006-01")
 }
 
 // village reads villages/<id>/.
@@ -72,7 +98,10 @@ func (l *loader) village(t *Town, id string) *Village {
 	}
 	v := &Village{ID: id, Name: vf.Name, PublishRanking: vf.PublishRanking == nil || *vf.PublishRanking,
 		Objection: cmp.Or(vf.Objection, t.Objection), Grids: vf.Grids, Evaluation: vf.Evaluation.Members,
-		SigningKeys: vf.SigningKeys, Catalog: t.Catalog, Files: l.under(dir), Archived: vf.Archived || vf.MergedInto != "", MergedInto: vf.MergedInto}
+		SigningKeys: vf.SigningKeys, Catalog: t.Catalog, Files: l.under(dir), Archived: vf.archived(), MergedInto: vf.MergedInto}
+	if vf.Archived != nil && !*vf.Archived && vf.MergedInto != "" {
+		l.add(check.Diagnostic{Code: check.BadValue, File: dir + "village.toml", Column: "archived", Value: "false", Reason: reasonNotArchived})
+	}
 	l.public(dir+"village.toml", "objection_contact", vf.Objection)
 	if v.Name == "" {
 		l.add(check.Diagnostic{Code: check.MissingValue, File: dir + "village.toml", Column: "name"})
@@ -152,6 +181,10 @@ func (l *loader) files(t *Town, v *Village, dir string) {
 		return months[m]
 	}
 	nowMonth := l.now.In(t.Location).Format("2006-01")
+	archived := "9999-99"
+	if v.Archived {
+		archived = l.archivedIn(t, dir+"village.toml")
+	}
 	for _, name := range v.Files {
 		rest := strings.TrimPrefix(name, dir)
 		kind, base, _ := strings.Cut(rest, "/")
@@ -169,6 +202,8 @@ func (l *loader) files(t *Town, v *Village, dir string) {
 				l.misfiled(v, check.Diagnostic{Code: check.BadFileName, File: name, Value: base, Reason: reasonMonthFile, Suggest: suggestPath(name, nowMonth)}, month)
 			case mm[1]+"-"+mm[2] > nowMonth:
 				l.add(check.Diagnostic{Code: check.FutureMonth, File: name, Value: mm[1] + "-" + mm[2], Args: []string{nowMonth}})
+			case mm[1]+"-"+mm[2] > archived:
+				l.add(check.Diagnostic{Code: check.ArchivedVillage, File: name, Value: mm[1] + "-" + mm[2], Args: []string{archived}})
 			case kind == "sheets":
 				l.sheet(month(mm[1]+"-"+mm[2]), name)
 			default:

@@ -179,6 +179,14 @@ func TestVillageRemovedThenArchived(t *testing.T) {
 	if month := readPage(t, filepath.Join(out, "xicun/2025-07/index.html")); strings.Contains(month, "公示中") || !strings.Contains(month, "2025年8月3日") {
 		t.Error("the restored sheet was approved again")
 	}
+
+	// Archived in September: a sheet for September is still welcome, one for October is not.
+	commitAt(t, repo, "2025-10-03T10:00:00+08:00", "西村 September", "villages/xicun/sheets/2025-09.csv", sheetOf("2025-09", "D-03"))
+	commitAt(t, repo, "2025-11-03T10:00:00+08:00", "西村 October", "villages/xicun/sheets/2025-10.csv", sheetOf("2025-10", "D-03"))
+	_, _, stderr = buildHeld(t, repo, "2025-11-20")
+	if want := "villages/xicun/sheets/2025-10.csv: 本村 2025-09 已停止记分（village.toml 写了 archived 或 merged_into），不能再有 2025-10 的记录 [E131]"; !strings.Contains(stderr, want) || strings.Count(stderr, "[E") != 1 {
+		t.Errorf("stderr:\n%s\nwant:\n%s", stderr, want)
+	}
 }
 
 // TestConflictingMerges: two pull requests that each passed on their own, one giving a
