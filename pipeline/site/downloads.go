@@ -38,7 +38,7 @@ var downloadColumns = []struct{ name, title, kind, description string }{
 	{"name", "户主", "string", "打码的户主姓名；没有同意公开的户为空"},
 	{"grid", "小组", "string", "村民小组"},
 	{"points", "积分", "integer", "本月净积分"},
-	{"rank", "名次", "integer", "本月全村名次（村里不公开排名时为空）"},
+	{"rank", "名次", "integer", "本月全村名次（村里不公开排名时为空；本月退出的户不排名，也为空）"},
 	{"status", "状态", "string", "公示中或已生效"},
 }
 

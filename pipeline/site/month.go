@@ -129,20 +129,21 @@ func publishMonth(t *town.Town, v *town.Village, i int, res *score.VillageResult
 		}
 	}
 	for _, s := range mr.Standings {
-		if s.Left && v.PublishRanking {
-			pm.Left = append(pm.Left, Row{Who: who(v, s.Household), Grid: v.Household(s.Household).Grid, Net: s.Net})
-		}
-		if !s.Active {
+		if !s.Active && !s.Left {
 			continue
 		}
 		h := v.Household(s.Household)
 		rank := ""
-		if v.PublishRanking {
+		if v.PublishRanking && s.Active {
 			rank = strconv.Itoa(s.Rank)
 		}
 		pm.rows = append(pm.rows, []string{m.Month, s.Household, who(v, s.Household).Name, h.Grid, strconv.Itoa(s.Net), rank, statusWords[pm.Status]})
-		if v.PublishRanking {
+		switch {
+		case !v.PublishRanking:
+		case s.Active:
 			addRow(&pm, v, s)
+		default: // left the roster this month: its points, no rank
+			pm.Left = append(pm.Left, Row{Who: who(v, s.Household), Grid: h.Grid, Net: s.Net})
 		}
 	}
 	return pm

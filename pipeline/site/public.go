@@ -112,6 +112,7 @@ type Directory struct {
 	ID         string `json:"id"`
 	Name       string `json:"name"`
 	Households []Who  `json:"households"`
+	Left       []Who  `json:"left"` // households that have left the roster, whose history stays
 }
 
 // Grid is a small grid of a village.
@@ -318,17 +319,24 @@ func addHouseholdMonths(households map[string]*Household, v *town.Village, m *to
 	}
 }
 
-// directory lists the households on the roster in the latest month, grid by grid.
+// directory lists the households on the roster in the latest month, grid by grid, and those
+// that left before it.
 func directory(v *town.Village) []Directory {
 	var out []Directory
 	for _, g := range v.Grids {
 		d := Directory{ID: g.ID, Name: g.Name}
 		for _, h := range v.Households {
-			if h.Grid == g.Name && (len(v.Months) == 0 || h.ActiveDuring(v.Months[len(v.Months)-1].Month)) {
+			switch {
+			case h.Grid != g.Name:
+			case len(v.Months) == 0 || h.ActiveDuring(v.Months[len(v.Months)-1].Month):
 				d.Households = append(d.Households, who(v, h.ID))
+			case h.Left != "":
+				d.Left = append(d.Left, who(v, h.ID))
 			}
 		}
-		slices.SortFunc(d.Households, func(a, b Who) int { return strings.Compare(a.Household, b.Household) })
+		for _, l := range [][]Who{d.Households, d.Left} {
+			slices.SortFunc(l, func(a, b Who) int { return strings.Compare(a.Household, b.Household) })
+		}
 		out = append(out, d)
 	}
 	return out

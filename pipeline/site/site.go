@@ -119,6 +119,9 @@ func (h Hugo) Build(ctx context.Context, out string, s *Site, part Part) error {
 		return err
 	}
 	defer os.RemoveAll(stage)
+	if err := os.Chmod(stage, 0o755); err != nil { // as a web server reads it, not MkdirTemp's 0700
+		return err
+	}
 	args := []string{"tool", "hugo", "--source", h.Project, "--destination", stage,
 		"--logLevel", "warn", "--panicOnWarning", "--noBuildLock", "--cleanDestinationDir"}
 	if s.Town.SiteURL != "" {
@@ -209,7 +212,7 @@ func keep(dir string, s *Site, part Part) error {
 	if err != nil {
 		return err
 	}
-	for _, d := range slices.Backward(dirs) {
+	for _, d := range slices.Backward(dirs[1:]) { // dirs[0] is dir itself: a share may be empty
 		os.Remove(d) // only empty folders go: the others fail and stay
 	}
 	return nil

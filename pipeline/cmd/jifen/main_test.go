@@ -564,6 +564,9 @@ func TestShards(t *testing.T) {
 	if len(entries) != 1 || entries[0].Name() != "taoyuan" {
 		t.Errorf("--village taoyuan built %v", entries)
 	}
+	if entries, _ := os.ReadDir(buildSite(t, "--shard", "5/5")); len(entries) != 0 { // more shares than villages
+		t.Errorf("--shard 5/5 of 4 villages built %v", entries)
+	}
 	if _, _, err := jifen(t, "build", "--shard", "3/2"); !errors.Is(err, errUsage) {
 		t.Errorf("--shard 3/2: %v, want a usage error", err)
 	}
