@@ -51,6 +51,7 @@ type Report struct {
 	Town        *town.Town
 	Results     []*score.VillageResult
 	Diagnostics check.List
+	Omitted     []string // villages with errors left out of Town, never having passed (see Hold)
 }
 
 // Run parses and checks the records of src and scores what passed. The town is nil when

@@ -60,9 +60,12 @@ func (h *holder) hold(r *run) (*Report, error) {
 			return nil, err
 		}
 		out := clone(held)
+		out.Omitted = held.Omitted
+		whole := *base.held
+		whole.Town = true
 		for i, v := range out.Town.Villages {
 			if v.Held == nil {
-				out.Town.Villages[i], out.Results[i] = heldAt(v, out.Results[i], base.held)
+				out.Town.Villages[i], out.Results[i] = heldAt(v, out.Results[i], &whole)
 			}
 		}
 		return out, nil
@@ -85,8 +88,11 @@ func (h *holder) hold(r *run) (*Report, error) {
 		}
 		i := index(t, id)
 		switch {
-		case good == nil && i >= 0:
-			t.Villages, out.Results = slices.Delete(t.Villages, i, i+1), slices.Delete(out.Results, i, i+1)
+		case good == nil:
+			out.Omitted = append(out.Omitted, id)
+			if i >= 0 {
+				t.Villages, out.Results = slices.Delete(t.Villages, i, i+1), slices.Delete(out.Results, i, i+1)
+			}
 		case good != nil:
 			k := index(good.report.Town, id)
 			v, res := heldAt(good.report.Town.Villages[k], good.report.Results[k], good.held)

@@ -105,6 +105,7 @@ type Merged struct {
 type Held struct {
 	Commit string `json:"commit"`
 	Date   string `json:"date"` // the commit's time, RFC 3339
+	Town   bool   `json:"town"` // the town's own files have the problems, not the village's
 }
 
 // Directory lists a grid's households by code.
@@ -287,7 +288,7 @@ func publishState(t *town.Town, v *town.Village, pv *Village) {
 		}
 	}
 	if v.Held != nil {
-		pv.Held = &Held{Commit: short(v.Held.Commit), Date: rfc3339(v.Held.Time, t.Location)}
+		pv.Held = &Held{Commit: short(v.Held.Commit), Date: rfc3339(v.Held.Time, t.Location), Town: v.Held.Town}
 	}
 }
 

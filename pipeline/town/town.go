@@ -132,6 +132,7 @@ type Village struct {
 type Held struct {
 	Commit string    // the commit the village is shown at
 	Time   time.Time // that commit's time
+	Town   bool      // the town's own files (town.toml, rule sets, catalog) have the problems
 }
 
 // A Grid is a small grid (村民小组 / 自然村) of a village.

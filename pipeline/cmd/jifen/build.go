@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -115,12 +116,12 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	abs, _ := filepath.Abs(*out)
 	if diags.Errors() > 0 {
-		for _, v := range t.Villages {
-			if v.Held != nil {
-				at := v.Held.Time.In(t.Location)
-				say("%s 新的记录有问题，网站上显示的是 %s 提交 %.7s 时的记录", "%s: the newer records have problems; the site shows the records of %s, commit %.7s",
-					v.Name, at.Format("2006-01-02 15:04"), v.Held.Commit)
-			}
+		held := heldLines(t, report.Omitted, *lang)
+		for _, line := range held {
+			fmt.Fprintln(stdout, line)
+		}
+		if err := appendLines(os.Getenv("GITHUB_STEP_SUMMARY"), held); err != nil {
+			return err
 		}
 		say("网站已生成，但记录有问题（见上）", "site written, but the records have problems (see above)")
 		return errHeld
@@ -128,6 +129,47 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	say("网站已生成：%s\n查看：go tool jifen serve --out %s，然后在浏览器打开 http://127.0.0.1:8080/",
 		"site written to %s\nto look at it: go tool jifen serve --out %s, then open http://127.0.0.1:8080/", abs, *out)
 	return nil
+}
+
+// heldLines say which villages a build shows as of an earlier commit, and which it left out.
+func heldLines(t *town.Town, omitted []string, lang string) []string {
+	var lines []string
+	say := func(zh, en string, a ...any) {
+		if lang == "en" {
+			zh = en
+		}
+		lines = append(lines, fmt.Sprintf(zh, a...))
+	}
+	whole := false
+	for _, v := range t.Villages {
+		switch at := v.Held; {
+		case at == nil:
+		case at.Town && !whole:
+			whole = true
+			say("镇里的文件（town.toml、积分细则、商品目录）有问题：全镇显示的是 %s 提交 %.7s 时的记录", "the town's own files (town.toml, rule sets, catalog) have problems: the whole town shows the records of %s, commit %.7s",
+				at.Time.In(t.Location).Format("2006-01-02 15:04"), at.Commit)
+		case !at.Town:
+			say("%s 新的记录有问题，网站上显示的是 %s 提交 %.7s 时的记录", "%s: the newer records have problems; the site shows the records of %s, commit %.7s",
+				v.Name, at.Time.In(t.Location).Format("2006-01-02 15:04"), at.Commit)
+		}
+	}
+	for _, id := range omitted {
+		say("村 %s 的记录有问题，还没有一次通过检查：网站上暂时没有这个村", "village %s has problems and never passed the checks: it is not on the site", id)
+	}
+	return lines
+}
+
+// appendLines appends lines to the file name, if any: a GitHub Actions job summary.
+func appendLines(name string, lines []string) error {
+	if name == "" || len(lines) == 0 {
+		return nil
+	}
+	f, err := os.OpenFile(name, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return fmt.Errorf("write the job summary: %w", err)
+	}
+	_, err = fmt.Fprintf(f, "\n- %s\n", strings.Join(lines, "\n- "))
+	return errors.Join(err, f.Close())
 }
 
 // open opens the records repository repo (a path or a URL; with JIFEN_GIT_TOKEN for a

@@ -95,7 +95,12 @@ func TestBrokenVillageHeldBack(t *testing.T) {
 		"villages/xicun/sheets/2025-08.csv", sheetOf("2025-08", "D-03"))
 	commitAt(t, repo, "2025-09-04T10:00:00+08:00", "西村 September notice", "villages/xicun/notices/2025-09-04.md", "# 九月通知\n\n开会。\n")
 
+	summary := filepath.Join(t.TempDir(), "summary.md")
+	t.Setenv("GITHUB_STEP_SUMMARY", summary)
 	out, stdout, stderr := buildHeld(t, repo, "2025-09-20")
+	if s := readPage(t, summary); !strings.Contains(s, "villages/dongcun/sheets/2025-08.csv") || !strings.Contains(s, "- 东村 新的记录有问题，网站上显示的是 2025-08-03 10:00") {
+		t.Errorf("job summary:\n%s", s)
+	}
 	if !strings.Contains(stderr, "villages/dongcun/sheets/2025-08.csv:3: ") || !strings.Contains(stderr, "[E101]") {
 		t.Errorf("the problem is not reported:\n%s", stderr)
 	}
@@ -135,7 +140,8 @@ func TestBrokenRulesHoldTheTown(t *testing.T) {
 	if !strings.Contains(stderr, "rules/2025-09-01.toml") {
 		t.Errorf("the rule set's problem is not reported:\n%s", stderr)
 	}
-	if !strings.Contains(stdout, "东村 新的记录有问题，网站上显示的是 2025-08-03 10:00") || !strings.Contains(stdout, "西村 新的记录有问题，网站上显示的是 2025-09-03 10:00") {
+	if !strings.Contains(stdout, "东村 新的记录有问题，网站上显示的是 2025-08-03 10:00") || !strings.Contains(stdout, "镇里的文件（town.toml、积分细则、商品目录）有问题：全镇显示的是 2025-09-03 10:00") ||
+		strings.Contains(stdout, "西村 新的记录") {
 		t.Errorf("stdout:\n%s", stdout)
 	}
 	for name, want := range map[string]bool{
@@ -145,6 +151,9 @@ func TestBrokenRulesHoldTheTown(t *testing.T) {
 		if exists(t, filepath.Join(out, name)) != want {
 			t.Errorf("%s published: %v, want %v", name, !want, want)
 		}
+	}
+	if page := readPage(t, filepath.Join(out, "xicun/index.html")); !strings.Contains(page, "镇里新提交的积分细则或设置正在核对，页面显示的是 2025年9月3日 的记录") {
+		t.Error("西村's pages do not say the town's files are being checked")
 	}
 }
 

@@ -493,6 +493,9 @@ func TestRequireReview(t *testing.T) {
 	if !errors.Is(err, errHeld) {
 		t.Fatalf("err = %v, want records held back\n%s%s", err, stdout, stderr)
 	}
+	if !strings.Contains(stdout, "village dongcun has problems and never passed the checks: it is not on the site") {
+		t.Errorf("stdout:\n%s", stdout)
+	}
 	if !strings.Contains(stderr, "villages/dongcun/sheets/2025-07.csv: ") || !strings.Contains(stderr, "changed this file without review") || !strings.Contains(stderr, "[E117]") {
 		t.Errorf("stderr:\n%s", stderr)
 	}
