@@ -36,4 +36,11 @@ func TestPolicies(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
+
+	// A later version merged by pull request and signed answers for the file as it stands: the
+	// earlier lapses are mended without rewriting main.
+	src.History[sheet] = append(src.History[sheet], town.Version{Commit: "4444444dddd", Time: at.Add(3 * time.Hour), Author: "甲", Merge: true, Signer: "AAAABBBB"})
+	if r := Run(src, Options{Now: now, RequireReview: true, RequireSigned: true}); len(r.Diagnostics) > 0 {
+		t.Errorf("after a reviewed and signed version: %v", r.Diagnostics)
+	}
 }

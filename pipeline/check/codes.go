@@ -232,15 +232,15 @@ var Codes = map[Code]Doc{
 	Unreviewed: {
 		Title:   Text{"没有经过审核", "unreviewed change"},
 		Message: Text{"%[3]s（%[4]s，%[5]s）没有经过评议小组审核就改动了这个文件（不是合并请求，也没有 Reviewed-by: 或 Approved-by:）", "commit %[3]s (%[4]s, by %[5]q) changed this file without review (not a merged pull request, and no Reviewed-by: or Approved-by: trailer)"},
-		Fix:     Text{"通过拉取请求提交，或者在提交说明里写 Reviewed-by:", "submit changes by pull request, or name the reviewer in a Reviewed-by: trailer"},
-		When:    "开了 --require-review 时，某次提交既不是合并请求，也没有审核人",
+		Fix:     Text{"评议小组核对这个文件以后，通过拉取请求提交它的新版本：审核过的新版本接替没审核的", "have the evaluation group check the file, then submit a new version of it by pull request: a reviewed version supersedes unreviewed ones"},
+		When:    "开了 --require-review 时，评定表或兑换记录最近的改动既不是合并请求，也没有审核人（之后有审核过的版本就不算）",
 		Stage:   History,
 	},
 	Unsigned: {
 		Title:   Text{"没有签名", "unsigned change"},
 		Message: Text{"%[3]s（%[4]s，%[5]s）改动了这个文件，但没有本村名单上的密钥签名（village.toml 的 signing_keys）", "commit %[3]s (%[4]s, by %[5]q) changed this file without a signature by a key of the village (signing_keys in village.toml)"},
-		Fix:     Text{"用 village.toml 的 signing_keys 里的密钥签名提交", "sign the commit with a key listed in signing_keys of village.toml"},
-		When:    "开了 --require-signed 时，某次提交没有本村名单上的密钥签名",
+		Fix:     Text{"用 village.toml 的 signing_keys 里的密钥签名，提交这个文件的新版本：签了名的新版本接替没签名的", "commit a new version of the file signed with a key listed in signing_keys of village.toml: a signed version supersedes unsigned ones"},
+		When:    "开了 --require-signed 时，本村文件最近的改动没有本村名单上的密钥签名（之后有签了名的版本就不算）",
 		Stage:   History,
 	},
 	DuplicateRow: {
