@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 )
@@ -17,7 +18,7 @@ import (
 // It reads the address from the sitemap index; a site without one is served at /. path is where
 // the site's home is.
 func Handler(dir string) (h http.Handler, path string, err error) {
-	files := http.FileServer(http.Dir(dir))
+	files := notFound(dir, http.FileServer(http.Dir(dir)))
 	data, err := os.ReadFile(filepath.Join(dir, sitemapIndex))
 	if errors.Is(err, fs.ErrNotExist) {
 		return files, "/", nil
@@ -40,5 +41,31 @@ func Handler(dir string) (h http.Handler, path string, err error) {
 	mux := http.NewServeMux()
 	mux.Handle(path, http.StripPrefix(strings.TrimSuffix(path, "/"), files))
 	mux.Handle("/{$}", http.RedirectHandler(path, http.StatusFound))
+	mux.Handle("/", missing(dir))
 	return mux, path, nil
+}
+
+// notFound answers a path that is not in the site with its 404 page, as a host does.
+func notFound(dir string, files http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(path.Clean("/"+r.URL.Path)))); errors.Is(err, fs.ErrNotExist) {
+			missing(dir)(w, r)
+			return
+		}
+		files.ServeHTTP(w, r)
+	})
+}
+
+// missing answers with the site's 404 page, or a plain one when it has none.
+func missing(dir string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		page, err := os.ReadFile(filepath.Join(dir, "404.html"))
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusNotFound)
+		w.Write(page)
+	}
 }

@@ -12,12 +12,13 @@ import (
 func TestHandler(t *testing.T) {
 	for base, want := range map[string]map[string]int{
 		"https://example.org/yunxi/": {"/yunxi/": 200, "/yunxi/qingshi/": 200, "/": 302, "/qingshi/": 404},
-		"https://example.org/":       {"/": 200, "/qingshi/": 200, "/yunxi/": 404},
+		"https://example.org/":       {"/": 200, "/qingshi/": 200, "/yunxi/": 404, "/qingshi/2099-01/": 404},
 		"":                           {"/": 200, "/qingshi/": 200}, // no address: no sitemaps, served at /
 	} {
 		dir := t.TempDir()
 		os.MkdirAll(filepath.Join(dir, "qingshi"), 0o755)
 		os.WriteFile(filepath.Join(dir, "index.html"), []byte("home"), 0o644)
+		os.WriteFile(filepath.Join(dir, "404.html"), []byte("没有这一页"), 0o644)
 		os.WriteFile(filepath.Join(dir, "qingshi", "index.html"), []byte("village"), 0o644)
 		s := &Site{Town: &Town{SiteURL: base}, Villages: []*Village{{ID: "qingshi"}}}
 		if err := writeSitemaps(dir, s, All); err != nil {
@@ -32,6 +33,9 @@ func TestHandler(t *testing.T) {
 			h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))
 			if w.Code != code {
 				t.Errorf("%q: GET %s: %d, want %d", base, path, w.Code, code)
+			}
+			if code == 404 && w.Body.String() != "没有这一页" {
+				t.Errorf("%q: GET %s: %q, want the site's 404 page", base, path, w.Body.String())
 			}
 		}
 	}

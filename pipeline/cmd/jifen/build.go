@@ -102,7 +102,7 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	part, err := sitePart(s, t, *villageFlag, *shardFlag, stderr)
+	part, err := sitePart(s, report, *villageFlag, *shardFlag, stderr)
 	if err != nil {
 		return err
 	}
@@ -188,7 +188,7 @@ func open(repo string, opts *records.Options) (*records.Repository, error) {
 
 // sitePart is the part of the site that --village or --shard asks for: all of it when neither
 // is given.
-func sitePart(s *site.Site, t *town.Town, villages, shard string, stderr io.Writer) (site.Part, error) {
+func sitePart(s *site.Site, report *audit.Report, villages, shard string, stderr io.Writer) (site.Part, error) {
 	switch {
 	case villages != "" && shard != "":
 		fmt.Fprintln(stderr, "jifen build: give --village or --shard, not both")
@@ -196,7 +196,11 @@ func sitePart(s *site.Site, t *town.Town, villages, shard string, stderr io.Writ
 	case villages != "":
 		part := site.Part{Villages: map[string]bool{}}
 		for _, id := range strings.Split(villages, ",") {
-			if !slices.ContainsFunc(t.Villages, func(v *town.Village) bool { return v.ID == id }) {
+			switch {
+			case slices.Contains(report.Omitted, id):
+				fmt.Fprintf(stderr, "jifen build: village %q never passed the checks: it has no pages to build\n", id)
+				return site.Part{}, errHeld
+			case !slices.ContainsFunc(report.Town.Villages, func(v *town.Village) bool { return v.ID == id }):
 				fmt.Fprintf(stderr, "jifen build: no village %q in town.toml\n", id)
 				return site.Part{}, errUsage
 			}
