@@ -602,3 +602,18 @@ func TestCatalogPriceChange(t *testing.T) {
 		t.Error("July's towel is not valued at July's cost of 4.50 yuan")
 	}
 }
+
+// TestClearingWithoutDecember: the year-end clearing has December's row of the supermarket's
+// accounts, titled, even when the village has no December sheet.
+func TestClearingWithoutDecember(t *testing.T) {
+	repo := twoVillages(t)
+	commitAt(t, repo, "2025-08-03T10:00:00+08:00", "July", "villages/dongcun/sheets/2025-07.csv", sheetOf("2025-07", "D-01", "D-03"))
+	out := buildSite(t, "--repo", repo, "--as-of", "2026-01-10")
+	var got []string
+	for _, r := range rows(t, readPage(t, filepath.Join(out, "dongcun/market/index.html")), "market-months") {
+		got = append(got, strings.Join(r, "|"))
+	}
+	if len(got) == 0 || !strings.HasPrefix(got[0], "2025年12月|") || !strings.Contains(got[0], "|10|") {
+		t.Errorf("the supermarket's months:\n%s", strings.Join(got, "\n"))
+	}
+}
