@@ -24,6 +24,9 @@ func Hold(rep *Report, src town.Source, opts Options, at func(commit string) (to
 	}
 	h := &holder{opts: opts, at: at, srcs: map[string]town.Source{}, runs: map[string]*run{}}
 	out, err := h.hold(&run{report: rep, steps: src.Steps})
+	if err == nil && out.Town != nil {
+		out, err = h.published(out, src)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +63,6 @@ func (h *holder) hold(r *run) (*Report, error) {
 			return nil, err
 		}
 		out := clone(held)
-		out.Omitted = held.Omitted
 		whole := *base.held
 		whole.Town = true
 		for i, v := range out.Town.Villages {
@@ -107,6 +109,51 @@ func (h *holder) hold(r *run) (*Report, error) {
 	return out, nil
 }
 
+// published leaves out of each month the approved versions of its sheet that residents never
+// saw: those at whose commit the village did not pass the checks (it was held at an earlier
+// state). The month's approval, its corrections and the crediting of its points then start from
+// the first version that was published. Only corrected months are looked at: a single version is
+// the one that passes now.
+func (h *holder) published(rep *Report, src town.Source) (*Report, error) {
+	out := rep
+	for i, v := range rep.Town.Villages {
+		unseen := map[string][]string{} // sheet → commits of versions never published
+		for _, m := range v.Months {
+			for _, r := range m.Revisions[:max(0, len(m.Revisions)-1)] {
+				at, err := h.run(town.Step{Commit: r.Version.Commit, Time: r.Version.Time}, v.ID)
+				if err != nil {
+					return nil, err
+				}
+				if vs, tb := broken(at.report.Diagnostics); vs[v.ID] || tb {
+					unseen[m.SheetFile] = append(unseen[m.SheetFile], r.Version.Commit)
+				}
+			}
+		}
+		if len(unseen) == 0 {
+			continue
+		}
+		base := src
+		if v.Held != nil {
+			base = h.srcs[v.Held.Commit]
+		}
+		n := narrow(base, v.ID)
+		for file, commits := range unseen {
+			n.History[file] = slices.DeleteFunc(slices.Clone(n.History[file]), func(ver town.Version) bool { return slices.Contains(commits, ver.Commit) })
+		}
+		again := Run(n, h.opts)
+		k := index(again.Town, v.ID)
+		if k < 0 {
+			continue
+		}
+		if out == rep {
+			out = clone(rep)
+		}
+		out.Town.Villages[i], out.Results[i] = again.Town.Villages[k], again.Results[k]
+		out.Town.Villages[i].Held = v.Held
+	}
+	return out, nil
+}
+
 // find returns the run as of the latest commit before a change to a path that matters at which
 // the records pass, or nil when there is none: the records between two such changes are the
 // same, as far as what matters goes. With a village, only that village and the town's files
@@ -117,25 +164,35 @@ func (h *holder) find(steps []town.Step, village string, matters func(string) bo
 			continue
 		}
 		before := steps[k-1]
-		key := before.Commit + "/" + village
-		r := h.runs[key]
-		if r == nil {
-			src, ok := h.srcs[before.Commit]
-			if !ok {
-				var err error
-				if src, err = h.at(before.Commit); err != nil {
-					return nil, err
-				}
-				h.srcs[before.Commit] = src
-			}
-			r = &run{report: Run(narrow(src, village), h.opts), steps: src.Steps, held: &town.Held{Commit: before.Commit, Time: before.Time}}
-			h.runs[key] = r
+		r, err := h.run(before, village)
+		if err != nil {
+			return nil, err
 		}
 		if passes(r.report) {
 			return r, nil
 		}
 	}
 	return nil, nil
+}
+
+// run checks the records as of a commit: only a village and the town's files, or the whole
+// town when village is "".
+func (h *holder) run(at town.Step, village string) (*run, error) {
+	key := at.Commit + "/" + village
+	if r := h.runs[key]; r != nil {
+		return r, nil
+	}
+	src, ok := h.srcs[at.Commit]
+	if !ok {
+		var err error
+		if src, err = h.at(at.Commit); err != nil {
+			return nil, err
+		}
+		h.srcs[at.Commit] = src
+	}
+	r := &run{report: Run(narrow(src, village), h.opts), steps: src.Steps, held: &town.Held{Commit: at.Commit, Time: at.Time}}
+	h.runs[key] = r
+	return r, nil
 }
 
 // narrow is src with the files of the town and of one village only, so that checking an
@@ -204,7 +261,7 @@ func heldAt(v *town.Village, res *score.VillageResult, held *town.Held) (*town.V
 func clone(r *Report) *Report {
 	t := *r.Town
 	t.Villages = slices.Clone(t.Villages)
-	return &Report{Town: &t, Results: slices.Clone(r.Results), Diagnostics: r.Diagnostics}
+	return &Report{Town: &t, Results: slices.Clone(r.Results), Diagnostics: r.Diagnostics, Omitted: r.Omitted}
 }
 
 // place is where a village goes among the town's villages: after those that came before it.

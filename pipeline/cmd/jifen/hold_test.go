@@ -121,6 +121,14 @@ func TestBrokenVillageHeldBack(t *testing.T) {
 	if !strings.Contains(readPage(t, filepath.Join(out, "xicun/index.html")), "九月通知") {
 		t.Error("西村's notice of September is not published")
 	}
+
+	// Corrected, August is published: approved when residents first saw it, with no correction.
+	commitAt(t, repo, "2025-09-10T10:00:00+08:00", "东村 August corrected", "villages/dongcun/sheets/2025-08.csv", sheetOf("2025-08", "D-01", "D-02"))
+	out = buildSite(t, "--repo", repo, "--as-of", "2025-09-12")
+	month := readPage(t, filepath.Join(out, "dongcun/2025-08/index.html"))
+	if strings.Contains(month, "更正记录") || !strings.Contains(month, "公示中") || !strings.Contains(month, "2025年9月10日") {
+		t.Error("August is not approved on 10 September, uncorrected and in public notice")
+	}
 }
 
 // TestBrokenRulesHoldTheTown: a rule set with an error holds back the whole town to the last
