@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/jifen-project/jifen/pipeline/check"
 	"io"
 	"net"
 	"net/http"
@@ -53,13 +54,7 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	say := func(zh, en string, a ...any) {
-		if *lang == "en" {
-			fmt.Fprintf(stdout, en+"\n", a...)
-		} else {
-			fmt.Fprintf(stdout, zh+"\n", a...)
-		}
-	}
+	say := func(zh, en string, a ...any) { fmt.Fprintln(stdout, words(*lang, zh, en, a...)) }
 	if *repo == "" {
 		say("使用内置的演示镇（演示数据）", "using the embedded demo town (demo data)")
 		asOf = cmp.Or(asOf, demo.AsOf())
@@ -69,20 +64,7 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *requireSigned {
 		opts.KeyringDir = "keys"
 	}
-	repository, err := open(*repo, &opts)
-	if err != nil {
-		return err
-	}
-	src, err := records.Approved(repository, opts)
-	if err != nil {
-		return err
-	}
-	aopts := audit.Options{Now: asOf, RequireReview: *requireReview, RequireSigned: *requireSigned, SiteURL: *baseURL}
-	report, err := audit.Hold(audit.Run(src, aopts), src, aopts, func(commit string) (town.Source, error) {
-		o := opts
-		o.At = commit
-		return records.Approved(repository, o)
-	})
+	report, err := audited(*repo, opts, audit.Options{Now: asOf, RequireReview: *requireReview, RequireSigned: *requireSigned, SiteURL: *baseURL})
 	if err != nil {
 		return err
 	}
@@ -90,13 +72,10 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// Cap warnings are normal (the rules cut what they cut); errors hold back what they touch.
 	if diags.Errors() > 0 {
 		diags.WriteText(stderr, *lang)
-		if err := appendSummary(os.Getenv("GITHUB_STEP_SUMMARY"), diags, *lang, false); err != nil {
-			return err
-		}
 	}
 	if t == nil {
 		say("记录有问题，网站没有更新", "the records have problems; the site was not changed")
-		return errBadRecords
+		return cmp.Or(summarize(diags, nil, *lang), errBadRecords)
 	}
 	s, err := site.Publish(t, report.Results, asOf, cmp.Or(*baseURL, t.SiteURL))
 	if err != nil {
@@ -120,26 +99,44 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		for _, line := range held {
 			fmt.Fprintln(stdout, line)
 		}
-		if err := appendLines(os.Getenv("GITHUB_STEP_SUMMARY"), held); err != nil {
-			return err
-		}
 		say("网站已生成，但记录有问题（见上）", "site written, but the records have problems (see above)")
-		return errHeld
+		return cmp.Or(summarize(diags, held, *lang), errHeld)
 	}
 	say("网站已生成：%s\n查看：go tool jifen serve --out %s，然后在浏览器打开 http://127.0.0.1:8080/",
 		"site written to %s\nto look at it: go tool jifen serve --out %s, then open http://127.0.0.1:8080/", abs, *out)
 	return nil
 }
 
+// audited reads the approved records of repo (see open) and checks them, holding back what
+// has errors (audit.Hold).
+func audited(repo string, opts records.Options, aopts audit.Options) (*audit.Report, error) {
+	repository, err := open(repo, &opts)
+	if err != nil {
+		return nil, err
+	}
+	src, err := records.Approved(repository, opts)
+	if err != nil {
+		return nil, err
+	}
+	return audit.Hold(audit.Run(src, aopts), src, aopts, func(commit string) (town.Source, error) {
+		o := opts
+		o.At = commit
+		return records.Approved(repository, o)
+	})
+}
+
+// words formats the Chinese or, with lang "en", the English of a message.
+func words(lang, zh, en string, a ...any) string {
+	if lang == "en" {
+		zh = en
+	}
+	return fmt.Sprintf(zh, a...)
+}
+
 // heldLines say which villages a build shows as of an earlier commit, and which it left out.
 func heldLines(t *town.Town, omitted []string, lang string) []string {
 	var lines []string
-	say := func(zh, en string, a ...any) {
-		if lang == "en" {
-			zh = en
-		}
-		lines = append(lines, fmt.Sprintf(zh, a...))
-	}
+	say := func(zh, en string, a ...any) { lines = append(lines, words(lang, zh, en, a...)) }
 	whole := false
 	for _, v := range t.Villages {
 		switch at := v.Held; {
@@ -159,16 +156,18 @@ func heldLines(t *town.Town, omitted []string, lang string) []string {
 	return lines
 }
 
-// appendLines appends lines to the file name, if any: a GitHub Actions job summary.
-func appendLines(name string, lines []string) error {
-	if name == "" || len(lines) == 0 {
-		return nil
+// summarize adds the problems and what was held back to the job summary of a GitHub Actions
+// run, if any.
+func summarize(diags check.List, held []string, lang string) error {
+	name := os.Getenv("GITHUB_STEP_SUMMARY")
+	if err := appendSummary(name, diags, lang, false); err != nil || name == "" || len(held) == 0 {
+		return err
 	}
-	f, err := os.OpenFile(name, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	f, err := os.OpenFile(name, os.O_APPEND|os.O_WRONLY, 0o644)
 	if err != nil {
 		return fmt.Errorf("write the job summary: %w", err)
 	}
-	_, err = fmt.Fprintf(f, "\n- %s\n", strings.Join(lines, "\n- "))
+	_, err = fmt.Fprintf(f, "\n- %s\n", strings.Join(held, "\n- "))
 	return errors.Join(err, f.Close())
 }
 
