@@ -13,11 +13,13 @@ import (
 // Hold makes what a build publishes when some records have errors, so that one village's
 // problem does not stop the town's site. A village whose files have errors is shown as of the
 // latest first-parent commit at which its files, the rule sets and the catalog passed
-// (Village.Held says which); a village that never passed is left out. When the town's own files
-// (town.toml, the rule sets, the catalog) have errors, the whole town is shown as of the latest
-// commit at which they passed, each village in turn as of its own last good state by then.
-// at reads the records as of a commit of src.Steps. The report's Town is nil when the town's
-// own files never passed; its diagnostics stay those of the records now, for the operator.
+// (Village.Held says which); a village that never passed is left out (Report.Omitted). When the
+// town's own files (town.toml, the rule sets, the catalog) have errors, the whole town is shown
+// as of the latest commit at which they passed, each village in turn as of its own last good
+// state by then. The versions of a month that residents never saw are left out of its history
+// (see published). at reads the records as of a commit of src.Steps. The report's Town is nil
+// when the town's own files never passed; its diagnostics stay those of the records now, for
+// the operator.
 func Hold(rep *Report, src town.Source, opts Options, at func(commit string) (town.Source, error)) (*Report, error) {
 	if opts.SiteURL == "" && rep.Town != nil {
 		opts.SiteURL = rep.Town.SiteURL // an earlier state is published at today's address
