@@ -394,3 +394,31 @@ func TestNameWithNUL(t *testing.T) {
 		t.Errorf("files %v, error %v; want an error naming the tree %s", src.Files, err, tree)
 	}
 }
+
+// TestKindMismatch: a tree entry that says folder but points to a file's content, or says file
+// but points to a folder (both made with plumbing), is refused like another unsafe entry, and
+// the rest of the records are read.
+func TestKindMismatch(t *testing.T) {
+	g := newGitRepo(t)
+	const sheet = "villages/v1/sheets/2026-01.csv"
+	g.commit("Set up", "town.toml", "v0\n", sheet, "real\n")
+	blob, folder := g.hash("HEAD:"+sheet), g.hash("HEAD:villages/v1/sheets")
+	sheets := g.mktree(object.TreeEntry{Name: "2026-01.csv", Mode: filemode.Regular, Hash: blob},
+		object.TreeEntry{Name: "2026-02.csv", Mode: filemode.Regular, Hash: folder}, // a file that is a folder
+		object.TreeEntry{Name: "old", Mode: filemode.Dir, Hash: blob}) // a folder that is a file
+	v1 := g.mktree(object.TreeEntry{Name: "sheets", Mode: filemode.Dir, Hash: plumbing.NewHash(sheets)})
+	villages := g.mktree(object.TreeEntry{Name: "v1", Mode: filemode.Dir, Hash: plumbing.NewHash(v1)})
+	root := g.mktree(object.TreeEntry{Name: "town.toml", Mode: filemode.Regular, Hash: g.hash("HEAD:town.toml")},
+		object.TreeEntry{Name: "villages", Mode: filemode.Dir, Hash: plumbing.NewHash(villages)})
+	odd := g.commitTree(root, "kinds that disagree")[:7]
+
+	src := approved(t, g.dir, "main", "")
+	if got := string(src.Files[sheet]); got != "real\n" || len(src.Files) != 2 {
+		t.Errorf("files: %v, sheet %q", slices.Sorted(maps.Keys(src.Files)), got)
+	}
+	want := "villages/v1/sheets/2026-02.csv: E116 the file \"villages/v1/sheets/2026-02.csv\" is not read: it is not an ordinary file (commit " + odd + ")\n" +
+		"villages/v1/sheets/old: E116 the file \"villages/v1/sheets/old\" is not read: it is not an ordinary file (commit " + odd + ")"
+	if got := problems(src); got != want {
+		t.Errorf("problems:\n%s\nwant:\n%s", got, want)
+	}
+}

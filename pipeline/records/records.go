@@ -183,6 +183,12 @@ func Approved(repo *Repository, opts Options) (town.Source, error) {
 		switch {
 		case err != nil:
 			return src, err
+		case big != nil && big.notBlob:
+			src.Problems.Add(check.Diagnostic{Code: check.RefusedFile, File: p, Value: p, Args: []string{big.commit[:7]}, Reason: &reasonNotRegularAt})
+			if len(vs) > 0 {
+				src.History[p] = vs
+			}
+			continue
 		case big != nil:
 			src.Problems.Add(refusedTooLarge(p, big.size, big.commit[:7]))
 			if len(vs) > 0 {
@@ -747,7 +753,29 @@ func (tc *treeCache) diff(dir string, a, b plumbing.Hash, visit func(path string
 			yt = y.Hash
 		}
 		if err := tc.diff(p, xt, yt, visit); err != nil {
-			return err
+			// An entry that says folder but points to another kind of object (written with
+			// plumbing) is refused, as if it were no folder; an object missing is an error.
+			xbad, ybad := tc.notTree(xt), tc.notTree(yt)
+			if !xbad && !ybad {
+				return err
+			}
+			if xbad {
+				xt = plumbing.ZeroHash
+			}
+			if ybad {
+				yt = plumbing.ZeroHash
+			}
+			if err := tc.diff(p, xt, yt, visit); err != nil {
+				return err
+			}
+			if ybad {
+				bad := *y
+				bad.odd = &reasonNotRegularAt
+				if err := visit(p, &bad); err != nil {
+					return err
+				}
+			}
+			continue
 		}
 		switch {
 		case y != nil && !y.folder():
@@ -761,6 +789,21 @@ func (tc *treeCache) diff(dir string, a, b plumbing.Hash, visit func(path string
 		}
 	}
 	return nil
+}
+
+// exists reports whether the repository has the object h, of any kind.
+func exists(r *git.Repository, h plumbing.Hash) bool {
+	_, err := r.Storer.EncodedObject(plumbing.AnyObject, h)
+	return err == nil
+}
+
+// notTree reports whether h is an object of the repository that is not a tree.
+func (tc *treeCache) notTree(h plumbing.Hash) bool {
+	if h.IsZero() {
+		return false
+	}
+	o, err := tc.r.Storer.EncodedObject(plumbing.AnyObject, h)
+	return err == nil && o.Type() != plumbing.TreeObject
 }
 
 // regular reports whether a tree entry is an ordinary file; symbolic links and submodules are
@@ -784,10 +827,12 @@ func treeEntries(r *git.Repository, h plumbing.Hash) (map[string]object.TreeEntr
 	return m, nil
 }
 
-// A tooLarge error says that a file is over MaxFileSize.
+// A tooLarge error says that a file is over MaxFileSize, or (notBlob) that a tree entry of a
+// file points to an object that is not one (a tree written with plumbing).
 type tooLarge struct {
-	size   int64
-	commit string // the commit that brought the file, when it comes from the history
+	notBlob bool
+	size    int64
+	commit  string // the commit that brought the file, when it comes from the history
 }
 
 func (e *tooLarge) Error() string {
@@ -796,6 +841,9 @@ func (e *tooLarge) Error() string {
 
 func readBlob(r *git.Repository, h plumbing.Hash) ([]byte, error) {
 	b, err := r.BlobObject(h)
+	if errors.Is(err, plumbing.ErrObjectNotFound) && exists(r, h) {
+		return nil, &tooLarge{notBlob: true}
+	}
 	if err != nil {
 		return nil, err
 	}
