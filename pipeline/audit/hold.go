@@ -24,36 +24,39 @@ func Hold(rep *Report, src town.Source, opts Options, at func(commit string) (to
 	if opts.SiteURL == "" && rep.Town != nil {
 		opts.SiteURL = rep.Town.SiteURL // an earlier state is published at today's address
 	}
-	h := &holder{opts: opts, at: at, srcs: map[string]town.Source{}, runs: map[string]*run{}}
-	out, err := h.hold(&run{report: rep, steps: src.Steps})
+	h := &holder{opts: opts, at: at, srcs: map[string]town.Source{}, runs: map[string]*run{}, unseen: map[string]bool{}}
+	out, err := h.hold(&run{report: rep, src: src})
 	if err == nil && out.Town != nil {
 		out, err = h.published(out, src)
 	}
 	if err != nil {
 		return nil, err
 	}
-	out.Diagnostics = rep.Diagnostics
+	out.Diagnostics = slices.DeleteFunc(slices.Clone(rep.Diagnostics), func(d check.Diagnostic) bool {
+		return d.Code == check.MissingFile && h.unseen[d.File]
+	})
 	return out, nil
 }
 
 type holder struct {
-	opts Options
-	at   func(commit string) (town.Source, error)
-	srcs map[string]town.Source // by commit
-	runs map[string]*run        // by commit and village ("" for the whole town)
+	opts   Options
+	at     func(commit string) (town.Source, error)
+	srcs   map[string]town.Source // by commit
+	runs   map[string]*run        // by commit and village ("" for the whole town)
+	unseen map[string]bool        // deleted files that residents never saw: their E112 is no error
 }
 
 // A run is the report of the records as of a commit.
 type run struct {
 	report *Report
-	steps  []town.Step
+	src    town.Source
 	held   *town.Held // the commit, unless the records now
 }
 
 func (h *holder) hold(r *run) (*Report, error) {
 	villages, townBroken := broken(r.report.Diagnostics)
 	if townBroken || r.report.Town == nil {
-		base, err := h.find(r.steps, "", func(p string) bool { return !strings.HasPrefix(p, "villages/") }, func(b *Report) bool {
+		base, err := h.find(r.src.Steps, "", func(p string) bool { return !strings.HasPrefix(p, "villages/") }, func(b *Report) bool {
 			_, tb := broken(b.Diagnostics)
 			return b.Town != nil && !tb
 		})
@@ -83,7 +86,7 @@ func (h *holder) hold(r *run) (*Report, error) {
 		inVillage := func(p string) bool {
 			return !strings.HasPrefix(p, "villages/") || strings.HasPrefix(p, "villages/"+id+"/")
 		}
-		good, err := h.find(r.steps, id, inVillage, func(b *Report) bool {
+		good, err := h.find(r.src.Steps, id, inVillage, func(b *Report) bool {
 			vs, tb := broken(b.Diagnostics)
 			return b.Town != nil && !tb && !vs[id] && index(b.Town, id) >= 0
 		})
@@ -91,6 +94,19 @@ func (h *holder) hold(r *run) (*Report, error) {
 			return nil, err
 		}
 		i := index(t, id)
+		if unseen := h.unseenRemovals(r, id, good); len(unseen) > 0 {
+			// Its only errors are deletions of files residents never saw: no errors.
+			n := narrow(r.src, id)
+			for _, file := range unseen {
+				delete(n.Removed, file)
+				h.unseen[file] = true
+			}
+			again := Run(n, h.opts)
+			if k := index(again.Town, id); k >= 0 && i >= 0 {
+				t.Villages[i], out.Results[i] = again.Town.Villages[k], again.Results[k]
+				continue
+			}
+		}
 		switch {
 		case good == nil:
 			out.Omitted = append(out.Omitted, id)
@@ -109,6 +125,25 @@ func (h *holder) hold(r *run) (*Report, error) {
 		}
 	}
 	return out, nil
+}
+
+// unseenRemovals returns the approved files of village id deleted since, when their deletion is
+// all that is wrong with the village and none of them was in its last good state (or it never
+// had one): residents never saw them (e.g. a merge with errors, then reverted).
+func (h *holder) unseenRemovals(r *run, id string, good *run) []string {
+	var files []string
+	for _, d := range r.report.Diagnostics {
+		if d.IsWarning() || !strings.HasPrefix(d.File, "villages/"+id+"/") {
+			continue
+		}
+		_, removed := r.src.Removed[d.File]
+		_, seen := good.srcFiles()[d.File]
+		if d.Code != check.MissingFile || !removed || seen {
+			return nil
+		}
+		files = append(files, d.File)
+	}
+	return files
 }
 
 // published leaves out of each month the approved versions of its sheet that residents never
@@ -192,9 +227,17 @@ func (h *holder) run(at town.Step, village string) (*run, error) {
 		}
 		h.srcs[at.Commit] = src
 	}
-	r := &run{report: Run(narrow(src, village), h.opts), steps: src.Steps, held: &town.Held{Commit: at.Commit, Time: at.Time}}
+	r := &run{report: Run(narrow(src, village), h.opts), src: src, held: &town.Held{Commit: at.Commit, Time: at.Time}}
 	h.runs[key] = r
 	return r, nil
+}
+
+// srcFiles are the files of the run's records; none for no run.
+func (r *run) srcFiles() map[string][]byte {
+	if r == nil {
+		return nil
+	}
+	return r.src.Files
 }
 
 // narrow is src with the files of the town and of one village only, so that checking an

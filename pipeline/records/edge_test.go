@@ -405,7 +405,7 @@ func TestKindMismatch(t *testing.T) {
 	blob, folder := g.hash("HEAD:"+sheet), g.hash("HEAD:villages/v1/sheets")
 	sheets := g.mktree(object.TreeEntry{Name: "2026-01.csv", Mode: filemode.Regular, Hash: blob},
 		object.TreeEntry{Name: "2026-02.csv", Mode: filemode.Regular, Hash: folder}, // a file that is a folder
-		object.TreeEntry{Name: "old", Mode: filemode.Dir, Hash: blob}) // a folder that is a file
+		object.TreeEntry{Name: "old", Mode: filemode.Dir, Hash: blob})               // a folder that is a file
 	v1 := g.mktree(object.TreeEntry{Name: "sheets", Mode: filemode.Dir, Hash: plumbing.NewHash(sheets)})
 	villages := g.mktree(object.TreeEntry{Name: "v1", Mode: filemode.Dir, Hash: plumbing.NewHash(v1)})
 	root := g.mktree(object.TreeEntry{Name: "town.toml", Mode: filemode.Regular, Hash: g.hash("HEAD:town.toml")},

@@ -933,6 +933,31 @@ func WorkingTree(dir string) (town.Source, error) {
 	return src, nil
 }
 
+// CheckoutAt reads the committed records of the working tree repo (as Checkout judges them) as
+// of a first-parent commit of HEAD.
+func CheckoutAt(repo, root string, until time.Time) func(commit string) (town.Source, error) {
+	return func(commit string) (town.Source, error) {
+		r, err := Open(repo, "HEAD", "")
+		if err != nil {
+			return town.Source{}, err
+		}
+		return Approved(r, Options{Branch: "HEAD", Root: headRoot(r, repo, root), Until: until, At: commit})
+	}
+}
+
+// headRoot is the records' folder in the repository r: root under repo, which may itself be a
+// folder of the repository.
+func headRoot(r *Repository, repo, root string) string {
+	if w, err := r.git.Worktree(); err == nil {
+		if abs, err := filepath.Abs(repo); err == nil {
+			if rel, err := filepath.Rel(w.Filesystem.Root(), abs); err == nil && rel != "." && !strings.HasPrefix(rel, "..") {
+				return path.Join(filepath.ToSlash(rel), root)
+			}
+		}
+	}
+	return root
+}
+
 // Checkout reads the records of a working tree as WorkingTree does and, when the folder is in a
 // git repository whose history can be read, the history of the checked-out commit (HEAD) along
 // first parents up to until, as Approved reads a branch's: so that a check of the working tree
@@ -952,19 +977,11 @@ func Checkout(repo, root string, until time.Time) (town.Source, error) {
 	if shallow, err := r.git.Storer.Shallow(); err == nil && len(shallow) > 0 {
 		return src, fmt.Errorf("%s is a shallow clone: the checks need the whole history (git fetch --unshallow)", repo)
 	}
-	// The records may be a folder of the repository that --repo names itself.
-	if w, err := r.git.Worktree(); err == nil {
-		if abs, err := filepath.Abs(repo); err == nil {
-			if rel, err := filepath.Rel(w.Filesystem.Root(), abs); err == nil && rel != "." && !strings.HasPrefix(rel, "..") {
-				root = path.Join(filepath.ToSlash(rel), root)
-			}
-		}
-	}
-	committed, err := Approved(r, Options{Branch: "HEAD", Root: root, Until: until})
+	committed, err := Approved(r, Options{Branch: "HEAD", Root: headRoot(r, repo, root), Until: until})
 	if err != nil {
 		return src, nil
 	}
-	src.History, src.Removed = map[string][]town.Version{}, committed.Removed
+	src.History, src.Removed, src.Steps = map[string][]town.Version{}, committed.Removed, committed.Steps
 	refused := map[string]bool{}
 	for _, d := range src.Problems {
 		refused[d.File] = d.Code == check.RefusedFile
@@ -980,6 +997,22 @@ func Checkout(repo, root string, until time.Time) (town.Source, error) {
 			vs[len(vs)-1].Data = data
 		}
 		src.History[p] = vs
+	}
+	// What the working tree changed since HEAD is a last step, without a commit.
+	var changed []string
+	for p, data := range src.Files {
+		if old, ok := committed.Files[p]; !ok || !bytes.Equal(old, data) {
+			changed = append(changed, p)
+		}
+	}
+	for p := range committed.Files {
+		if _, ok := src.Files[p]; !ok {
+			changed = append(changed, p)
+		}
+	}
+	if len(changed) > 0 {
+		slices.Sort(changed)
+		src.Steps = append(slices.Clone(src.Steps), town.Step{Time: until, Paths: changed})
 	}
 	return src, nil
 }

@@ -33,7 +33,7 @@ type Source struct {
 }
 
 // A Step is a first-parent commit that changed records, with the paths it added, modified or
-// removed.
+// removed; a last step without a commit is what a working tree changed since HEAD.
 type Step struct {
 	Commit string
 	Time   time.Time

@@ -305,3 +305,44 @@ func TestExampleTextsNeverPublished(t *testing.T) {
 		t.Error("the example texts are published")
 	}
 }
+
+// TestRevertedMerge: a sheet merged with an error, then reverted with git revert -m 1, was never
+// seen by residents: its deletion is no error; merged again, corrected, it is approved then.
+func TestRevertedMerge(t *testing.T) {
+	repo := twoVillages(t)
+	commitAt(t, repo, "2025-08-03T10:00:00+08:00", "July", "villages/dongcun/sheets/2025-07.csv", sheetOf("2025-07", "D-01"))
+	runGit(t, repo, "checkout", "-q", "-b", "august")
+	commitAt(t, repo, "2025-09-02T10:00:00+08:00", "东村 August", "villages/dongcun/sheets/2025-08.csv", sheetOf("2025-08", "D-01", "D-99"))
+	runGit(t, repo, "checkout", "-q", "main")
+	gitAt(t, repo, "2025-09-03T10:00:00+08:00", "merge", "-q", "--no-ff", "august", "-m", "Merge pull request #7 from town/august")
+	gitAt(t, repo, "2025-09-04T10:00:00+08:00", "revert", "--no-edit", "-m", "1", "HEAD")
+
+	out := buildSite(t, "--repo", repo, "--as-of", "2025-09-05")
+	if exists(t, filepath.Join(out, "dongcun/2025-08/index.html")) || !exists(t, filepath.Join(out, "dongcun/2025-07/index.html")) {
+		t.Error("after the revert, July must be published and August not")
+	}
+
+	commitAt(t, repo, "2025-09-06T10:00:00+08:00", "东村 August again", "villages/dongcun/sheets/2025-08.csv", sheetOf("2025-08", "D-01", "D-02"))
+	out = buildSite(t, "--repo", repo, "--as-of", "2025-09-08")
+	month := readPage(t, filepath.Join(out, "dongcun/2025-08/index.html"))
+	if strings.Contains(month, "更正记录") || !strings.Contains(month, "2025年9月6日") || strings.Contains(month, "2025年9月3日") {
+		t.Error("August is not approved on 6 September, with no correction")
+	}
+}
+
+// TestValidateRevert: the pull request that reverts a merge with errors passes validate, as the
+// build after it publishes; one that deletes a sheet residents saw does not.
+func TestValidateRevert(t *testing.T) {
+	repo := twoVillages(t)
+	commitAt(t, repo, "2025-08-03T10:00:00+08:00", "July", "villages/dongcun/sheets/2025-07.csv", sheetOf("2025-07", "D-01"))
+	commitAt(t, repo, "2025-09-03T10:00:00+08:00", "August, with an error", "villages/dongcun/sheets/2025-08.csv", sheetOf("2025-08", "D-99"))
+	runGit(t, repo, "checkout", "-q", "-b", "revert")
+	gitAt(t, repo, "2025-09-04T10:00:00+08:00", "revert", "--no-edit", "HEAD")
+	if stdout, _, err := jifen(t, "validate", "--repo", repo, "--as-of", "2025-09-05"); err != nil {
+		t.Errorf("the revert: %v\n%s", err, stdout)
+	}
+	os.Remove(filepath.Join(repo, "villages/dongcun/sheets/2025-07.csv"))
+	if stdout, _, err := jifen(t, "validate", "--repo", repo, "--as-of", "2025-09-05"); !errors.Is(err, errBadRecords) || !strings.Contains(stdout, "[E112]") {
+		t.Errorf("deleting July: %v\n%s", err, stdout)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/jifen-project/jifen/pipeline/audit"
@@ -50,7 +51,21 @@ func validate(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	diags := audit.Run(src, audit.Options{Now: asOf}).Diagnostics
+	opts := audit.Options{Now: asOf}
+	report := audit.Run(src, opts)
+	diags := report.Diagnostics
+	if slices.ContainsFunc(diags, func(d check.Diagnostic) bool {
+		_, gone := src.Removed[d.File]
+		return d.Code == check.MissingFile && gone
+	}) {
+		// Judge deleted files as build does: one that residents never saw (a merge with
+		// errors, then reverted) is no error.
+		held, err := audit.Hold(report, src, opts, records.CheckoutAt(*repo, *root, asOf))
+		if err != nil {
+			return err
+		}
+		diags = held.Diagnostics
+	}
 	if changed != nil {
 		diags.MarkChanged(func(file string) bool { return changed[file] })
 		rep.changes = true
