@@ -346,3 +346,20 @@ func TestValidateRevert(t *testing.T) {
 		t.Errorf("deleting July: %v\n%s", err, stdout)
 	}
 }
+
+// TestValidateOtherVillageBroken: while one village's records on main have an error (published
+// as held back), another village's pull request passes its check; the error is still listed.
+func TestValidateOtherVillageBroken(t *testing.T) {
+	repo := twoVillages(t)
+	commitAt(t, repo, "2025-09-03T10:00:00+08:00", "东村 August, with an error", "villages/dongcun/sheets/2025-08.csv", sheetOf("2025-08", "D-99"))
+	runGit(t, repo, "checkout", "-q", "-b", "xicun/2025-08")
+	commitAt(t, repo, "2025-09-04T10:00:00+08:00", "西村 August", "villages/xicun/sheets/2025-08.csv", sheetOf("2025-08", "D-01"))
+	stdout, _, err := jifen(t, "validate", "--repo", repo, "--as-of", "2025-09-05", "--changed-since", "main")
+	if err != nil || !strings.Contains(stdout, "villages/dongcun/sheets/2025-08.csv:2: ") {
+		t.Errorf("西村's pull request: %v\n%s", err, stdout)
+	}
+	commitAt(t, repo, "2025-09-04T11:00:00+08:00", "东村 roster touched too", "villages/dongcun/households.csv", readPage(t, filepath.Join(repo, "villages/dongcun/households.csv"))+"D-05,钱五,第一组,否,2025-01-01,\n")
+	if _, _, err := jifen(t, "validate", "--repo", repo, "--as-of", "2025-09-05", "--changed-since", "main"); !errors.Is(err, errBadRecords) {
+		t.Errorf("a pull request that touches 东村: %v, want its error to count", err)
+	}
+}

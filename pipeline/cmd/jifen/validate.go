@@ -10,6 +10,7 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/jifen-project/jifen/pipeline/audit"
@@ -68,16 +69,39 @@ func validate(args []string, stdout, stderr io.Writer) error {
 	}
 	if changed != nil {
 		diags.MarkChanged(func(file string) bool { return changed[file] })
-		rep.changes = true
+		rep.changes, rep.counts = true, touched(changed)
 	}
 	return rep.write(diags, *root, stdout)
+}
+
+// touched tells which errors a change answers for: those of the villages whose files it changed,
+// and those of the town's own files (town.toml, the rule sets, the catalog), which reach every
+// village; all of them when it changed the town's own files. An error in another village holds
+// back that village alone when published, so it does not fail this change's check (it is still
+// listed).
+func touched(changed map[string]bool) func(check.Diagnostic) bool {
+	villages := map[string]bool{}
+	for file := range changed {
+		rest, ok := strings.CutPrefix(file, "villages/")
+		if !ok {
+			return nil
+		}
+		id, _, _ := strings.Cut(rest, "/")
+		villages[id] = true
+	}
+	return func(d check.Diagnostic) bool {
+		rest, ok := strings.CutPrefix(d.File, "villages/")
+		id, _, _ := strings.Cut(rest, "/")
+		return !ok || villages[id]
+	}
 }
 
 // A reporter prints diagnostics as the command's flags ask: text in Chinese or English, JSON,
 // or GitHub workflow annotations with a Markdown job summary.
 type reporter struct {
 	lang, format, summary *string
-	changes               bool // the diagnostics say which files a change touched
+	changes               bool                        // the diagnostics say which files a change touched
+	counts                func(check.Diagnostic) bool // which errors fail the check; nil: all
 }
 
 func newReporter(fs *flag.FlagSet) *reporter {
@@ -128,8 +152,10 @@ func (r *reporter) write(diags check.List, root string, stdout io.Writer) error 
 	if err != nil {
 		return err
 	}
-	if diags.Errors() > 0 {
-		return errBadRecords
+	for _, d := range diags {
+		if !d.IsWarning() && (r.counts == nil || r.counts(d)) {
+			return errBadRecords
+		}
 	}
 	return nil
 }
