@@ -81,7 +81,7 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	part, err := sitePart(s, report, *villageFlag, *shardFlag, stderr)
+	part, err := sitePart(s, report, *villageFlag, *shardFlag, *lang, stderr)
 	if err != nil {
 		return err
 	}
@@ -187,7 +187,7 @@ func open(repo string, opts *records.Options) (*records.Repository, error) {
 
 // sitePart is the part of the site that --village or --shard asks for: all of it when neither
 // is given.
-func sitePart(s *site.Site, report *audit.Report, villages, shard string, stderr io.Writer) (site.Part, error) {
+func sitePart(s *site.Site, report *audit.Report, villages, shard, lang string, stderr io.Writer) (site.Part, error) {
 	switch {
 	case villages != "" && shard != "":
 		fmt.Fprintln(stderr, "jifen build: give --village or --shard, not both")
@@ -196,9 +196,9 @@ func sitePart(s *site.Site, report *audit.Report, villages, shard string, stderr
 		part := site.Part{Villages: map[string]bool{}}
 		for _, id := range strings.Split(villages, ",") {
 			switch {
-			case slices.Contains(report.Omitted, id):
-				fmt.Fprintf(stderr, "jifen build: village %q never passed the checks: it has no pages to build\n", id)
-				return site.Part{}, errHeld
+			case slices.Contains(report.Omitted, id): // said with the records' problems; the others are built
+				fmt.Fprintln(stderr, words(lang, "jifen build：村 %q 还没有一次通过检查，没有页面可以生成", "jifen build: village %q never passed the checks: it has no pages to build", id))
+				continue
 			case !slices.ContainsFunc(report.Town.Villages, func(v *town.Village) bool { return v.ID == id }):
 				fmt.Fprintf(stderr, "jifen build: no village %q in town.toml\n", id)
 				return site.Part{}, errUsage

@@ -496,8 +496,8 @@ func TestRequireReview(t *testing.T) {
 	if !strings.Contains(stdout, "village dongcun has problems and never passed the checks: it is not on the site") {
 		t.Errorf("stdout:\n%s", stdout)
 	}
-	if _, stderr, err := jifen(t, "build", "--project", project(t), "--data", filepath.Join(tmp, "data"), "--out", out,
-		"--repo", repo, "--as-of", "2025-08-06", "--require-review", "--village", "dongcun"); !errors.Is(err, errHeld) || !strings.Contains(stderr, `village "dongcun" never passed the checks`) {
+	if _, stderr, err := jifen(t, "build", "--project", project(t), "--data", filepath.Join(tmp, "data"), "--out", filepath.Join(tmp, "one"),
+		"--repo", repo, "--as-of", "2025-08-06", "--require-review", "--village", "dongcun"); !errors.Is(err, errHeld) || !strings.Contains(stderr, `村 "dongcun" 还没有一次通过检查`) {
 		t.Errorf("--village dongcun: %v\n%s", err, stderr)
 	}
 	if !strings.Contains(stderr, "villages/dongcun/sheets/2025-07.csv: ") || !strings.Contains(stderr, "changed this file without review") || !strings.Contains(stderr, "[E117]") {
