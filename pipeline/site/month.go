@@ -216,6 +216,8 @@ func publishCorrection(t *town.Town, v *town.Village, m *town.Month, c town.Corr
 		case ch.After == nil:
 			e = ch.Before
 			row.Kind, row.Before = removed, e.Points
+		case ch.Before.Points == e.Points && ch.Before.Note == e.Note:
+			continue // only what is not published changed (the evidence)
 		default:
 			row.Before, row.After = ch.Before.Points, e.Points
 		}

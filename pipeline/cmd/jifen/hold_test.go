@@ -363,3 +363,16 @@ func TestValidateOtherVillageBroken(t *testing.T) {
 		t.Errorf("a pull request that touches 东村: %v, want its error to count", err)
 	}
 }
+
+// TestCorrectionOfEvidenceOnly: a correction that changes only a row's evidence, which is never
+// published, lists no changed row.
+func TestCorrectionOfEvidenceOnly(t *testing.T) {
+	repo := twoVillages(t)
+	sheet := sheetOf("2025-07", "D-01")
+	commitAt(t, repo, "2025-08-03T10:00:00+08:00", "July", "villages/dongcun/sheets/2025-07.csv", sheet)
+	commitAt(t, repo, "2025-08-05T10:00:00+08:00", "July's evidence", "villages/dongcun/sheets/2025-07.csv", strings.Replace(sheet, "签到表", "签到表第2页", 1))
+	month := readPage(t, filepath.Join(buildSite(t, "--repo", repo, "--as-of", "2025-08-20"), "dongcun/2025-07/index.html"))
+	if !strings.Contains(month, "更正记录") || !strings.Contains(month, "这次更正没有改动评分行") || strings.Contains(month, "签到表") {
+		t.Error("the correction of the evidence only is not shown as changing no row, or the evidence is published")
+	}
+}
