@@ -280,3 +280,30 @@ func TestDemoTopTens(t *testing.T) {
 		}
 	}
 }
+
+// TestLeftListed: a household that left the roster during a month is listed, with its points and
+// no rank, on the month's page and on its grid's page.
+func TestLeftListed(t *testing.T) {
+	out := buildSite(t)
+	report := demoReport(t)
+	found := 0
+	for i, v := range report.Town.Villages {
+		for _, mr := range report.Results[i].Months {
+			for _, s := range mr.Standings {
+				if !s.Left {
+					continue
+				}
+				found++
+				grid := v.Grid(v.Household(s.Household).Grid)
+				for _, page := range []string{filepath.Join(out, v.ID, mr.Month, "index.html"), filepath.Join(out, v.ID, mr.Month, "g", grid.ID, "index.html")} {
+					if text := readPage(t, page); !strings.Contains(text, "本月退出的农户") || !strings.Contains(text, s.Household+"</span>（") {
+						t.Errorf("%s %s: %s, which left, is not listed on %s", v.ID, mr.Month, s.Household, page)
+					}
+				}
+			}
+		}
+	}
+	if found == 0 {
+		t.Error("the demo has no household that left during a month")
+	}
+}
