@@ -94,16 +94,16 @@ func (h *holder) hold(r *run) (*Report, error) {
 			return nil, err
 		}
 		i := index(t, id)
-		if unseen := h.unseenRemovals(r, id, good); len(unseen) > 0 {
+		if unseen := unseenRemovals(r, id, good); len(unseen) > 0 && i >= 0 {
 			// Its only errors are deletions of files residents never saw: no errors.
-			n := narrow(r.src, id)
-			for _, file := range unseen {
-				delete(n.Removed, file)
-				h.unseen[file] = true
-			}
-			again := Run(n, h.opts)
-			if k := index(again.Town, id); k >= 0 && i >= 0 {
-				t.Villages[i], out.Results[i] = again.Town.Villages[k], again.Results[k]
+			v, res := h.again(r.src, id, func(n *town.Source) {
+				for _, file := range unseen {
+					delete(n.Removed, file)
+					h.unseen[file] = true
+				}
+			})
+			if v != nil {
+				t.Villages[i], out.Results[i] = v, res
 				continue
 			}
 		}
@@ -130,14 +130,18 @@ func (h *holder) hold(r *run) (*Report, error) {
 // unseenRemovals returns the approved files of village id deleted since, when their deletion is
 // all that is wrong with the village and none of them was in its last good state (or it never
 // had one): residents never saw them (e.g. a merge with errors, then reverted).
-func (h *holder) unseenRemovals(r *run, id string, good *run) []string {
+func unseenRemovals(r *run, id string, good *run) []string {
+	var before map[string][]byte
+	if good != nil {
+		before = good.src.Files
+	}
 	var files []string
 	for _, d := range r.report.Diagnostics {
 		if d.IsWarning() || !strings.HasPrefix(d.File, "villages/"+id+"/") {
 			continue
 		}
 		_, removed := r.src.Removed[d.File]
-		_, seen := good.srcFiles()[d.File]
+		_, seen := before[d.File]
 		if d.Code != check.MissingFile || !removed || seen {
 			return nil
 		}
@@ -173,20 +177,19 @@ func (h *holder) published(rep *Report, src town.Source) (*Report, error) {
 		if v.Held != nil {
 			base = h.srcs[v.Held.Commit]
 		}
-		n := narrow(base, v.ID)
-		for file, commits := range unseen {
-			n.History[file] = slices.DeleteFunc(slices.Clone(n.History[file]), func(ver town.Version) bool { return slices.Contains(commits, ver.Commit) })
-		}
-		again := Run(n, h.opts)
-		k := index(again.Town, v.ID)
-		if k < 0 {
+		nv, res := h.again(base, v.ID, func(n *town.Source) {
+			for file, commits := range unseen {
+				n.History[file] = slices.DeleteFunc(slices.Clone(n.History[file]), func(ver town.Version) bool { return slices.Contains(commits, ver.Commit) })
+			}
+		})
+		if nv == nil {
 			continue
 		}
 		if out == rep {
 			out = clone(rep)
 		}
-		out.Town.Villages[i], out.Results[i] = again.Town.Villages[k], again.Results[k]
-		out.Town.Villages[i].Held = v.Held
+		nv.Held = v.Held
+		out.Town.Villages[i], out.Results[i] = nv, res
 	}
 	return out, nil
 }
@@ -232,12 +235,20 @@ func (h *holder) run(at town.Step, village string) (*run, error) {
 	return r, nil
 }
 
-// srcFiles are the files of the run's records; none for no run.
-func (r *run) srcFiles() map[string][]byte {
-	if r == nil {
-		return nil
+// again checks village id of src once more with what edit changes of its records, and returns
+// the village and its scores, or nil when the village is not in the town then.
+func (h *holder) again(src town.Source, id string, edit func(*town.Source)) (*town.Village, *score.VillageResult) {
+	n := narrow(src, id)
+	edit(&n)
+	r := Run(n, h.opts)
+	k := -1
+	if r.Town != nil {
+		k = index(r.Town, id)
 	}
-	return r.src.Files
+	if k < 0 {
+		return nil, nil
+	}
+	return r.Town.Villages[k], r.Results[k]
 }
 
 // narrow is src with the files of the town and of one village only, so that checking an

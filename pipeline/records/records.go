@@ -755,7 +755,7 @@ func (tc *treeCache) diff(dir string, a, b plumbing.Hash, visit func(path string
 		if err := tc.diff(p, xt, yt, visit); err != nil {
 			// An entry that says folder but points to another kind of object (written with
 			// plumbing) is refused, as if it were no folder; an object missing is an error.
-			xbad, ybad := tc.notTree(xt), tc.notTree(yt)
+			xbad, ybad := !isKind(tc.r, xt, plumbing.TreeObject), !isKind(tc.r, yt, plumbing.TreeObject)
 			if !xbad && !ybad {
 				return err
 			}
@@ -791,19 +791,14 @@ func (tc *treeCache) diff(dir string, a, b plumbing.Hash, visit func(path string
 	return nil
 }
 
-// exists reports whether the repository has the object h, of any kind.
-func exists(r *git.Repository, h plumbing.Hash) bool {
-	_, err := r.Storer.EncodedObject(plumbing.AnyObject, h)
-	return err == nil
-}
-
-// notTree reports whether h is an object of the repository that is not a tree.
-func (tc *treeCache) notTree(h plumbing.Hash) bool {
+// isKind reports whether h is an object of the kind want, or is not in the repository at all:
+// false only for an object there of another kind (a tree entry written with plumbing).
+func isKind(r *git.Repository, h plumbing.Hash, want plumbing.ObjectType) bool {
 	if h.IsZero() {
-		return false
+		return true
 	}
-	o, err := tc.r.Storer.EncodedObject(plumbing.AnyObject, h)
-	return err == nil && o.Type() != plumbing.TreeObject
+	o, err := r.Storer.EncodedObject(plumbing.AnyObject, h)
+	return err != nil || o.Type() == want
 }
 
 // regular reports whether a tree entry is an ordinary file; symbolic links and submodules are
@@ -841,7 +836,7 @@ func (e *tooLarge) Error() string {
 
 func readBlob(r *git.Repository, h plumbing.Hash) ([]byte, error) {
 	b, err := r.BlobObject(h)
-	if errors.Is(err, plumbing.ErrObjectNotFound) && exists(r, h) {
+	if errors.Is(err, plumbing.ErrObjectNotFound) && !isKind(r, h, plumbing.BlobObject) {
 		return nil, &tooLarge{notBlob: true}
 	}
 	if err != nil {

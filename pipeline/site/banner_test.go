@@ -10,9 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jifen-project/jifen/pipeline/audit"
 	"github.com/jifen-project/jifen/pipeline/demo"
-	"github.com/jifen-project/jifen/pipeline/records"
 	"github.com/jifen-project/jifen/pipeline/town"
 )
 
@@ -20,22 +18,8 @@ import (
 // earlier commit: every page of each says so, no other page does, and the town's home marks
 // both, counting the archived village's households no longer.
 func TestBanners(t *testing.T) {
-	project, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := records.Replay("main", demo.Changes())
-	if err != nil {
-		t.Fatal(err)
-	}
-	src, err := records.Approved(r, records.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	report := audit.Run(src, audit.Options{Now: demo.AsOf()})
-	if report.Town == nil || report.Diagnostics.Errors() > 0 {
-		t.Fatal(report.Diagnostics)
-	}
+	project := projectDir(t)
+	report := scored(t, demoSource(t), demo.AsOf())
 	tw := report.Town
 	whole, err := Publish(tw, report.Results, demo.AsOf(), "https://example.org/yunxi/")
 	if err != nil {

@@ -21,20 +21,9 @@ import (
 //
 //	go test -run '^$' -bench BenchmarkHugo -benchtime 3x ./pipeline/site/
 func BenchmarkHugo(b *testing.B) {
-	project, err := filepath.Abs("../..")
-	if err != nil {
-		b.Fatal(err)
-	}
+	project := projectDir(b)
 	b.Run("demo", func(b *testing.B) {
-		r, err := records.Replay("main", demo.Changes())
-		if err != nil {
-			b.Fatal(err)
-		}
-		src, err := records.Approved(r, records.Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		benchmarkSite(b, project, src, demo.AsOf())
+		benchmarkSite(b, project, demoSource(b), demo.AsOf())
 	})
 	b.Run("synthetic-20", func(b *testing.B) {
 		src, asOf, err := demo.County(200_000, 1)
@@ -45,12 +34,43 @@ func BenchmarkHugo(b *testing.B) {
 	})
 }
 
-func benchmarkSite(b *testing.B, project string, src town.Source, asOf time.Time) {
-	report := audit.Run(src, audit.Options{Now: asOf})
-	t := report.Town
-	if t == nil || report.Diagnostics.Errors() > 0 {
-		b.Fatalf("the records have problems: %v", report.Diagnostics)
+// projectDir is the site project: the repository's top, with hugo.toml.
+func projectDir(tb testing.TB) string {
+	tb.Helper()
+	p, err := filepath.Abs("../..")
+	if err != nil {
+		tb.Fatal(err)
 	}
+	return p
+}
+
+// demoSource is the embedded demo town's approved records.
+func demoSource(tb testing.TB) town.Source {
+	tb.Helper()
+	r, err := records.Replay("main", demo.Changes())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	src, err := records.Approved(r, records.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return src
+}
+
+// scored checks and scores records as a build does, and fails on any error.
+func scored(tb testing.TB, src town.Source, asOf time.Time) *audit.Report {
+	tb.Helper()
+	report := audit.Run(src, audit.Options{Now: asOf})
+	if report.Town == nil || report.Diagnostics.Errors() > 0 {
+		tb.Fatalf("the records have problems: %v", report.Diagnostics)
+	}
+	return report
+}
+
+func benchmarkSite(b *testing.B, project string, src town.Source, asOf time.Time) {
+	report := scored(b, src, asOf)
+	t := report.Town
 	s, err := Publish(t, report.Results, asOf, "https://example.org/")
 	if err != nil {
 		b.Fatal(err)

@@ -112,19 +112,7 @@ func TestNoticeListsEveryHousehold(t *testing.T) {
 	for i, v := range report.Town.Villages {
 		for _, mr := range report.Results[i].Months {
 			page := readPage(t, filepath.Join(out, v.ID, mr.Month, "notice", "index.html"))
-			var got, want []string
-			for _, row := range rows(t, page, "ranking") {
-				f := strings.Fields(row[1])
-				got = append(got, row[0]+" "+f[len(f)-1]+" "+row[3])
-			}
-			for _, s := range mr.Standings {
-				if s.Active {
-					want = append(want, fmt.Sprintf("%d %s %d", s.Rank, s.Household, s.Net))
-				}
-			}
-			if g, w := strings.Join(got, "\n"), strings.Join(want, "\n"); g != w {
-				t.Errorf("%s %s: the notice's households differ from the scoring:\n%s", v.ID, mr.Month, firstDiff(g, w))
-			}
+			checkRanking(t, v, mr, page)
 			ss := sheets(t, page)
 			longest = max(longest, len(ss))
 			for k, s := range ss {
