@@ -50,9 +50,10 @@ var Households = &Analyzer{
 		// A roster row that could not be read leaves a household unknown: an unknown household
 		// is then not said to be missing from the roster.
 		complete := !p.Town.Dropped[v.RosterFile] && !slices.ContainsFunc(v.Households, func(h sheet.Household) bool { return h.ID == "" })
+		said := map[string]bool{} // codes the roster lost the zeros of, said once
 		for _, m := range v.Months {
 			for r := range p.rows(m) {
-				p.household(r, complete)
+				p.household(r, complete, said)
 			}
 		}
 	},
@@ -86,7 +87,7 @@ func (p *Pass) rows(m *town.Month) iter.Seq[row] {
 	}
 }
 
-func (p *Pass) household(r row, complete bool) {
+func (p *Pass) household(r row, complete bool, said map[string]bool) {
 	if r.household == "" {
 		return
 	}
@@ -97,6 +98,17 @@ func (p *Pass) household(r row, complete bool) {
 		for _, o := range p.Village.Households {
 			if strings.EqualFold(o.ID, r.household) {
 				d.Suggest = o.ID
+			}
+		}
+		if d.Suggest == "" {
+			d.Suggest, d.Reason = sheet.Restore(r.household, p.Village.HouseholdIDs())
+		}
+		if d.Reason == nil {
+			if k, reason := sheet.RosterLostZeros(r.household, p.Village.HouseholdIDs()); reason != nil {
+				if said[k] {
+					return // the roster's mistake, said at its first row
+				}
+				said[k], d.Reason, d.Args = true, reason, []string{k}
 			}
 		}
 		p.Report(d)
@@ -159,7 +171,9 @@ func (p *Pass) item(m *town.Month, e sheet.Entry) {
 	if it == nil {
 		switch {
 		case rs.Veto(e.Item) == nil:
-			p.Report(check.Diagnostic{Code: check.UnknownItem, File: m.SheetFile, Line: e.Line, Column: m.Columns["item"], Value: e.Item, Args: []string{rs.Effective}, Suggest: itemLike(rs, e.Item)})
+			d := check.Diagnostic{Code: check.UnknownItem, File: m.SheetFile, Line: e.Line, Column: m.Columns["item"], Value: e.Item, Args: []string{rs.Effective}}
+			d.Suggest, d.Reason = itemLike(rs, e.Item)
+			p.Report(d)
 		case e.Points != 0 && pointsRead:
 			at(check.PointsNotAllowed, "points", e.PointsText, reasonVetoPoints)
 		}
@@ -180,19 +194,22 @@ func (p *Pass) item(m *town.Month, e sheet.Entry) {
 	}
 }
 
-// itemLike is the item or veto code that id means when only its case is wrong.
-func itemLike(rs *rules.RuleSet, id string) string {
+// itemLike is the item or veto code probably meant by id, which the rule set does not have: in
+// other case, or as a spreadsheet changed it (with the reason).
+func itemLike(rs *rules.RuleSet, id string) (string, *check.Text) {
+	var ids []string
 	for _, it := range rs.Items {
-		if strings.EqualFold(it.ID, id) {
-			return it.ID
-		}
+		ids = append(ids, it.ID)
 	}
 	for _, v := range rs.Vetoes {
-		if strings.EqualFold(v.ID, id) {
-			return v.ID
+		ids = append(ids, v.ID)
+	}
+	for _, k := range ids {
+		if strings.EqualFold(k, id) {
+			return k, nil
 		}
 	}
-	return ""
+	return sheet.Restore(id, ids)
 }
 
 func ints(ns []int) string {
@@ -270,10 +287,14 @@ func (p *Pass) goods(m *town.Month, r sheet.Redemption) {
 	i := slices.IndexFunc(m.Catalog, func(g sheet.Goods) bool { return g.ID == r.Goods })
 	if i < 0 {
 		d := check.Diagnostic{Code: check.UnknownGoods, File: m.RedemptionsFile, Line: r.Line, Column: m.RedemptionColumns["goods"], Value: r.Goods}
-		for _, g := range m.Catalog {
-			if strings.EqualFold(g.ID, r.Goods) {
+		ids := make([]string, len(m.Catalog))
+		for i, g := range m.Catalog {
+			if ids[i] = g.ID; strings.EqualFold(g.ID, r.Goods) {
 				d.Suggest = g.ID
 			}
+		}
+		if d.Suggest == "" {
+			d.Suggest, d.Reason = sheet.Restore(r.Goods, ids)
 		}
 		p.Report(d)
 		return

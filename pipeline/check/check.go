@@ -64,11 +64,14 @@ const (
 	FutureDate       Code = "E129"
 	Placeholder      Code = "E130"
 	ArchivedVillage  Code = "E131"
+	Workbook         Code = "E132"
+	LostCharacter    Code = "E133"
 
 	ItemCapCut     Code = "W001"
 	ItemYearCapCut Code = "W002"
 	CategoryCapCut Code = "W003"
 	MonthlyCapCut  Code = "W004"
+	NumberAsText   Code = "W005"
 )
 
 // A Severity says whether a diagnostic stops the records (an error) or only tells (a warning).

@@ -33,7 +33,7 @@ var Codes = map[Code]Doc{
 		Title:   Text{"编码无法识别", "unknown encoding"},
 		Message: Text{"编码不对：第 %[3]s 个字节读不出来", "wrong encoding: byte %[3]s cannot be read"},
 		Fix:     Text{"CSV 表在 Excel 或 WPS 里打开，“另存为”CSV（UTF-8 或默认编码都行）；公告在记事本里“另存为”，编码选 UTF-8；不要把别的文件里的行直接粘贴进来", "open a CSV file in Excel or WPS and save it again as CSV (UTF-8 or the default encoding); save a notice again in a text editor as UTF-8; do not paste rows from other files"},
-		When:    "文件既不是 UTF-8 也不是 GB18030（如 UTF-16 的“Unicode 文本”、Excel 工作簿、压缩包），或者一个文件里混着两种编码（如把 UTF-8 的行粘贴进 GB18030 的表），报出第几行、第几个字节；公告不是 UTF-8",
+		When:    "文件既不是 UTF-8 也不是 GB18030（如 UTF-16 的“Unicode 文本”、压缩包），或者一个文件里混着两种编码（如把 UTF-8 的行粘贴进 GB18030 的表），报出第几行、第几个字节；公告不是 UTF-8",
 		Stage:   Read,
 	},
 	BadCSV: {
@@ -205,7 +205,7 @@ var Codes = map[Code]Doc{
 		Message: Text{"不认识的文件", "unexpected file"},
 		Suggest: Text{"应该是 %q", "it should be %q"},
 		Fix:     Text{"按 FORMAT.md 放在该放的位置，或者删掉；照片等佐证材料不放进记录仓库", "move the file where FORMAT.md says, or delete it; photos and other evidence stay out of the records"},
-		When:    "记录仓库里出现了本页没有的文件（如照片、Excel 文件、放错文件夹的表）",
+		When:    "记录仓库里出现了本页没有的文件（如照片、放错文件夹的表、Excel 打开文件时留下的 ~$ 临时文件）；电子表格工作簿见 E132",
 		Stage:   Read,
 	},
 	EmptySheet: {
@@ -327,6 +327,27 @@ var Codes = map[Code]Doc{
 		When:    "村已经写明停止记分（或者并入别的村）以后，又加了以后月份的评定表或兑换记录",
 		Stage:   Read,
 	},
+	Workbook: {
+		Title:   Text{"电子表格工作簿", "spreadsheet workbook"},
+		Message: Text{"这是电子表格工作簿（%[3]s），不是 CSV 文件", "this is a spreadsheet workbook (%[3]s), not a CSV file"},
+		Suggest: Text{"另存为 %q", "save it as %q"},
+		Fix: Text{
+			"打开这个文件，只另存第一张表：Excel 点“文件 → 另存为”，保存类型选“CSV UTF-8（逗号分隔）”；WPS 点“文件 → 另存为”，文件类型选“CSV (逗号分隔)”；LibreOffice 点“文件 → 另存为”，文件类型选“文本 CSV”，字符集选“Unicode (UTF-8)”，字段分隔符选逗号；然后上传 CSV 文件，删掉工作簿",
+			"open the file and save its first sheet: in Excel, File → Save As, type CSV UTF-8 (Comma delimited); in WPS, File → Save As, type CSV (Comma delimited); in LibreOffice, File → Save As, type Text CSV, character set Unicode (UTF-8), comma as the field delimiter; then upload the CSV file and delete the workbook",
+		},
+		When:  "村的文件夹里（或者记录仓库的别处）有 Excel、WPS 或 LibreOffice 的工作簿（.xlsx、.xls、.et、.ods），或者名字是 .csv 的文件其实是工作簿",
+		Stage: Read,
+	},
+	LostCharacter: {
+		Title:   Text{"字丢了", "character lost"},
+		Message: Text{"%[2]s的值 %[1]q 里的“?”是保存时丢掉的字", "the %[2]s %[1]q has a \"?\" where saving lost a character"},
+		Fix: Text{
+			"这个文件是用 GBK（ANSI）编码保存的，生僻字（如“𫖮”）存不下，就变成了“?”：回到 Excel 或 WPS 里的原表，另存为“CSV UTF-8（逗号分隔）”（WPS、LibreOffice 选 UTF-8 字符集）再上传；真要写问号，用全角的“？”",
+			"the file was saved in the GBK (ANSI) encoding, which cannot hold rare characters, and saving wrote \"?\" for them: save the original sheet again from Excel or WPS as CSV UTF-8 (the UTF-8 character set in WPS and LibreOffice); for a real question mark, write the full-width one",
+		},
+		When:  "用 GBK / GB18030 编码保存的表里，文字格子（说明、佐证、户主、商品名称等）有半角问号“?”：电子表格存不下的字会被换成“?”",
+		Stage: Read,
+	},
 	Placeholder: {
 		Title:   Text{"示范文字没有改", "example text left in"},
 		Message: Text{"%[2]s %[1]q 还是建仓库时自带的示范文字", "%[2]s %[1]q is still the example text jifen init wrote"},
@@ -362,5 +383,15 @@ var Codes = map[Code]Doc{
 		Fix:     Text{"不用改；如果是记错了，改正这一行", "nothing to do; if the row is wrong, correct it"},
 		When:    "这一户这个月的加分超过了每月总上限 monthly_cap",
 		Stage:   Scoring,
+	},
+	NumberAsText: {
+		Title:   Text{"编号可能被电子表格改了", "number changed by a spreadsheet"},
+		Message: Text{"%[2]s的值 %[1]q 像是被电子表格当成了数字", "the %[2]s %[1]q looks changed by a spreadsheet that took it for a number"},
+		Fix: Text{
+			"在 Excel 或 WPS 里选中这一列，右键“设置单元格格式”选“文本”，重新填上原来的编号再保存；编号本来就是这样的，就不用改",
+			"select the column in Excel or WPS, format its cells as text, type the number again as it was, and save; if the number really is so, nothing to do",
+		},
+		When:  "佐证编号带了电子表格加上的小数（如 123.00）、写成了科学计数法（如 1.23E+11），或者比同一张表里其他编号短、像是丢了前面的 0（如别的都是 00123 这样五位，这一个是 123）",
+		Stage: Read,
 	},
 }

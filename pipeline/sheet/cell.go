@@ -153,6 +153,13 @@ func idHint(v, space string) (reason *check.Text, args []string, suggest string)
 		return reason, args, n
 	case len(n) > 16 && idChars(n):
 		because(&reasonIDLength)
+	case decimals(n) != "":
+		because(&reasonDecimals)
+	case scientific(n):
+		because(&reasonScientific)
+	}
+	if _, _, _, _, isDate := shownDate(n); isDate {
+		because(&reasonCodeAsDate)
 	}
 	return reason, args, ""
 }

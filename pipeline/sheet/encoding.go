@@ -11,13 +11,7 @@ import (
 	"github.com/jifen-project/jifen/pipeline/check"
 )
 
-// WorkbookReason says that a file is an Excel or WPS workbook and how to save it as CSV.
-var WorkbookReason = check.Text{
-	Zh: "这是 Excel 工作簿（.xlsx 或 .xls），不是 CSV 文件：在 Excel 里点“文件 → 另存为”，保存类型选“CSV UTF-8（逗号分隔）”；在 WPS 里点“文件 → 另存为”，文件类型选“CSV”",
-	En: "this is an Excel workbook (.xlsx or .xls), not a CSV file: in Excel or WPS, choose File → Save As and the type CSV (CSV UTF-8 where Excel offers it)",
-}
-
-// The other causes of a BadEncoding that decode can tell apart.
+// The causes of a BadEncoding that decode can tell apart.
 var (
 	reasonUTF16 = check.Text{
 		Zh: "这是 UTF-16 编码的文本（Excel 的“Unicode 文本”），不是 CSV 文件：在 Excel 或 WPS 里点“文件 → 另存为”，类型选“CSV”",
@@ -53,10 +47,22 @@ var (
 	}
 )
 
-// IsWorkbook reports whether data is a spreadsheet workbook rather than text: an .xlsx or an
-// .ods (a zip archive) or an old .xls (an OLE compound file).
-func IsWorkbook(data []byte) bool {
-	return bytes.HasPrefix(data, []byte("PK\x03\x04")) || bytes.HasPrefix(data, []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"))
+// WorkbookKind tells whether data is a spreadsheet workbook rather than text, and which kind, by
+// the extension it would have: .xlsx (a zip archive with the parts of an Excel workbook), .ods
+// (one with an OpenDocument spreadsheet's) or .xls (an OLE compound file, as old Excel and WPS
+// workbooks are). It returns "" for anything else.
+func WorkbookKind(data []byte) string {
+	switch {
+	case bytes.HasPrefix(data, []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")):
+		return ".xls"
+	case !bytes.HasPrefix(data, []byte("PK\x03\x04")):
+		return ""
+	case bytes.Contains(data, []byte("xl/workbook.xml")):
+		return ".xlsx"
+	case bytes.Contains(data, []byte("application/vnd.oasis.opendocument.spreadsheet")):
+		return ".ods"
+	}
+	return ""
 }
 
 // decode turns the bytes of a file into UTF-8 text. UTF-8 (with or without a byte order mark)
@@ -67,42 +73,49 @@ func IsWorkbook(data []byte) bool {
 // of the other encoding in a text editor, which would be read as nonsense characters), unless
 // more than a few are bad: then the file is, and its first bad line is reported, with the
 // number of the others.
-func decode(name string, data []byte, diags *check.List) ([]byte, bool) {
+//
+// legacy is true when the text was GB18030 (or GBK, its older part): spreadsheets saving in
+// GBK write "?" for the characters it cannot hold.
+func decode(name string, data []byte, diags *check.List) (text []byte, legacy, ok bool) {
 	bad := func(off, line int, reason *check.Text, args ...string) {
 		diags.Add(check.Diagnostic{Code: check.BadEncoding, File: name, Line: line, Args: append([]string{strconv.Itoa(off + 1)}, args...), Reason: reason})
 	}
+	if kind := WorkbookKind(data); kind != "" {
+		diags.Add(check.Diagnostic{Code: check.Workbook, File: name, Args: []string{kind}})
+		return nil, false, false
+	}
 	if off, reason := notText(data); reason != nil {
 		bad(off, 0, reason)
-		return nil, false
+		return nil, false, false
 	}
 	data = macLineEnds(data)
 	text, bom := bytes.CutPrefix(data, []byte("\xEF\xBB\xBF"))
 	if utf8.Valid(text) {
-		return text, true
+		return text, false, true
 	}
 	var lines []badLine
 	if bom || mostlyUTF8(text) {
 		lines = badUTF8Lines(text, len(data)-len(text))
 		if bom && gb18030BehindBOM(text, lines) {
 			bad(lines[0].off, 0, &reasonBOMGB18030)
-			return nil, false
+			return nil, false, false
 		}
 	} else if lines = badGB18030Lines(text); len(lines) == 0 {
 		out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(text)
 		if err != nil { // not expected: the bytes were checked
 			bad(0, 1, nil)
-			return nil, false
+			return nil, false, false
 		}
-		return out, true
+		return out, true, true
 	}
 	if n := len(lines); n > 1 && (n > 3 || n*3 > lineCount(text)) {
 		bad(lines[0].off, lines[0].line, manyLines(lines), strconv.Itoa(n-1))
-		return nil, false
+		return nil, false, false
 	}
 	for _, l := range lines {
 		bad(l.off, l.line, l.reason)
 	}
-	return nil, false
+	return nil, false, false
 }
 
 // A badLine is a line of a file that is not in the file's encoding: the offset of its first bad
@@ -171,15 +184,11 @@ func manyLines(bad []badLine) *check.Text {
 	return &reasonBadLines
 }
 
-// notText says why data is no text at all, with the offset of a byte that shows it: a
-// workbook, UTF-16 (with a byte order mark, or many bytes 0x00 every other byte, as the ASCII
+// notText says why data is no text at all, with the offset of a byte that shows it: UTF-16 (with a byte order mark, or many bytes 0x00 every other byte, as the ASCII
 // characters of UTF-16 are), or the control bytes of an archive, a picture or another binary
 // file. The reason is nil for text. It looks at the first 8 KB.
 func notText(data []byte) (int, *check.Text) {
-	switch {
-	case IsWorkbook(data):
-		return 0, &WorkbookReason
-	case bytes.HasPrefix(data, []byte("\xFF\xFE")) || bytes.HasPrefix(data, []byte("\xFE\xFF")):
+	if bytes.HasPrefix(data, []byte("\xFF\xFE")) || bytes.HasPrefix(data, []byte("\xFE\xFF")) {
 		return 0, &reasonUTF16
 	}
 	sample := data[:min(len(data), 8<<10)]

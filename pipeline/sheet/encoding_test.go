@@ -87,16 +87,18 @@ func TestGB18030Names(t *testing.T) {
 	}
 }
 
-func TestIsWorkbook(t *testing.T) {
-	for data, want := range map[string]bool{
-		"PK\x03\x04\x14\x00":                   true,
-		"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00": true,
-		"PK,household\n":                       false,
-		"":                                     false,
-		"户号,事项\n":                              false,
+func TestWorkbookKind(t *testing.T) {
+	for data, want := range map[string]string{
+		"PK\x03\x04\x14\x00[Content_Types].xml...xl/workbook.xml":                  ".xlsx",
+		"PK\x03\x04\x14\x00mimetypeapplication/vnd.oasis.opendocument.spreadsheet": ".ods",
+		"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00":                                     ".xls",
+		"PK\x03\x04\x14\x00word/document.xml":                                      "", // a Word document: no workbook
+		"PK,household\n":                                                           "",
+		"":                                                                         "",
+		"户号,事项\n":                                                                  "",
 	} {
-		if got := IsWorkbook([]byte(data)); got != want {
-			t.Errorf("IsWorkbook(%q) = %v", data, got)
+		if got := WorkbookKind([]byte(data)); got != want {
+			t.Errorf("WorkbookKind(%q) = %q, want %q", data, got, want)
 		}
 	}
 }

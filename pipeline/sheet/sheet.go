@@ -200,6 +200,7 @@ func ReadSheet(name string, data []byte) ([]Entry, Columns, check.List) {
 		}
 		return has
 	})
+	numberedEvidence(name, cols, out, &diags)
 	return out, cols, diags
 }
 

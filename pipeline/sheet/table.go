@@ -119,6 +119,7 @@ type scanner struct {
 	title     []string // a row held as a title row until the row after it shows a header
 	titleLine int
 	starts    *[256]bool // the first bytes of headers, of the byte order mark and of totals labels
+	lossy     bool       // the file is GBK or GB18030 with a "?" in it, where GBK may have lost characters
 }
 
 // scan decodes a CSV file of the given columns, matches its header, and calls row with the
@@ -126,11 +127,12 @@ type scanner struct {
 // row's line. The cells are reused from row to row. Problems go to diags; ok is false when the
 // file cannot be read at all.
 func scan(name string, data []byte, columns []column, diags *check.List, row func(header Columns, cells []string, line int)) (header Columns, ok bool) {
-	text, ok := decode(name, data, diags)
+	text, legacy, ok := decode(name, data, diags)
 	if !ok {
 		return nil, false
 	}
 	s := &scanner{name: name, columns: columns, diags: diags, cells: make([]string, len(columns)), starts: starts(columns)}
+	s.lossy = legacy && bytes.IndexByte(text, '?') >= 0
 	r := csv.NewReader(bytes.NewReader(text))
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = true
@@ -269,6 +271,9 @@ func (s *scanner) readRow(rec []string, line int) bool {
 			s.cells[j] = v
 			if sep == nil && !s.columns[j].text {
 				sep, code = separator(v), s.columns[j].key != "consent"
+			}
+			if s.lossy && s.columns[j].text && strings.IndexByte(v, '?') >= 0 {
+				s.diags.Add(check.Diagnostic{Code: check.LostCharacter, File: s.name, Line: line, Column: s.header[s.columns[j].key], Value: v})
 			}
 		default:
 			s.noHeader(i, line)

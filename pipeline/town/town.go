@@ -185,6 +185,15 @@ func (m *Month) NoticeUntil(days int) time.Time {
 	return m.Revisions[len(m.Revisions)-1].Time.AddDate(0, 0, days)
 }
 
+// HouseholdIDs are the codes of the roster's households.
+func (v *Village) HouseholdIDs() []string {
+	ids := make([]string, len(v.Households))
+	for i, h := range v.Households {
+		ids[i] = h.ID
+	}
+	return ids
+}
+
 // Household returns the roster row with the id, or nil.
 func (v *Village) Household(id string) *sheet.Household {
 	if v.households == nil { // a village made by hand, as in tests

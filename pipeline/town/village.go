@@ -193,7 +193,7 @@ func (l *loader) files(t *Town, v *Village, dir string) {
 		}
 		switch {
 		case rest == "village.toml" || rest == "households.csv" || rest == "catalog.csv":
-		case isSpreadsheetName(name) || strings.HasPrefix(path.Base(name), "~$"):
+		case spreadsheetExt(name) != "" || strings.HasPrefix(path.Base(name), "~$"):
 			l.misfiled(v, l.unknown(name, nowMonth), month)
 		case (kind == "sheets" || kind == "redemptions") && !strings.Contains(base, "/"):
 			mm := monthFile.FindStringSubmatch(base)
@@ -205,7 +205,7 @@ func (l *loader) files(t *Town, v *Village, dir string) {
 			case mm[1]+"-"+mm[2] > archived:
 				l.add(check.Diagnostic{Code: check.ArchivedVillage, File: name, Value: mm[1] + "-" + mm[2], Args: []string{archived}})
 			case kind == "sheets":
-				l.sheet(month(mm[1]+"-"+mm[2]), name)
+				l.sheet(v, month(mm[1]+"-"+mm[2]), name)
 			default:
 				l.redemptions(t, v, month(mm[1]+"-"+mm[2]), name)
 			}
@@ -300,13 +300,14 @@ func (l *loader) notice(v *Village, name, base string) {
 }
 
 // sheet reads a monthly score sheet, and each of its approved versions once.
-func (l *loader) sheet(m *Month, name string) {
+func (l *loader) sheet(v *Village, m *Month, name string) {
 	if l.refused[name] {
 		m.SheetFile = name
 		return
 	}
 	entries, cols, ds := sheet.ReadSheet(name, l.src.Files[name])
 	suggestItems(m, cols, ds)
+	restoreHouseholds(v, cols, ds)
 	l.parsed(name, ds, len(entries) > 0)
 	l.misdated(m, name, entries)
 	m.SheetFile, m.Columns, m.Entries = name, cols, entries
@@ -383,6 +384,18 @@ func suggestItems(m *Month, cols sheet.Columns, ds check.List) {
 	}
 }
 
+// restoreHouseholds says which household a spreadsheet turned into a value that is no code,
+// such as 3-12 into 3月12日 or 2026/3/12, where the roster tells.
+func restoreHouseholds(v *Village, cols sheet.Columns, ds check.List) {
+	for i, d := range ds {
+		if d.Code == check.BadID && d.Column == cols["household"] && d.Suggest == "" {
+			if k, reason := sheet.Restore(d.Value, v.HouseholdIDs()); reason != nil {
+				ds[i].Suggest, ds[i].Reason = k, reason
+			}
+		}
+	}
+}
+
 // redemptions reads a month's supermarket exchanges, and takes the catalog in force when they
 // were first approved: prices change, and a month's exchanges are judged, and their goods
 // valued, at the prices of their time, in the village's own catalog if it had one by then, else
@@ -393,6 +406,7 @@ func (l *loader) redemptions(t *Town, v *Village, m *Month, name string) {
 		return
 	}
 	reds, cols, ds := sheet.ParseRedemptions(name, l.src.Files[name])
+	restoreHouseholds(v, cols, ds)
 	l.parsed(name, ds, cols != nil)
 	m.RedemptionsFile, m.RedemptionColumns, m.Redemptions = name, cols, reds
 	var approved Version
@@ -410,17 +424,18 @@ func (l *loader) redemptions(t *Town, v *Village, m *Month, name string) {
 // its name tells.
 func (l *loader) unknown(name, nowMonth string) check.Diagnostic {
 	d := check.Diagnostic{Code: check.UnknownFile, File: name, Suggest: suggestPath(name, nowMonth)}
-	switch {
+	switch kind := cmp.Or(spreadsheetExt(name), sheet.WorkbookKind(l.src.Files[name])); {
 	case strings.HasPrefix(path.Base(name), "~$"):
 		d.Reason, d.Suggest = reasonLockFile, ""
-	case isSpreadsheetName(name) || sheet.IsWorkbook(l.src.Files[name]):
-		d.Reason = &sheet.WorkbookReason
+	case kind != "":
+		d.Code, d.Args = check.Workbook, []string{kind}
 	}
 	return d
 }
 
 var (
 	reasonCopy     = &check.Text{Zh: "这个月的表已经有了，这像是复制出来的副本：核对以后删掉它", En: "the month's file is there already: this looks like a copy of it; check, then delete it"}
+	reasonBeside   = &check.Text{Zh: "这个月的 CSV 文件已经有了：核对两者一致以后删掉工作簿", En: "the month's CSV file is there already: check that the two agree, then delete the workbook"}
 	reasonLockFile = &check.Text{Zh: "这是 Excel 或 WPS 打开文件时留下的临时文件：关掉 Excel 或 WPS 以后删掉它", En: "this is the temporary file Excel or WPS leaves while a file is open: close Excel or WPS, then delete it"}
 )
 
@@ -434,6 +449,8 @@ func (l *loader) misfiled(v *Village, d check.Diagnostic, month func(string) *Mo
 	switch {
 	case guess == d.File:
 		d.Suggest = ""
+	case guess != "" && l.present(guess) && d.Code == check.Workbook:
+		d.Suggest, d.Reason = "", reasonBeside
 	case guess != "" && l.present(guess):
 		d.Suggest, d.Reason = "", reasonCopy
 	case guess != "":
@@ -444,15 +461,20 @@ func (l *loader) misfiled(v *Village, d check.Diagnostic, month func(string) *Mo
 			m.RedemptionsFile = cmp.Or(m.RedemptionsFile, d.File)
 		}
 		l.failed[d.File] = true
-	case d.Reason != reasonLockFile && (strings.HasSuffix(d.File, ".csv") || d.Reason == &sheet.WorkbookReason):
+	case d.Reason != reasonLockFile && (strings.HasSuffix(d.File, ".csv") || d.Code == check.Workbook):
 		v.Incomplete = true
 	}
 	l.add(d)
 }
 
-func isSpreadsheetName(name string) bool {
-	lower := strings.ToLower(name)
-	return strings.HasSuffix(lower, ".xlsx") || strings.HasSuffix(lower, ".xls") || strings.HasSuffix(lower, ".et") || strings.HasSuffix(lower, ".ods")
+// spreadsheetExt is the extension of a workbook's name (.xlsx, .xls, .et, .ods and the like),
+// or "".
+func spreadsheetExt(name string) string {
+	switch ext := strings.ToLower(path.Ext(name)); ext {
+	case ".xlsx", ".xlsm", ".xls", ".et", ".ett", ".ods", ".numbers":
+		return ext
+	}
+	return ""
 }
 
 // suggestPath is the path a misnamed or misplaced sheet or redemptions file of a village should
