@@ -27,7 +27,7 @@ func TestSpreadsheetDamage(t *testing.T) {
 		"107.00,GJ02,5,2025-06-06,修村道,签到表6-1\n" +
 		"0108,GJ02,5,2025-06-07,修村道,签到表6-1\n") // the roster lost the zero of 0108
 	src.Files["villages/dongcun/sheets/2025-07.csv"] = []byte("户号,事项,分值,日期,说明,佐证\n0108,GJ02,5,2025-07-03,修村道,签到表7-1\n")
-	src.Files["villages/dongcun/sheets/2025-07.xlsx"] = []byte(xlsx)       // beside the month's CSV
+	src.Files["villages/dongcun/sheets/2025-07.xlsx"] = []byte(xlsx) // beside the month's CSV
 	src.Files["villages/dongcun/sheets/2025-08.xlsx"] = []byte(xlsx) // instead of it
 	src.Files["villages/dongcun/sheets/2025-09.csv"] = []byte(xlsx)  // a workbook under a CSV name
 	r := Run(src, Options{Now: time.Date(2025, 10, 3, 10, 0, 0, 0, time.UTC)})
