@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
@@ -24,9 +25,9 @@ type Download struct {
 	SHA256  string `json:"sha256"`
 }
 
-// downloadTitles name the downloads by format in datapackage.json (the downloads page has its
-// own words in its template).
-var downloadTitles = map[string]string{"csv": "各户每月积分（CSV，Excel 可直接打开）", "json": "各户每月积分（JSON）"}
+// downloadTitles name the downloads by format in datapackage.json, whose CSV files are the
+// copies for programs (the downloads page has its own words in its template).
+var downloadTitles = map[string]string{"csv": "各户每月积分（CSV，供程序读取）", "json": "各户每月积分（JSON）"}
 
 // statusWords are a month's statuses as the downloads write them.
 var statusWords = map[string]string{inNotice: "公示中", effective: "已生效", unapproved: "未审定"}
@@ -52,46 +53,78 @@ func villageRows(v *Village) [][]string {
 	return rows
 }
 
-// downloadFiles makes every download, the Frictionless datapackage.json that describes them and
-// a SHA256SUMS file, keyed by their path in the site.
-func downloadFiles(t *Town, villages []*Village) (map[string][]byte, []Download, error) {
-	files := map[string][]byte{}
-	var list []Download
-	type resource struct {
-		Name      string `json:"name"`
-		Path      string `json:"path"`
-		Title     string `json:"title"`
-		Format    string `json:"format"`
-		Mediatype string `json:"mediatype"`
-		Encoding  string `json:"encoding"`
-		Bytes     int    `json:"bytes"`
-		Hash      string `json:"hash"`
-		Schema    *struct {
-			Fields []map[string]string `json:"fields"`
-		} `json:"schema,omitempty"`
+// A resource is one file in datapackage.json.
+type resource struct {
+	Name        string          `json:"name"`
+	Path        string          `json:"path"`
+	Profile     string          `json:"profile,omitempty"`
+	Title       string          `json:"title"`
+	Description string          `json:"description,omitempty"`
+	Format      string          `json:"format"`
+	Mediatype   string          `json:"mediatype"`
+	Encoding    string          `json:"encoding"`
+	Bytes       int             `json:"bytes"`
+	Hash        string          `json:"hash"`
+	Schema      *resourceSchema `json:"schema,omitempty"`
+}
+
+type resourceSchema struct {
+	Fields []map[string]string `json:"fields"`
+}
+
+// machineDir holds, under downloads/, the copies of the CSV downloads that datapackage.json
+// describes: the same bytes without the byte order mark that Excel and WPS need. Frictionless
+// readers differ on a BOM in a file declared UTF-8 (frictionless-py drops it, datapackage-js
+// keeps it in the first column's name) and "utf-8-sig" is no IANA name (Node cannot decode it),
+// so only a file without BOM reads the same everywhere.
+const machineDir = "data/"
+
+// downloads collects the files of the downloads folder as they are made.
+type downloads struct {
+	files     map[string][]byte
+	list      []Download // what the downloads page lists
+	sums      []string   // the lines of SHA256SUMS
+	resources []resource
+}
+
+// add keeps a file of village v under downloads/name; listed, it appears on the downloads page.
+func (d *downloads) add(v *Village, name, format string, data []byte, listed bool) Download {
+	sum := sha256.Sum256(data)
+	dl := Download{Path: "downloads/" + name, Village: v.ID, Format: format, Bytes: len(data), SHA256: hex.EncodeToString(sum[:])}
+	d.files[dl.Path] = data
+	d.sums = append(d.sums, dl.SHA256+"  "+name+"\n")
+	if listed {
+		d.list = append(d.list, dl)
 	}
-	var resources []resource
-	add := func(v *Village, format string, data []byte) {
-		name, title := v.ID+"."+format, v.Name+downloadTitles[format]
-		sum := sha256.Sum256(data)
-		d := Download{Path: "downloads/" + name, Village: v.ID, Format: format, Bytes: len(data), SHA256: hex.EncodeToString(sum[:])}
-		files[d.Path] = data
-		list = append(list, d)
-		r := resource{Name: strings.NewReplacer(".", "-", "_", "-").Replace(name), Path: name, Title: title, Format: format,
-			Mediatype: map[string]string{"csv": "text/csv", "json": "application/json"}[format], Encoding: "utf-8", Bytes: len(data), Hash: "sha256:" + d.SHA256}
-		if format == "csv" {
-			r.Schema = &struct {
-				Fields []map[string]string `json:"fields"`
-			}{}
-			for _, c := range downloadColumns {
-				r.Schema.Fields = append(r.Schema.Fields, map[string]string{"name": c.title, "type": c.kind, "description": c.description})
-			}
+	return dl
+}
+
+// describe adds the file dl of village v to datapackage.json.
+func (d *downloads) describe(v *Village, dl Download, description string) {
+	r := resource{Name: strings.NewReplacer(".", "-", "_", "-").Replace(v.ID + "." + dl.Format), Path: strings.TrimPrefix(dl.Path, "downloads/"),
+		Title: v.Name + downloadTitles[dl.Format], Description: description, Format: dl.Format, Encoding: "utf-8",
+		Mediatype: map[string]string{"csv": "text/csv", "json": "application/json"}[dl.Format],
+		Bytes:     dl.Bytes, Hash: "sha256:" + dl.SHA256}
+	if dl.Format == "csv" {
+		r.Profile, r.Schema = "tabular-data-resource", &resourceSchema{}
+		for _, c := range downloadColumns {
+			r.Schema.Fields = append(r.Schema.Fields, map[string]string{"name": c.title, "type": c.kind, "description": c.description})
 		}
-		resources = append(resources, r)
 	}
+	d.resources = append(d.resources, r)
+}
+
+// downloadFiles makes every download, the Frictionless datapackage.json that describes them and
+// a SHA256SUMS file, keyed by their path in the site. Each village has a CSV for spreadsheets
+// (with a byte order mark), its copy for programs under machineDir, and a JSON file.
+func downloadFiles(t *Town, villages []*Village) (map[string][]byte, []Download, error) {
+	d := &downloads{files: map[string][]byte{}}
 	for _, v := range villages {
 		rows := villageRows(v)
-		add(v, "csv", csvBytes(rows))
+		spreadsheet := csvBytes(rows)
+		d.add(v, v.ID+".csv", "csv", spreadsheet, true)
+		machine := d.add(v, machineDir+v.ID+".csv", "csv", bytes.TrimPrefix(spreadsheet, []byte("\uFEFF")), false)
+		d.describe(v, machine, "与 "+v.ID+".csv 内容相同，只是文件开头没有 Excel 所需的字节顺序标记；用 Excel、WPS 打开请下载 "+v.ID+".csv")
 		var records []map[string]string
 		for _, r := range rows {
 			rec := map[string]string{}
@@ -104,25 +137,21 @@ func downloadFiles(t *Town, villages []*Village) (map[string][]byte, []Download,
 		if err != nil {
 			return nil, nil, err
 		}
-		add(v, "json", append(js, '\n'))
+		d.describe(v, d.add(v, v.ID+".json", "json", append(js, '\n'), true), "")
 	}
 	pkg, err := json.MarshalIndent(map[string]any{
 		"profile":   "data-package",
 		"name":      "jifen",
 		"title":     t.Name + "积分制公开数据",
 		"created":   t.AsOf,
-		"resources": resources,
+		"resources": d.resources,
 	}, "", " ")
 	if err != nil {
 		return nil, nil, err
 	}
-	files["downloads/datapackage.json"] = append(pkg, '\n')
-	var sums strings.Builder
-	for _, d := range list {
-		fmt.Fprintf(&sums, "%s  %s\n", d.SHA256, strings.TrimPrefix(d.Path, "downloads/"))
-	}
-	files["downloads/SHA256SUMS"] = []byte(sums.String())
-	return files, list, nil
+	d.files["downloads/datapackage.json"] = append(pkg, '\n')
+	d.files["downloads/SHA256SUMS"] = []byte(strings.Join(d.sums, ""))
+	return d.files, d.list, nil
 }
 
 // csvBytes writes rows under the header for Excel and WPS (sheet.ExcelCSV). A text cell that a
