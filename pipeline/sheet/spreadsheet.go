@@ -10,7 +10,8 @@ import (
 
 // What a spreadsheet does to codes, numbers and text it takes for something else, when a column
 // is not formatted as text: it drops a code's leading zeros (0107 → 107), writes decimals
-// (107.00), writes long numbers in scientific notation (1.23457E+15), turns a code that looks
+// (107.00), writes long numbers in scientific notation (1.23457E+15) or rounds them to 15
+// significant digits (1234567890123460), turns a code that looks
 // like a date into one (3-12 → 3月12日, 2026/3/12, 12-Mar, or a serial such as 46093), and,
 // saving in GBK, writes "?" for characters GBK cannot hold.
 var (
@@ -29,6 +30,10 @@ var (
 	reasonScientific = check.Text{
 		Zh: "电子表格把这个长数字写成了科学计数法：把这一列的格式设成“文本”，重新填上代码",
 		En: "a spreadsheet wrote the long number in scientific notation: format the column as text and type the code again",
+	}
+	reasonRounded = check.Text{
+		Zh: "电子表格把这个长数字当成数字，只留了 15 位有效数字：把这一列的格式设成“文本”，重新填上代码",
+		En: "a spreadsheet took the long number for a number and kept 15 significant digits: format the column as text and type the code again",
 	}
 	reasonCodeAsDate = check.Text{
 		Zh: "电子表格把代码当成日期改掉了：把这一列的格式设成“文本”，重新填上代码",
@@ -74,8 +79,10 @@ func spoilt(v, k string) *check.Text {
 		return &reasonLostZeros
 	case digits(k) && decimals(v) != "" && strings.TrimLeft(decimals(v), "0") == strings.TrimLeft(k, "0"):
 		return &reasonDecimals
-	case digits(k) && scientific(v) && sameNumber(v, k):
+	case digits(k) && scientific(v) && sameNumber(v, k, -1):
 		return &reasonScientific
+	case len(k) > 15 && len(v) == len(k) && digits(k) && digits(v) && sameNumber(v, k, 14):
+		return &reasonRounded
 	}
 	if y, m, d, ok := codeDate(k); ok {
 		if vy, vm, vd, hasYear, ok := shownDate(v); ok && vm == m && vd == d && (y == 0 || hasYear && vy == y) {
@@ -113,12 +120,15 @@ func scientific(v string) bool {
 	return ok && len(whole) == 1 && digits(whole) && (frac == "" || digits(frac)) && digits(exp)
 }
 
-// sameNumber reports whether the number k, written with as many significant digits as v, is v.
-func sameNumber(v, k string) bool {
+// sameNumber reports whether the numbers v and k agree to places decimals in scientific
+// notation; places -1 takes as many as v's mantissa has.
+func sameNumber(v, k string, places int) bool {
 	f, err := strconv.ParseFloat(k, 64)
-	mantissa, _, _ := strings.Cut(strings.ToUpper(v), "E")
 	want, err2 := strconv.ParseFloat(v, 64)
-	places := max(len(mantissa)-2, 0)
+	if places < 0 {
+		mantissa, _, _ := strings.Cut(strings.ToUpper(v), "E")
+		places = max(len(mantissa)-2, 0)
+	}
 	return err == nil && err2 == nil && strconv.FormatFloat(f, 'E', places, 64) == strconv.FormatFloat(want, 'E', places, 64)
 }
 
@@ -161,7 +171,8 @@ func fullYear(y int) int {
 var monthNames = []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
 
 // shownDate reads a date as spreadsheets show and save it: 2026/3/12, 2026-03-12, 2026年3月12日,
-// 3月12日, 12-Mar, Mar-12, 12-Mar-26, 3/12/2026, or a serial such as 46093.
+// 26年3月12日 (LibreOffice in Chinese), 3月12日, 12-Mar, Mar-12, 12-Mar-26, 3/12/2026, 3/12/26, or
+// a serial such as 46093.
 func shownDate(v string) (y, m, d int, hasYear, ok bool) {
 	if n, err := strconv.Atoi(v); err == nil && len(v) == 5 && n >= 20000 {
 		t := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, n)
@@ -171,14 +182,22 @@ func shownDate(v string) (y, m, d int, hasYear, ok bool) {
 		y, m, d, _ := ymd(s[:4], s[5:7], s[8:])
 		return y, m, d, true, true
 	}
+	if ys, rest, found := strings.Cut(v, "年"); found && len(ys) == 2 && digits(ys) { // 26年3月12日
+		y, _ := strconv.Atoi(ys)
+		_, m, d, _, ok := shownDate(rest)
+		return fullYear(y), m, d, true, ok && !strings.Contains(rest, "年")
+	}
 	if ms, ds, found := strings.Cut(strings.TrimSuffix(v, "日"), "月"); found && digits(ms) && digits(ds) {
 		m, _ := strconv.Atoi(ms)
 		d, _ := strconv.Atoi(ds)
 		return 0, m, d, false, validDate(2000, m, d)
 	}
 	parts := strings.Split(strings.ReplaceAll(v, "/", "-"), "-")
-	if len(parts) == 3 && len(parts[2]) == 4 && digits(parts[0]) && digits(parts[1]) && digits(parts[2]) { // 3/12/2026
+	if len(parts) == 3 && (len(parts[2]) == 4 || len(parts[2]) == 2) && digits(parts[0]) && digits(parts[1]) && digits(parts[2]) { // 3/12/2026, 3/12/26
 		y, m, d, _ := ymd(parts[2], parts[0], parts[1])
+		if len(parts[2]) == 2 {
+			y = fullYear(y)
+		}
 		return y, m, d, true, validDate(y, m, d)
 	}
 	return monthNameDate(parts)
