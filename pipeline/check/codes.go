@@ -332,20 +332,20 @@ var Codes = map[Code]Doc{
 		Message: Text{"这是电子表格工作簿（%[3]s），不是 CSV 文件", "this is a spreadsheet workbook (%[3]s), not a CSV file"},
 		Suggest: Text{"另存为 %q", "save it as %q"},
 		Fix: Text{
-			"打开这个文件，只另存第一张表：Excel 点“文件 → 另存为”，保存类型选“CSV UTF-8（逗号分隔）”；WPS 点“文件 → 另存为”，文件类型选“CSV (逗号分隔)”；LibreOffice 点“文件 → 另存为”，文件类型选“文本 CSV”，字符集选“Unicode (UTF-8)”，字段分隔符选逗号；然后上传 CSV 文件，删掉工作簿",
-			"open the file and save its first sheet: in Excel, File → Save As, type CSV UTF-8 (Comma delimited); in WPS, File → Save As, type CSV (Comma delimited); in LibreOffice, File → Save As, type Text CSV, character set Unicode (UTF-8), comma as the field delimiter; then upload the CSV file and delete the workbook",
+			"打开这个文件，只另存第一张表：Excel 点“文件 → 另存为”，保存类型选“CSV UTF-8（逗号分隔）”；WPS 点“文件 → 另存为”，文件类型选“CSV (逗号分隔)”；LibreOffice 点“文件 → 另存为”，文件类型选“CSV 文本 (.csv)”，勾选“编辑筛选设置”，字符集选“Unicode (UTF-8)”，字段分隔符选逗号；然后上传 CSV 文件，删掉工作簿",
+			"open the file and save its first sheet: in Excel, File → Save As, type CSV UTF-8 (Comma delimited); in WPS, File → Save As, type CSV (Comma delimited); in LibreOffice, File → Save As, type Text CSV (.csv), Edit filter settings, character set Unicode (UTF-8), comma as the field delimiter; then upload the CSV file and delete the workbook",
 		},
 		When:  "村的文件夹里（或者记录仓库的别处）有 Excel、WPS 或 LibreOffice 的工作簿（.xlsx、.xls、.et、.ods），或者名字是 .csv 的文件其实是工作簿",
 		Stage: Read,
 	},
 	LostCharacter: {
 		Title:   Text{"字丢了", "character lost"},
-		Message: Text{"%[2]s的值 %[1]q 里的“?”是保存时丢掉的字", "the %[2]s %[1]q has a \"?\" where saving lost a character"},
+		Message: Text{"%[1]q 里的“?”是保存时丢掉的字", "%[1]q has a \"?\" where saving lost a character"},
 		Fix: Text{
-			"这个文件是用 GBK（ANSI）编码保存的，生僻字（如“𫖮”）存不下，就变成了“?”：回到 Excel 或 WPS 里的原表，另存为“CSV UTF-8（逗号分隔）”（WPS、LibreOffice 选 UTF-8 字符集）再上传；真要写问号，用全角的“？”",
-			"the file was saved in the GBK (ANSI) encoding, which cannot hold rare characters, and saving wrote \"?\" for them: save the original sheet again from Excel or WPS as CSV UTF-8 (the UTF-8 character set in WPS and LibreOffice); for a real question mark, write the full-width one",
+			"回到 Excel、WPS 或 LibreOffice 里的原表，另存为 UTF-8 的 CSV 再上传（Excel 选“CSV UTF-8（逗号分隔）”，LibreOffice 勾选“编辑筛选设置”、字符集选“Unicode (UTF-8)”）：GBK 存不下生僻字（如“𫖮”），有的字符集连中文都存不下，存不下的字都写成了“?”；真要写问号，用全角的“？”",
+			"save the original sheet again from Excel, WPS or LibreOffice as a UTF-8 CSV and upload that (CSV UTF-8 in Excel; Edit filter settings and the character set Unicode (UTF-8) in LibreOffice): GBK cannot hold rare characters, some character sets hold no Chinese at all, and saving wrote \"?\" for what they cannot hold; for a real question mark, write the full-width one",
 		},
-		When:  "用 GBK / GB18030 编码保存的表里，文字格子（说明、佐证、户主、商品名称等）有半角问号“?”：电子表格存不下的字会被换成“?”",
+		When:  "用 GBK / GB18030 编码保存的表里，文字格子（说明、佐证、户主、商品名称等）有半角问号“?”：电子表格存不下的字会被换成“?”；表头是“??”这样的问号：保存时选的字符集里没有中文字",
 		Stage: Read,
 	},
 	Placeholder: {

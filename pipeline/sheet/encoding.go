@@ -11,6 +11,12 @@ import (
 	"github.com/jifen-project/jifen/pipeline/check"
 )
 
+// reasonNoChinese says that a file was saved in a character set without Chinese characters.
+var reasonNoChinese = check.Text{
+	Zh: "表头的中文都变成了“?”：文件保存时选的字符集里没有中文字，全部中文都丢了",
+	En: "the header's Chinese became \"?\": the file was saved in a character set without Chinese characters, and all of its Chinese text was lost",
+}
+
 // The causes of a BadEncoding that decode can tell apart.
 var (
 	reasonUTF16 = check.Text{

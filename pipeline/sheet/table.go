@@ -172,6 +172,10 @@ func scan(name string, data []byte, columns []column, diags *check.List, row fun
 // header, as spreadsheets are often headed) is held until the next row shows whether a header
 // follows it: then the title row is reported, and the header's own problems.
 func (s *scanner) takeHeader(rec []string, line int) bool {
+	if i := slices.IndexFunc(rec, questionMarks); i >= 0 {
+		s.diags.Add(check.Diagnostic{Code: check.LostCharacter, File: s.name, Line: line, Value: rec[i], Reason: &reasonNoChinese})
+		return false
+	}
 	switch {
 	case s.title != nil && s.looksHeader(rec):
 		s.diags.Add(check.Diagnostic{Code: check.UnknownColumn, File: s.name, Line: s.titleLine,
@@ -186,6 +190,13 @@ func (s *scanner) takeHeader(rec []string, line int) bool {
 		return true
 	}
 	return s.readHeader(rec, line)
+}
+
+// questionMarks reports whether a header cell is question marks only: a Chinese header saved in
+// a character set without Chinese characters.
+func questionMarks(h string) bool {
+	h = trim(h)
+	return len(h) >= 2 && strings.Trim(h, "?") == ""
 }
 
 // titleRow reports whether rec, the first non-blank row, may be a title: one cell, which is no

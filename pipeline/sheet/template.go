@@ -36,10 +36,22 @@ func NextMonth(month string) string {
 // do not count (see ReadSheet). It is UTF-8 with a byte order mark and CRLF line ends, so that
 // Excel opens it as it is.
 func Template(households []Household, month string) []byte {
+	return ExcelCSV(templateHeader(), templateRows(households, month))
+}
+
+// templateHeader is the header of a blank score sheet: the Chinese names of its columns.
+func templateHeader() []string {
 	header := make([]string, len(sheetColumns))
 	for i, c := range sheetColumns {
 		header[i] = c.zh
 	}
+	return header
+}
+
+// templateRows are the rows of a blank score sheet for month, in the order of sheetColumns:
+// one for each household on the roster during the month, with its 户号 and its last day on the
+// roster in the month.
+func templateRows(households []Household, month string) [][]string {
 	end := MonthEnd(month)
 	var rows [][]string
 	for _, h := range households {
@@ -53,7 +65,7 @@ func Template(households []Household, month string) []byte {
 			rows = append(rows, row)
 		}
 	}
-	return ExcelCSV(header, rows)
+	return rows
 }
 
 // ExcelCSV writes a header and rows as CSV that Excel and WPS open as it is: UTF-8 with a byte
