@@ -32,12 +32,7 @@ var typedRows = map[int][]any{
 // LibreOffice Calc, and validates the sheet: no errors, and every value as typed. The blank
 // workbook saved as CSV is the CSV template.
 func TestWorkbookRoundTrip(t *testing.T) {
-	dir := t.TempDir()
-	copyDir(t, "testdata/records", dir)
-	copyDir(t, "../../demo/records/rules", filepath.Join(dir, "rules"))
-	write(t, filepath.Join(dir, "villages/dongcun/households.csv"), "户号,户主,小组,公开授权,加入日期,退出日期\n"+
-		"0107,欧阳春晓,第一组,是,2024-12-01,\n3-12,司马秋白,第一组,否,2024-12-01,2025-07-02\n"+
-		"00123,诸葛夏雨,第二组,是,2024-12-01,\nD-04,上官冬青,第二组,是,2024-12-01,2025-06-30\n")
+	dir := spreadsheetTown(t)
 	work := t.TempDir()
 	t.Chdir(work)
 	stdout, _, err := jifen(t, "template", "--village", "dongcun", "--month", "2025-07", "--repo", dir, "--format", "xlsx")
@@ -181,6 +176,19 @@ func csvRecords(t *testing.T, data []byte) [][]string {
 		t.Fatalf("%v\n%s", err, data)
 	}
 	return records
+}
+
+// spreadsheetTown is the test town with a roster whose household codes a spreadsheet takes for
+// numbers and dates, 0107, 3-12 and 00123; 3-12 leaves on 2025-07-02, D-04 left in June.
+func spreadsheetTown(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	copyDir(t, "testdata/records", dir)
+	copyDir(t, "../../demo/records/rules", filepath.Join(dir, "rules"))
+	write(t, filepath.Join(dir, "villages/dongcun/households.csv"), "户号,户主,小组,公开授权,加入日期,退出日期\n"+
+		"0107,欧阳春晓,第一组,是,2024-12-01,\n3-12,司马秋白,第一组,否,2024-12-01,2025-07-02\n"+
+		"00123,诸葛夏雨,第二组,是,2024-12-01,\nD-04,上官冬青,第二组,是,2024-12-01,2025-06-30\n")
+	return dir
 }
 
 // saveAsCSV starts LibreOffice Calc saving the first sheet of each workbook as CSV into dir,
