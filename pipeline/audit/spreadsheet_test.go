@@ -50,3 +50,29 @@ func TestSpreadsheetDamage(t *testing.T) {
 		t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestCorrectionEvidence: a correction saved from a spreadsheet that took the evidence numbers
+// for numbers warns at each row whose number lost its zeros or gained decimals, with the number
+// the approved row had; rows whose evidence the correction really changed are not warned of.
+func TestCorrectionEvidence(t *testing.T) {
+	const name = "villages/dongcun/sheets/2025-07.csv"
+	at := time.Date(2025, 8, 1, 10, 0, 0, 0, time.UTC)
+	src := town.Source{Files: base(t), History: map[string][]town.Version{}}
+	approved := "户号,事项,分值,日期,说明,佐证\n" +
+		"D-01,GJ02,5,2025-07-03,修村道,00123\nD-02,GJ02,5,2025-07-03,修村道,00456\nD-03,GJ02,5,2025-07-03,修村道,00789\n"
+	src.History[name] = []town.Version{{Commit: "1111111aaaa", Time: at, Merge: true, Data: []byte(approved)}}
+	src.Files[name] = []byte("户号,事项,分值,日期,说明,佐证\n" +
+		"D-01,GJ02,5,2025-07-03,修村道,123\nD-02,GJ02,5,2025-07-03,修村道,456.00\nD-03,GJ02,5,2025-07-03,修村道,790\n")
+	r := Run(src, Options{Now: at.AddDate(0, 0, 3)})
+	var got []string
+	for _, d := range r.Diagnostics {
+		got = append(got, d.Position()+" "+d.Message("zh")+" ["+string(d.Code)+"]")
+	}
+	want := []string{
+		name + `:2 “佐证”的值 "123" 像是被电子表格当成了数字。是不是要写 "00123"？ [W005]`,
+		name + `:3 “佐证”的值 "456.00" 像是被电子表格当成了数字。是不是要写 "00456"？ [W005]`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

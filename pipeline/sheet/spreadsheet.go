@@ -1,6 +1,8 @@
 package sheet
 
 import (
+	"cmp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -251,4 +253,35 @@ func numberedEvidence(name string, cols Columns, entries []Entry, diags *check.L
 			diags.Add(check.Diagnostic{Code: check.NumberAsText, Severity: check.Warning, File: name, Line: e.Line, Column: cols["evidence"], Value: v})
 		}
 	}
+}
+
+// ChangedEvidence warns of the evidence numbers of a correction that a spreadsheet changed: the
+// approved row (the same household, item and date) had 00123 where the correction has 123 or
+// 123.00, as a cadre's spreadsheet writes it when the approved sheet is opened, corrected and
+// saved. The warning says what the number was; a row numberedEvidence warned of already gets
+// that as its suggestion. It returns diags with the warnings.
+func ChangedEvidence(name string, cols Columns, approved, corrected []Entry, diags check.List) check.List {
+	type key struct{ household, item, date string }
+	was := map[key]string{}
+	for _, e := range approved {
+		if k := (key{e.Household, e.Item, e.Date}); was[k] == "" && len(e.Evidence) > 1 && e.Evidence[0] == '0' && digits(e.Evidence) {
+			was[k] = e.Evidence
+		}
+	}
+	if len(was) == 0 {
+		return diags
+	}
+	for _, e := range corrected {
+		v, old := e.Evidence, was[key{e.Household, e.Item, e.Date}]
+		if old == "" || v == old || strings.TrimLeft(cmp.Or(decimals(v), v), "0") != strings.TrimLeft(old, "0") {
+			continue
+		}
+		i := slices.IndexFunc(diags, func(d check.Diagnostic) bool { return d.Code == check.NumberAsText && d.Line == e.Line })
+		if i < 0 {
+			diags = append(diags, check.Diagnostic{Code: check.NumberAsText, Severity: check.Warning, File: name, Line: e.Line, Column: cols["evidence"], Value: v})
+			i = len(diags) - 1
+		}
+		diags[i].Suggest = old
+	}
+	return diags
 }

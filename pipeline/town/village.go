@@ -306,23 +306,24 @@ func (l *loader) sheet(v *Village, m *Month, name string) {
 		return
 	}
 	entries, cols, ds := sheet.ReadSheet(name, l.src.Files[name])
+	history := l.src.History[name]
+	for k, hv := range history {
+		r := Revision{Version: hv, Entries: entries, Problems: ds}
+		if k < len(history)-1 || l.changed(name, hv) {
+			r.Entries, _, r.Problems = sheet.ReadSheet(name, hv.Data)
+		}
+		m.Revisions = append(m.Revisions, r)
+	}
+	if n := len(history); n > 0 && l.changed(name, history[n-1]) {
+		ds = sheet.ChangedEvidence(name, cols, m.Revisions[n-1].Entries, entries, ds)
+		// A change not yet committed counts from now, as it will from its merge.
+		m.Revisions = append(m.Revisions, Revision{Version: Version{Time: l.now}, Entries: entries, Problems: ds})
+	}
 	suggestItems(m, cols, ds)
 	restoreHouseholds(v, cols, ds)
 	l.parsed(name, ds, len(entries) > 0)
 	l.misdated(m, name, entries)
 	m.SheetFile, m.Columns, m.Entries = name, cols, entries
-	history := l.src.History[name]
-	for k, v := range history {
-		r := Revision{Version: v, Entries: entries, Problems: ds}
-		if k < len(history)-1 || l.changed(name, v) {
-			r.Entries, _, r.Problems = sheet.ReadSheet(name, v.Data)
-		}
-		m.Revisions = append(m.Revisions, r)
-	}
-	if n := len(history); n > 0 && l.changed(name, history[n-1]) {
-		// A change not yet committed counts from now, as it will from its merge.
-		m.Revisions = append(m.Revisions, Revision{Version: Version{Time: l.now}, Entries: entries, Problems: ds})
-	}
 }
 
 var reasonMisdated = &check.Text{Zh: "表里每一行的日期都在 %[3]s，文件名的月份写错了", En: "every row of the file is dated in %[3]s: the month of the file name is wrong"}
