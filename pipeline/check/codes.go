@@ -391,7 +391,7 @@ var Codes = map[Code]Doc{
 			"在 Excel 或 WPS 里选中这一列，右键“设置单元格格式”选“文本”，重新填上原来的编号再保存；编号本来就是这样的，就不用改",
 			"select the column in Excel or WPS, format its cells as text, type the number again as it was, and save; if the number really is so, nothing to do",
 		},
-		When:  "佐证编号带了电子表格加上的小数（如 123.00）、写成了科学计数法（如 1.23E+11），或者比同一张表里其他编号短、像是丢了前面的 0（如别的都是 00123 这样五位，这一个是 123）",
+		When:  "佐证编号带了电子表格加上的小数（如 123.00）、写成了科学计数法（如 1.23E+11），或者比同一张表里其他编号短、像是丢了前面的 0（如别的都是 00123 这样五位，这一个是 123）；更正的表里，审定过的同一行（同一户、同一事项、同一天）原来是 00123，现在成了 123 或 123.00",
 		Stage: Read,
 	},
 }
