@@ -90,7 +90,7 @@ const usage = `usage:
   jifen build [flags]        build the site of a records repository (-h for flags)
   jifen validate [flags]     check a records working tree (-h for flags)
   jifen rules lint|diff      check the rule set's versions, or list what changed between two
-  jifen template [flags]     write a blank sheet for a village-month (-h for flags)
+  jifen template [flags]     write a blank sheet for a village-month, as CSV or an Excel workbook (-h for flags)
   jifen demo DIR             write the demo town's records repository to DIR
   jifen init DIR [flags]     write a new town's records repository to DIR (-h for flags)
   jifen serve [flags]        serve a built site on localhost
