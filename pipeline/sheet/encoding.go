@@ -124,6 +124,21 @@ func decode(name string, data []byte, diags *check.List) (text []byte, legacy, o
 	return nil, false, false
 }
 
+// fourByteGB18030 reports whether GB18030 text has a character of four bytes, which GBK does
+// not have: such a file was saved in GB18030, which holds every character, and lost none.
+func fourByteGB18030(data []byte) bool {
+	for i := 0; i+1 < len(data); i++ {
+		switch b := data[i]; {
+		case b < 0x80:
+		case data[i+1] >= '0' && data[i+1] <= '9':
+			return true
+		default:
+			i++ // the second byte of a character of two
+		}
+	}
+	return false
+}
+
 // A badLine is a line of a file that is not in the file's encoding: the offset of its first bad
 // byte in the file, its number, and which encoding it is, when that is clear.
 type badLine struct {

@@ -37,6 +37,14 @@ var (
 		Zh: "电子表格把这个长数字当成数字，只留了 15 位有效数字：把这一列的格式设成“文本”，重新填上代码",
 		En: "a spreadsheet took the long number for a number and kept 15 significant digits: format the column as text and type the code again",
 	}
+	reasonCodesSheet = check.Text{
+		Zh: "这是填报工作簿里的“事项代码”表：另存为 CSV 时存的是正在看的那张表；点下面的“评定表”标签，再另存为 CSV",
+		En: "this is the \"事项代码\" sheet of the workbook template: a spreadsheet saves the sheet on show as CSV; click the \"评定表\" tab, then save as CSV again",
+	}
+	reasonGuideSheet = check.Text{
+		Zh: "这是填报工作簿里的“填写说明”表：另存为 CSV 时存的是正在看的那张表；点下面的“评定表”标签，再另存为 CSV",
+		En: "this is the \"填写说明\" sheet of the workbook template: a spreadsheet saves the sheet on show as CSV; click the \"评定表\" tab, then save as CSV again",
+	}
 	reasonCodeAsDate = check.Text{
 		Zh: "电子表格把代码当成日期改掉了：把这一列的格式设成“文本”，重新填上代码",
 		En: "a spreadsheet took the code for a date and changed it: format the column as text and type the code again",

@@ -132,7 +132,7 @@ func scan(name string, data []byte, columns []column, diags *check.List, row fun
 		return nil, false
 	}
 	s := &scanner{name: name, columns: columns, diags: diags, cells: make([]string, len(columns)), starts: starts(columns)}
-	s.lossy = legacy && bytes.IndexByte(text, '?') >= 0
+	s.lossy = legacy && bytes.IndexByte(text, '?') >= 0 && !fourByteGB18030(data)
 	r := csv.NewReader(bytes.NewReader(text))
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = true
@@ -172,6 +172,10 @@ func scan(name string, data []byte, columns []column, diags *check.List, row fun
 // header, as spreadsheets are often headed) is held until the next row shows whether a header
 // follows it: then the title row is reported, and the header's own problems.
 func (s *scanner) takeHeader(rec []string, line int) bool {
+	if reason := workbookSheet(rec); reason != nil {
+		s.diags.Add(check.Diagnostic{Code: check.UnknownColumn, File: s.name, Line: line, Value: headerCell(rec[0]), Args: s.columnNames(), Reason: reason})
+		return false
+	}
 	if i := slices.IndexFunc(rec, questionMarks); i >= 0 {
 		s.diags.Add(check.Diagnostic{Code: check.LostCharacter, File: s.name, Line: line, Value: rec[i], Reason: &reasonNoChinese})
 		return false
@@ -190,6 +194,26 @@ func (s *scanner) takeHeader(rec []string, line int) bool {
 		return true
 	}
 	return s.readHeader(rec, line)
+}
+
+// workbookSheet says which other sheet of the workbook template rec heads, if it does: a
+// spreadsheet saves the sheet on show as CSV, not the first.
+func workbookSheet(rec []string) *check.Text {
+	switch {
+	case len(rec) >= len(codesHeader) && slices.Equal(trimmed(rec[:len(codesHeader)]), codesHeader):
+		return &reasonCodesSheet
+	case strings.HasSuffix(titleCell(rec), guideTitle):
+		return &reasonGuideSheet
+	}
+	return nil
+}
+
+func trimmed(cells []string) []string {
+	out := make([]string, len(cells))
+	for i, c := range cells {
+		out[i] = headerCell(c)
+	}
+	return out
 }
 
 // questionMarks reports whether a header cell is question marks only: a Chinese header saved in

@@ -22,6 +22,13 @@ type ItemCode struct {
 	Veto     bool  // a veto: its rows give 0 points
 }
 
+// codesHeader is the header of the workbook's second sheet, which a cadre may save as CSV by
+// mistake (a spreadsheet saves the sheet on show): the scanner knows it.
+var codesHeader = []string{"代码", "名称", "类型", "分值", "上限", "须填佐证"}
+
+// guideTitle ends the first line of the workbook's third sheet.
+const guideTitle = "积分评定表怎么填"
+
 // The sheets of the workbook, in order: only the first is saved as the CSV sheet.
 const (
 	scoreSheetName = "评定表"
@@ -31,8 +38,8 @@ const (
 
 // Number formats of the workbook's columns (ECMA-376 built-in formats).
 const (
-	formatText  = 49 // "@": a cell keeps what is typed, as typed
-	formatWhole = 1  // "0"
+	formatText    = 49 // "@": a cell keeps what is typed, as typed
+	formatGeneral = 0  // a number as it is: 5.5 stays 5.5 in the CSV, for the check to refuse
 )
 
 // Workbook is a blank score sheet for month (YYYY-MM) as an Excel workbook (.xlsx), for a cadre
@@ -115,7 +122,7 @@ func (b *book) scoreSheet(header []string, rows [][]string, month string) {
 	f := b.f
 	b.do(f.SetSheetName("Sheet1", scoreSheetName))
 	text := b.style(&excelize.Style{NumFmt: formatText})
-	whole := b.style(&excelize.Style{NumFmt: formatWhole})
+	general := b.style(&excelize.Style{NumFmt: formatGeneral})
 	bold := b.style(&excelize.Style{NumFmt: formatText, Font: &excelize.Font{Bold: true},
 		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}}})
 	for i, c := range sheetColumns {
@@ -123,7 +130,7 @@ func (b *book) scoreSheet(header []string, rows [][]string, month string) {
 		format, width := text, 11.0
 		switch c.key {
 		case "points":
-			format, width = whole, 7
+			format, width = general, 7
 		case "date":
 			width = 12
 		case "note":
@@ -185,7 +192,7 @@ func (b *book) codesSheet(codes []ItemCode) {
 	b.do(err)
 	text := b.style(&excelize.Style{NumFmt: formatText})
 	bold := b.style(&excelize.Style{NumFmt: formatText, Font: &excelize.Font{Bold: true}})
-	header := []string{"代码", "名称", "类型", "分值", "上限", "须填佐证"}
+	header := codesHeader
 	widths := []float64{10, 40, 10, 14, 12, 10}
 	for i, h := range header {
 		col, _ := excelize.ColumnNumberToName(i + 1) // a small positive number
@@ -255,8 +262,9 @@ func (b *book) codesDropDown(n int) {
 	b.do(b.f.AddDataValidation(scoreSheetName, dv))
 }
 
-// wholePoints takes whole numbers only in the 分值 column, so that the whole-number format never
-// shows a typed 5.5 as 6, nor a spreadsheet saves it so.
+// wholePoints takes whole numbers only in the 分值 column as they are typed. A pasted 5.5 passes
+// the rule; the column's general format keeps it 5.5 in the CSV, for jifen validate to refuse
+// (a whole-number format would save it as 6).
 func (b *book) wholePoints() {
 	col := letter("points")
 	dv := excelize.NewDataValidation(true)
@@ -303,7 +311,7 @@ func wrappedLines(s string, columns int) int {
 func guideLines(month string) []string {
 	title := monthTitle(month)
 	return []string{
-		title + "积分评定表怎么填",
+		title + guideTitle,
 		"1. 在“评定表”里，本月在册的每一户已经有一行，户号和日期已经填好。一户这个月有一件事就填一行：选事项、填分值，把日期改成事情发生的那天，需要时填说明和佐证。每一列填什么，把鼠标放在表头上就能看到。",
 		"2. 一户有两件以上的事：复制这一行，粘贴到表下面的空行，再改事项、分值和日期。行的先后没有关系。",
 		"3. 没有事的户，那一行留着不动就行，不算数。不要删表头，不要在表头上面或表的旁边加标题、合计或备注。",

@@ -54,7 +54,7 @@ func TestWorkbook(t *testing.T) {
 			t.Errorf("%s is of type %v, %v; want a string", cell, typ, err)
 		}
 	}
-	for col, format := range map[string]int{"A": formatText, "B": formatText, "C": formatWhole, "D": formatText, "E": formatText, "F": formatText} {
+	for col, format := range map[string]int{"A": formatText, "B": formatText, "C": formatGeneral, "D": formatText, "E": formatText, "F": formatText} {
 		for _, cell := range []string{col + "2", col + "3", col + "1000", col + "100000"} {
 			if got := numFmt(t, f, cell); got != format {
 				t.Errorf("%s has number format %d, want %d", cell, got, format)
