@@ -197,13 +197,7 @@ func (p *Pass) item(m *town.Month, e sheet.Entry) {
 // itemLike is the item or veto code probably meant by id, which the rule set does not have: in
 // other case, or as a spreadsheet changed it (with the reason).
 func itemLike(rs *rules.RuleSet, id string) (string, *check.Text) {
-	var ids []string
-	for _, it := range rs.Items {
-		ids = append(ids, it.ID)
-	}
-	for _, v := range rs.Vetoes {
-		ids = append(ids, v.ID)
-	}
+	ids := rs.IDs()
 	for _, k := range ids {
 		if strings.EqualFold(k, id) {
 			return k, nil

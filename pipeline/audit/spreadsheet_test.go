@@ -9,7 +9,7 @@ import (
 )
 
 // TestSpreadsheetDamage: what a spreadsheet does to codes typed in a column not formatted as
-// text is said at its line, with the roster's code it was: leading zeros dropped, a code turned
+// text is said at its line, with the roster's (or the catalog's) code it was: leading zeros dropped, a code turned
 // into a date (shown, saved or as a serial number), decimals added. A roster whose codes lost
 // their zeros is said once, at the first row that uses the code as it was, not at every row.
 // A workbook is one E132 wherever it is, with the name to save it as, or that the month's CSV
@@ -27,6 +27,10 @@ func TestSpreadsheetDamage(t *testing.T) {
 		"107.00,GJ02,5,2025-06-06,修村道,签到表6-1\n" +
 		"0108,GJ02,5,2025-06-07,修村道,签到表6-1\n") // the roster lost the zero of 0108
 	src.Files["villages/dongcun/sheets/2025-07.csv"] = []byte("户号,事项,分值,日期,说明,佐证\n0108,GJ02,5,2025-07-03,修村道,签到表7-1\n")
+	src.Files["supermarket/catalog.csv"] = []byte("商品编号,名称,单位,积分,成本\n001,食用油,桶,6,59.90\n1-2,毛巾,条,2,5.40\n")
+	src.Files["villages/dongcun/redemptions/2025-07.csv"] = []byte("户号,商品,数量,积分,日期\n" +
+		"0107,1.00,1,6,2025-07-20\n" + // 001 as a number with decimals
+		"0107,25年1月2日,1,2,2025-07-20\n") // 1-2 as LibreOffice shows a date in Chinese
 	src.Files["villages/dongcun/sheets/2025-07.xlsx"] = []byte(xlsx) // beside the month's CSV
 	src.Files["villages/dongcun/sheets/2025-08.xlsx"] = []byte(xlsx) // instead of it
 	src.Files["villages/dongcun/sheets/2025-09.csv"] = []byte(xlsx)  // a workbook under a CSV name
@@ -36,6 +40,8 @@ func TestSpreadsheetDamage(t *testing.T) {
 		got = append(got, d.Position()+" "+d.Message("zh")+" ["+string(d.Code)+"]")
 	}
 	want := []string{
+		`villages/dongcun/redemptions/2025-07.csv:2 “商品”的值 "1.00" 不是有效的代码：电子表格把它当成数字，加上了小数：把这一列的格式设成“文本”，重新填上代码。是不是要写 "001"？ [E009]`,
+		`villages/dongcun/redemptions/2025-07.csv:3 “商品”的值 "25年1月2日" 不是有效的代码：电子表格把代码当成日期改掉了：把这一列的格式设成“文本”，重新填上代码。是不是要写 "1-2"？ [E009]`,
 		`villages/dongcun/sheets/2025-06.csv:2 户号 "107" 不在本村名册（households.csv）里：电子表格把它当成数字，去掉了前面的 0：把这一列的格式设成“文本”，重新填上代码。是不是要写 "0107"？ [E101]`,
 		`villages/dongcun/sheets/2025-06.csv:3 “户号”的值 "3月12日" 不是有效的代码：电子表格把代码当成日期改掉了：把这一列的格式设成“文本”，重新填上代码。是不是要写 "3-12"？ [E009]`,
 		`villages/dongcun/sheets/2025-06.csv:4 户号 "12-Mar" 不在本村名册（households.csv）里：电子表格把代码当成日期改掉了：把这一列的格式设成“文本”，重新填上代码。是不是要写 "3-12"？ [E101]`,
@@ -72,6 +78,24 @@ func TestCorrectionEvidence(t *testing.T) {
 		name + `:2 “佐证”的值 "123" 像是被电子表格当成了数字。是不是要写 "00123"？ [W005]`,
 		name + `:3 “佐证”的值 "456.00" 像是被电子表格当成了数字。是不是要写 "00456"？ [W005]`,
 	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestSpreadsheetYear: a December sheet filled in the January after, whose dates a spreadsheet
+// took for this year's (12/28 became 26年12月28日 or the serial of 2026-12-28): the date
+// suggested is in the sheet's month.
+func TestSpreadsheetYear(t *testing.T) {
+	const name = "villages/dongcun/sheets/2025-12.csv"
+	src := town.Source{Files: base(t), History: map[string][]town.Version{}}
+	src.Files[name] = []byte("户号,事项,分值,日期,说明,佐证\nD-01,GJ02,5,26年12月28日,修村道,签到表\nD-03,GJ02,5,46384,修村道,签到表\n")
+	r := Run(src, Options{Now: time.Date(2026, 1, 5, 10, 0, 0, 0, time.UTC)})
+	var got []string
+	for _, d := range r.Diagnostics {
+		got = append(got, d.Position()+" "+d.Suggest+" ["+string(d.Code)+"]")
+	}
+	want := []string{name + ":2 2025-12-28 [E008]", name + ":3 2025-12-28 [E008]"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}

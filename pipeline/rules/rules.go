@@ -200,6 +200,18 @@ func find[T any](list []T, index map[string]int, id string, idOf func(*T) string
 	return nil
 }
 
+// IDs are the codes a sheet's 事项 may take: the items' codes, then the vetoes'.
+func (rs *RuleSet) IDs() []string {
+	ids := make([]string, 0, len(rs.Items)+len(rs.Vetoes))
+	for _, it := range rs.Items {
+		ids = append(ids, it.ID)
+	}
+	for _, v := range rs.Vetoes {
+		ids = append(ids, v.ID)
+	}
+	return ids
+}
+
 // Item returns the item with the id, or nil.
 func (rs *RuleSet) Item(id string) *Item {
 	return find(rs.Items, rs.items, id, func(it *Item) string { return it.ID })

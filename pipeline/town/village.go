@@ -320,7 +320,11 @@ func (l *loader) sheet(v *Village, m *Month, name string) {
 		m.Revisions = append(m.Revisions, Revision{Version: Version{Time: l.now}, Entries: entries, Problems: ds})
 	}
 	suggestItems(m, cols, ds)
-	restoreHouseholds(v, cols, ds)
+	restoreCodes(ds, cols["household"], v.HouseholdIDs())
+	monthYears(ds, cols["date"], m.Month)
+	if m.Rules != nil {
+		restoreCodes(ds, cols["item"], m.Rules.IDs())
+	}
 	l.parsed(name, ds, len(entries) > 0)
 	l.misdated(m, name, entries)
 	m.SheetFile, m.Columns, m.Entries = name, cols, entries
@@ -385,12 +389,26 @@ func suggestItems(m *Month, cols sheet.Columns, ds check.List) {
 	}
 }
 
-// restoreHouseholds says which household a spreadsheet turned into a value that is no code,
-// such as 3-12 into 3月12日 or 2026/3/12, where the roster tells.
-func restoreHouseholds(v *Village, cols sheet.Columns, ds check.List) {
+// monthYears corrects the year of the dates suggested for a month's sheet or redemptions when a
+// spreadsheet supplied it: a December sheet filled in January, where the cadre typed 12/28, has
+// 26年12月28日 or the serial of 2026-12-28 for 2025-12-28.
+func monthYears(ds check.List, column, month string) {
 	for i, d := range ds {
-		if d.Code == check.BadID && d.Column == cols["household"] && d.Suggest == "" {
-			if k, reason := sheet.Restore(d.Value, v.HouseholdIDs()); reason != nil {
+		if s := d.Suggest; d.Code == check.BadDate && d.Column == column && len(s) == 10 && s[5:7] == month[5:7] && s[:4] != month[:4] {
+			ds[i].Suggest = month[:4] + s[4:]
+			if _, ok := sheet.ParseDate(ds[i].Suggest); !ok { // 29 February
+				ds[i].Suggest = s
+			}
+		}
+	}
+}
+
+// restoreCodes says which of codes a spreadsheet turned into a value of the column that is no
+// code, such as 3-12 into 3月12日 or 2026/3/12, where one of codes is it.
+func restoreCodes(ds check.List, column string, codes []string) {
+	for i, d := range ds {
+		if d.Code == check.BadID && d.Column == column && column != "" && d.Suggest == "" {
+			if k, reason := sheet.Restore(d.Value, codes); reason != nil {
 				ds[i].Suggest, ds[i].Reason = k, reason
 			}
 		}
@@ -407,8 +425,6 @@ func (l *loader) redemptions(t *Town, v *Village, m *Month, name string) {
 		return
 	}
 	reds, cols, ds := sheet.ParseRedemptions(name, l.src.Files[name])
-	restoreHouseholds(v, cols, ds)
-	l.parsed(name, ds, cols != nil)
 	m.RedemptionsFile, m.RedemptionColumns, m.Redemptions = name, cols, reds
 	var approved Version
 	if h := l.src.History[name]; len(h) > 0 {
@@ -419,6 +435,14 @@ func (l *loader) redemptions(t *Town, v *Village, m *Month, name string) {
 		c = t.Catalog
 	}
 	m.Catalog = c.At(approved.Time)
+	goods := make([]string, len(m.Catalog))
+	for i, g := range m.Catalog {
+		goods[i] = g.ID
+	}
+	restoreCodes(ds, cols["household"], v.HouseholdIDs())
+	restoreCodes(ds, cols["goods"], goods)
+	monthYears(ds, cols["date"], m.Month)
+	l.parsed(name, ds, cols != nil)
 }
 
 // unknown reports a file that has no place in the records, with the path it should have when
