@@ -1,12 +1,14 @@
 package main
 
 import (
+	"cmp"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/jifen-project/jifen/pipeline/records"
@@ -24,11 +26,14 @@ func template(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	village := fs.String("village", "", "village id, as in town.toml")
 	month := fs.String("month", "", "the sheet's month, YYYY-MM")
-	format := fs.String("format", "csv", "csv: the sheet itself; xlsx: an Excel workbook to fill in and save as CSV")
+	format := fs.String("format", "", "csv: the sheet itself; xlsx: an Excel workbook to fill in and save as CSV (default: as --out's extension, else csv)")
 	repo := fs.String("repo", ".", "records working tree")
 	root := fs.String("root", "", "folder of the working tree that holds the records")
 	out := fs.String("out", "", `file to write, or - for standard output (default for csv: the month's sheet in the working tree, which must not exist yet; for xlsx: YYYY-MM.xlsx in the current folder)`)
 	err := fs.Parse(args)
+	if err == nil && *format == "" {
+		*format = cmp.Or(strings.TrimPrefix(strings.ToLower(filepath.Ext(*out)), "."), "csv")
+	}
 	if err != nil || fs.NArg() > 0 || *village == "" || !monthFlag.MatchString(*month) || *format != "csv" && *format != "xlsx" {
 		if err == nil {
 			fmt.Fprintln(stderr, "usage: jifen template --village V --month YYYY-MM [--format csv|xlsx] [--repo DIR] [--root DIR] [--out FILE]")
@@ -36,6 +41,10 @@ func template(args []string, stdout, stderr io.Writer) error {
 		return errUsage
 	}
 	dir := filepath.Join(*repo, *root)
+	if msg := templateOut(*out, *format, dir); msg != "" {
+		fmt.Fprintln(stderr, "jifen template: "+msg)
+		return errUsage
+	}
 	t, v, err := templateVillage(dir, *village, stderr)
 	if err != nil {
 		return err
@@ -75,6 +84,23 @@ func template(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "已写好 %s：每户一行，填上事项和分值（日期改成事情发生的那天）；没有填的行不算数\n", name)
 	return nil
+}
+
+// templateOut says what is wrong with writing a template of format to out, or "": a name whose
+// extension is the other format's, or a workbook in the records, where it has no place.
+func templateOut(out, format, records string) string {
+	if ext := strings.ToLower(filepath.Ext(out)); (ext == ".csv" || ext == ".xlsx") && ext != "."+format {
+		return fmt.Sprintf("--out %s is a %s file, but --format is %s", out, ext, format)
+	}
+	if format != "xlsx" || out == "-" {
+		return ""
+	}
+	abs, err1 := filepath.Abs(cmp.Or(out, "."))
+	base, err2 := filepath.Abs(records)
+	if rel, err := filepath.Rel(base, abs); err1 == nil && err2 == nil && err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return fmt.Sprintf("a workbook has no place in the records (%s): write it elsewhere with --out, fill it in, and commit the CSV file saved from it", records)
+	}
+	return ""
 }
 
 // templateVillage loads the records in dir and finds the village with id.

@@ -93,3 +93,40 @@ func TestGitHubSummary(t *testing.T) {
 		t.Errorf("summary:\n%s\nwant:\n%s", data, wantSummary)
 	}
 }
+
+// TestTemplateOut: the format follows --out's extension; a name of the other format, and a
+// workbook in the records, are refused with a word of why, and nothing is written.
+func TestTemplateOut(t *testing.T) {
+	dir := t.TempDir()
+	copyDir(t, "testdata/records", dir)
+	copyDir(t, "../../demo/records/rules", filepath.Join(dir, "rules"))
+	work := t.TempDir()
+	args := []string{"template", "--village", "dongcun", "--month", "2025-07", "--repo", dir}
+	if _, stderr, err := jifen(t, append(args, "--out", filepath.Join(work, "7月.xlsx"))...); err != nil {
+		t.Fatal(err, stderr)
+	}
+	if data, _ := os.ReadFile(filepath.Join(work, "7月.xlsx")); !strings.HasPrefix(string(data), "PK\x03\x04") {
+		t.Error("--out 7月.xlsx did not write a workbook")
+	}
+	for _, tt := range []struct{ args []string }{
+		{[]string{"--format", "xlsx", "--out", filepath.Join(work, "2025-07.csv")}},
+		{[]string{"--format", "csv", "--out", filepath.Join(work, "2025-07.xlsx")}},
+		{[]string{"--out", filepath.Join(dir, "villages/dongcun/sheets/2025-07.xlsx")}},
+		{[]string{"--format", "xlsx", "--out", filepath.Join(dir, "7月.bin")}},
+	} {
+		_, stderr, err := jifen(t, append(args, tt.args...)...)
+		if !errors.Is(err, errUsage) || !strings.Contains(stderr, "jifen template: ") {
+			t.Errorf("%v: %v\n%s", tt.args, err, stderr)
+		}
+	}
+	t.Chdir(dir) // the default workbook would be written in the records
+	if _, stderr, err := jifen(t, append(args, "--format", "xlsx")...); !errors.Is(err, errUsage) || !strings.Contains(stderr, "no place in the records") {
+		t.Errorf("a workbook written in the records: %v\n%s", err, stderr)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(dir, "villages/dongcun")); len(entries) != 2 {
+		t.Errorf("the records have new files: %v", entries)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "2025-07.xlsx")); err == nil {
+		t.Error("a workbook was written in the records")
+	}
+}
