@@ -77,6 +77,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return initTown(args, stdout, stderr)
 	case "serve":
 		return serve(ctx, args, stdout, stderr)
+	case "deploy":
+		return deployCommand(ctx, args, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -94,4 +96,5 @@ const usage = `usage:
   jifen demo DIR             write the demo town's records repository to DIR
   jifen init DIR [flags]     write a new town's records repository to DIR (-h for flags)
   jifen serve [flags]        serve a built site on localhost
+  jifen deploy [flags]       upload a built site to an S3-compatible bucket or an SFTP server (-h for flags)
 `
