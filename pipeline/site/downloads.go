@@ -121,11 +121,10 @@ func downloadFiles(t *Town, villages []*Village) (map[string][]byte, []Download,
 	d := &downloads{files: map[string][]byte{}}
 	for _, v := range villages {
 		rows := villageRows(v)
-		spreadsheet := csvBytes(rows)
-		d.add(v, v.ID+".csv", "csv", spreadsheet, true)
-		machine := d.add(v, machineDir+v.ID+".csv", "csv", bytes.TrimPrefix(spreadsheet, []byte("\uFEFF")), false)
-		d.describe(v, machine, "与 "+v.ID+".csv 内容相同，只是文件开头没有 Excel 所需的字节顺序标记；用 Excel、WPS 打开请下载 "+v.ID+".csv")
-		var records []map[string]string
+		d.add(v, v.ID+".csv", "csv", csvBytes(rows, true), true)
+		machine := d.add(v, machineDir+v.ID+".csv", "csv", bytes.TrimPrefix(csvBytes(rows, false), []byte("\uFEFF")), false)
+		d.describe(v, machine, "与 "+v.ID+".csv 的数据相同，只是文件开头没有 Excel 所需的字节顺序标记，以 = + - @ 开头的格子前面也没有防止电子表格当成公式的单引号；用 Excel、WPS 打开请下载 "+v.ID+".csv")
+		records := []map[string]string{} // [] for a village with no months, not null
 		for _, r := range rows {
 			rec := map[string]string{}
 			for i, c := range downloadColumns {
@@ -154,13 +153,16 @@ func downloadFiles(t *Town, villages []*Village) (map[string][]byte, []Download,
 	return d.files, d.list, nil
 }
 
-// csvBytes writes rows under the header for Excel and WPS (sheet.ExcelCSV). A text cell that a
-// spreadsheet would run as a formula (starting with =, +, - or @) is neutralised with a leading
-// apostrophe; numbers are left as they are.
-func csvBytes(rows [][]string) []byte {
+// csvBytes writes rows under the header (sheet.ExcelCSV). For a spreadsheet, a text cell that
+// it would run as a formula (starting with =, +, - or @) is neutralised with a leading
+// apostrophe, numbers are left as they are; for programs, every cell is as it is.
+func csvBytes(rows [][]string, spreadsheet bool) []byte {
 	header := make([]string, len(downloadColumns))
 	for i, c := range downloadColumns {
 		header[i] = c.title
+	}
+	if !spreadsheet {
+		return sheet.ExcelCSV(header, rows)
 	}
 	safe := make([][]string, len(rows))
 	for i, r := range rows {

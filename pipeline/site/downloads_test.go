@@ -33,8 +33,18 @@ func TestDownloadsForSpreadsheetsAndPrograms(t *testing.T) {
 		t.Errorf("the downloads page lists %q, want %q", listed, want)
 	}
 	spreadsheet, machine := files["downloads/qs.csv"], files["downloads/data/qs.csv"]
-	if !bytes.HasPrefix(spreadsheet, []byte("\uFEFF月份,")) || !bytes.Equal(machine, spreadsheet[3:]) {
-		t.Errorf("the copy for programs is not the spreadsheet's without its mark:\n%q\n%q", spreadsheet, machine)
+	if !bytes.HasPrefix(spreadsheet, []byte("\uFEFF月份,")) || !bytes.Contains(spreadsheet, []byte(",'=SUM(1),")) {
+		t.Errorf("the spreadsheet's copy has no mark or runs a formula:\n%q", spreadsheet)
+	}
+	if want := bytes.ReplaceAll(spreadsheet[3:], []byte("'="), []byte("=")); !bytes.Equal(machine, want) {
+		t.Errorf("the copy for programs is not the spreadsheet's without its mark and apostrophes:\n%q\nwant\n%q", machine, want)
+	}
+	if js := files["downloads/qs.json"]; !bytes.Contains(js, []byte(`"=SUM(1)"`)) {
+		t.Errorf("the JSON has not the value as it is:\n%s", js)
+	}
+	empty, _, err := downloadFiles(&Town{Name: "云溪镇"}, []*Village{{ID: "xin", Name: "新村"}})
+	if err != nil || string(empty["downloads/xin.json"]) != "[]\n" {
+		t.Errorf("a village with no months: %q, %v; want []", empty["downloads/xin.json"], err)
 	}
 	var pkg struct {
 		Resources []struct {
