@@ -100,3 +100,23 @@ func TestSpreadsheetYear(t *testing.T) {
 		t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestEvidenceLostZeros: a new sheet saved from a spreadsheet, all of whose evidence numbers lost
+// their zeros, is told by the village's approved sheets, which write them with zeros to five
+// digits; the approved sheets themselves are not warned of again.
+func TestEvidenceLostZeros(t *testing.T) {
+	const june, july = "villages/dongcun/sheets/2025-06.csv", "villages/dongcun/sheets/2025-07.csv"
+	at := time.Date(2025, 7, 1, 10, 0, 0, 0, time.UTC)
+	src := town.Source{Files: base(t), History: map[string][]town.Version{}}
+	src.Files[june] = []byte("户号,事项,分值,日期,说明,佐证\nD-01,GJ02,5,2025-06-03,修村道,00123\nD-02,GJ02,5,2025-06-03,修村道,123\n")
+	src.History[june] = []town.Version{{Commit: "1111111aaaa", Time: at, Merge: true, Data: src.Files[june]}}
+	src.Files[july] = []byte("户号,事项,分值,日期,说明,佐证\nD-01,GJ02,5,2025-07-03,修村道,456\nD-02,GJ02,5,2025-07-03,修村道,签到表7-1\n")
+	r := Run(src, Options{Now: at.AddDate(0, 1, 3)})
+	var got []string
+	for _, d := range r.Diagnostics {
+		got = append(got, d.Position()+" "+d.Value+" ["+string(d.Code)+"]")
+	}
+	if want := july + ":2 456 [W005]"; strings.Join(got, "\n") != want {
+		t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), want)
+	}
+}

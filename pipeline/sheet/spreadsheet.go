@@ -239,28 +239,43 @@ func monthNameDate(parts []string) (y, m, d int, hasYear, ok bool) {
 }
 
 // numberedEvidence warns of evidence numbers a spreadsheet changed, having taken them for
-// numbers: 123.00 or 1.23E+11, and 123 in a sheet whose other numbers are written with leading
-// zeros to one length, 00456 and 00789.
+// numbers: 123.00 or 1.23E+11. (Numbers that lost their zeros are told by the village's other
+// numbers: see Padded.)
 func numberedEvidence(name string, cols Columns, entries []Entry, diags *check.List) {
-	padded := 0 // the length of the numbers with leading zeros; -1 when they differ
 	for _, e := range entries {
-		if v := e.Evidence; len(v) > 1 && v[0] == '0' && digits(v) {
-			if padded != 0 && padded != len(v) {
-				padded = -1
-			} else if padded == 0 {
-				padded = len(v)
-			}
-		}
-	}
-	for _, e := range entries {
-		v := e.Evidence
-		if v == "" || v[0] < '0' || v[0] > '9' {
-			continue
-		}
-		if decimals(v) != "" || scientific(v) || padded > 0 && digits(v) && v[0] != '0' && len(v) < padded {
+		if v := e.Evidence; v != "" && v[0] >= '0' && v[0] <= '9' && (decimals(v) != "" || scientific(v)) {
 			diags.Add(check.Diagnostic{Code: check.NumberAsText, Severity: check.Warning, File: name, Line: e.Line, Column: cols["evidence"], Value: v})
 		}
 	}
+}
+
+// Padded is the length of the evidence numbers written with leading zeros (00123) in entries
+// and in the entries already seen, whose length was padded: 0 when there are none, -1 when
+// their lengths differ.
+func Padded(entries []Entry, padded int) int {
+	for _, e := range entries {
+		if v := e.Evidence; padded >= 0 && len(v) > 1 && v[0] == '0' && digits(v) {
+			if padded == 0 {
+				padded = len(v)
+			} else if padded != len(v) {
+				padded = -1
+			}
+		}
+	}
+	return padded
+}
+
+// LostZeros warns of the evidence numbers in entries shorter than padded, the length of the
+// numbers the village writes with leading zeros: 123 where the others are 00123, as a
+// spreadsheet writes a number it took for one.
+func LostZeros(name string, cols Columns, entries []Entry, padded int) check.List {
+	var diags check.List
+	for _, e := range entries {
+		if v := e.Evidence; padded > 0 && digits(v) && v[0] != '0' && len(v) < padded {
+			diags.Add(check.Diagnostic{Code: check.NumberAsText, Severity: check.Warning, File: name, Line: e.Line, Column: cols["evidence"], Value: v})
+		}
+	}
+	return diags
 }
 
 // ChangedEvidence warns of the evidence numbers of a correction that a spreadsheet changed: the

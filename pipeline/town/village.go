@@ -115,6 +115,7 @@ func (l *loader) village(t *Town, id string) *Village {
 		v.Catalog = l.catalog(dir + "catalog.csv")
 	}
 	l.files(t, v, dir)
+	l.evidenceNumbers(v)
 	slices.SortStableFunc(v.Notices, func(a, b Notice) int { return strings.Compare(a.Date+a.ID, b.Date+b.ID) })
 	return v
 }
@@ -385,6 +386,29 @@ func suggestItems(m *Month, cols sheet.Columns, ds check.List) {
 		}
 		if found != "-" {
 			ds[i].Suggest = found
+		}
+	}
+}
+
+// evidenceNumbers warns of the evidence numbers of the village's new and changed sheets that
+// lost their leading zeros: shorter than the numbers its sheets write with zeros to one length
+// (123 where the others are 00123), as a spreadsheet saves a whole column of them.
+func (l *loader) evidenceNumbers(v *Village) {
+	padded := 0
+	for _, m := range v.Months {
+		padded = sheet.Padded(m.Entries, padded)
+	}
+	if padded <= 0 {
+		return
+	}
+	for _, m := range v.Months {
+		if h := l.src.History[m.SheetFile]; len(h) > 0 && !l.changed(m.SheetFile, h[len(h)-1]) {
+			continue
+		}
+		for _, d := range sheet.LostZeros(m.SheetFile, m.Columns, m.Entries, padded) {
+			if !slices.ContainsFunc(l.diags, func(o check.Diagnostic) bool { return o.Code == d.Code && o.File == d.File && o.Line == d.Line }) {
+				l.add(d)
+			}
 		}
 	}
 }
