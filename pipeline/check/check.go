@@ -72,6 +72,7 @@ const (
 	CategoryCapCut Code = "W003"
 	MonthlyCapCut  Code = "W004"
 	NumberAsText   Code = "W005"
+	MissingICP     Code = "W006"
 )
 
 // A Severity says whether a diagnostic stops the records (an error) or only tells (a warning).

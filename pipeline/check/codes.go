@@ -394,4 +394,14 @@ var Codes = map[Code]Doc{
 		When:  "佐证编号带了电子表格加上的小数（如 123.00）、写成了科学计数法（如 1.23E+11），或者新交或改过的表里的编号比本村各表里补了 0 的编号短、像是丢了前面的 0（如别的都是 00123 这样五位，这一个是 123）；更正的表里，审定过的同一行（同一户、同一事项、同一天）原来是 00123，现在成了 123 或 123.00",
 		Stage: Read,
 	},
+	MissingICP: {
+		Title:   Text{"没有写网站备案号", "no ICP number"},
+		Message: Text{"网站放在境内的域名 %[3]s 下，town.toml 却没有写网站的 ICP 备案号（icp）", "the site is published under %[3]s, a mainland Chinese domain, and town.toml has no ICP filing number (icp)"},
+		Fix: Text{
+			"在 town.toml 里照工信部备案系统写上备案号，如 icp = \"粤ICP备12345678号\"（不清楚的问县里或镇里管网站的同事）；网站每一页的页脚和打印的公示单上都会显示它，并链接到工信部的备案网站",
+			"write the number the MIIT filing system gave the site as icp in town.toml, exactly as the system shows it (ask whoever runs the county's or the town's websites); the footer of every page and the printed notices show it, linked to the MIIT filing site",
+		},
+		When:  "网站的地址（town.toml 的 site_url，或者生成网站时另给的地址）是 .cn 结尾的域名（如 .gov.cn），境内的网站要显示 ICP 备案号，但 town.toml 没有写 icp",
+		Stage: Read,
+	},
 }

@@ -34,6 +34,7 @@ type Town struct {
 	Market     MarketTotals  `json:"market"`
 	Downloads  []Download    `json:"downloads"`
 	SiteURL    string        `json:"site_url"`
+	ICP        string        `json:"icp"` // the ICP filing number (备案号), "" when town.toml has none
 }
 
 // Site is everything a build publishes: the JSON for Hugo and the files written beside the pages
@@ -191,7 +192,7 @@ func Publish(t *town.Town, results []*score.VillageResult, asOf time.Time, siteU
 		siteURL += "/"
 	}
 	pt := &Town{Name: t.Name, Demo: t.Demo, AsOf: rfc3339(asOf, t.Location), NoticeDays: t.NoticeDays,
-		Objection: t.Objection, SiteURL: siteURL}
+		Objection: t.Objection, SiteURL: siteURL, ICP: t.ICP}
 	var villages []*Village
 	for _, res := range results {
 		pv, link, err := publishVillage(t, res, asOf, siteURL)

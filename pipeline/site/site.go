@@ -96,13 +96,15 @@ type Hugo struct {
 	Data    string    // the data directory to use instead of the project's data/
 	Stdout  io.Writer // Hugo's output
 	Stderr  io.Writer
+	Offline bool // build an offline copy, to open from a folder (see relink)
 }
 
 // Build runs Hugo into a fresh directory beside out, adds the site's files (downloads, feeds),
 // keeps only what belongs to the part, writes the part's sitemaps and, only when all that
 // succeeded, puts it in place of out. A failed build leaves out as it was. Every link, QR code,
 // feed and sitemap has the one address of the site given to Publish; without one, links start at
-// the root of the host and there are neither QR codes nor sitemaps.
+// the root of the host and there are neither QR codes nor sitemaps. An offline copy has links
+// relative to each page and no sitemaps; its QR codes keep the site's address.
 func (h Hugo) Build(ctx context.Context, out string, s *Site, part Part) error {
 	out, err := filepath.Abs(out)
 	if err != nil {
@@ -122,9 +124,45 @@ func (h Hugo) Build(ctx context.Context, out string, s *Site, part Part) error {
 	if err := os.Chmod(stage, 0o755); err != nil { // as a web server reads it, not MkdirTemp's 0700
 		return err
 	}
-	args := []string{"tool", "hugo", "--source", h.Project, "--destination", stage,
+	if err := h.run(ctx, stage, s); err != nil {
+		return err
+	}
+	for _, name := range slices.Sorted(maps.Keys(s.Files)) {
+		p := filepath.Join(stage, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(p, s.Files[name], 0o644); err != nil {
+			return err
+		}
+	}
+	if err := keep(stage, s, part); err != nil {
+		return err
+	}
+	if h.Offline {
+		if err := relink(stage, s.Town.SiteURL); err != nil {
+			return err
+		}
+	} else if err := writeSitemaps(stage, s, part); err != nil {
+		return err
+	}
+	old := stage + ".old"
+	if err := os.Rename(out, old); err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	if err := os.Rename(stage, out); err != nil {
+		os.Rename(old, out)
+		return err
+	}
+	return os.RemoveAll(old)
+}
+
+// run runs Hugo on the project into the folder dir, at the site's address (the root "/" for an
+// offline copy).
+func (h Hugo) run(ctx context.Context, dir string, s *Site) error {
+	args := []string{"tool", "hugo", "--source", h.Project, "--destination", dir,
 		"--logLevel", "warn", "--panicOnWarning", "--noBuildLock", "--cleanDestinationDir"}
-	if s.Town.SiteURL != "" {
+	if s.Town.SiteURL != "" && !h.Offline {
 		args = append(args, "--baseURL", s.Town.SiteURL)
 	}
 	cmd := exec.CommandContext(ctx, "go", args...)
@@ -141,30 +179,7 @@ func (h Hugo) Build(ctx context.Context, out string, s *Site, part Part) error {
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("hugo: %w", err)
 	}
-	for _, name := range slices.Sorted(maps.Keys(s.Files)) {
-		p := filepath.Join(stage, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(p, s.Files[name], 0o644); err != nil {
-			return err
-		}
-	}
-	if err := keep(stage, s, part); err != nil {
-		return err
-	}
-	if err := writeSitemaps(stage, s, part); err != nil {
-		return err
-	}
-	old := stage + ".old"
-	if err := os.Rename(out, old); err != nil && !os.IsNotExist(err) {
-		return err
-	}
-	if err := os.Rename(stage, out); err != nil {
-		os.Rename(old, out)
-		return err
-	}
-	return os.RemoveAll(old)
+	return nil
 }
 
 // replaceable refuses an output folder that a build must not replace: one that is or holds the

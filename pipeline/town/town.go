@@ -62,6 +62,7 @@ type Town struct {
 	Location   *time.Location
 	RepoURL    string
 	SiteURL    string // where the public site is, for QR codes and feeds
+	ICP        string // the site's ICP filing number (备案号), shown on every page and notice
 	Rules      rules.Versions
 	Catalog    Catalog
 	Villages   []*Village
@@ -335,6 +336,7 @@ type townFile struct {
 	Timezone   string   `toml:"timezone"`
 	RepoURL    string   `toml:"repository_url"`
 	SiteURL    string   `toml:"site_url"`
+	ICP        string   `toml:"icp"`
 }
 
 func (l *loader) load() *Town {
@@ -346,11 +348,12 @@ func (l *loader) load() *Town {
 	if l.refused["town.toml"] || !l.decodeTOML("town.toml", &tf) {
 		return nil
 	}
-	t := &Town{Name: tf.Name, Demo: tf.Demo, NoticeDays: 7, Objection: tf.Objection, RepoURL: tf.RepoURL, SiteURL: tf.SiteURL}
+	t := &Town{Name: tf.Name, Demo: tf.Demo, NoticeDays: 7, Objection: tf.Objection, RepoURL: tf.RepoURL, SiteURL: tf.SiteURL, ICP: tf.ICP}
 	if tf.NoticeDays != nil {
 		t.NoticeDays = *tf.NoticeDays
 	}
 	t.Location = l.settings(tf)
+	l.icp(tf)
 	t.Rules = l.rules()
 	t.Catalog = l.catalog("supermarket/catalog.csv")
 	ids := l.villageIDs(tf.Villages)
@@ -467,6 +470,30 @@ func (l *loader) settings(tf townFile) *time.Location {
 		return time.FixedZone("CST", 8*3600)
 	}
 	return loc
+}
+
+var reasonICP = &check.Text{Zh: "照工信部备案系统里的写，如 粤ICP备12345678号 或 粤ICP备12345678号-1", En: "write it as the MIIT filing system shows it, such as 粤ICP备12345678号 or 粤ICP备12345678号-1"}
+
+// icpNumber is an ICP filing number: the province's abbreviation, ICP备, the filing's number and
+// 号, then "-" and the site's number when the filing has several sites.
+var icpNumber = regexp.MustCompile(`^[京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川蜀贵黔云滇藏陕甘青宁新]ICP备\d{4,12}号(-\d{1,4})?$`)
+
+// icp checks town.toml's ICP filing number: written as the filing system has it, and there when
+// the site is published under a mainland Chinese domain (.cn, .gov.cn), which must show it.
+func (l *loader) icp(tf townFile) {
+	if tf.ICP != "" {
+		if !icpNumber.MatchString(tf.ICP) {
+			l.add(check.Diagnostic{Code: check.BadValue, File: "town.toml", Column: "icp", Value: tf.ICP, Reason: reasonICP})
+		}
+		return
+	}
+	u, err := url.Parse(cmp.Or(l.siteURL, tf.SiteURL))
+	if err != nil {
+		return
+	}
+	if host := strings.TrimSuffix(strings.ToLower(u.Hostname()), "."); strings.HasSuffix(host, ".cn") {
+		l.add(check.Diagnostic{Code: check.MissingICP, File: "town.toml", Column: "icp", Args: []string{host}})
+	}
 }
 
 // villageIDs checks the villages of town.toml and returns the valid ones, once each.

@@ -23,88 +23,129 @@ import (
 	"github.com/jifen-project/jifen/pipeline/town"
 )
 
-func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// buildFlags are the options of jifen build.
+type buildFlags struct {
+	repo, root, branch, asOf, out, project, data, baseURL, village, shard, lang, offlineZip string
+	requireReview, requireSigned, offline                                                   bool
+}
+
+// parse parses the arguments of jifen build; it says what is wrong on stderr.
+func (f *buildFlags) parse(args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("jifen build", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	repo := fs.String("repo", "", "records repository: a local path or a URL (default: the embedded demo town)")
-	root := fs.String("root", "", "folder of the repository that holds the records")
-	branch := fs.String("branch", "main", "publishing branch: only its first-parent history counts")
-	asOfFlag := fs.String("as-of", "", "the time the site shows the records at, e.g. 2026-01-12 or 2026-01-12T10:00:00+08:00 (default: now; for the demo, the demo's date)")
-	out := fs.String("out", "public", "directory to write the site to")
-	project := fs.String("project", "", "the site project with hugo.toml (default: found from the current directory)")
-	data := fs.String("data", "", "Hugo data directory to write (default: the project's data/)")
-	baseURL := fs.String("base-url", "", "the site's address, e.g. https://example.org/yunxi/ (default: town.toml's site_url, else hugo.toml's)")
-	villageFlag := fs.String("village", "", "build only these villages (ids, comma-separated), without the town's own pages")
-	shardFlag := fs.String("shard", "", "build the i-th of n shares of the villages, as i/n; the first share has the town's own pages")
-	lang := fs.String("lang", "zh", "language of messages: zh or en")
-	requireReview := fs.Bool("require-review", false, "refuse sheets and redemptions that came by a first-parent commit that is neither a merge nor carries a Reviewed-by: or Approved-by: trailer")
-	requireSigned := fs.Bool("require-signed", false, "refuse village files whose first-parent commits are not signed by a key listed in the village's signing_keys (public keys in keys/*.asc)")
+	fs.StringVar(&f.repo, "repo", "", "records repository: a local path or a URL (default: the embedded demo town)")
+	fs.StringVar(&f.root, "root", "", "folder of the repository that holds the records")
+	fs.StringVar(&f.branch, "branch", "main", "publishing branch: only its first-parent history counts")
+	fs.StringVar(&f.asOf, "as-of", "", "the time the site shows the records at, e.g. 2026-01-12 or 2026-01-12T10:00:00+08:00 (default: now; for the demo, the demo's date)")
+	fs.StringVar(&f.out, "out", "public", "directory to write the site to")
+	fs.StringVar(&f.project, "project", "", "the site project with hugo.toml (default: found from the current directory)")
+	fs.StringVar(&f.data, "data", "", "Hugo data directory to write (default: the project's data/)")
+	fs.StringVar(&f.baseURL, "base-url", "", "the site's address, e.g. https://example.org/yunxi/ (default: town.toml's site_url, else hugo.toml's)")
+	fs.StringVar(&f.village, "village", "", "build only these villages (ids, comma-separated), without the town's own pages")
+	fs.StringVar(&f.shard, "shard", "", "build the i-th of n shares of the villages, as i/n; the first share has the town's own pages")
+	fs.StringVar(&f.lang, "lang", "zh", "language of messages: zh or en")
+	fs.BoolVar(&f.requireReview, "require-review", false, "refuse sheets and redemptions that came by a first-parent commit that is neither a merge nor carries a Reviewed-by: or Approved-by: trailer")
+	fs.BoolVar(&f.requireSigned, "require-signed", false, "refuse village files whose first-parent commits are not signed by a key listed in the village's signing_keys (public keys in keys/*.asc)")
+	fs.BoolVar(&f.offline, "offline", false, "write an offline copy, to open from a folder or a USB stick without internet: every link relative, to index.html files; QR codes keep the site's address; no sitemaps")
+	fs.StringVar(&f.offlineZip, "offline-zip", "", "also pack the offline copy into this zip file (implies --offline)")
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
 		if err == nil {
 			fmt.Fprintf(stderr, "jifen build: unexpected argument %q\n", fs.Arg(0))
 		}
 		return errUsage
 	}
-	asOf, err := parseAsOf(*asOfFlag)
+	f.offline = f.offline || f.offlineZip != ""
+	if f.offline && (f.village != "" || f.shard != "") {
+		fmt.Fprintln(stderr, "jifen build: an offline copy is the whole site: give --offline without --village or --shard")
+		return errUsage
+	}
+	return nil
+}
+
+func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var f buildFlags
+	if err := f.parse(args, stderr); err != nil {
+		return err
+	}
+	asOf, err := parseAsOf(f.asOf)
 	if err != nil {
 		fmt.Fprintln(stderr, "jifen build:", err)
 		return errUsage
 	}
-	proj, err := findProject(*project)
+	proj, err := findProject(f.project)
 	if err != nil {
 		return err
 	}
-	say := func(zh, en string, a ...any) { fmt.Fprintln(stdout, words(*lang, zh, en, a...)) }
-	if *repo == "" {
+	say := func(zh, en string, a ...any) { fmt.Fprintln(stdout, words(f.lang, zh, en, a...)) }
+	if f.repo == "" {
 		say("使用内置的演示镇（演示数据）", "using the embedded demo town (demo data)")
 		asOf = cmp.Or(asOf, demo.AsOf())
 	}
 	asOf = cmp.Or(asOf, time.Now())
-	opts := records.Options{Branch: *branch, Root: *root, Until: asOf}
-	if *requireSigned {
+	opts := records.Options{Branch: f.branch, Root: f.root, Until: asOf}
+	if f.requireSigned {
 		opts.KeyringDir = "keys"
 	}
-	report, err := audited(*repo, opts, audit.Options{Now: asOf, RequireReview: *requireReview, RequireSigned: *requireSigned, SiteURL: *baseURL})
+	report, err := audited(f.repo, opts, audit.Options{Now: asOf, RequireReview: f.requireReview, RequireSigned: f.requireSigned, SiteURL: f.baseURL})
 	if err != nil {
 		return err
 	}
 	t, diags := report.Town, report.Diagnostics
 	// Cap warnings are normal (the rules cut what they cut); errors hold back what they touch.
 	if diags.Errors() > 0 {
-		diags.WriteText(stderr, *lang)
+		diags.WriteText(stderr, f.lang)
 	}
 	if t == nil {
 		say("记录有问题，网站没有更新", "the records have problems; the site was not changed")
-		return cmp.Or(summarize(diags, nil, *lang), errBadRecords)
+		return cmp.Or(summarize(diags, nil, f.lang), errBadRecords)
 	}
-	s, err := site.Publish(t, report.Results, asOf, cmp.Or(*baseURL, t.SiteURL))
+	s, err := site.Publish(t, report.Results, asOf, cmp.Or(f.baseURL, t.SiteURL))
 	if err != nil {
 		return err
 	}
-	part, err := sitePart(s, report, *villageFlag, *shardFlag, *lang, stderr)
+	part, err := sitePart(s, report, f.village, f.shard, f.lang, stderr)
 	if err != nil {
 		return err
 	}
-	dataDir := cmp.Or(*data, filepath.Join(proj, "data"))
+	dataDir := cmp.Or(f.data, filepath.Join(proj, "data"))
 	if err := site.WriteData(dataDir, s, part); err != nil {
 		return fmt.Errorf("write site data: %w", err)
 	}
-	h := site.Hugo{Project: proj, Data: dataDir, Stdout: io.Discard, Stderr: stderr}
-	if err := h.Build(ctx, *out, s, part); err != nil {
+	h := site.Hugo{Project: proj, Data: dataDir, Stdout: io.Discard, Stderr: stderr, Offline: f.offline}
+	if err := h.Build(ctx, f.out, s, part); err != nil {
 		return err
 	}
-	abs, _ := filepath.Abs(*out)
+	if f.offlineZip != "" {
+		if err := site.Zip(f.out, f.offlineZip, asOf.In(t.Location)); err != nil {
+			return fmt.Errorf("pack the offline copy into %s: %w", f.offlineZip, err)
+		}
+	}
 	if diags.Errors() > 0 {
-		held := heldLines(t, report.Omitted, *lang)
+		held := heldLines(t, report.Omitted, f.lang)
 		for _, line := range held {
 			fmt.Fprintln(stdout, line)
 		}
 		say("网站已生成，但记录有问题（见上）", "site written, but the records have problems (see above)")
-		return cmp.Or(summarize(diags, held, *lang), errHeld)
+		return cmp.Or(summarize(diags, held, f.lang), errHeld)
 	}
-	say("网站已生成：%s\n查看：go tool jifen serve --out %s，然后在浏览器打开 http://127.0.0.1:8080/",
-		"site written to %s\nto look at it: go tool jifen serve --out %s, then open http://127.0.0.1:8080/", abs, *out)
+	written(say, f)
 	return nil
+}
+
+// written says where the site was written and how to look at it.
+func written(say func(zh, en string, a ...any), f buildFlags) {
+	abs, _ := filepath.Abs(f.out)
+	switch {
+	case f.offlineZip != "":
+		say("离线副本已生成：%s，打包为 %s\n查看：解压后用浏览器打开其中的 index.html，不需要网络",
+			"offline copy written to %s and packed into %s\nto look at it: unzip it and open its index.html in a browser, no internet needed", abs, f.offlineZip)
+	case f.offline:
+		say("离线副本已生成：%s\n查看：用浏览器打开 %s，不需要网络", "offline copy written to %s\nto look at it: open %s in a browser, no internet needed",
+			abs, filepath.Join(abs, "index.html"))
+	default:
+		say("网站已生成：%s\n查看：go tool jifen serve --out %s，然后在浏览器打开 http://127.0.0.1:8080/",
+			"site written to %s\nto look at it: go tool jifen serve --out %s, then open http://127.0.0.1:8080/", abs, f.out)
+	}
 }
 
 // audited reads the approved records of repo (see open) and checks them, holding back what
