@@ -91,6 +91,7 @@ type Village struct {
 	Notices        []Notice    `json:"notices"`   // newest first
 	Chart          string      `json:"chart"`     // SVG of the monthly net points
 	Directory      []Directory `json:"directory"` // households on the roster by grid, to find one's own
+	Updated        string      `json:"updated"`   // RFC 3339: the latest approval of the village's files; "" before the first
 	Archived       bool        `json:"archived"`  // no longer keeps records: what is shown is its history
 	MergedInto     *Merged     `json:"merged_into"`
 	Held           *Held       `json:"held"` // newer records are being checked: shown as at an earlier commit
@@ -222,9 +223,25 @@ func Publish(t *town.Town, results []*score.VillageResult, asOf time.Time, siteU
 }
 
 // publishVillage builds a village's public view and its line on the town's home.
+// updated is the time of the latest approval of the village's files, which its pages show
+// instead of the build's time: a village whose records did not change keeps the same pages, and
+// a deploy uploads only the villages that changed.
+func updated(t *town.Town, v *town.Village) string {
+	var last time.Time
+	for _, f := range v.Files {
+		if h := t.History[f]; len(h) > 0 && h[len(h)-1].Time.After(last) {
+			last = h[len(h)-1].Time
+		}
+	}
+	if last.IsZero() {
+		return ""
+	}
+	return rfc3339(last, t.Location)
+}
+
 func publishVillage(t *town.Town, res *score.VillageResult, asOf time.Time, siteURL string) (*Village, VillageLink, error) {
 	v := res.Village
-	pv := &Village{ID: v.ID, Name: v.Name, PublishRanking: v.PublishRanking, Objection: v.Objection}
+	pv := &Village{ID: v.ID, Name: v.Name, PublishRanking: v.PublishRanking, Objection: v.Objection, Updated: updated(t, v)}
 	for _, g := range v.Grids {
 		pv.Grids = append(pv.Grids, Grid{ID: g.ID, Name: g.Name})
 	}

@@ -607,3 +607,24 @@ func TestClearingWithoutDecember(t *testing.T) {
 		t.Errorf("the supermarket's months:\n%s", strings.Join(got, "\n"))
 	}
 }
+
+// TestVillagePagesKeepTheirBytes: built again two hours later, with no record approved and no
+// status changed meanwhile, every page of every village is byte for byte the same (their footer
+// says when the village's records were last approved, not when the site was built), so a deploy
+// uploads only what changed; the town's home page says the new time.
+func TestVillagePagesKeepTheirBytes(t *testing.T) {
+	before := buildSite(t)
+	after := buildSite(t, "--as-of", "2026-01-12T12:00:00+08:00")
+	for _, v := range []string{"qingshi", "liutang", "taoyuan", "shimen"} {
+		if diff := compareTrees(t, filepath.Join(before, v), filepath.Join(after, v)); diff != "" {
+			t.Errorf("village %s: %s", v, diff)
+		}
+		page := readPage(t, filepath.Join(after, v, "index.html"))
+		if !strings.Contains(page, "本村记录更新于 ") || strings.Contains(page, "数据截至") {
+			t.Errorf("village %s's footer does not say when its records were approved", v)
+		}
+	}
+	if home := readPage(t, filepath.Join(after, "index.html")); !strings.Contains(home, "数据截至 2026年1月12日 12:00") {
+		t.Errorf("the home page does not say the time of the build")
+	}
+}
