@@ -472,7 +472,7 @@ func (l *loader) settings(tf townFile) *time.Location {
 	return loc
 }
 
-var reasonICP = &check.Text{Zh: "照工信部备案系统里的写，如 粤ICP备12345678号 或 粤ICP备12345678号-1", En: "write it as the MIIT filing system shows it, such as 粤ICP备12345678号 or 粤ICP备12345678号-1"}
+var reasonICP = &check.Text{Zh: "照工信部备案系统里的写，如 粤ICP备12345678号 或 粤ICP备12345678号-1", En: "write it as the MIIT filing system shows it, such as \"粤ICP备12345678号\" or \"粤ICP备12345678号-1\""}
 
 // icpNumber is an ICP filing number: the province's abbreviation, ICP备, the filing's number and
 // 号, then "-" and the site's number when the filing has several sites.
