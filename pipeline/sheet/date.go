@@ -129,6 +129,9 @@ func dateHint(v string) (*check.Text, string) {
 		}
 		return &reasonNoSeparators, formatDate(y, m, d)
 	}
+	if whole := decimals(v); whole != "" { // a serial with decimals: 46053.00
+		v = whole
+	}
 	if n, ok := number(v); ok && len(v) == 5 && n >= 20000 { // 1954-10-03 to 2173-10-14
 		return &reasonSerialDate, time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, n).Format(time.DateOnly)
 	}
