@@ -145,7 +145,7 @@ func (t *s3Target) strangers(site *Site) ([]string, error) {
 	}
 	sort.Strings(out)
 	if _, deployed := t.objects[ManifestName]; len(out) > 0 && !deployed {
-		return nil, fmt.Errorf("s3://%s/%s holds %d objects that are not in the site (%s among them) and no %s: jifen did not deploy there; deploy to an empty prefix, or delete them first", t.bucket, t.prefix, len(out), out[0], ManifestName)
+		return nil, fmt.Errorf("s3://%s/%s holds %d objects that are not in the site (%s among them) and no %s: jifen did not deploy there, or a first deploy of another version of the site stopped before it was done; deploy to an empty prefix, deploy that version again to finish it, or delete them first", t.bucket, t.prefix, len(out), out[0], ManifestName)
 	}
 	return out, nil
 }

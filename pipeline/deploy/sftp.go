@@ -10,6 +10,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/pkg/sftp"
 	"golang.org/x/crypto/ssh"
@@ -85,19 +86,19 @@ func (t *sftpTarget) compare(ctx context.Context, site *Site) (Plan, error) {
 	if err != nil {
 		return Plan{}, err
 	}
-	present := map[string]int64{}
-	if t.current != t.release {
-		if present, err = t.walkRelease(site); err != nil {
-			return Plan{}, err
-		}
+	// The new release as it is: what an interrupted deploy left, or, when the site is the one
+	// that is up, the live release, whose missing files (removed by hand) are put back.
+	present, err := t.walkRelease(site)
+	if err != nil {
+		return Plan{}, err
 	}
 	var upload, unchanged []File
 	for _, f := range site.All() {
 		size, there := present[f.Path]
 		switch {
-		case t.current == t.release || there && size == f.Size:
+		case there && size == f.Size:
 			unchanged = append(unchanged, f)
-		case old[f.Path] == f.SHA256 && f.Path != ManifestName:
+		case t.current != t.release && old[f.Path] == f.SHA256 && f.Path != ManifestName:
 			unchanged = append(unchanged, f)
 			t.links = append(t.links, f)
 		default:
@@ -115,7 +116,11 @@ func (t *sftpTarget) compare(ctx context.Context, site *Site) (Plan, error) {
 
 // readLink returns the release a link at the root names, or "" if there is no link.
 func (t *sftpTarget) readLink(name string) (string, error) {
-	target, err := t.client.ReadLink(path.Join(t.root, name))
+	link := path.Join(t.root, name)
+	if fi, err := t.client.Lstat(link); err == nil && fi.Mode()&fs.ModeSymlink == 0 {
+		return "", fmt.Errorf("%s is a %s, not the link jifen deploy keeps there: move it aside (e.g. mv %s %s.old) and deploy again", link, map[bool]string{true: "folder", false: "file"}[fi.IsDir()], link, link)
+	}
+	target, err := t.client.ReadLink(link)
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", nil
 	}
@@ -176,9 +181,14 @@ func (t *sftpTarget) walkRelease(site *Site) (map[string]int64, error) {
 }
 
 func (t *sftpTarget) apply(ctx context.Context, site *Site, plan Plan, uploaded func(File)) error {
+	if err := t.fill(ctx, site, plan, uploaded); err != nil {
+		return err
+	}
 	if t.current != t.release {
-		if err := t.fill(ctx, site, plan, uploaded); err != nil {
-			return err
+		// A deploy of another site at the same time may have pruned this release before it was
+		// up: never point current at a release that is not whole.
+		if _, err := t.client.Stat(path.Join(t.releaseDir(t.release), ManifestName)); err != nil {
+			return fmt.Errorf("the new release %s is gone (another deploy to the same target at the same time?): run it again: %w", t.releaseDir(t.release), err)
 		}
 		if t.current != "" {
 			if err := t.setLink(ctx, "previous", t.current); err != nil {
@@ -197,6 +207,9 @@ func (t *sftpTarget) apply(ctx context.Context, site *Site, plan Plan, uploaded 
 // fill completes the new release: folders, leftovers removed, hard links, uploads.
 func (t *sftpTarget) fill(ctx context.Context, site *Site, plan Plan, uploaded func(File)) error {
 	dir := t.releaseDir(t.release)
+	if len(plan.Upload) == 0 && len(t.links) == 0 && len(t.strays) == 0 {
+		return nil // the site that is up, whole
+	}
 	if err := t.mkdirs(ctx, dir, site.All()); err != nil {
 		return err
 	}
@@ -208,7 +221,13 @@ func (t *sftpTarget) fill(ctx context.Context, site *Site, plan Plan, uploaded f
 	}
 	from := t.releaseDir(t.current)
 	err = inWaves(ctx, t.links, func(File) int { return 0 }, func(_ context.Context, f File) error {
-		if err := t.client.Link(path.Join(from, f.Path), path.Join(dir, f.Path)); err != nil {
+		err := t.client.Link(path.Join(from, f.Path), path.Join(dir, f.Path))
+		if errors.Is(err, fs.ErrNotExist) { // the current release lost it: send it
+			if err = t.upload(site, f, path.Join(dir, f.Path)); err == nil {
+				uploaded(f)
+			}
+		}
+		if err != nil {
 			return fmt.Errorf("link %s to the current release's: %w", path.Join(dir, f.Path), err)
 		}
 		return nil
@@ -227,8 +246,11 @@ func (t *sftpTarget) fill(ctx context.Context, site *Site, plan Plan, uploaded f
 
 // mkdirs makes the folders of the files in dir, parents first.
 func (t *sftpTarget) mkdirs(ctx context.Context, dir string, files []File) error {
+	if err := t.client.MkdirAll(t.root); err != nil {
+		return fmt.Errorf("make the folder %s: %w", t.root, err)
+	}
 	seen := map[string]bool{}
-	dirs := []string{t.root, path.Join(t.root, "releases"), dir}
+	dirs := []string{path.Join(t.root, "releases"), dir}
 	for _, f := range files {
 		for d := path.Dir(f.Path); d != "." && !seen[d]; d = path.Dir(d) {
 			seen[d] = true
@@ -294,7 +316,8 @@ func (t *sftpTarget) setLink(ctx context.Context, name, id string) error {
 	return nil
 }
 
-// prune removes every release but the current and the previous one.
+// prune removes every release but the current and the previous one, and those changed in the
+// last hour, which another deploy to the same target may be filling.
 func (t *sftpTarget) prune(ctx context.Context) error {
 	dir := path.Join(t.root, "releases")
 	entries, err := t.client.ReadDirContext(ctx, dir)
@@ -302,7 +325,7 @@ func (t *sftpTarget) prune(ctx context.Context) error {
 		return fmt.Errorf("list %s: %w", dir, err)
 	}
 	for _, e := range entries {
-		if e.Name() == t.current || e.Name() == t.previous {
+		if e.Name() == t.current || e.Name() == t.previous || time.Since(e.ModTime()) < time.Hour {
 			continue
 		}
 		if err := ctx.Err(); err != nil {

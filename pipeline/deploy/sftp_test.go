@@ -237,13 +237,41 @@ func TestSFTP(t *testing.T) {
 		t.Fatalf("after a village was removed, uploaded %v, deleted %v", uploaded, report.Plan.Delete)
 	}
 	sameTree(t, dir, readTree(t, current))
-	if got := srv.releases(t); len(got) != 2 || slices.Contains(got, strings.TrimPrefix(first, "releases/")) {
-		t.Errorf("releases after three deploys: %v, want the current and the previous", got)
+	// The first release, changed within the hour, is kept: another deploy to the same target
+	// might be filling it. An hour later it goes.
+	if got := srv.releases(t); len(got) != 3 {
+		t.Errorf("releases after three deploys: %v, want all three, the oldest still fresh", got)
+	}
+	old := time.Now().Add(-2 * time.Hour)
+	if err := os.Chtimes(filepath.Join(srv.www(), first), old, old); err != nil {
+		t.Fatal(err)
 	}
 	report, uploaded = deployOK(t, srv.options(dir))
 	if len(uploaded) != 0 || len(report.Plan.Upload)+len(report.Plan.Delete) != 0 {
 		t.Fatalf("deploying the same site again uploaded %v", uploaded)
 	}
+	if got := srv.releases(t); len(got) != 2 || slices.Contains(got, strings.TrimPrefix(first, "releases/")) {
+		t.Errorf("releases after the first grew old: %v, want the current and the previous", got)
+	}
+	// A file of the live release removed by hand is put back by deploying the same site again.
+	if err := os.Remove(filepath.Join(current, "site.css")); err != nil {
+		t.Fatal(err)
+	}
+	if _, uploaded = deployOK(t, srv.options(dir)); !slices.Equal(uploaded, []string{"site.css"}) {
+		t.Errorf("repairing the live release uploaded %v, want site.css", uploaded)
+	}
+	sameTree(t, dir, readTree(t, current))
+	// Removed again, and a new site deployed: the file it cannot link is sent.
+	if err := os.Remove(filepath.Join(current, "site.css")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "shanxia/index.html"), []byte("<p>山下村，又一版</p>\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, uploaded = deployOK(t, srv.options(dir)); !slices.Equal(uploaded, []string{ManifestName, "shanxia/index.html", "site.css"}) {
+		t.Errorf("a new site over a live release without site.css uploaded %v", uploaded)
+	}
+	sameTree(t, dir, readTree(t, current))
 }
 
 // TestSFTPInterrupted stops a deploy after a few uploads: current still shows the old site,

@@ -38,6 +38,9 @@ type Site struct {
 // Open hashes every file of the site in dir. A SHA256SUMS in dir must list exactly those
 // files with those hashes; without one, the manifest is computed.
 func Open(dir string) (*Site, error) {
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = real // public may be a link to the built folder
+	}
 	site := &Site{Dir: dir}
 	err := filepath.WalkDir(dir, func(name string, d fs.DirEntry, err error) error {
 		if err != nil {

@@ -23,6 +23,18 @@ import (
 	"github.com/jifen-project/jifen/pipeline/town"
 )
 
+// notable are the warnings a build says when it has no errors: all but the caps' cuts, which
+// are the rules at work.
+func notable(diags check.List) check.List {
+	var out check.List
+	for _, d := range diags {
+		if c := d.Code; c != check.ItemCapCut && c != check.ItemYearCapCut && c != check.CategoryCapCut && c != check.MonthlyCapCut {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
 // buildFlags are the options of jifen build.
 type buildFlags struct {
 	repo, root, branch, asOf, out, project, data, baseURL, village, shard, lang, offlineZip string
@@ -91,9 +103,12 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	t, diags := report.Town, report.Diagnostics
-	// Cap warnings are normal (the rules cut what they cut); errors hold back what they touch.
+	// Cap warnings are normal (the rules cut what they cut); errors hold back what they touch;
+	// other warnings (a site under .cn without its ICP number) are said.
 	if diags.Errors() > 0 {
 		diags.WriteText(stderr, f.lang)
+	} else if said := notable(diags); len(said) > 0 {
+		said.WriteText(stderr, f.lang)
 	}
 	if t == nil {
 		say("记录有问题，网站没有更新", "the records have problems; the site was not changed")
