@@ -100,11 +100,12 @@ func (p *Pass) household(r row, complete bool, said map[string]bool) {
 				d.Suggest = o.ID
 			}
 		}
+		ids := p.Village.HouseholdIDs()
 		if d.Suggest == "" {
-			d.Suggest, d.Reason = sheet.Restore(r.household, p.Village.HouseholdIDs())
+			d.Suggest, d.Reason = sheet.Restore(r.household, ids)
 		}
 		if d.Reason == nil {
-			if k, reason := sheet.RosterLostZeros(r.household, p.Village.HouseholdIDs()); reason != nil {
+			if k, reason := sheet.RosterLostZeros(r.household, ids); reason != nil {
 				if said[k] {
 					return // the roster's mistake, said at its first row
 				}

@@ -42,9 +42,7 @@ func twoVillages(t *testing.T) string {
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git is not installed")
 	}
-	repo := t.TempDir()
-	copyDir(t, "testdata/records", repo)
-	copyDir(t, "../../demo/records/rules", filepath.Join(repo, "rules"))
+	repo := testRecords(t)
 	copyDir(t, filepath.Join(repo, "villages/dongcun"), filepath.Join(repo, "villages/xicun"))
 	vt := filepath.Join(repo, "villages/xicun/village.toml")
 	write(t, vt, strings.Replace(readPage(t, vt), "东村", "西村", 1))

@@ -175,9 +175,7 @@ func TestBuildFromGitRepository(t *testing.T) {
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git is not installed")
 	}
-	repo := t.TempDir()
-	copyDir(t, "testdata/records", repo)
-	copyDir(t, "../../demo/records/rules", filepath.Join(repo, "rules"))
+	repo := testRecords(t)
 	runGit(t, repo, "init", "-q", "-b", "main")
 	runGit(t, repo, "add", "-A")
 	runGit(t, repo, "commit", "-q", "-m", "Set up the town")
@@ -431,21 +429,31 @@ func TestDemoRepository(t *testing.T) {
 	}
 }
 
+// treeFiles reads every file under dir, by slash path.
+func treeFiles(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, name)
+		if err != nil {
+			return err
+		}
+		files[filepath.ToSlash(rel)], err = os.ReadFile(name)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
 // compareTrees says how two directories differ, or "" when their files are byte-identical.
 func compareTrees(t *testing.T, a, b string) string {
 	t.Helper()
-	files := func(dir string) map[string][]byte {
-		m := map[string][]byte{}
-		filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() {
-				rel, _ := filepath.Rel(dir, p)
-				m[rel], _ = os.ReadFile(p)
-			}
-			return err
-		})
-		return m
-	}
-	fa, fb := files(a), files(b)
+	fa, fb := treeFiles(t, a), treeFiles(t, b)
 	if len(fa) != len(fb) {
 		return fmt.Sprintf("%d files against %d", len(fa), len(fb))
 	}
@@ -464,9 +472,7 @@ func TestRequireReview(t *testing.T) {
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git is not installed")
 	}
-	repo := t.TempDir()
-	copyDir(t, "testdata/records", repo)
-	copyDir(t, "../../demo/records/rules", filepath.Join(repo, "rules"))
+	repo := testRecords(t)
 	write(t, filepath.Join(repo, "villages/dongcun/sheets/2025-07.csv"), "户号,事项,分值,日期,说明,佐证\nD-01,GJ02,5,2025-07-03,修村道,签到表7-1\n")
 	runGit(t, repo, "init", "-q", "-b", "main")
 	runGit(t, repo, "add", "-A")
@@ -517,9 +523,7 @@ func TestRankingsOff(t *testing.T) {
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git is not installed")
 	}
-	repo := t.TempDir()
-	copyDir(t, "testdata/records", repo)
-	copyDir(t, "../../demo/records/rules", filepath.Join(repo, "rules"))
+	repo := testRecords(t)
 	vt := filepath.Join(repo, "villages/dongcun/village.toml")
 	write(t, vt, "publish_ranking = false\n"+readPage(t, vt))
 	write(t, filepath.Join(repo, "villages/dongcun/sheets/2025-07.csv"), "户号,事项,分值,日期,说明,佐证\nD-01,GJ02,5,2025-07-03,修村道,签到表7-1\nD-03,XF04,10,2025-07-15,获镇级表彰,表彰文件7-3\n")
@@ -575,9 +579,7 @@ func TestCatalogPriceChange(t *testing.T) {
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git is not installed")
 	}
-	repo := t.TempDir()
-	copyDir(t, "testdata/records", repo)
-	copyDir(t, "../../demo/records/rules", filepath.Join(repo, "rules"))
+	repo := testRecords(t)
 	runGit(t, repo, "init", "-q", "-b", "main")
 	commitAt(t, repo, "2025-07-03T10:00:00+08:00", "Set up, with June",
 		"supermarket/catalog.csv", "商品编号,名称,单位,积分,成本\nG02,毛巾,条,5,4.50\n",

@@ -198,9 +198,7 @@ func julyTown(t *testing.T, items [][]string, args ...string) string {
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git is not installed")
 	}
-	repo := t.TempDir()
-	copyDir(t, "testdata/records", repo)
-	copyDir(t, "../../demo/records/rules", filepath.Join(repo, "rules"))
+	repo := testRecords(t)
 	roster := "户号,户主,小组,公开授权,加入日期,退出日期\n"
 	july := "户号,事项,分值,日期,说明,佐证\n"
 	for i, list := range items {

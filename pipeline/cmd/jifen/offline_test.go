@@ -329,23 +329,8 @@ func compareZip(t *testing.T, name, dir string) {
 	if !slices.IsSorted(names) {
 		t.Error("the zip's entries are not in the order of their paths")
 	}
-	var diff []string
-	for _, pair := range [][2]string{{dir, unzipped}, {unzipped, dir}} {
-		filepath.WalkDir(pair[0], func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			rel, _ := filepath.Rel(pair[0], p)
-			a, _ := os.ReadFile(p)
-			b, err := os.ReadFile(filepath.Join(pair[1], rel))
-			if err != nil || !bytes.Equal(a, b) {
-				diff = append(diff, rel)
-			}
-			return nil
-		})
-	}
-	if len(diff) > 0 || len(names) < 1000 {
-		t.Errorf("the unzipped copy is not the folder: %d entries, differing %v", len(names), diff)
+	if diff := compareTrees(t, dir, unzipped); diff != "" || len(names) < 1000 {
+		t.Errorf("the unzipped copy is not the folder: %d entries, %s", len(names), diff)
 	}
 }
 

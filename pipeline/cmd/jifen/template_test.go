@@ -11,9 +11,7 @@ import (
 // TestTemplate writes a template, checks its bytes, and checks that validate takes it for an
 // empty sheet until a row is filled in.
 func TestTemplate(t *testing.T) {
-	dir := t.TempDir()
-	copyDir(t, "testdata/records", dir)
-	copyDir(t, "../../demo/records/rules", filepath.Join(dir, "rules"))
+	dir := testRecords(t)
 
 	stdout, _, err := jifen(t, "template", "--village", "dongcun", "--month", "2025-07", "--repo", dir, "--out", "-")
 	if err != nil {
@@ -97,9 +95,7 @@ func TestGitHubSummary(t *testing.T) {
 // TestTemplateOut: the format follows --out's extension; a name of the other format, and a
 // workbook in the records, are refused with a word of why, and nothing is written.
 func TestTemplateOut(t *testing.T) {
-	dir := t.TempDir()
-	copyDir(t, "testdata/records", dir)
-	copyDir(t, "../../demo/records/rules", filepath.Join(dir, "rules"))
+	dir := testRecords(t)
 	work := t.TempDir()
 	args := []string{"template", "--village", "dongcun", "--month", "2025-07", "--repo", dir}
 	if _, stderr, err := jifen(t, append(args, "--out", filepath.Join(work, "7月.xlsx"))...); err != nil {

@@ -44,9 +44,7 @@ func TestValidate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			dir := t.TempDir()
-			copyDir(t, "testdata/records", dir)
-			copyDir(t, "../../demo/records/rules", filepath.Join(dir, "rules"))
+			dir := testRecords(t)
 			var args []string
 			want, exit := -1, -1
 			for i, f := range ar.Files {

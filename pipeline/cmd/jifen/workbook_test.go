@@ -182,9 +182,7 @@ func csvRecords(t *testing.T, data []byte) [][]string {
 // numbers and dates, 0107, 3-12 and 00123; 3-12 leaves on 2025-07-02, D-04 left in June.
 func spreadsheetTown(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	copyDir(t, "testdata/records", dir)
-	copyDir(t, "../../demo/records/rules", filepath.Join(dir, "rules"))
+	dir := testRecords(t)
 	write(t, filepath.Join(dir, "villages/dongcun/households.csv"), "户号,户主,小组,公开授权,加入日期,退出日期\n"+
 		"0107,欧阳春晓,第一组,是,2024-12-01,\n3-12,司马秋白,第一组,否,2024-12-01,2025-07-02\n"+
 		"00123,诸葛夏雨,第二组,是,2024-12-01,\nD-04,上官冬青,第二组,是,2024-12-01,2025-06-30\n")
