@@ -22,6 +22,13 @@ func FuzzParseSheet(f *testing.F) {
 	f.Add([]byte("户号,事项,分值,日期\rQS-1,AD01,2,20250721\r合计,,2,\r\xef\xbb\xbf户号,事项,分值,日期\r")) // old Mac line ends
 	f.Add([]byte("青石村2025年7月积分评定表,,,\n户 号,事项,分值（分）,日期\nQS_1\u200b,ＺＦ０１,2,7月7日\n"))
 	f.Add([]byte("编号,名称,单位,积分,单价\nG01,油,桶,60,59.9\n户号,户主,小组,公开授权,加入日期\nQS-1,=张,=一组,也许,25/7/3\n"))
+	// What a spreadsheet does (issue 16): GBK's "?" for a lost character, a header of question
+	// marks, the workbook's codes sheet saved by mistake, codes and evidence turned into numbers
+	// and dates.
+	f.Add([]byte("\xbb\xa7\xba\xc5,\xca\xc2\xcf\xee,\xb7\xd6\xd6\xb5,\xc8\xd5\xc6\xda,\xcb\xb5\xc3\xf7\n107,GJ02,5,46053,?\x81\x30\x81\x30\n"))
+	f.Add([]byte("??,??,??,??\n107.00,1.23457E+15,5,26年3月12日\n"))
+	f.Add([]byte("代码,名称,类型,分值,上限,须填佐证\nGJ02,修路,加分,5,每月 10,是\n"))
+	f.Add([]byte("户号,事项,分值,日期,说明,佐证\n3月12日,12-Mar,5.5,45848.00,x,123.00\n0107,GJ02,5,3/12/26,x,00123\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		// A hang crashes the worker, so that the fuzzer keeps the input.
 		tm := time.AfterFunc(10*time.Second, func() { panic(fmt.Sprintf("hangs on %q", data)) })
