@@ -159,6 +159,22 @@ func (p *Pass) Rejected(file string, line int) bool {
 // RulesOK reports whether the month has a rule set in force without errors.
 func (p *Pass) RulesOK(m *town.Month) bool { return m.Rules != nil && !p.Failed(m.Rules.File) }
 
+// without is s without the elements drop reports: s itself when there are none, else a copy.
+func without[T any](s []T, drop func(*T) bool) []T {
+	for i := range s {
+		if drop(&s[i]) {
+			out := slices.Clone(s[:i])
+			for j := i + 1; j < len(s); j++ {
+				if !drop(&s[j]) {
+					out = append(out, s[j])
+				}
+			}
+			return out
+		}
+	}
+	return s
+}
+
 // passed is a copy of the town with only the rows and files that passed: a month whose sheet
 // failed, or whose rule set did, counts nothing.
 func passed(t *town.Town, passes []*Pass) *town.Town {
@@ -170,17 +186,18 @@ func passed(t *town.Town, passes []*Pass) *town.Town {
 		nv.Months = make([]*town.Month, len(v.Months))
 		for j, m := range v.Months {
 			nm := *m
-			nm.Entries = slices.DeleteFunc(slices.Clone(m.Entries), func(e sheet.Entry) bool {
-				return len(e.Invalid) > 0 || p.Rejected(m.SheetFile, e.Line) || !p.RulesOK(m) || p.Failed(m.SheetFile)
+			counts := p.RulesOK(m) && !p.Failed(m.SheetFile)
+			nm.Entries = without(m.Entries, func(e *sheet.Entry) bool {
+				return len(e.Invalid) > 0 || !counts || p.Rejected(m.SheetFile, e.Line)
 			})
 			nm.Revisions = slices.Clone(m.Revisions)
 			for k := range nm.Revisions {
-				nm.Revisions[k].Entries = slices.DeleteFunc(slices.Clone(nm.Revisions[k].Entries), func(e sheet.Entry) bool { return len(e.Invalid) > 0 })
+				nm.Revisions[k].Entries = without(nm.Revisions[k].Entries, func(e *sheet.Entry) bool { return len(e.Invalid) > 0 })
 			}
 			if n := len(nm.Revisions); n > 0 {
 				nm.Revisions[n-1].Entries = nm.Entries
 			}
-			nm.Redemptions = slices.DeleteFunc(slices.Clone(m.Redemptions), func(r sheet.Redemption) bool {
+			nm.Redemptions = without(m.Redemptions, func(r *sheet.Redemption) bool {
 				return len(r.Invalid) > 0 || p.Rejected(m.RedemptionsFile, r.Line)
 			})
 			nv.Months[j] = &nm

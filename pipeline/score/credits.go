@@ -9,27 +9,20 @@ import (
 )
 
 // A version is one state of a month's sheet as the ledger credits it: the day it counts from
-// and its rows by household (households on the roster only, as the scores count them).
+// and its rows, which the replay groups by household (households on the roster only, as the
+// scores count them) when it needs them.
 type version struct {
-	day  string
-	rows map[string][]sheet.Entry
+	day     string
+	entries []sheet.Entry
+	rows    map[string][]*sheet.Entry
 }
 
 // versions are the states of a month's sheet: each approved version from the day it was
 // approved, the latest with the rows the scores count; a month not yet approved counts from the
 // first day of the next month.
-func versions(roster map[string]bool, m *town.Month, loc *time.Location) []version {
-	byHousehold := func(entries []sheet.Entry) map[string][]sheet.Entry {
-		out := map[string][]sheet.Entry{}
-		for _, e := range entries {
-			if roster[e.Household] {
-				out[e.Household] = append(out[e.Household], e)
-			}
-		}
-		return out
-	}
+func versions(m *town.Month, loc *time.Location) []version {
 	if !m.Approved() {
-		return []version{{day: sheet.NextMonth(m.Month) + "-01", rows: byHousehold(m.Entries)}}
+		return []version{{day: sheet.NextMonth(m.Month) + "-01", entries: m.Entries}}
 	}
 	out := make([]version, len(m.Revisions))
 	for k, r := range m.Revisions {
@@ -37,7 +30,7 @@ func versions(roster map[string]bool, m *town.Month, loc *time.Location) []versi
 		if k == len(m.Revisions)-1 {
 			entries = m.Entries
 		}
-		out[k] = version{day: r.Time.In(loc).Format(time.DateOnly), rows: byHousehold(entries)}
+		out[k] = version{day: r.Time.In(loc).Format(time.DateOnly), entries: entries}
 	}
 	return out
 }
@@ -49,43 +42,88 @@ func versions(roster map[string]bool, m *town.Month, loc *time.Location) []versi
 // on its own day, in the month it corrects and in the later months of the year whose caps it
 // changes. What was credited on earlier days stays as it was, so a redemption the balance
 // allowed on its day stays allowed whatever is corrected later. Caps run within a calendar
-// year, so each year is replayed on its own.
-func credits(v *town.Village, loc *time.Location) []event {
+// year, so each year is replayed on its own. With whole, every day is replayed (see
+// yearCredits), which gives the same credits more slowly. The credits are appended to out.
+func credits(out []event, res *VillageResult, loc *time.Location, whole bool) []event {
+	v := res.Village
 	roster := make(map[string]bool, len(v.Households))
 	for _, h := range v.Households {
 		roster[h.ID] = true
 	}
-	var out []event
 	months := v.Months
 	for first := 0; first < len(months); {
 		end := first + 1
 		for end < len(months) && months[end].Month[:4] == months[first].Month[:4] {
 			end++
 		}
-		out = append(out, yearCredits(v, roster, first, end, loc)...)
+		out = yearCredits(out, res, roster, first, end, loc, whole)
 		first = end
 	}
 	return out
 }
 
-// yearCredits are the credits of the months first to end-1, the months of one year.
-func yearCredits(v *town.Village, roster map[string]bool, first, end int, loc *time.Location) []event {
-	y := &replay{village: v, first: first, vs: make([][]version, end-first), at: make([]int, end-first),
+// yearCredits appends the credits of the months first to end-1, the months of one year to out.
+// Until the first day on which a month that is corrected later, or a month before an earlier
+// one, is approved, what each day credits is the scores of the months it approves, as the
+// village's results have them; from that day on, the year is replayed.
+func yearCredits(out []event, res *VillageResult, roster map[string]bool, first, end int, loc *time.Location, whole bool) []event {
+	v := res.Village
+	y := &replay{village: v, roster: roster, first: first, vs: make([][]version, end-first), at: make([]int, end-first),
 		credited: make([]map[string]int, end-first), sums: map[string]*sums{}}
 	var days []string
 	for i := range y.vs {
-		y.vs[i] = versions(roster, v.Months[first+i], loc)
+		y.vs[i] = versions(v.Months[first+i], loc)
 		y.credited[i], y.at[i] = map[string]int{}, -1
 		for _, x := range y.vs[i] {
 			days = append(days, x.day)
 		}
 	}
 	slices.Sort(days)
-	var out []event
+	cut := ""
+	if !whole {
+		cut = y.regularUntil()
+	}
 	for _, day := range slices.Compact(days) {
+		if day < cut {
+			out = y.approve(out, day, res.Months[first:end])
+			continue
+		}
 		touched := y.advance(day)
 		for _, id := range sortedKeys(touched) {
 			out = y.rescore(out, day, id, touched[id])
+		}
+	}
+	return out
+}
+
+// regularUntil is the first day on which a month of the year that is corrected later is
+// approved, or a month is approved while an earlier month is not: before it, the months in
+// force are the year's first months, each in its final version, as the village's results score
+// it.
+func (y *replay) regularUntil() string {
+	cut, latest := "9999", ""
+	for _, vs := range y.vs {
+		if len(vs) > 1 || vs[0].day < latest {
+			cut = min(cut, vs[0].day)
+		}
+		latest = max(latest, vs[0].day)
+	}
+	return cut
+}
+
+// approve puts in force the months whose only version is approved on day, a regular day (see
+// regularUntil), and credits their scores.
+func (y *replay) approve(out []event, day string, results []*MonthResult) []event {
+	for i, vs := range y.vs {
+		if vs[0].day != day {
+			continue
+		}
+		y.at[i] = 0
+		for _, s := range results[i].Standings {
+			if s.Net != 0 {
+				out = append(out, event{date: day, month: y.first + i, household: s.Household, points: s.Net})
+				y.credited[i][s.Household] = s.Net
+			}
 		}
 	}
 	return out
@@ -95,6 +133,7 @@ func yearCredits(v *town.Village, roster map[string]bool, first, end int, loc *t
 // been credited of them.
 type replay struct {
 	village  *town.Village
+	roster   map[string]bool
 	first    int              // the year's first month in the village's months
 	vs       [][]version      // month of the year → its versions
 	at       []int            // month → the version in force, −1 before the first
@@ -115,8 +154,8 @@ func (y *replay) advance(day string) map[string]int {
 	touched := map[string]int{}
 	for i := range y.vs {
 		for ; y.at[i]+1 < len(y.vs[i]) && y.vs[i][y.at[i]+1].day <= day; y.at[i]++ {
-			for _, x := range y.vs[i][max(y.at[i], 0) : y.at[i]+2] {
-				for id := range x.rows {
+			for k := max(y.at[i], 0); k < y.at[i]+2; k++ {
+				for id := range y.rows(i, k) {
 					if j, ok := touched[id]; !ok || i < j {
 						touched[id] = i
 					}
@@ -137,9 +176,9 @@ func (y *replay) rescore(out []event, day, id string, from int) []event {
 		y.sums[id] = s
 	}
 	for i := from; i < len(y.vs); i++ {
-		var rows []sheet.Entry
+		var rows []*sheet.Entry
 		if y.at[i] >= 0 {
-			rows = y.vs[i][y.at[i]].rows[id]
+			rows = y.rows(i, y.at[i])[id]
 		}
 		if len(rows) == 0 && y.credited[i][id] == 0 {
 			continue // nothing counted, nothing to take back: the sums stay as they are
@@ -153,4 +192,13 @@ func (y *replay) rescore(out []event, day, id string, from int) []event {
 		}
 	}
 	return out
+}
+
+// rows are the rows of month i's version k by household.
+func (y *replay) rows(i, k int) map[string][]*sheet.Entry {
+	x := &y.vs[i][k]
+	if x.rows == nil {
+		x.rows = byHousehold(x.entries, y.roster)
+	}
+	return x.rows
 }

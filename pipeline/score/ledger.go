@@ -178,7 +178,11 @@ func (k *keeper) account(id string) *Account {
 // events are the village's earnings (see credits), E2 vetoes and redemptions in the order they
 // happened.
 func events(res *VillageResult, loc *time.Location) []event {
-	out := credits(res.Village, loc)
+	n := 0
+	for i, m := range res.Village.Months {
+		n += len(res.Months[i].Standings) + len(m.Redemptions)
+	}
+	out := credits(make([]event, 0, n), res, loc, false)
 	for i, m := range res.Village.Months {
 		for _, s := range res.Months[i].Standings {
 			if !s.Veto.Freezes() {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -152,3 +153,50 @@ func cleared(a *Account) int {
 }
 
 func abs(n int) int { return max(n, -n) }
+
+// TestCreditsShortcut checks that crediting the scores of months approved in order, until the
+// first correction or late month of a year, credits what replaying every day does: on villages
+// with corrections, without them, and with months approved out of order.
+func TestCreditsShortcut(t *testing.T) {
+	key := func(e event) string { return fmt.Sprintf("%s %s %02d %d", e.date, e.household, e.month, e.points) }
+	shortcuts := 0
+	for seed := range uint64(60) {
+		v := randomVillage(t, seed)
+		r := rand.New(rand.NewPCG(seed, 2))
+		for _, m := range v.Months {
+			switch seed % 3 {
+			case 1: // no corrections
+				m.Revisions = m.Revisions[len(m.Revisions)-1:]
+			case 2: // some months approved late, after later months
+				if r.IntN(4) == 0 {
+					last := &m.Revisions[len(m.Revisions)-1]
+					last.Time = last.Time.AddDate(0, 0, 20+r.IntN(60))
+				}
+			}
+		}
+		res := Village(v)
+		fast, whole := credits(nil, res, time.UTC, false), credits(nil, res, time.UTC, true)
+		got, want := make([]string, len(fast)), make([]string, len(whole))
+		for i := range fast {
+			got[i] = key(fast[i])
+		}
+		for i := range whole {
+			want[i] = key(whole[i])
+		}
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Fatalf("seed %d: the shortcut credits\n%v\nreplaying every day credits\n%v", seed, got, want)
+		}
+		y := &replay{vs: make([][]version, len(v.Months))}
+		for i, m := range v.Months {
+			y.vs[i] = versions(m, time.UTC)
+		}
+		if y.regularUntil() > v.Months[0].Revisions[0].Time.Format(time.DateOnly) {
+			shortcuts++
+		}
+	}
+	if shortcuts < 20 {
+		t.Fatalf("the shortcut was taken in %d villages of 60", shortcuts)
+	}
+}

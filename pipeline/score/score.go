@@ -39,9 +39,9 @@ const (
 	VetoRow     Reason = "veto-row"     // the entry is the veto itself
 )
 
-// A Counted entry is a sheet row with what it counted for.
+// A Counted entry is a sheet row with what it counted for. The row is the month's own, shared.
 type Counted struct {
-	sheet.Entry
+	*sheet.Entry
 	Rules    string // effective date of the rule set applied
 	Category string // category id, "" for a veto
 	Counted  int
@@ -103,13 +103,10 @@ func Village(v *town.Village) *VillageResult {
 	res := &VillageResult{Village: v}
 	books := map[string]*book{} // household → running yearly sums
 	for _, m := range v.Months {
-		mr := &MonthResult{Month: m.Month}
-		byHousehold := map[string][]sheet.Entry{}
-		for _, e := range m.Entries {
-			byHousehold[e.Household] = append(byHousehold[e.Household], e)
-		}
+		mr := &MonthResult{Month: m.Month, Standings: make([]*Standing, 0, len(v.Households))}
+		rows := byHousehold(m.Entries, nil)
 		for _, h := range v.Households {
-			entries := byHousehold[h.ID]
+			entries := rows[h.ID]
 			listed, left := h.ActiveDuring(m.Month), leftBy(h, m.Month)
 			if !listed && len(entries) == 0 {
 				continue
@@ -159,21 +156,25 @@ func leftBy(h sheet.Household, month string) bool {
 // rankBy gives active households standard competition ranks by key within each group, without
 // changing the display order.
 func rankBy(ss []*Standing, group func(*Standing) string, key func(*Standing) int, set func(*Standing, int)) {
-	groups := map[string][]*Standing{}
+	active := make([]*Standing, 0, len(ss))
 	for _, s := range ss {
 		if s.Active {
-			groups[group(s)] = append(groups[group(s)], s)
+			active = append(active, s)
 		}
 	}
-	for _, g := range groups {
-		slices.SortStableFunc(g, func(a, b *Standing) int { return cmp.Compare(key(b), key(a)) })
-		rank := 0
-		for i, s := range g {
-			if i == 0 || key(g[i-1]) != key(s) {
-				rank = i + 1
-			}
-			set(s, rank)
+	// By group, then by key; ties share their rank, so their order does not matter.
+	slices.SortFunc(active, func(a, b *Standing) int {
+		return cmp.Or(strings.Compare(group(a), group(b)), cmp.Compare(key(b), key(a)))
+	})
+	start, rank := 0, 0
+	for i, s := range active {
+		switch {
+		case i == 0 || group(active[i-1]) != group(s):
+			start, rank = i, 1
+		case key(active[i-1]) != key(s):
+			rank = i - start + 1
 		}
+		set(s, rank)
 	}
 }
 
@@ -205,24 +206,78 @@ func (s *Standing) Movement() (up, down int, isNew bool) {
 // A book keeps a household's running sums for the calendar year.
 type book struct {
 	year     string
-	net      int            // net points counted this year
-	item     map[string]int // yearly-capped item → points counted this year
-	category map[string]int // category → positive points counted this year
+	net      int      // net points counted this year
+	item     itemSums // yearly-capped item → points counted this year
+	category itemSums // category → positive points counted this year
 }
 
 // newBook starts a household's sums for the calendar year.
-func newBook(year string) *book {
-	return &book{year: year, item: map[string]int{}, category: map[string]int{}}
+func newBook(year string) *book { return &book{year: year} }
+
+// itemSums are points by item or category id: a household uses a handful of each, so a list
+// is quicker than a map.
+type itemSums []itemSum
+
+type itemSum struct {
+	id     string
+	points int
+}
+
+func (s itemSums) get(id string) int {
+	for _, x := range s {
+		if x.id == id {
+			return x.points
+		}
+	}
+	return 0
+}
+
+func (s *itemSums) add(id string, points int) {
+	for i := range *s {
+		if (*s)[i].id == id {
+			(*s)[i].points += points
+			return
+		}
+	}
+	*s = append(*s, itemSum{id, points})
+}
+
+// byHousehold groups a month's rows by household, as pointers to them in sheet order: the rows
+// of the households keep reports (all when keep is nil).
+func byHousehold(entries []sheet.Entry, keep map[string]bool) map[string][]*sheet.Entry {
+	count := map[string]int{}
+	n := 0
+	for i := range entries {
+		if h := entries[i].Household; keep == nil || keep[h] {
+			count[h]++
+			n++
+		}
+	}
+	all := make([]*sheet.Entry, 0, n)
+	out := make(map[string][]*sheet.Entry, len(count))
+	for i := range entries {
+		e := &entries[i]
+		c := count[e.Household]
+		if c == 0 {
+			continue
+		}
+		rows, ok := out[e.Household]
+		if !ok {
+			rows, all = all[len(all):len(all):len(all)+c], all[:len(all)+c]
+		}
+		out[e.Household] = append(rows, e)
+	}
+	return out
 }
 
 // scoreMonth applies the rules to one household's entries of one month. It sorts entries, which
 // are the household's own slice.
-func scoreMonth(rs *rules.RuleSet, entries []sheet.Entry, b *book) *Standing {
+func scoreMonth(rs *rules.RuleSet, entries []*sheet.Entry, b *book) *Standing {
 	s := &Standing{Entries: make([]Counted, 0, len(entries))}
 	if rs == nil {
 		return s
 	}
-	slices.SortStableFunc(entries, func(a, b sheet.Entry) int {
+	slices.SortStableFunc(entries, func(a, b *sheet.Entry) int {
 		return cmp.Or(strings.Compare(a.Date, b.Date), cmp.Compare(a.Line, b.Line))
 	})
 	for _, e := range entries {
@@ -230,7 +285,7 @@ func scoreMonth(rs *rules.RuleSet, entries []sheet.Entry, b *book) *Standing {
 			s.Veto = v.Effect
 		}
 	}
-	monthItem := make(map[string]int, len(entries))
+	var monthItem itemSums
 	for _, e := range entries {
 		c := Counted{Entry: e, Rules: rs.Effective}
 		it := rs.Item(e.Item)
@@ -241,9 +296,9 @@ func scoreMonth(rs *rules.RuleSet, entries []sheet.Entry, b *book) *Standing {
 			c.Category, c.Reason = it.Category, VetoCut
 		default:
 			c.Category = it.Category
-			used := monthItem
+			used := &monthItem
 			if it.CapPeriod.Yearly() {
-				used = b.item
+				used = &b.item
 			}
 			c.Counted = e.Points
 			cut := func(left int, r Reason) {
@@ -252,21 +307,21 @@ func scoreMonth(rs *rules.RuleSet, entries []sheet.Entry, b *book) *Standing {
 				}
 			}
 			if e.Points > 0 {
-				cut(it.Cap-used[it.ID], ItemCap)
+				cut(it.Cap-used.get(it.ID), ItemCap)
 				if cat := rs.Category(it.Category); cat != nil {
-					cut(cat.Weight-b.category[it.Category], CategoryCap)
+					cut(cat.Weight-b.category.get(it.Category), CategoryCap)
 				}
 				cut(rs.MonthlyCap-s.Positive, MonthlyCap)
-				b.category[it.Category] += c.Counted
+				b.category.add(it.Category, c.Counted)
 				s.Positive += c.Counted
 			} else {
 				// Deductions: the cap is negative, so cut towards zero.
-				if left := it.Cap - used[it.ID]; c.Counted < left {
+				if left := it.Cap - used.get(it.ID); c.Counted < left {
 					c.Counted, c.Reason = min(left, 0), ItemCap
 				}
 				s.Negative += c.Counted
 			}
-			used[it.ID] += c.Counted
+			used.add(it.ID, c.Counted)
 		}
 		s.Entries = append(s.Entries, c)
 	}
@@ -278,7 +333,7 @@ func scoreMonth(rs *rules.RuleSet, entries []sheet.Entry, b *book) *Standing {
 // (1, 2, 2, 4): more net points first; ties share a rank and are shown by household id.
 // Households not on the roster in the month are listed last, unranked.
 func Rank(ss []*Standing) {
-	slices.SortStableFunc(ss, func(a, b *Standing) int {
+	slices.SortFunc(ss, func(a, b *Standing) int {
 		if a.Active != b.Active {
 			if a.Active {
 				return -1

@@ -205,41 +205,41 @@ func ReadSheet(name string, data []byte) ([]Entry, Columns, check.List) {
 }
 
 // ParseRedemptions reads a month's supermarket exchanges. The columns say which headers the
-// file wrote.
+// file wrote. A file with a header and no rows is a month in which nobody redeemed anything.
 func ParseRedemptions(name string, data []byte) ([]Redemption, Columns, check.List) {
-	var rows []struct {
-		Household string `csv:"household"`
-		Goods     string `csv:"goods"`
-		Quantity  string `csv:"quantity"`
-		Points    string `csv:"points"`
-		Date      string `csv:"date"`
-	}
 	var diags check.List
-	t := readTable(name, data, redemptionColumns, &diags)
-	if t == nil || !t.load(&rows, true, &diags) {
+	var out []Redemption
+	cols, ok := scan(name, data, redemptionColumns, &diags, func(cols Columns, cells []string, line int) {
+		// The cells are in the order of redemptionColumns.
+		household, goods, quantity, points, date := cells[0], cells[1], cells[2], cells[3], cells[4]
+		c := cell{name: name, cols: cols, line: line, diags: &diags}
+		r := Redemption{
+			Line:       line,
+			Household:  c.id("household", household),
+			Goods:      c.id("goods", goods),
+			Quantity:   c.integer("quantity", quantity),
+			Points:     c.integer("points", points),
+			PointsText: points,
+			Date:       c.date("date", date),
+			DateText:   date,
+		}
+		if r.Quantity <= 0 && quantity != "" && !c.failed("quantity") {
+			c.bad("quantity", quantity, &reasonMoreThanZero)
+		}
+		r.Invalid = c.invalid
+		out = append(out, r)
+	})
+	if !ok {
 		return nil, nil, diags
 	}
-	out := make([]Redemption, 0, len(rows))
-	for i, r := range rows {
-		c := t.cell(i, &diags)
-		red := Redemption{
-			Line:       c.line,
-			Household:  c.id("household", r.Household),
-			Goods:      c.id("goods", r.Goods),
-			Quantity:   c.integer("quantity", r.Quantity),
-			Points:     c.integer("points", r.Points),
-			PointsText: r.Points,
-			Date:       c.date("date", r.Date),
-			DateText:   r.Date,
+	hyphenSuggestions(diags, func() map[string]bool {
+		has := map[string]bool{}
+		for _, r := range out {
+			has[r.Household], has[r.Goods] = true, true
 		}
-		if red.Quantity <= 0 && r.Quantity != "" && !c.failed("quantity") {
-			c.bad("quantity", r.Quantity, &reasonMoreThanZero)
-		}
-		red.Invalid = c.invalid
-		out = append(out, red)
-	}
-	hyphenSuggestions(diags, t.codes)
-	return out, t.header, diags
+		return has
+	})
+	return out, cols, diags
 }
 
 // ParseCatalog reads a supermarket catalog. Goods codes are told apart without regard to case,

@@ -31,7 +31,7 @@ func TestPublishEntryFollowsThePublicationRule(t *testing.T) {
 	}
 	m := &town.Month{Rules: rs}
 	entry := func(item, note string, reason score.Reason) score.Counted {
-		return score.Counted{Entry: sheet.Entry{Item: item, Note: note, Evidence: "照片123", Points: 5, Date: "2025-07-01"},
+		return score.Counted{Entry: &sheet.Entry{Item: item, Note: note, Evidence: "照片123", Points: 5, Date: "2025-07-01"},
 			Category: "XF", Reason: reason}
 	}
 	tests := []struct {
