@@ -1,6 +1,7 @@
 package score
 
 import (
+	"maps"
 	"slices"
 	"time"
 
@@ -10,11 +11,11 @@ import (
 
 // A version is one state of a month's sheet as the ledger credits it: the day it counts from
 // and its rows, which the replay groups by household (households on the roster only, as the
-// scores count them) when it needs them.
+// scores count them, see byHousehold) when it needs them.
 type version struct {
 	day     string
 	entries []sheet.Entry
-	rows    map[string][]*sheet.Entry
+	rows    [][]*sheet.Entry
 }
 
 // versions are the states of a month's sheet: each approved version from the day it was
@@ -45,18 +46,13 @@ func versions(m *town.Month, loc *time.Location) []version {
 // year, so each year is replayed on its own. With whole, every day is replayed (see
 // yearCredits), which gives the same credits more slowly. The credits are appended to out.
 func credits(out []event, res *VillageResult, loc *time.Location, whole bool) []event {
-	v := res.Village
-	roster := make(map[string]bool, len(v.Households))
-	for _, h := range v.Households {
-		roster[h.ID] = true
-	}
-	months := v.Months
+	months := res.Village.Months
 	for first := 0; first < len(months); {
 		end := first + 1
 		for end < len(months) && months[end].Month[:4] == months[first].Month[:4] {
 			end++
 		}
-		out = yearCredits(out, res, roster, first, end, loc, whole)
+		out = yearCredits(out, res, first, end, loc, whole)
 		first = end
 	}
 	return out
@@ -66,14 +62,14 @@ func credits(out []event, res *VillageResult, loc *time.Location, whole bool) []
 // Until the first day on which a month that is corrected later, or a month before an earlier
 // one, is approved, what each day credits is the scores of the months it approves, as the
 // village's results have them; from that day on, the year is replayed.
-func yearCredits(out []event, res *VillageResult, roster map[string]bool, first, end int, loc *time.Location, whole bool) []event {
+func yearCredits(out []event, res *VillageResult, first, end int, loc *time.Location, whole bool) []event {
 	v := res.Village
-	y := &replay{village: v, roster: roster, first: first, vs: make([][]version, end-first), at: make([]int, end-first),
-		credited: make([]map[string]int, end-first), sums: map[string]*sums{}}
+	y := &replay{village: v, first: first, vs: make([][]version, end-first), at: make([]int, end-first),
+		credited: make([][]int, end-first), sums: make([]*sums, len(v.Households))}
 	var days []string
 	for i := range y.vs {
 		y.vs[i] = versions(v.Months[first+i], loc)
-		y.credited[i], y.at[i] = map[string]int{}, -1
+		y.credited[i], y.at[i] = make([]int, len(v.Households)), -1
 		for _, x := range y.vs[i] {
 			days = append(days, x.day)
 		}
@@ -89,8 +85,8 @@ func yearCredits(out []event, res *VillageResult, roster map[string]bool, first,
 			continue
 		}
 		touched := y.advance(day)
-		for _, id := range sortedKeys(touched) {
-			out = y.rescore(out, day, id, touched[id])
+		for _, pos := range slices.Sorted(maps.Keys(touched)) {
+			out = y.rescore(out, day, pos, touched[pos])
 		}
 	}
 	return out
@@ -120,9 +116,9 @@ func (y *replay) approve(out []event, day string, results []*MonthResult) []even
 		}
 		y.at[i] = 0
 		for _, s := range results[i].Standings {
-			if s.Net != 0 {
+			if pos, _ := y.village.Position(s.Household); s.Net != 0 && pos == s.pos {
 				out = append(out, event{date: day, month: y.first + i, household: s.Household, points: s.Net})
-				y.credited[i][s.Household] = s.Net
+				y.credited[i][pos] = s.Net
 			}
 		}
 	}
@@ -131,14 +127,15 @@ func (y *replay) approve(out []event, day string, results []*MonthResult) []even
 
 // A replay holds one year's sheets as the versions approved by a day give them, and what has
 // been credited of them.
+// Households are told by their position on the roster.
 type replay struct {
 	village  *town.Village
-	roster   map[string]bool
-	first    int              // the year's first month in the village's months
-	vs       [][]version      // month of the year → its versions
-	at       []int            // month → the version in force, −1 before the first
-	credited []map[string]int // month → household → points credited so far
-	sums     map[string]*sums // household → its sums after the year's months as in force
+	first    int         // the year's first month in the village's months
+	vs       [][]version // month of the year → its versions
+	at       []int       // month → the version in force, −1 before the first
+	credited [][]int     // month → household → points credited so far
+	sums     []*sums     // household → its sums after the year's months as in force
+	scorer   scorer
 }
 
 // sums are a household's yearly sums after the months in force, and the last month with rows
@@ -150,14 +147,14 @@ type sums struct {
 
 // advance puts in force the versions approved by day and returns the households whose rows
 // they add or change, each with the first month it changes.
-func (y *replay) advance(day string) map[string]int {
-	touched := map[string]int{}
+func (y *replay) advance(day string) map[int]int {
+	touched := map[int]int{}
 	for i := range y.vs {
 		for ; y.at[i]+1 < len(y.vs[i]) && y.vs[i][y.at[i]+1].day <= day; y.at[i]++ {
 			for k := max(y.at[i], 0); k < y.at[i]+2; k++ {
-				for id := range y.rows(i, k) {
-					if j, ok := touched[id]; !ok || i < j {
-						touched[id] = i
+				for pos, rows := range y.rows(i, k) {
+					if j, ok := touched[pos]; len(rows) > 0 && (!ok || i < j) {
+						touched[pos] = i
 					}
 				}
 			}
@@ -169,36 +166,36 @@ func (y *replay) advance(day string) map[string]int {
 // rescore scores the household's months from month from on, or from the year's first when from
 // changes a month at or before its last month with rows, and adds to out what changed since the
 // last credit, dated day.
-func (y *replay) rescore(out []event, day, id string, from int) []event {
-	s := y.sums[id]
+func (y *replay) rescore(out []event, day string, pos, from int) []event {
+	s := y.sums[pos]
 	if s == nil || from <= s.last {
 		from, s = 0, &sums{book: newBook(y.village.Months[y.first].Month[:4]), last: -1}
-		y.sums[id] = s
+		y.sums[pos] = s
 	}
 	for i := from; i < len(y.vs); i++ {
 		var rows []*sheet.Entry
 		if y.at[i] >= 0 {
-			rows = y.rows(i, y.at[i])[id]
+			rows = y.rows(i, y.at[i])[pos]
 		}
-		if len(rows) == 0 && y.credited[i][id] == 0 {
+		if len(rows) == 0 && y.credited[i][pos] == 0 {
 			continue // nothing counted, nothing to take back: the sums stay as they are
 		}
 		if len(rows) > 0 {
 			s.last = i
 		}
-		if d := scoreMonth(y.village.Months[y.first+i].Rules, rows, s.book).Net - y.credited[i][id]; d != 0 {
-			out = append(out, event{date: day, month: y.first + i, household: id, points: d})
-			y.credited[i][id] += d
+		if d := y.scorer.month(y.village.Months[y.first+i].Rules, rows, s.book).Net - y.credited[i][pos]; d != 0 {
+			out = append(out, event{date: day, month: y.first + i, household: y.village.Households[pos].ID, points: d})
+			y.credited[i][pos] += d
 		}
 	}
 	return out
 }
 
 // rows are the rows of month i's version k by household.
-func (y *replay) rows(i, k int) map[string][]*sheet.Entry {
+func (y *replay) rows(i, k int) [][]*sheet.Entry {
 	x := &y.vs[i][k]
 	if x.rows == nil {
-		x.rows = byHousehold(x.entries, y.roster)
+		x.rows = byHousehold(y.village, x.entries)
 	}
 	return x.rows
 }

@@ -64,6 +64,8 @@ type Standing struct {
 	YearRank  int          // rank by YearNet among active households
 	Grid      string       // the household's small grid
 	GridRank  int          // rank by Net among the grid's active households
+
+	pos int // the household's position on the roster
 }
 
 // A MonthResult is one village-month.
@@ -101,92 +103,117 @@ type VillageResult struct {
 // Village scores every month of a village.
 func Village(v *town.Village) *VillageResult {
 	res := &VillageResult{Village: v}
-	books := map[string]*book{} // household → running yearly sums
+	books := make([]*book, len(v.Households)) // by roster position: the running yearly sums
+	var sc scorer
+	var before []int // the ranks of the month before by roster position, nil when it had no sheet
 	for _, m := range v.Months {
 		mr := &MonthResult{Month: m.Month, Standings: make([]*Standing, 0, len(v.Households))}
-		rows := byHousehold(m.Entries, nil)
-		for _, h := range v.Households {
-			entries := rows[h.ID]
+		rows := byHousehold(v, m.Entries)
+		for i, h := range v.Households {
+			pos, _ := v.Position(h.ID) // a code listed twice takes the rows of its first row
+			entries := rows[pos]
 			listed, left := h.ActiveDuring(m.Month), leftBy(h, m.Month)
 			if !listed && len(entries) == 0 {
 				continue
 			}
-			active := listed && !left
 			year := m.Month[:4]
-			b := books[h.ID]
+			b := books[i]
 			if b == nil || b.year != year {
 				b = newBook(year)
-				books[h.ID] = b
+				books[i] = b
 			}
-			s := scoreMonth(m.Rules, entries, b)
-			s.Household, s.Active, s.Left, s.Grid = h.ID, active, left, h.Grid
+			s := sc.month(m.Rules, entries, b)
+			s.Household, s.Active, s.Left, s.Grid, s.pos = h.ID, listed && !left, left, h.Grid, i
 			b.net += s.Net
 			s.YearNet = b.net
-			mr.Standings = append(mr.Standings, s)
-			mr.Total += s.Net
-			mr.Issued += s.Positive
-			mr.Deducted += s.Negative
-			if active {
-				mr.Active++
-			}
-			if len(entries) > 0 {
-				mr.Taking++
-			}
+			mr.add(s, len(entries) > 0)
 		}
 		Rank(mr.Standings)
-		rankBy(mr.Standings, func(s *Standing) string { return "" }, func(s *Standing) int { return s.YearNet }, func(s *Standing, r int) { s.YearRank = r })
-		rankBy(mr.Standings, func(s *Standing) string { return s.Grid }, func(s *Standing) int { return s.Net }, func(s *Standing, r int) { s.GridRank = r })
-		if n := len(res.Months); n > 0 && sheet.NextMonth(res.Months[n-1].Month) == mr.Month {
-			move(res.Months[n-1], mr)
-		} else {
-			move(nil, mr) // no sheet the month before: everyone ranked is 新
+		yearRanks(mr.Standings)
+		gridRanks(mr.Standings)
+		if n := len(res.Months); n == 0 || sheet.NextMonth(res.Months[n-1].Month) != mr.Month {
+			before = nil // no sheet the month before: everyone ranked is 新
 		}
+		before = move(before, mr.Standings, len(v.Households))
 		res.Months = append(res.Months, mr)
 	}
 	return res
+}
+
+// add counts a household's standing in the month's totals.
+func (mr *MonthResult) add(s *Standing, taking bool) {
+	mr.Standings = append(mr.Standings, s)
+	mr.Total += s.Net
+	mr.Issued += s.Positive
+	mr.Deducted += s.Negative
+	if s.Active {
+		mr.Active++
+	}
+	if taking {
+		mr.Taking++
+	}
 }
 
 // leftBy reports whether the household left the roster by the end of month (YYYY-MM): its
 // 退出日期, the last day it is on the roster, is in the month or before. Its rows up to that day
 // count; from that month on it is not ranked.
 func leftBy(h sheet.Household, month string) bool {
-	return h.Left != "" && h.Left <= sheet.MonthEnd(month)
+	return h.Left != "" && sheet.MonthOf(h.Left) <= month
 }
 
-// rankBy gives active households standard competition ranks by key within each group, without
-// changing the display order.
-func rankBy(ss []*Standing, group func(*Standing) string, key func(*Standing) int, set func(*Standing, int)) {
+// yearRanks gives active households standard competition ranks by their net points of the
+// year, without changing the display order.
+func yearRanks(ss []*Standing) {
 	active := make([]*Standing, 0, len(ss))
 	for _, s := range ss {
 		if s.Active {
 			active = append(active, s)
 		}
 	}
-	// By group, then by key; ties share their rank, so their order does not matter.
-	slices.SortFunc(active, func(a, b *Standing) int {
-		return cmp.Or(strings.Compare(group(a), group(b)), cmp.Compare(key(b), key(a)))
-	})
-	start, rank := 0, 0
+	// Ties share their rank, so their order does not matter.
+	slices.SortFunc(active, func(a, b *Standing) int { return cmp.Compare(b.YearNet, a.YearNet) })
+	rank := 0
 	for i, s := range active {
-		switch {
-		case i == 0 || group(active[i-1]) != group(s):
-			start, rank = i, 1
-		case key(active[i-1]) != key(s):
-			rank = i - start + 1
+		if i == 0 || active[i-1].YearNet != s.YearNet {
+			rank = i + 1
 		}
-		set(s, rank)
+		s.YearRank = rank
 	}
 }
 
-// move sets each standing's rank of the month before.
-func move(prev, cur *MonthResult) {
-	for _, s := range cur.Standings {
-		if prev != nil {
-			if before := prev.Standing(s.Household); before != nil {
-				s.Before = before.Rank
-			}
+// gridRanks gives active households their rank by net points within their grid. The standings
+// are ranked (see Rank): in order of net points, the active households first.
+func gridRanks(ss []*Standing) {
+	type last struct{ count, net, rank int }
+	grids := map[string]*last{}
+	for _, s := range ss {
+		if !s.Active {
+			break
 		}
+		g := grids[s.Grid]
+		if g == nil {
+			g = &last{}
+			grids[s.Grid] = g
+		}
+		g.count++
+		if g.count == 1 || g.net != s.Net {
+			g.rank = g.count
+		}
+		g.net, s.GridRank = s.Net, g.rank
 	}
+}
+
+// move sets each standing's rank of the month before from before, the ranks by roster position
+// (nil when that month had no sheet), and returns this month's for the next.
+func move(before []int, ss []*Standing, households int) []int {
+	ranks := make([]int, households)
+	for _, s := range ss {
+		if before != nil {
+			s.Before = before[s.pos]
+		}
+		ranks[s.pos] = s.Rank
+	}
+	return ranks
 }
 
 // Movement is how the household's rank moved since the month before: up or down so many
@@ -242,41 +269,58 @@ func (s *itemSums) add(id string, points int) {
 	*s = append(*s, itemSum{id, points})
 }
 
-// byHousehold groups a month's rows by household, as pointers to them in sheet order: the rows
-// of the households keep reports (all when keep is nil).
-func byHousehold(entries []sheet.Entry, keep map[string]bool) map[string][]*sheet.Entry {
-	count := map[string]int{}
-	n := 0
+// byHousehold groups a month's rows by household, as pointers to them in sheet order, at the
+// roster position of the household (see town.Village.Position); the rows of households not on
+// the roster are left out.
+func byHousehold(v *town.Village, entries []sheet.Entry) [][]*sheet.Entry {
+	pos := make([]int32, len(entries))
+	count := make([]int, len(v.Households))
 	for i := range entries {
-		if h := entries[i].Household; keep == nil || keep[h] {
-			count[h]++
-			n++
-		}
-	}
-	all := make([]*sheet.Entry, 0, n)
-	out := make(map[string][]*sheet.Entry, len(count))
-	for i := range entries {
-		e := &entries[i]
-		c := count[e.Household]
-		if c == 0 {
+		p, ok := v.Position(entries[i].Household)
+		if !ok {
+			pos[i] = -1
 			continue
 		}
-		rows, ok := out[e.Household]
-		if !ok {
-			rows, all = all[len(all):len(all):len(all)+c], all[:len(all)+c]
+		pos[i] = int32(p)
+		count[p]++
+	}
+	all := make([]*sheet.Entry, len(entries))
+	out := make([][]*sheet.Entry, len(v.Households))
+	n := 0
+	for p, c := range count {
+		out[p], n = all[n:n:n+c], n+c
+	}
+	for i, p := range pos {
+		if p >= 0 {
+			out[p] = append(out[p], &entries[i])
 		}
-		out[e.Household] = append(rows, e)
 	}
 	return out
 }
 
-// scoreMonth applies the rules to one household's entries of one month. It sorts entries, which
-// are the household's own slice.
-func scoreMonth(rs *rules.RuleSet, entries []*sheet.Entry, b *book) *Standing {
-	s := &Standing{Entries: make([]Counted, 0, len(entries))}
+// A scorer scores households' months. It makes room for their standings and counted entries a
+// block at a time.
+type scorer struct {
+	standings []Standing
+	counted   []Counted
+	monthItem itemSums // scratch: points by item of the household's month
+}
+
+// month applies the rules to one household's entries of one month. It sorts entries, which are
+// the household's own slice.
+func (sc *scorer) month(rs *rules.RuleSet, entries []*sheet.Entry, b *book) *Standing {
+	if len(sc.standings) == cap(sc.standings) {
+		sc.standings = make([]Standing, 0, 256)
+	}
+	sc.standings = append(sc.standings, Standing{})
+	s := &sc.standings[len(sc.standings)-1]
 	if rs == nil {
 		return s
 	}
+	if cap(sc.counted)-len(sc.counted) < len(entries) {
+		sc.counted = make([]Counted, 0, max(1024, len(entries)))
+	}
+	start := len(sc.counted)
 	slices.SortStableFunc(entries, func(a, b *sheet.Entry) int {
 		return cmp.Or(strings.Compare(a.Date, b.Date), cmp.Compare(a.Line, b.Line))
 	})
@@ -285,7 +329,7 @@ func scoreMonth(rs *rules.RuleSet, entries []*sheet.Entry, b *book) *Standing {
 			s.Veto = v.Effect
 		}
 	}
-	var monthItem itemSums
+	monthItem := sc.monthItem[:0]
 	for _, e := range entries {
 		c := Counted{Entry: e, Rules: rs.Effective}
 		it := rs.Item(e.Item)
@@ -323,8 +367,10 @@ func scoreMonth(rs *rules.RuleSet, entries []*sheet.Entry, b *book) *Standing {
 			}
 			used.add(it.ID, c.Counted)
 		}
-		s.Entries = append(s.Entries, c)
+		sc.counted = append(sc.counted, c)
 	}
+	s.Entries = sc.counted[start:len(sc.counted):len(sc.counted)]
+	sc.monthItem = monthItem[:0]
 	s.Net = s.Positive + s.Negative
 	return s
 }

@@ -8,9 +8,12 @@ import (
 
 // ActiveDuring reports whether the household is on the roster on some day of month (YYYY-MM).
 func (h Household) ActiveDuring(month string) bool {
-	first, last := month+"-01", MonthEnd(month)
-	return h.Joined <= last && (h.Left == "" || h.Left >= first)
+	return MonthOf(h.Joined) <= month && (h.Left == "" || h.Left >= month)
 }
+
+// MonthOf is the month (YYYY-MM) of a date (YYYY-MM-DD): a date is in a month, or before or
+// after it, as its month compares with it.
+func MonthOf(date string) string { return date[:min(len(date), 7)] }
 
 // MonthEnd is the last day of month (YYYY-MM) as YYYY-MM-DD.
 func MonthEnd(month string) string {

@@ -197,16 +197,22 @@ func (v *Village) HouseholdIDs() []string {
 
 // Household returns the roster row with the id, or nil.
 func (v *Village) Household(id string) *sheet.Household {
+	if i, ok := v.Position(id); ok {
+		return &v.Households[i]
+	}
+	return nil
+}
+
+// Position returns the index in Households of the first roster row with the id.
+func (v *Village) Position(id string) (int, bool) {
 	if v.households == nil { // a village made by hand, as in tests
 		v.households = make(map[string]int, len(v.Households))
 		for i := len(v.Households) - 1; i >= 0; i-- {
 			v.households[v.Households[i].ID] = i
 		}
 	}
-	if i, ok := v.households[id]; ok {
-		return &v.Households[i]
-	}
-	return nil
+	i, ok := v.households[id]
+	return i, ok
 }
 
 // Grid returns the grid with the name, or nil.
