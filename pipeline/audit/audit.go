@@ -43,6 +43,7 @@ type Options struct {
 	RequireReview bool      // every version of a sheet or redemptions file came by a merge or carries a review trailer
 	RequireSigned bool      // every version of a village's file was signed by a key listed for the village
 	SiteURL       string    // the address the site is published at, if not town.toml's (see town.Options)
+	ChecksOnly    bool      // score only what the checks need, without ranks and honours (see score.ForChecks)
 }
 
 // A Report is what Run found: the town as it passed the checks (rows and files that failed are
@@ -72,7 +73,11 @@ func Run(src town.Source, opts Options) *Report {
 		passes[i] = p
 	})
 	r.Town = passed(t, passes)
-	r.Results = score.Town(r.Town, opts.Now)
+	if opts.ChecksOnly {
+		r.Results = score.ForChecks(r.Town, opts.Now)
+	} else {
+		r.Results = score.Town(r.Town, opts.Now)
+	}
 	each(len(passes), func(i int) {
 		passes[i].Village, passes[i].Result = r.Town.Villages[i], r.Results[i]
 		passes[i].run(check.Scoring)

@@ -1,33 +1,18 @@
 package audit
 
 import (
-	"github.com/jifen-project/jifen/pipeline/check"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/jifen-project/jifen/pipeline/check"
 	"github.com/jifen-project/jifen/pipeline/town"
 )
 
 func TestCaps(t *testing.T) {
-	rules, err := os.ReadFile("../demo/records/rules/2025-01-01.toml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	const head = "household,item,points,date,note,evidence\n"
-	src := town.Source{Files: map[string][]byte{
-		"town.toml":             []byte("format = 1\nname = \"镇\"\nvillages = [\"v\"]\nnotice_days = 7\nobjection_contact = \"镇积分办\"\n"),
-		"rules/2025-01-01.toml": rules,
-		"villages/v/village.toml": []byte("name = \"村\"\n[[grids]]\nid = \"g\"\nname = \"一组\"\nworker = \"甲\"\n" +
-			"[evaluation]\nmembers = [\"乙\"]\n"),
-		"villages/v/households.csv":     []byte("户号,户主,小组,公开授权,加入日期\nA,张三,一组,是,2024-12-01\n"),
-		"villages/v/sheets/2025-06.csv": []byte(head + "A,AD03,20,2025-06-10,入伍,通知书\n"),
-		"villages/v/sheets/2025-07.csv": []byte(head + "A,AD03,20,2025-07-10,入伍,通知书\n" +
-			"A,XF04,15,2025-07-11,表彰,文件\nA,XF02,10,2025-07-12,简办,材料\nA,XF05,10,2025-07-13,好事,材料\n" +
-			"A,CY02,10,2025-07-14,种养,材料\nA,GJ02,5,2025-07-15,劳动,签到\nA,GJ02,5,2025-07-16,劳动,签到\nA,GJ04,5,2025-07-17,防汛,签到\nA,GJ04,5,2025-07-18,防汛,签到\n"),
-	}}
-	r := Run(src, Options{Now: time.Date(2025, 8, 1, 0, 0, 0, 0, time.UTC)})
+	r := Run(capsTown(t), Options{Now: time.Date(2025, 8, 1, 0, 0, 0, 0, time.UTC)})
 	var got []string
 	for _, d := range r.Diagnostics {
 		if !d.IsWarning() {
@@ -40,6 +25,53 @@ func TestCaps(t *testing.T) {
 	if g := strings.Join(got, "\n"); g != want {
 		t.Errorf("got:\n%s\nwant:\n%s", g, want)
 	}
+}
+
+// TestChecksOnly checks that scoring only what the checks need (validate) finds what scoring
+// everything (build) does: the caps' cuts and the ledger's refusals.
+func TestChecksOnly(t *testing.T) {
+	src := capsTown(t)
+	catalog, err := os.ReadFile("../demo/records/supermarket/catalog.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src.Files["supermarket/catalog.csv"] = catalog
+	src.Files["villages/v/redemptions/2025-07.csv"] = []byte("户号,商品,数量,积分,日期\nA,G01,1,60,2025-07-20\nA,G01,1,60,2025-07-21\n")
+	now := time.Date(2025, 8, 20, 0, 0, 0, 0, time.UTC)
+	all, checks := Run(src, Options{Now: now}), Run(src, Options{Now: now, ChecksOnly: true})
+	if !reflect.DeepEqual(all.Diagnostics, checks.Diagnostics) {
+		t.Errorf("scoring everything finds:\n%s\nscoring for the checks finds:\n%s", all.Diagnostics, checks.Diagnostics)
+	}
+	codes := map[check.Code]bool{}
+	for _, d := range checks.Diagnostics {
+		codes[d.Code] = true
+	}
+	if !codes[check.OverBalance] || !codes[check.MonthlyCapCut] {
+		t.Errorf("want a redemption over the balance and the monthly cap's cut, got:\n%s", checks.Diagnostics)
+	}
+	if checks.Results[0].Years != nil || all.Results[0].Years == nil {
+		t.Errorf("honours: %v for the checks, %v for everything", checks.Results[0].Years, all.Results[0].Years)
+	}
+}
+
+// capsTown is a village of one household whose July runs into its caps.
+func capsTown(t *testing.T) town.Source {
+	rules, err := os.ReadFile("../demo/records/rules/2025-01-01.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const head = "household,item,points,date,note,evidence\n"
+	return town.Source{Files: map[string][]byte{
+		"town.toml":             []byte("format = 1\nname = \"镇\"\nvillages = [\"v\"]\nnotice_days = 7\nobjection_contact = \"镇积分办\"\n"),
+		"rules/2025-01-01.toml": rules,
+		"villages/v/village.toml": []byte("name = \"村\"\n[[grids]]\nid = \"g\"\nname = \"一组\"\nworker = \"甲\"\n" +
+			"[evaluation]\nmembers = [\"乙\"]\n"),
+		"villages/v/households.csv":     []byte("户号,户主,小组,公开授权,加入日期\nA,张三,一组,是,2024-12-01\n"),
+		"villages/v/sheets/2025-06.csv": []byte(head + "A,AD03,20,2025-06-10,入伍,通知书\n"),
+		"villages/v/sheets/2025-07.csv": []byte(head + "A,AD03,20,2025-07-10,入伍,通知书\n" +
+			"A,XF04,15,2025-07-11,表彰,文件\nA,XF02,10,2025-07-12,简办,材料\nA,XF05,10,2025-07-13,好事,材料\n" +
+			"A,CY02,10,2025-07-14,种养,材料\nA,GJ02,5,2025-07-15,劳动,签到\nA,GJ02,5,2025-07-16,劳动,签到\nA,GJ04,5,2025-07-17,防汛,签到\nA,GJ04,5,2025-07-18,防汛,签到\n"),
+	}}
 }
 
 // TestRegistry checks that each code of a check across files, of the history or of the scores

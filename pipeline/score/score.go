@@ -101,7 +101,11 @@ type VillageResult struct {
 }
 
 // Village scores every month of a village.
-func Village(v *town.Village) *VillageResult {
+func Village(v *town.Village) *VillageResult { return scoreVillage(v, true) }
+
+// scoreVillage scores every month of a village, and ranks its households when ranked (else the
+// standings stay in the roster's order).
+func scoreVillage(v *town.Village, ranked bool) *VillageResult {
 	res := &VillageResult{Village: v}
 	books := make([]*book, len(v.Households)) // by roster position: the running yearly sums
 	var sc scorer
@@ -128,14 +132,17 @@ func Village(v *town.Village) *VillageResult {
 			s.YearNet = b.net
 			mr.add(s, len(entries) > 0)
 		}
+		res.Months = append(res.Months, mr)
+		if !ranked {
+			continue
+		}
 		Rank(mr.Standings)
 		yearRanks(mr.Standings)
 		gridRanks(mr.Standings)
-		if n := len(res.Months); n == 0 || sheet.NextMonth(res.Months[n-1].Month) != mr.Month {
+		if n := len(res.Months); n == 1 || sheet.NextMonth(res.Months[n-2].Month) != mr.Month {
 			before = nil // no sheet the month before: everyone ranked is 新
 		}
 		before = move(before, mr.Standings, len(v.Households))
-		res.Months = append(res.Months, mr)
 	}
 	return res
 }
@@ -402,7 +409,13 @@ func Rank(ss []*Standing) {
 
 // Town scores every village of a town as of a time: months and rankings, honours (final once a
 // year's December has taken effect) and the points supermarket. Villages are scored in parallel.
-func Town(t *town.Town, asOf time.Time) []*VillageResult {
+func Town(t *town.Town, asOf time.Time) []*VillageResult { return scoreTown(t, asOf, true) }
+
+// ForChecks scores every village of a town as the checks need it: the months' points and the
+// supermarket's ledger, without ranks and honours (the standings are in the roster's order).
+func ForChecks(t *town.Town, asOf time.Time) []*VillageResult { return scoreTown(t, asOf, false) }
+
+func scoreTown(t *town.Town, asOf time.Time, ranked bool) []*VillageResult {
 	out := make([]*VillageResult, len(t.Villages))
 	limit := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
@@ -410,8 +423,10 @@ func Town(t *town.Town, asOf time.Time) []*VillageResult {
 		wg.Go(func() {
 			limit <- struct{}{}
 			defer func() { <-limit }()
-			res := Village(v)
-			res.Years = Honours(res, func(y string) bool { return FinalYear(v, y, asOf, t.NoticeDays) })
+			res := scoreVillage(v, ranked)
+			if ranked {
+				res.Years = Honours(res, func(y string) bool { return FinalYear(v, y, asOf, t.NoticeDays) })
+			}
 			res.Ledger = Supermarket(res, asOf, t.Location)
 			out[i] = res
 		})

@@ -52,7 +52,7 @@ func validate(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	opts := audit.Options{Now: asOf}
+	opts := audit.Options{Now: asOf, ChecksOnly: true}
 	report := audit.Run(src, opts)
 	diags := report.Diagnostics
 	if slices.ContainsFunc(diags, func(d check.Diagnostic) bool {
