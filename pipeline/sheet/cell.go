@@ -310,6 +310,9 @@ func (c *cell) words(key, v string, limit int) bool {
 	if v == "" {
 		return false
 	}
+	if plain(v) && len(v) <= limit {
+		return true
+	}
 	if code, masked, ok := personalData(v); ok {
 		c.report(check.Diagnostic{Code: code, Value: masked}, key)
 		return false
@@ -323,6 +326,22 @@ func (c *cell) words(key, v string, limit int) bool {
 		c.report(check.Diagnostic{Code: check.ControlChar, Value: v, Args: []string{fmt.Sprintf("U+%04X", r)}}, key)
 	}
 	return true
+}
+
+// plain reports whether s cannot hold personal data or an invisible character, as most notes
+// cannot: it has fewer than 11 ASCII digits, and none of the bytes that begin a control or
+// invisible character or a full-width digit (see control and hasDigits).
+func plain(s string) bool {
+	digits := 0
+	for i := 0; i < len(s); i++ {
+		switch b := s[i]; {
+		case '0' <= b && b <= '9':
+			digits++
+		case b < 0x20 || b == 0x7F || b == 0xC2 || b == 0xD8 || b == 0xE1 || b == 0xE2 || b == 0xEF:
+			return false
+		}
+	}
+	return digits < 11
 }
 
 // control finds the first control character in s, or the first invisible character of

@@ -418,6 +418,9 @@ func (s *scanner) noHeader(i, line int) {
 // separator says how the cells of a row are separated when a value that holds no words
 // contains a separator other than the comma.
 func separator(v string) *check.Text {
+	if !anyByte(v, '\t', ';', 0xEF) { // 0xEF begins "，" and "；" in UTF-8: most cells have none
+		return nil
+	}
 	switch {
 	case strings.Contains(v, "，"):
 		return &reasonFullWidthComma
@@ -427,6 +430,16 @@ func separator(v string) *check.Text {
 		return &reasonSemicolons
 	}
 	return nil
+}
+
+// anyByte reports whether s holds any of the bytes a, b and c.
+func anyByte(s string, a, b, c byte) bool {
+	for i := 0; i < len(s); i++ {
+		if x := s[i]; x == a || x == b || x == c {
+			return true
+		}
+	}
+	return false
 }
 
 // columnLetters is the spreadsheet's name of the column i (from 0): A, B, …, Z, AA, AB, ….
