@@ -43,7 +43,7 @@ type Options struct {
 	RequireReview bool      // every version of a sheet or redemptions file came by a merge or carries a review trailer
 	RequireSigned bool      // every version of a village's file was signed by a key listed for the village
 	SiteURL       string    // the address the site is published at, if not town.toml's (see town.Options)
-	ChecksOnly    bool      // score only what the checks need, without ranks and honours (see score.ForChecks)
+	ChecksOnly    bool      // only the diagnostics: each village checked as it is read, scored without ranks and honours (see score.ForChecks)
 }
 
 // A Report is what Run found: the town as it passed the checks (rows and files that failed are
@@ -56,8 +56,12 @@ type Report struct {
 }
 
 // Run parses and checks the records of src and scores what passed. The town is nil when
-// town.toml cannot be read.
+// town.toml cannot be read. With ChecksOnly, each village is checked as soon as it is read and
+// its rows let go: the report has the diagnostics, the town without its months, and no results.
 func Run(src town.Source, opts Options) *Report {
+	if opts.ChecksOnly {
+		return checkEach(src, opts)
+	}
 	t, diags := town.Load(src, town.Options{Now: opts.Now, SiteURL: opts.SiteURL})
 	r := &Report{Diagnostics: diags}
 	if t == nil {
@@ -66,18 +70,11 @@ func Run(src town.Source, opts Options) *Report {
 	parsed := rows(diags)
 	passes := make([]*Pass, len(t.Villages))
 	each(len(t.Villages), func(i int) {
-		p := &Pass{Town: t, Village: t.Villages[i], Options: opts, parsed: parsed, rejected: map[string]map[int]bool{}}
-		p.run(check.Files)
-		p.run(check.History)
-		p.taint()
-		passes[i] = p
+		passes[i] = &Pass{Town: t, Village: t.Villages[i], Options: opts, parsed: parsed, rejected: map[string]map[int]bool{}}
+		passes[i].checkRows()
 	})
 	r.Town = passed(t, passes)
-	if opts.ChecksOnly {
-		r.Results = score.ForChecks(r.Town, opts.Now)
-	} else {
-		r.Results = score.Town(r.Town, opts.Now)
-	}
+	r.Results = score.Town(r.Town, opts.Now)
 	each(len(passes), func(i int) {
 		passes[i].Village, passes[i].Result = r.Town.Villages[i], r.Results[i]
 		passes[i].run(check.Scoring)
@@ -87,6 +84,38 @@ func Run(src town.Source, opts Options) *Report {
 	}
 	r.Diagnostics.Sort()
 	return r
+}
+
+// checkEach is Run for ChecksOnly: it checks and scores each village as town.Load reads it,
+// and keeps its rows no longer. A village's checks see what the town's checks that need every
+// village (placeholders in a roster, among them) find only when the villages are all read;
+// nothing else.
+func checkEach(src town.Source, opts Options) *Report {
+	var mu sync.Mutex
+	var found check.List
+	t, diags := town.Load(src, town.Options{Now: opts.Now, SiteURL: opts.SiteURL, Each: func(l town.Loaded) {
+		t := *l.Town
+		t.Failed, t.Dropped, t.History = l.Failed, l.Dropped, src.History
+		p := &Pass{Town: &t, Village: l.Village, Options: opts, parsed: rows(l.Diagnostics), rejected: map[string]map[int]bool{}}
+		p.checkRows()
+		p.Village = passedVillage(l.Village, p)
+		p.Result = score.ForChecks(p.Village, opts.Now, t.Location)
+		p.run(check.Scoring)
+		l.Village.Months = nil // the rows, read and checked
+		mu.Lock()
+		defer mu.Unlock()
+		found = append(found, p.diags...)
+	}})
+	r := &Report{Town: t, Diagnostics: append(diags, found...)}
+	r.Diagnostics.Sort()
+	return r
+}
+
+// checkRows runs the checks of the files and of their history.
+func (p *Pass) checkRows() {
+	p.run(check.Files)
+	p.run(check.History)
+	p.taint()
 }
 
 // each calls f(0) … f(n-1) on as many goroutines as there are processors.
@@ -186,28 +215,32 @@ func passed(t *town.Town, passes []*Pass) *town.Town {
 	out := *t
 	out.Villages = make([]*town.Village, len(t.Villages))
 	for i, v := range t.Villages {
-		p := passes[i]
-		nv := *v
-		nv.Months = make([]*town.Month, len(v.Months))
-		for j, m := range v.Months {
-			nm := *m
-			counts := p.RulesOK(m) && !p.Failed(m.SheetFile)
-			nm.Entries = without(m.Entries, func(e *sheet.Entry) bool {
-				return len(e.Invalid) > 0 || !counts || p.Rejected(m.SheetFile, e.Line)
-			})
-			nm.Revisions = slices.Clone(m.Revisions)
-			for k := range nm.Revisions {
-				nm.Revisions[k].Entries = without(nm.Revisions[k].Entries, func(e *sheet.Entry) bool { return len(e.Invalid) > 0 })
-			}
-			if n := len(nm.Revisions); n > 0 {
-				nm.Revisions[n-1].Entries = nm.Entries
-			}
-			nm.Redemptions = without(m.Redemptions, func(r *sheet.Redemption) bool {
-				return len(r.Invalid) > 0 || p.Rejected(m.RedemptionsFile, r.Line)
-			})
-			nv.Months[j] = &nm
-		}
-		out.Villages[i] = &nv
+		out.Villages[i] = passedVillage(v, passes[i])
 	}
 	return &out
+}
+
+// passedVillage is a copy of the village with only the rows and files that passed its pass.
+func passedVillage(v *town.Village, p *Pass) *town.Village {
+	nv := *v
+	nv.Months = make([]*town.Month, len(v.Months))
+	for j, m := range v.Months {
+		nm := *m
+		counts := p.RulesOK(m) && !p.Failed(m.SheetFile)
+		nm.Entries = without(m.Entries, func(e *sheet.Entry) bool {
+			return len(e.Invalid) > 0 || !counts || p.Rejected(m.SheetFile, e.Line)
+		})
+		nm.Revisions = slices.Clone(m.Revisions)
+		for k := range nm.Revisions {
+			nm.Revisions[k].Entries = without(nm.Revisions[k].Entries, func(e *sheet.Entry) bool { return len(e.Invalid) > 0 })
+		}
+		if n := len(nm.Revisions); n > 0 {
+			nm.Revisions[n-1].Entries = nm.Entries
+		}
+		nm.Redemptions = without(m.Redemptions, func(r *sheet.Redemption) bool {
+			return len(r.Invalid) > 0 || p.Rejected(m.RedemptionsFile, r.Line)
+		})
+		nv.Months[j] = &nm
+	}
+	return &nv
 }

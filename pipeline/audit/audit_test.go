@@ -2,6 +2,7 @@ package audit
 
 import (
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -49,8 +50,29 @@ func TestChecksOnly(t *testing.T) {
 	if !codes[check.OverBalance] || !codes[check.MonthlyCapCut] {
 		t.Errorf("want a redemption over the balance and the monthly cap's cut, got:\n%s", checks.Diagnostics)
 	}
-	if checks.Results[0].Years != nil || all.Results[0].Years == nil {
-		t.Errorf("honours: %v for the checks, %v for everything", checks.Results[0].Years, all.Results[0].Years)
+	if checks.Results != nil || len(checks.Town.Villages) != 1 || checks.Town.Villages[0].Months != nil {
+		t.Errorf("the checks keep their results or rows: %v, %+v", checks.Results, checks.Town.Villages)
+	}
+}
+
+// TestChecksOnlyCases checks that validate's way of checking (each village as it is read, see
+// ChecksOnly) finds what build's finds, on every case of the command's validation tests.
+func TestChecksOnlyCases(t *testing.T) {
+	cases, _ := filepath.Glob("../cmd/jifen/testdata/validate/*.txtar")
+	if len(cases) < 20 {
+		t.Fatalf("%d cases", len(cases))
+	}
+	for _, c := range cases {
+		data, err := os.ReadFile(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := overlay(base(t), data)
+		now := time.Date(2026, 1, 12, 10, 0, 0, 0, time.UTC)
+		all, checks := Run(src, Options{Now: now}), Run(src, Options{Now: now, ChecksOnly: true})
+		if !reflect.DeepEqual(all.Diagnostics, checks.Diagnostics) {
+			t.Errorf("%s: scoring everything finds:\n%s\nchecking each village finds:\n%s", filepath.Base(c), all.Diagnostics, checks.Diagnostics)
+		}
 	}
 }
 

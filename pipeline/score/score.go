@@ -409,13 +409,7 @@ func Rank(ss []*Standing) {
 
 // Town scores every village of a town as of a time: months and rankings, honours (final once a
 // year's December has taken effect) and the points supermarket. Villages are scored in parallel.
-func Town(t *town.Town, asOf time.Time) []*VillageResult { return scoreTown(t, asOf, true) }
-
-// ForChecks scores every village of a town as the checks need it: the months' points and the
-// supermarket's ledger, without ranks and honours (the standings are in the roster's order).
-func ForChecks(t *town.Town, asOf time.Time) []*VillageResult { return scoreTown(t, asOf, false) }
-
-func scoreTown(t *town.Town, asOf time.Time, ranked bool) []*VillageResult {
+func Town(t *town.Town, asOf time.Time) []*VillageResult {
 	out := make([]*VillageResult, len(t.Villages))
 	limit := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
@@ -423,14 +417,21 @@ func scoreTown(t *town.Town, asOf time.Time, ranked bool) []*VillageResult {
 		wg.Go(func() {
 			limit <- struct{}{}
 			defer func() { <-limit }()
-			res := scoreVillage(v, ranked)
-			if ranked {
-				res.Years = Honours(res, func(y string) bool { return FinalYear(v, y, asOf, t.NoticeDays) })
-			}
+			res := Village(v)
+			res.Years = Honours(res, func(y string) bool { return FinalYear(v, y, asOf, t.NoticeDays) })
 			res.Ledger = Supermarket(res, asOf, t.Location)
 			out[i] = res
 		})
 	}
 	wg.Wait()
 	return out
+}
+
+// ForChecks scores a village as the checks need it: the months' points and the supermarket's
+// ledger, without ranks and honours (the standings are in the roster's order). loc is the
+// town's time zone.
+func ForChecks(v *town.Village, asOf time.Time, loc *time.Location) *VillageResult {
+	res := scoreVillage(v, false)
+	res.Ledger = Supermarket(res, asOf, loc)
+	return res
 }

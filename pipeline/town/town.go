@@ -239,13 +239,27 @@ type Options struct {
 	// --base-url, or town.toml's of the records now when an earlier state is checked): with a
 	// real address, init's example texts are errors.
 	SiteURL string
+	// Each, when set, is called with each village as soon as it is loaded, on the goroutine
+	// that loaded it (villages load in parallel), so that a village can be checked and its rows
+	// let go before the others are read. The checks of the town that need all its villages
+	// (their names, merged_into, placeholders) come later, in the list Load returns.
+	Each func(Loaded)
+}
+
+// A Loaded village is what loading a village found, given to Options.Each.
+type Loaded struct {
+	Town        *Town // the town's settings, rule sets and catalog; no villages yet
+	Village     *Village
+	Diagnostics check.List      // the problems of the village's files found so far
+	Failed      map[string]bool // the village's files and the town's own that failed (see Town.Failed)
+	Dropped     map[string]bool // likewise for Town.Dropped
 }
 
 // Load reads every file of src once. The town is nil when a file the rest depends on
 // (town.toml) cannot be read; otherwise it holds everything that could be read, and the list
 // holds every problem of a file on its own and of the records' layout.
 func Load(src Source, opts Options) (*Town, check.List) {
-	l := &loader{src: src, now: opts.Now, siteURL: opts.SiteURL, failed: map[string]bool{}, dropped: map[string]bool{}, refused: map[string]bool{}}
+	l := &loader{src: src, now: opts.Now, siteURL: opts.SiteURL, each: opts.Each, failed: map[string]bool{}, dropped: map[string]bool{}, refused: map[string]bool{}}
 	for _, d := range src.Problems {
 		if d.Code == check.RefusedFile {
 			// A refused file is there, and failed: nothing is said of it twice (missing, or
@@ -274,6 +288,7 @@ type loader struct {
 	names   []string // the files' names, sorted, refused ones included
 	now     time.Time
 	siteURL string // the address the site is published at, if not town.toml's
+	each    func(Loaded)
 	diags   check.List
 	failed  map[string]bool
 	dropped map[string]bool

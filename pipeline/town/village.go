@@ -30,6 +30,9 @@ func (l *loader) villages(t *Town, ids []string) []*Village {
 			defer func() { <-limit }()
 			loaders[i] = &loader{src: l.src, names: l.names, now: l.now, failed: map[string]bool{}, dropped: map[string]bool{}, refused: l.refused}
 			villages[i] = loaders[i].village(t, id)
+			if l.each != nil && villages[i] != nil {
+				l.each(l.loaded(t, villages[i], loaders[i]))
+			}
 		})
 	}
 	wg.Wait()
@@ -42,6 +45,22 @@ func (l *loader) villages(t *Town, ids []string) []*Village {
 			out = append(out, villages[i])
 		}
 	}
+	return out
+}
+
+// loaded is what vl found loading v, with what the town's loader l found of the town's own files
+// and of v's before the villages.
+func (l *loader) loaded(t *Town, v *Village, vl *loader) Loaded {
+	out := Loaded{Town: t, Village: v, Failed: maps.Clone(l.failed), Dropped: maps.Clone(l.dropped)}
+	maps.Copy(out.Failed, vl.failed)
+	maps.Copy(out.Dropped, vl.dropped)
+	dir := "villages/" + v.ID + "/"
+	for _, d := range l.diags {
+		if strings.HasPrefix(d.File, dir) {
+			out.Diagnostics = append(out.Diagnostics, d)
+		}
+	}
+	out.Diagnostics = append(out.Diagnostics, vl.diags...)
 	return out
 }
 

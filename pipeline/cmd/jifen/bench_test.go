@@ -12,7 +12,7 @@ func TestBenchCheck(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, stderr)
 	}
-	for _, want := range []string{"plain encoding/csv pass", "parse (town.Load)", "validate (audit.Run)", "×", "problems found: 0 errors,"} {
+	for _, want := range []string{"plain encoding/csv pass", "parse (town.Load)", "validate (audit.Run)", "×", "peak memory of validate ", "problems found: 0 errors,"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("output lacks %q:\n%s", want, stdout)
 		}
