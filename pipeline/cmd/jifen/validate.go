@@ -60,8 +60,9 @@ func validate(args []string, stdout, stderr io.Writer) error {
 		return d.Code == check.MissingFile && gone
 	}) {
 		// Judge deleted files as build does: one that residents never saw (a merge with
-		// errors, then reverted) is no error.
-		held, err := audit.Hold(report, src, opts, records.CheckoutAt(*repo, *root, asOf))
+		// errors, then reverted) is no error. Holding back needs the whole town and its scores.
+		opts.ChecksOnly = false
+		held, err := audit.Hold(audit.Run(src, opts), src, opts, records.CheckoutAt(*repo, *root, asOf))
 		if err != nil {
 			return err
 		}
