@@ -282,8 +282,12 @@ func (s *itemSums) add(id string, points int) {
 func byHousehold(v *town.Village, entries []sheet.Entry) [][]*sheet.Entry {
 	pos := make([]int32, len(entries))
 	count := make([]int, len(v.Households))
+	last, p, ok := "", 0, false // a household's rows mostly follow each other
 	for i := range entries {
-		p, ok := v.Position(entries[i].Household)
+		if h := entries[i].Household; h != last || i == 0 {
+			last = h
+			p, ok = v.Position(h)
+		}
 		if !ok {
 			pos[i] = -1
 			continue

@@ -329,16 +329,22 @@ func (c *cell) words(key, v string, limit int) bool {
 }
 
 // plain reports whether s cannot hold personal data or an invisible character, as most notes
-// cannot: it has fewer than 11 ASCII digits, and none of the bytes that begin a control or
-// invisible character or a full-width digit (see control and hasDigits).
+// cannot: it has fewer than 11 digits, and no control or invisible character (see control and
+// hasDigits). Like control, it decodes only the characters that may be invisible or a
+// full-width digit.
 func plain(s string) bool {
 	digits := 0
 	for i := 0; i < len(s); i++ {
 		switch b := s[i]; {
 		case '0' <= b && b <= '9':
 			digits++
-		case b < 0x20 || b == 0x7F || b == 0xC2 || b == 0xD8 || b == 0xE1 || b == 0xE2 || b == 0xEF:
+		case b < 0x20 || b == 0x7F:
 			return false
+		case b == 0xC2 || b == 0xD8 || b == 0xE1 || b == 0xE2 || b == 0xEF:
+			r, _ := utf8.DecodeRuneInString(s[i:])
+			if invisible(r) || '\uFF10' <= r && r <= '\uFF19' {
+				return false
+			}
 		}
 	}
 	return digits < 11
