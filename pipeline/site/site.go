@@ -96,7 +96,8 @@ type Hugo struct {
 	Data    string    // the data directory to use instead of the project's data/
 	Stdout  io.Writer // Hugo's output
 	Stderr  io.Writer
-	Offline bool // build an offline copy, to open from a folder (see relink)
+	Offline bool   // build an offline copy, to open from a folder (see relink)
+	Exe     string // the Hugo executable, built from the project's go.mod; "" for its `go tool hugo`
 }
 
 // Build runs Hugo into a fresh directory beside out, adds the site's files (downloads, feeds),
@@ -160,12 +161,16 @@ func (h Hugo) Build(ctx context.Context, out string, s *Site, part Part) error {
 // run runs Hugo on the project into the folder dir, at the site's address (the root "/" for an
 // offline copy).
 func (h Hugo) run(ctx context.Context, dir string, s *Site) error {
-	args := []string{"tool", "hugo", "--source", h.Project, "--destination", dir,
+	exe, err := h.executable(ctx)
+	if err != nil {
+		return err
+	}
+	args := []string{"--source", h.Project, "--destination", dir,
 		"--logLevel", "warn", "--panicOnWarning", "--noBuildLock", "--cleanDestinationDir"}
 	if s.Town.SiteURL != "" && !h.Offline {
 		args = append(args, "--baseURL", s.Town.SiteURL)
 	}
-	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd := exec.CommandContext(ctx, exe, args...)
 	cmd.Dir = h.Project
 	cmd.Stdout, cmd.Stderr = h.Stdout, h.Stderr
 	cmd.Env = os.Environ()

@@ -37,8 +37,8 @@ func notable(diags check.List) check.List {
 
 // buildFlags are the options of jifen build.
 type buildFlags struct {
-	repo, root, branch, asOf, out, project, data, baseURL, village, shard, lang, offlineZip string
-	requireReview, requireSigned, offline                                                   bool
+	repo, root, branch, asOf, out, project, data, baseURL, village, shard, lang, offlineZip, hugo string
+	requireReview, requireSigned, offline                                                         bool
 }
 
 // parse parses the arguments of jifen build; it says what is wrong on stderr.
@@ -52,6 +52,7 @@ func (f *buildFlags) parse(args []string, stderr io.Writer) error {
 	fs.StringVar(&f.out, "out", "public", "directory to write the site to")
 	fs.StringVar(&f.project, "project", "", "the site project with hugo.toml (default: found from the current directory)")
 	fs.StringVar(&f.data, "data", "", "Hugo data directory to write (default: the project's data/)")
+	fs.StringVar(&f.hugo, "hugo", "", "the Hugo executable to run, built from the project's go.mod, e.g. by go build -o bin/ github.com/gohugoio/hugo (default: go tool hugo)")
 	fs.StringVar(&f.baseURL, "base-url", "", "the site's address, e.g. https://example.org/yunxi/ (default: town.toml's site_url, else hugo.toml's)")
 	fs.StringVar(&f.village, "village", "", "build only these villages (ids, comma-separated), without the town's own pages")
 	fs.StringVar(&f.shard, "shard", "", "build the i-th of n shares of the villages, as i/n; the first share has the town's own pages")
@@ -126,7 +127,7 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := site.WriteData(dataDir, s, part); err != nil {
 		return fmt.Errorf("write site data: %w", err)
 	}
-	h := site.Hugo{Project: proj, Data: dataDir, Stdout: io.Discard, Stderr: stderr, Offline: f.offline}
+	h := site.Hugo{Project: proj, Data: dataDir, Stdout: io.Discard, Stderr: stderr, Offline: f.offline, Exe: f.hugo}
 	if err := h.Build(ctx, f.out, s, part); err != nil {
 		return err
 	}

@@ -87,7 +87,7 @@ func TestNewTownMonth(t *testing.T) {
 func workflowValidate(t *testing.T, records, summary string) []string {
 	t.Helper()
 	workflow := readPage(t, filepath.Join(project(t), ".github/workflows/validate.yml"))
-	_, cmd, ok := strings.Cut(workflow, "run: go tool jifen ")
+	_, cmd, ok := strings.Cut(workflow, "run: jifen ")
 	if !ok {
 		t.Fatal("no jifen command in .github/workflows/validate.yml")
 	}
