@@ -115,8 +115,14 @@ type event struct {
 
 // Supermarket keeps the village's accounts up to asOf. loc is the town's time zone.
 func Supermarket(res *VillageResult, asOf time.Time, loc *time.Location) *Ledger {
+	return supermarket(res, asOf, loc, true)
+}
+
+// supermarket keeps the village's accounts, with each account's lines when lines.
+func supermarket(res *VillageResult, asOf time.Time, loc *time.Location, lines bool) *Ledger {
 	v := res.Village
 	k := &keeper{
+		lines:        lines,
 		Ledger:       &Ledger{Accounts: map[string]*Account{}, Months: make([]MarketMonth, len(v.Months))},
 		village:      v,
 		today:        asOf.In(loc).Format(time.DateOnly),
@@ -166,6 +172,14 @@ type keeper struct {
 	frozenUntil  map[string]string // household → last day of the frozen year
 	beforeExpiry map[string]int    // household → balance just before the last expiry
 	expires      map[string]bool   // year → its balances expire at its end
+	lines        bool              // keep each account's lines
+}
+
+// line adds a line to the account, if the keeper keeps them.
+func (k *keeper) line(a *Account, l Line) {
+	if k.lines {
+		a.Lines = append(a.Lines, l)
+	}
 }
 
 func (k *keeper) account(id string) *Account {
@@ -215,7 +229,7 @@ func (k *keeper) apply(e event) {
 	case e.redemption == nil:
 		a.Honour += e.points
 		a.Balance += e.points
-		a.Lines = append(a.Lines, Line{Date: e.date, Kind: Earn, Month: month, Points: e.points, Balance: a.Balance})
+		k.line(a, Line{Date: e.date, Kind: Earn, Month: month, Points: e.points, Balance: a.Balance})
 	default:
 		k.redeem(e, a)
 	}
@@ -244,7 +258,7 @@ func (k *keeper) redeem(e event, a *Account) {
 	m := k.village.Months[e.month]
 	a.Balance -= r.Points
 	a.Redeemed += r.Points
-	a.Lines = append(a.Lines, Line{Date: e.date, Kind: Redeem, Month: m.Month, Points: -r.Points, Balance: a.Balance, Goods: r.Goods, Quantity: r.Quantity})
+	k.line(a, Line{Date: e.date, Kind: Redeem, Month: m.Month, Points: -r.Points, Balance: a.Balance, Goods: r.Goods, Quantity: r.Quantity})
 	mm := &k.Months[e.month]
 	mm.Redeemed += r.Points
 	mm.GoodsFen += r.Quantity * cost(k.village, m, r.Goods)
@@ -285,7 +299,7 @@ func (k *keeper) expire(y string) {
 		} else {
 			debts -= a.Balance
 		}
-		a.Lines = append(a.Lines, Line{Date: y + "-12-31", Kind: Expire, Month: y + "-12", Points: -a.Balance})
+		k.line(a, Line{Date: y + "-12-31", Kind: Expire, Month: y + "-12", Points: -a.Balance})
 		a.Balance, cleared = 0, true
 	}
 	if !cleared {

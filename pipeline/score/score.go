@@ -432,10 +432,10 @@ func Town(t *town.Town, asOf time.Time) []*VillageResult {
 }
 
 // ForChecks scores a village as the checks need it: the months' points and the supermarket's
-// ledger, without ranks and honours (the standings are in the roster's order). loc is the
-// town's time zone.
+// ledger, without ranks, honours and the accounts' lines (the standings are in the roster's
+// order). loc is the town's time zone.
 func ForChecks(v *town.Village, asOf time.Time, loc *time.Location) *VillageResult {
 	res := scoreVillage(v, false)
-	res.Ledger = Supermarket(res, asOf, loc)
+	res.Ledger = supermarket(res, asOf, loc, false)
 	return res
 }
