@@ -2,7 +2,10 @@ package sheet
 
 import (
 	"bytes"
+	"encoding/csv"
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -58,6 +61,37 @@ func FuzzParseSheet(f *testing.F) {
 		}
 		if len(entries) > 0 && cols["points"] == "" {
 			t.Errorf("entries without a points column: %v", cols)
+		}
+	})
+}
+
+// FuzzSplit checks that a CSV text without quotes is split into the records, and the lines,
+// that encoding/csv reads from it (see records).
+func FuzzSplit(f *testing.F) {
+	for _, s := range []string{goodSheet, "a,b\r\n\r\n,\n\n c ,d\r\r\n\re,\r", "户号,事项\r\nQS-1,AD01", "\n\n\n", ",", "\r", "a\rb\r\n"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		text := bytes.ReplaceAll(data, []byte{'"'}, nil)
+		var got, want []string
+		if err := records(text, func(rec []string, line int) bool {
+			got = append(got, fmt.Sprintf("%d %q", line, rec))
+			return true
+		}); err != nil {
+			t.Fatal(err)
+		}
+		r := csv.NewReader(bytes.NewReader(text))
+		r.FieldsPerRecord = -1
+		for {
+			rec, err := r.Read()
+			if err != nil {
+				break
+			}
+			line, _ := r.FieldPos(0)
+			want = append(want, fmt.Sprintf("%d %q", line, rec))
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%q: split into\n%s\nencoding/csv reads\n%s", text, strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
 	})
 }
