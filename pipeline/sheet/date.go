@@ -79,8 +79,10 @@ func splitDate(v string) (ys, ms, ds string, ok bool) {
 		return ys, ms, ds, ok
 	}
 	for _, sep := range []string{"-", "/"} {
-		if parts := strings.Split(v, sep); len(parts) == 3 {
-			return parts[0], parts[1], parts[2], true
+		if ys, rest, ok := strings.Cut(v, sep); ok {
+			if ms, ds, ok := strings.Cut(rest, sep); ok && !strings.Contains(ds, sep) {
+				return ys, ms, ds, true
+			}
 		}
 	}
 	return "", "", "", false

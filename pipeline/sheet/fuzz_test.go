@@ -95,3 +95,16 @@ func FuzzSplit(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPersonalData checks that the quick passes of personalData never hide a number that the
+// whole search finds.
+func FuzzPersonalData(f *testing.F) {
+	for _, s := range []string{"评议记录V018-2025-07-001", "138 0013 8000", "138-0013-8000。", "身份证11010519491231002X", "手机13800138000", "\uFF11\uFF13\uFF18\uFF10\uFF10\uFF11\uFF13\uFF18\uFF10\uFF10\uFF10", "0571-88888888 138 0013 80001"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if _, _, found := findNumber(s); found && (!hasDigits(s, 11) || noNumber(s)) {
+			t.Errorf("%q holds a number, which the quick passes miss", s)
+		}
+	})
+}

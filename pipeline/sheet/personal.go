@@ -16,9 +16,14 @@ func PersonalData(s string) (check.Code, string, bool) { return personalData(s) 
 // with a valid ISO 7064 MOD 11-2 check digit; a mobile number is 11 digits 1[3-9]xxxxxxxxx,
 // also when written 138 0000 0000 or 138-0000-0000.
 func personalData(s string) (check.Code, string, bool) {
-	if !hasDigits(s, 11) {
+	if !hasDigits(s, 11) || noNumber(s) {
 		return "", "", false
 	}
+	return findNumber(s)
+}
+
+// findNumber is personalData without its shortcuts.
+func findNumber(s string) (check.Code, string, bool) {
 	s = strings.Map(func(r rune) rune {
 		switch {
 		case '\uFF10' <= r && r <= '\uFF19':
@@ -72,6 +77,33 @@ func hasDigits(s string, n int) bool {
 		}
 	}
 	return false
+}
+
+// noNumber reports, in one pass over the bytes, that s cannot hold the numbers personalData
+// looks for, as most evidence does (评议记录V018-2025-07-001): it has no full-width character, no
+// run of 11 digits or more, and no 3 digits followed by 4 and 4 after a space or a hyphen.
+func noNumber(s string) bool {
+	run := 0
+	for i := 0; i < len(s); i++ {
+		switch b := s[i]; {
+		case isDigit(b):
+			if run++; run >= 11 {
+				return false
+			}
+			continue
+		case b == 0xEF, run == 3 && spacedMobile(s[i:]):
+			return false
+		}
+		run = 0
+	}
+	return true
+}
+
+// spacedMobile reports whether s begins with the rest of a mobile number written 138 0000 0000
+// or 138-0000-0000, after its first 3 digits.
+func spacedMobile(s string) bool {
+	digits := func(t string) bool { return strings.IndexFunc(t, func(r rune) bool { return r < '0' || r > '9' }) < 0 }
+	return len(s) >= 10 && isSeparator(s[0]) && digits(s[1:5]) && s[5] == s[0] && digits(s[6:10]) && (len(s) == 10 || !isDigit(s[10]))
 }
 
 func isDigit(b byte) bool { return '0' <= b && b <= '9' }
