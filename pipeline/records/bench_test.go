@@ -19,21 +19,41 @@ import (
 // BenchmarkHistory times jifen's history pass (Open and Approved: every file's approved
 // versions, with commit, time, author, pull request and reviewers, and the contents of the
 // current files and of the earlier versions of corrected ones) against the real git's
-// `git log --first-parent --name-only`, which reads no contents, on the same packed repository:
-// the synthetic town of small villages (demo.Synthetic, profile "history") with 30 villages and ten years of monthly pull requests,
-// thousands of small merges. The sub-benchmark ratio runs both in turn in the same loop and
-// reports jifen's time over git's.
+// `git log --first-parent --name-only`, which reads no contents, on the same packed repository,
+// for each of two synthetic towns of small villages (demo.Synthetic, profile "history"), each
+// thousands of small merges:
 //
-// The repository is generated once, when the benchmark starts, which takes a while; ordinary
-// test runs never make it.
+//   - long: 30 villages and ten years of monthly pull requests, narrow trees and long ones;
+//   - wide: 150 villages and a year and two months, the town's folder of villages five times as
+//     wide, and about two thousand merges.
+//
+// For each, the sub-benchmark ratio runs both in turn in the same loop and reports jifen's time
+// over git's.
+//
+// Each repository is generated once, when its benchmark starts, which takes a while; ordinary
+// test runs never make them.
 //
 //	go test -run '^$' -bench BenchmarkHistory -benchtime 3x ./pipeline/records/
 func BenchmarkHistory(b *testing.B) {
 	if _, err := exec.LookPath("git"); err != nil {
 		b.Skip("git is not installed")
 	}
+	for _, h := range []struct {
+		name string
+		plan demo.Plan
+	}{
+		{"long", demo.Plan{Profile: "history", Villages: 30, Months: 120}},
+		{"wide", demo.Plan{Profile: "history", Villages: 150, Months: 14}},
+	} {
+		b.Run(h.name, func(b *testing.B) { benchmarkHistory(b, h.plan) })
+	}
+}
+
+// benchmarkHistory generates the history of plan into a packed repository, then times jifen's
+// history pass and git's on it.
+func benchmarkHistory(b *testing.B, plan demo.Plan) {
 	start := time.Now()
-	changes, err := demo.Synthetic(demo.Plan{Profile: "history", Villages: 30, Months: 120})
+	changes, err := demo.Synthetic(plan)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -171,15 +171,15 @@ type walk struct {
 // approved before it was refused stay in the source's History, each with its content. A version
 // is a new content, accepted: a change of a file's mode alone is none.
 func Approved(repo *Repository, opts Options) (town.Source, error) {
-	r := repo.git
-	defer release(r)
+	defer release(repo.git)
 	src := town.Source{Files: map[string][]byte{}, History: map[string][]town.Version{}}
-	w, err := history(r, opts)
+	w, err := history(repo.git, opts)
 	if err != nil {
 		return src, err
 	}
+	blobs := readBlobs(repo.git, w)
 	for _, p := range slices.Sorted(maps.Keys(w.current)) {
-		vs, big, err := readVersions(r, p, w.versions[p])
+		vs, big, err := readVersions(blobs, p, w.versions[p])
 		switch {
 		case err != nil:
 			return src, err
@@ -205,7 +205,7 @@ func Approved(repo *Repository, opts Options) (town.Source, error) {
 	for _, p := range slices.Sorted(maps.Keys(w.refused)) {
 		src.Problems.Add(w.refused[p])
 		// A file refused now keeps the versions approved before, each with its content.
-		vs, _, err := readVersions(r, p, w.versions[p])
+		vs, _, err := readVersions(blobs, p, w.versions[p])
 		if err != nil {
 			return src, err
 		}
@@ -221,13 +221,14 @@ func Approved(repo *Repository, opts Options) (town.Source, error) {
 // read: a version over MaxFileSize is refused, and the next that may be read continues the
 // versions before it (as a new version when its content is new). big tells when the last
 // version is refused.
-func readVersions(r *git.Repository, p string, vs []town.Version) (read []town.Version, big *tooLarge, err error) {
+func readVersions(blobs map[plumbing.Hash]blob, p string, vs []town.Version) (read []town.Version, big *tooLarge, err error) {
 	for _, v := range vs {
-		v.Data, err = readBlob(r, plumbing.NewHash(v.Blob))
+		b := blobs[plumbing.NewHash(v.Blob)]
+		v.Data, err = b.data, b.err
 		big = nil
 		switch {
 		case errors.As(err, &big):
-			big.commit = v.Commit
+			big = &tooLarge{notBlob: big.notBlob, size: big.size, commit: v.Commit}
 		case err != nil:
 			return nil, nil, fmt.Errorf("read %s at %s: %w", p, v.Commit, err)
 		case len(read) == 0 || read[len(read)-1].Blob != v.Blob:
@@ -235,6 +236,69 @@ func readVersions(r *git.Repository, p string, vs []town.Version) (read []town.V
 		}
 	}
 	return read, big, nil
+}
+
+// A blob is the content of a version of a file, or why it cannot be read (a *tooLarge error
+// when it is over MaxFileSize or is no blob).
+type blob struct {
+	data []byte
+	err  error
+}
+
+// readBlobs reads the content of every version of the current and the refused files of w, by
+// their blobs' hashes. Workers read them in parallel, each a stretch of the pack files in order,
+// where the bases of deltas are close to them.
+func readBlobs(r *git.Repository, w *walk) map[plumbing.Hash]blob {
+	ps := openPacks(r)
+	defer ps.close()
+	type want struct {
+		hash plumbing.Hash
+		pack int // where it is: len(ps) when in no pack
+		at   int64
+	}
+	var wants []want
+	seen := map[string]bool{}
+	for p, vs := range w.versions {
+		_, current := w.current[p]
+		if _, refused := w.refused[p]; !current && !refused {
+			continue
+		}
+		for _, v := range vs {
+			if seen[v.Blob] {
+				continue
+			}
+			seen[v.Blob] = true
+			wt := want{hash: plumbing.NewHash(v.Blob), pack: len(ps)}
+			for i, pk := range ps {
+				if at, ok := pk.find(wt.hash); ok {
+					wt.pack, wt.at = i, at
+					break
+				}
+			}
+			wants = append(wants, wt)
+		}
+	}
+	slices.SortFunc(wants, func(a, b want) int { return cmp.Or(cmp.Compare(a.pack, b.pack), cmp.Compare(a.at, b.at)) })
+	read := make([]blob, len(wants))
+	var g errgroup.Group
+	n := max(1, min(runtime.GOMAXPROCS(0), 4, len(wants)))
+	for i := range n {
+		g.Go(func() error {
+			rr, done := reader(r)
+			defer done()
+			rd := newObjectReader(rr, ps)
+			for j := i * len(wants) / n; j < (i+1)*len(wants)/n; j++ {
+				read[j].data, read[j].err = readBlob(rd, wants[j].hash)
+			}
+			return nil
+		})
+	}
+	g.Wait()
+	blobs := make(map[plumbing.Hash]blob, len(wants))
+	for i, wt := range wants {
+		blobs[wt.hash] = read[i]
+	}
+	return blobs
 }
 
 // release closes the pack files that Open keeps open; they open again if read again.
@@ -246,23 +310,16 @@ func release(r *git.Repository) {
 
 // history walks the first-parent chain of the publishing branch once, oldest first, comparing
 // each commit's records tree with the one before.
-func history(r *git.Repository, opts Options) (*walk, error) {
-	branch, root := cmp.Or(opts.Branch, "main"), strings.Trim(path.Clean("/"+opts.Root), "/")
-	var ref *plumbing.Reference
-	var err error
-	if branch == "HEAD" {
-		ref, err = r.Head()
-	} else {
-		ref, err = r.Reference(plumbing.NewBranchReferenceName(branch), true)
-	}
+func history(repo *git.Repository, opts Options) (*walk, error) {
+	ps := openPacks(repo)
+	defer ps.close()
+	r := newObjectReader(repo, ps)
+	root := strings.Trim(path.Clean("/"+opts.Root), "/")
+	top, err := tip(repo, opts)
 	if err != nil {
-		return nil, fmt.Errorf("branch %s: %w", branch, err)
+		return nil, err
 	}
-	top := ref.Hash()
-	if opts.At != "" {
-		top = plumbing.NewHash(opts.At)
-	}
-	head, err := r.CommitObject(top)
+	head, err := r.commit(top)
 	if err != nil {
 		return nil, fmt.Errorf("read commit %s: %w", top, err)
 	}
@@ -291,9 +348,9 @@ func history(r *git.Repository, opts Options) (*walk, error) {
 		segments = append(segments, seg)
 		start = end
 		g.Go(func() error {
-			rr, done := reader(r)
+			rr, done := reader(r.git)
 			defer done()
-			return compare(rr, cs, prev, root, keyring, seg)
+			return compare(newObjectReader(rr, r.packs), cs, prev, root, keyring, seg)
 		})
 	}
 	for c := head; ; {
@@ -306,7 +363,7 @@ func history(r *git.Repository, opts Options) (*walk, error) {
 		if len(c.ParentHashes) == 0 {
 			break
 		}
-		parent, err := r.CommitObject(c.ParentHashes[0])
+		parent, err := r.commit(c.ParentHashes[0])
 		if err != nil {
 			g.Wait()
 			return nil, fmt.Errorf("read commit %s, the parent of %s (a shallow clone? records need the whole history): %w", c.ParentHashes[0], c.Hash, err)
@@ -326,6 +383,25 @@ func history(r *git.Repository, opts Options) (*walk, error) {
 		}
 	}
 	return apply(top, steps), nil
+}
+
+// tip is the commit the history ends at: opts.At, else the head of the publishing branch.
+func tip(repo *git.Repository, opts Options) (plumbing.Hash, error) {
+	if opts.At != "" {
+		return plumbing.NewHash(opts.At), nil
+	}
+	branch := cmp.Or(opts.Branch, "main")
+	var ref *plumbing.Reference
+	var err error
+	if branch == "HEAD" {
+		ref, err = repo.Head()
+	} else {
+		ref, err = repo.Reference(plumbing.NewBranchReferenceName(branch), true)
+	}
+	if err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("branch %s: %w", branch, err)
+	}
+	return ref.Hash(), nil
 }
 
 // apply makes a walk of the steps of the first-parent history, oldest first, up to head. A
@@ -398,10 +474,10 @@ func newChange(p string, e *entry) change {
 	te := e.TreeEntry
 	ch.entry = &te
 	if e.odd != nil {
-		ch.value = p[:len(p)-len(e.Name)] + e.raw
-		ch.refused = e.odd
-		if e.char != "" {
-			ch.args = []string{e.char}
+		ch.value = p[:len(p)-len(e.Name)] + e.odd.raw
+		ch.refused = e.odd.reason
+		if e.odd.char != "" {
+			ch.args = []string{e.odd.char}
 		}
 		return ch
 	}
@@ -411,7 +487,7 @@ func newChange(p string, e *entry) change {
 
 // compare fills steps with what each commit of cs (newest first) changed against the commit
 // before it; prev is the commit before the oldest of cs, or nil.
-func compare(r *git.Repository, cs []*object.Commit, prev *object.Commit, root, keyring string, steps []step) error {
+func compare(r *objectReader, cs []*object.Commit, prev *object.Commit, root, keyring string, steps []step) error {
 	trees := &treeCache{r: r, m: map[plumbing.Hash][]entry{}}
 	before := plumbing.ZeroHash
 	if prev != nil {
@@ -466,7 +542,7 @@ func reader(r *git.Repository) (*git.Repository, func()) {
 }
 
 // readKeyring concatenates the armored keys (*.asc) in dir of the tree.
-func readKeyring(r *git.Repository, tree plumbing.Hash, dir string, want bool) (string, error) {
+func readKeyring(r *objectReader, tree plumbing.Hash, dir string, want bool) (string, error) {
 	if !want {
 		return "", nil
 	}
@@ -579,32 +655,31 @@ func megabytes(size int64) string {
 	return strconv.FormatFloat(math.Ceil(float64(size)*10/(1<<20))/10, 'f', -1, 64)
 }
 
-// subtree is the hash of the tree at dir ("" for the root), or zero when there is none.
-func subtree(r *git.Repository, tree plumbing.Hash, dir string) (plumbing.Hash, error) {
+// subtree is the hash of the tree at dir ("" for the root), or zero when there is none (as
+// go-git's Tree.FindEntry finds it: of entries that share a name, the last).
+func subtree(r *objectReader, tree plumbing.Hash, dir string) (plumbing.Hash, error) {
 	if dir == "" {
 		return tree, nil
 	}
-	t, err := r.TreeObject(tree)
-	if err != nil {
-		return plumbing.ZeroHash, err
+	parts := strings.Split(dir, "/")
+	for i, name := range parts {
+		es, err := treeEntries(r, tree)
+		if err != nil {
+			return plumbing.ZeroHash, err
+		}
+		e, ok := es[name]
+		if !ok || i == len(parts)-1 && e.Mode != filemode.Dir {
+			return plumbing.ZeroHash, nil
+		}
+		tree = e.Hash
 	}
-	e, err := t.FindEntry(dir)
-	if errors.Is(err, object.ErrEntryNotFound) || errors.Is(err, object.ErrDirectoryNotFound) {
-		return plumbing.ZeroHash, nil
-	}
-	if err != nil {
-		return plumbing.ZeroHash, err
-	}
-	if e.Mode != filemode.Dir {
-		return plumbing.ZeroHash, nil
-	}
-	return e.Hash, nil
+	return tree, nil
 }
 
 // A treeCache keeps the entries of decoded trees by hash: walking history, each commit's old
 // tree is the previous commit's new one.
 type treeCache struct {
-	r *git.Repository
+	r *objectReader
 	m map[plumbing.Hash][]entry
 }
 
@@ -614,13 +689,23 @@ type treeCache struct {
 // stands for the path of another file, and it is never read as a folder.
 type entry struct {
 	object.TreeEntry
-	raw  string      // the name as the tree has it
-	odd  *check.Text // why the name is refused, or nil
-	char string      // what of the name is refused, quoted, when odd says it
+	odd *oddity // nil for a name a file may have
+}
+
+// An oddity is why an entry's name is refused.
+type oddity struct {
+	raw    string      // the name as the tree has it
+	reason *check.Text // why it is refused
+	char   string      // what of the name is refused, quoted, when reason says it
 }
 
 // folder reports whether the entry is a folder to look into.
 func (e *entry) folder() bool { return e.Mode == filemode.Dir && e.odd == nil }
+
+// same reports whether the entries are the same, oddity included.
+func (e *entry) same(o *entry) bool {
+	return e.TreeEntry == o.TreeEntry && (e.odd == o.odd || e.odd != nil && o.odd != nil && *e.odd == *o.odd)
+}
 
 // entries are the tree's entries ordered by name (git orders a folder as if its name ended in
 // "/"; merging needs plain name order).
@@ -631,17 +716,15 @@ func (tc *treeCache) entries(h plumbing.Hash) ([]entry, error) {
 	if es, ok := tc.m[h]; ok {
 		return es, nil
 	}
-	tes, err := decodeTree(tc.r, h)
+	es, err := decodeTree(tc.r, h)
 	if err != nil {
 		return nil, err
 	}
-	es := make([]entry, 0, len(tes))
-	for _, te := range tes {
-		e := entry{TreeEntry: te, raw: te.Name}
-		if e.odd, e.char = oddName(te.Name); e.odd != nil {
-			e.Name = quoteName(te.Name)
+	for i := range es {
+		if reason, char := oddName(es[i].Name); reason != nil {
+			es[i].odd = &oddity{raw: es[i].Name, reason: reason, char: char}
+			es[i].Name = quoteName(es[i].Name)
 		}
-		es = append(es, e)
 	}
 	byName := func(a, b entry) int { return strings.Compare(a.Name, b.Name) }
 	if !slices.IsSortedFunc(es, byName) {
@@ -672,46 +755,55 @@ func merge(es []entry) []entry {
 			all = append(all, e.Mode.String()...)
 			all = append(all, e.Hash[:]...)
 		}
+		raw := es[i].Name
+		if es[i].odd != nil {
+			raw = es[i].odd.raw
+		}
 		es[i].Mode, es[i].Hash = filemode.Regular, plumbing.ComputeHash(plumbing.BlobObject, all)
-		es[i].odd, es[i].char = &reasonDuplicateAt, ""
+		es[i].odd = &oddity{raw: raw, reason: &reasonDuplicateAt}
 		es = slices.Delete(es, i+1, j)
 	}
 	return es
 }
 
-// decodeTree reads a tree object's entries. It parses the raw object itself: go-git's decoder
-// reads through a buffered reader string by string, which took half of a history pass.
-func decodeTree(r *git.Repository, h plumbing.Hash) ([]object.TreeEntry, error) {
-	obj, err := r.Storer.EncodedObject(plumbing.TreeObject, h)
+// decodeTree reads a tree object's entries, their names as the tree has them. It parses the raw
+// object itself: go-git's decoder reads through a buffered reader string by string, which took
+// half of a history pass.
+func decodeTree(r *objectReader, h plumbing.Hash) ([]entry, error) {
+	_, data, err := r.read(plumbing.TreeObject, h)
 	if err != nil {
 		return nil, err
 	}
-	rd, err := obj.Reader()
-	if err != nil {
-		return nil, err
-	}
-	defer rd.Close()
-	data, err := io.ReadAll(rd)
-	if err != nil {
-		return nil, err
-	}
-	var es []object.TreeEntry
-	for len(data) > 0 {
-		sp := bytes.IndexByte(data, ' ')
-		nul := bytes.IndexByte(data, 0)
-		if sp < 0 || nul < sp || len(data) < nul+1+20 {
+	text := string(data) // the names are cut from it, rather than each made on its own
+	es := make([]entry, 0, len(data)/32+1)
+	for i := 0; i < len(data); {
+		sp := bytes.IndexByte(data[i:], ' ')
+		nul := bytes.IndexByte(data[i:], 0)
+		if sp < 0 || nul < sp || len(data) < i+nul+1+20 {
 			return nil, fmt.Errorf("tree %s is malformed", h)
 		}
-		mode, err := filemode.New(string(data[:sp]))
+		mode, err := fileMode(data[i : i+sp])
 		if err != nil {
 			return nil, fmt.Errorf("tree %s: %w", h, err)
 		}
-		var hash plumbing.Hash
-		copy(hash[:], data[nul+1:nul+21])
-		es = append(es, object.TreeEntry{Name: string(data[sp+1 : nul]), Mode: mode, Hash: hash})
-		data = data[nul+21:]
+		e := entry{TreeEntry: object.TreeEntry{Name: text[i+sp+1 : i+nul], Mode: mode}}
+		copy(e.Hash[:], data[i+nul+1:i+nul+21])
+		es = append(es, e)
+		i += nul + 21
 	}
 	return es, nil
+}
+
+// fileMode is the mode of a tree entry, as filemode.New reads it; the usual ones without
+// making a string.
+func fileMode(b []byte) (filemode.FileMode, error) {
+	switch string(b) {
+	case "100644":
+		return filemode.Regular, nil
+	case "40000":
+		return filemode.Dir, nil
+	}
+	return filemode.New(string(b))
 }
 
 // diff calls visit for every file that differs between the trees a and b (either may be zero)
@@ -738,7 +830,7 @@ func (tc *treeCache) diff(dir string, a, b plumbing.Hash, visit func(path string
 		default:
 			x, y, ea, eb = &ea[0], &eb[0], ea[1:], eb[1:]
 		}
-		if x != nil && y != nil && *x == *y {
+		if x != nil && y != nil && x.same(y) {
 			continue
 		}
 		p := cmp.Or(x, y).Name
@@ -770,7 +862,7 @@ func (tc *treeCache) diff(dir string, a, b plumbing.Hash, visit func(path string
 			}
 			if ybad {
 				bad := *y
-				bad.odd = &reasonNotRegularAt
+				bad.odd = &oddity{raw: y.Name, reason: &reasonNotRegularAt}
 				if err := visit(p, &bad); err != nil {
 					return err
 				}
@@ -793,12 +885,12 @@ func (tc *treeCache) diff(dir string, a, b plumbing.Hash, visit func(path string
 
 // isKind reports whether h is an object of the kind want, or is not in the repository at all:
 // false only for an object there of another kind (a tree entry written with plumbing).
-func isKind(r *git.Repository, h plumbing.Hash, want plumbing.ObjectType) bool {
+func isKind(r *objectReader, h plumbing.Hash, want plumbing.ObjectType) bool {
 	if h.IsZero() {
 		return true
 	}
-	o, err := r.Storer.EncodedObject(plumbing.AnyObject, h)
-	return err != nil || o.Type() == want
+	typ, _, err := r.read(plumbing.AnyObject, h)
+	return err != nil || typ == want
 }
 
 // regular reports whether a tree entry is an ordinary file; symbolic links and submodules are
@@ -807,17 +899,17 @@ func regular(m filemode.FileMode) bool {
 	return m == filemode.Regular || m == filemode.Executable || m == filemode.Deprecated
 }
 
-func treeEntries(r *git.Repository, h plumbing.Hash) (map[string]object.TreeEntry, error) {
+func treeEntries(r *objectReader, h plumbing.Hash) (map[string]object.TreeEntry, error) {
 	m := map[string]object.TreeEntry{}
 	if h.IsZero() {
 		return m, nil
 	}
-	t, err := r.TreeObject(h)
+	es, err := decodeTree(r, h)
 	if err != nil {
 		return nil, err
 	}
-	for _, e := range t.Entries {
-		m[e.Name] = e
+	for _, e := range es {
+		m[e.Name] = e.TreeEntry
 	}
 	return m, nil
 }
@@ -834,23 +926,14 @@ func (e *tooLarge) Error() string {
 	return fmt.Sprintf("file of %d bytes is over the limit of %d", e.size, MaxFileSize)
 }
 
-func readBlob(r *git.Repository, h plumbing.Hash) ([]byte, error) {
-	b, err := r.BlobObject(h)
-	if errors.Is(err, plumbing.ErrObjectNotFound) && !isKind(r, h, plumbing.BlobObject) {
+// readBlob reads the blob h, or returns a *tooLarge error when it is over MaxFileSize or is no
+// blob.
+func readBlob(r *objectReader, h plumbing.Hash) ([]byte, error) {
+	typ, data, err := r.read(plumbing.BlobObject, h)
+	if errors.Is(err, plumbing.ErrObjectNotFound) && typ != plumbing.InvalidObject && typ != plumbing.BlobObject {
 		return nil, &tooLarge{notBlob: true}
 	}
-	if err != nil {
-		return nil, err
-	}
-	if b.Size > MaxFileSize {
-		return nil, &tooLarge{size: b.Size}
-	}
-	rd, err := b.Reader()
-	if err != nil {
-		return nil, err
-	}
-	defer rd.Close()
-	return io.ReadAll(rd)
+	return data, err
 }
 
 var (
@@ -861,7 +944,7 @@ var (
 
 // describe turns a first-parent commit into a Version. For a merge, the author is the author of
 // the merged pull request's head.
-func describe(r *git.Repository, c *object.Commit, keyring string) (town.Version, error) {
+func describe(r *objectReader, c *object.Commit, keyring string) (town.Version, error) {
 	v := town.Version{Commit: c.Hash.String(), Time: c.Committer.When, Author: c.Author.Name, Merge: len(c.ParentHashes) > 1}
 	if keyring != "" && c.PGPSignature != "" {
 		if e, err := c.Verify(keyring); err == nil {
@@ -869,11 +952,11 @@ func describe(r *git.Repository, c *object.Commit, keyring string) (town.Version
 		}
 	}
 	if v.Merge {
-		pr, err := r.CommitObject(c.ParentHashes[1])
+		author, err := r.author(c.ParentHashes[1])
 		if err != nil {
 			return v, fmt.Errorf("read merged commit %s: %w", c.ParentHashes[1], err)
 		}
-		v.Author = pr.Author.Name
+		v.Author = author.Name
 	}
 	first, _, _ := strings.Cut(c.Message, "\n")
 	if m := mergePR.FindStringSubmatch(first); m != nil {
@@ -1151,14 +1234,15 @@ func filesAt(r *git.Repository, h plumbing.Hash, records string) (map[string]obj
 	if err != nil {
 		return nil, err
 	}
-	tree, err := subtree(r, c.TreeHash, dir)
+	rd := newObjectReader(r, nil)
+	tree, err := subtree(rd, c.TreeHash, dir)
 	if err != nil {
 		return nil, fmt.Errorf("read %s at %s: %w", dir, h, err)
 	}
 	files := map[string]object.TreeEntry{}
 	var list func(prefix string, h plumbing.Hash) error
 	list = func(prefix string, h plumbing.Hash) error {
-		es, err := treeEntries(r, h)
+		es, err := treeEntries(rd, h)
 		if err != nil {
 			return fmt.Errorf("read %s at %s: %w", path.Join(dir, prefix), c.Hash, err)
 		}

@@ -89,6 +89,7 @@ func approved(t *testing.T, dir, branch, root string) town.Source {
 	if err != nil {
 		t.Fatal(err)
 	}
+	samePacked(t, dir, branch, root, src)
 	return src
 }
 

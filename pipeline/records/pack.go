@@ -1,0 +1,523 @@
+package records
+
+import (
+	"bytes"
+	"cmp"
+	"compress/zlib"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/go-git/go-billy/v5"
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
+	"github.com/go-git/go-git/v5/plumbing/format/packfile"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+)
+
+// The objects of a repository on disk are read straight from its pack files, where a clone or
+// git gc leaves them: go-git seeks, buffers, hashes and caches each object anew, which took four
+// fifths of a history pass. Objects that are not in a pack (loose objects, those of alternates)
+// and every object of a repository in memory are read through go-git.
+
+// packs are the pack files of a repository on disk, read-only, shared by its readers.
+type packs []*pack
+
+// A pack is one pack file and its index.
+type pack struct {
+	idx   *idxfile.MemoryIndex
+	data  []byte       // the whole pack, mapped into memory or read at once
+	file  *os.File     // when data is nil: the pack, read object by object
+	unmap func() error // when the pack is mapped into memory
+	ends  []int64      // the offsets of the pack's objects, sorted, then where the last one ends
+}
+
+// wholePack is the size of the largest pack file read whole where it cannot be mapped into
+// memory. (A system call for each object took a third of a history pass.)
+const wholePack = 256 << 20
+
+// openPacks opens the pack files of r when it is on disk; none otherwise, or when a pack cannot
+// be read as this reader reads them (go-git reads it then).
+func openPacks(r *git.Repository) packs {
+	st, ok := r.Storer.(*filesystem.Storage)
+	if !ok {
+		return nil
+	}
+	fs := st.Filesystem()
+	dir := path.Join("objects", "pack")
+	infos, err := fs.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var ps packs
+	for _, info := range infos {
+		name, ok := strings.CutSuffix(info.Name(), ".idx")
+		if !ok || !strings.HasPrefix(name, "pack-") {
+			continue
+		}
+		if p, err := openPack(fs, path.Join(dir, name)); err == nil {
+			ps = append(ps, p)
+		}
+	}
+	return ps
+}
+
+// openPack opens the pack file name+".pack" with its index name+".idx".
+func openPack(fs billy.Filesystem, name string) (*pack, error) {
+	f, err := fs.Open(name + ".idx")
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(f) // at once: the decoder reads each hash with a system call
+	if err != nil {
+		return nil, err
+	}
+	idx := idxfile.NewMemoryIndex()
+	if err := idxfile.NewDecoder(bytes.NewReader(data)).Decode(idx); err != nil {
+		return nil, err
+	}
+	if idx.Version != idxfile.VersionSupported {
+		return nil, errors.New("unknown pack index version")
+	}
+	p := &pack{idx: idx}
+	for _, offs := range idx.Offset32 {
+		for i := 0; i+4 <= len(offs); i += 4 {
+			p.ends = append(p.ends, p.offset(offs[i:i+4]))
+		}
+	}
+	slices.Sort(p.ends)
+	// The pack is opened as a file of the system, to be mapped into memory; its checksum tells
+	// that it is the one the index is of.
+	if p.file, err = os.Open(filepath.Join(fs.Root(), filepath.FromSlash(name+".pack"))); err != nil {
+		return nil, err
+	}
+	info, err := p.file.Stat()
+	if err != nil || info.Size() < 32 {
+		p.file.Close()
+		return nil, cmp.Or(err, errors.New("pack file too short"))
+	}
+	size := info.Size()
+	p.ends = append(p.ends, size-hashSize) // the pack's checksum follows its last object
+	p.data, p.unmap = mapFile(p.file, size)
+	if p.data == nil && size <= wholePack {
+		p.data = make([]byte, size)
+		_, err = p.file.ReadAt(p.data, 0)
+	}
+	var sum [hashSize]byte
+	if err == nil && p.data != nil {
+		copy(sum[:], p.data[size-hashSize:])
+	} else if err == nil {
+		_, err = p.file.ReadAt(sum[:], size-hashSize)
+	}
+	if err == nil && sum != p.idx.PackfileChecksum {
+		err = errors.New("the pack is not the one its index is of")
+	}
+	if err != nil || p.data != nil {
+		p.file.Close()
+	}
+	if err != nil {
+		p.close()
+		return nil, err
+	}
+	return p, nil
+}
+
+// find returns where the object h is in p, as p's index says.
+func (p *pack) find(h plumbing.Hash) (int64, bool) {
+	k := p.idx.FanoutMapping[h[0]]
+	if k < 0 || k >= len(p.idx.Names) || k >= len(p.idx.Offset32) {
+		return 0, false
+	}
+	names, offs := p.idx.Names[k], p.idx.Offset32[k]
+	lo, hi := 0, min(len(names)/hashSize, len(offs)/4)
+	for lo < hi {
+		i := int(uint(lo+hi) >> 1)
+		switch bytes.Compare(h[:], names[i*hashSize:(i+1)*hashSize]) {
+		case 0:
+			return p.offset(offs[i*4 : i*4+4]), true
+		case 1:
+			lo = i + 1
+		default:
+			hi = i
+		}
+	}
+	return 0, false
+}
+
+const hashSize = 20
+
+// offset decodes an offset of the index: 31 bits, or the place of a 64-bit offset.
+func (p *pack) offset(b []byte) int64 {
+	o := binary.BigEndian.Uint32(b)
+	if o&(1<<31) == 0 {
+		return int64(o)
+	}
+	i := int(o&^(1<<31)) * 8
+	if i+8 > len(p.idx.Offset64) {
+		return -1 // found nowhere: see entry
+	}
+	return int64(binary.BigEndian.Uint64(p.idx.Offset64[i:]) &^ (1 << 63))
+}
+
+// close closes the pack files.
+func (ps packs) close() {
+	for _, p := range ps {
+		p.close()
+	}
+}
+
+func (p *pack) close() {
+	switch {
+	case p.unmap != nil:
+		p.unmap()
+	case p.data == nil:
+		p.file.Close()
+	}
+}
+
+// An objectReader reads the objects of a repository for one goroutine at a time: from its pack
+// files, keeping what it inflated for the deltas that follow, or through go-git.
+type objectReader struct {
+	git    *git.Repository
+	packs  packs
+	zlib   io.ReadCloser
+	buf    []byte                 // the compressed bytes of the object being read
+	cache  map[packedAt]packedObj // objects read, by where they are
+	cached int                    // the bytes in cache
+}
+
+type packedAt struct {
+	pack   *pack
+	offset int64
+}
+
+type packedObj struct {
+	typ  plumbing.ObjectType
+	data []byte
+}
+
+// cacheBytes bounds what a reader keeps of the objects it read; cacheObject bounds one object.
+const cacheBytes, cacheObject = 64 << 20, 1 << 20
+
+// newObjectReader makes a reader of r's objects; ps may be shared with other readers.
+func newObjectReader(r *git.Repository, ps packs) *objectReader {
+	return &objectReader{git: r, packs: ps, cache: map[packedAt]packedObj{}}
+}
+
+// errNotPacked says that an object is not in the pack files: go-git is to read it.
+var errNotPacked = errors.New("not in a pack file")
+
+// read returns the type and the content of the object h, or plumbing.ErrObjectNotFound when it
+// is not there or (want not AnyObject) is of another type, as go-git's storage does.
+func (rd *objectReader) read(want plumbing.ObjectType, h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
+	typ, data, err := rd.readPacked(h)
+	if errors.Is(err, errNotPacked) {
+		typ, data, err = rd.readGit(h, true)
+	}
+	if err != nil {
+		return typ, nil, err
+	}
+	if want != plumbing.AnyObject && typ != want {
+		return typ, nil, plumbing.ErrObjectNotFound
+	}
+	return typ, data, nil
+}
+
+// readGit reads the object h through go-git; limit refuses a blob over MaxFileSize.
+func (rd *objectReader) readGit(h plumbing.Hash, limit bool) (plumbing.ObjectType, []byte, error) {
+	o, err := rd.git.Storer.EncodedObject(plumbing.AnyObject, h)
+	if err != nil {
+		return plumbing.InvalidObject, nil, err
+	}
+	if limit && o.Type() == plumbing.BlobObject && o.Size() > MaxFileSize {
+		return o.Type(), nil, &tooLarge{size: o.Size()}
+	}
+	r, err := o.Reader()
+	if err != nil {
+		return plumbing.InvalidObject, nil, err
+	}
+	defer r.Close()
+	data, err := io.ReadAll(r)
+	return o.Type(), data, err
+}
+
+// readPacked reads the object h from the pack that holds it, or returns errNotPacked.
+func (rd *objectReader) readPacked(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
+	for _, p := range rd.packs {
+		if off, ok := p.find(h); ok {
+			return rd.readAt(p, off, 0)
+		}
+	}
+	return plumbing.InvalidObject, nil, errNotPacked
+}
+
+// maxDeltaDepth bounds a chain of deltas, so that a pack whose deltas refer to each other in a
+// loop is an error.
+const maxDeltaDepth = 10000
+
+// readAt reads the object at offset off of p, applying its deltas; depth is how many deltas
+// wait for it.
+func (rd *objectReader) readAt(p *pack, off int64, depth int) (plumbing.ObjectType, []byte, error) {
+	key := packedAt{p, off}
+	if o, ok := rd.cache[key]; ok {
+		return o.typ, o.data, nil
+	}
+	if depth > maxDeltaDepth {
+		return plumbing.InvalidObject, nil, fmt.Errorf("object at %d of the pack: %w", off, packfile.ErrInvalidDelta)
+	}
+	e, err := rd.entry(p, off)
+	if err != nil {
+		return plumbing.InvalidObject, nil, fmt.Errorf("object at %d of the pack: %w", off, err)
+	}
+	if e.typ == plumbing.BlobObject && e.size > MaxFileSize && depth == 0 {
+		return e.typ, nil, &tooLarge{size: e.size}
+	}
+	data, err := rd.inflate(e)
+	if err != nil {
+		return plumbing.InvalidObject, nil, fmt.Errorf("object at %d of the pack: %w", off, err)
+	}
+	typ := e.typ
+	if typ.IsDelta() {
+		var base []byte
+		if typ, base, err = rd.base(p, e, depth+1); err != nil {
+			return typ, nil, err
+		}
+		if size, ok := deltaSize(data); ok && typ == plumbing.BlobObject && size > MaxFileSize && depth == 0 {
+			return typ, nil, &tooLarge{size: size}
+		}
+		if data, err = packfile.PatchDelta(base, data); err != nil {
+			return plumbing.InvalidObject, nil, fmt.Errorf("object at %d of the pack: %w", off, err)
+		}
+	}
+	if len(data) <= cacheObject {
+		if rd.cached+len(data) > cacheBytes {
+			clear(rd.cache)
+			rd.cached = 0
+		}
+		rd.cache[key] = packedObj{typ, data}
+		rd.cached += len(data)
+	}
+	return typ, data, nil
+}
+
+// base reads the base of the delta e of p; depth is how many deltas wait for it.
+func (rd *objectReader) base(p *pack, e packEntry, depth int) (plumbing.ObjectType, []byte, error) {
+	if e.typ == plumbing.OFSDeltaObject {
+		return rd.readAt(p, e.base, depth)
+	}
+	for _, q := range rd.packs {
+		if off, ok := q.find(e.ref); ok {
+			return rd.readAt(q, off, depth)
+		}
+	}
+	return rd.readGit(e.ref, false)
+}
+
+// deltaSize is the size of the object that delta makes (after the size of its base).
+func deltaSize(delta []byte) (int64, bool) {
+	_, n := leb128(delta)
+	if n == 0 {
+		return 0, false
+	}
+	size, m := leb128(delta[n:])
+	return int64(size), m > 0
+}
+
+// leb128 decodes a delta's size: 7 bits a byte, least significant first. n is 0 when it does
+// not end.
+func leb128(b []byte) (v uint64, n int) {
+	for i, c := range b {
+		if i >= 9 {
+			break
+		}
+		v |= uint64(c&0x7f) << (7 * i)
+		if c&0x80 == 0 {
+			return v, i + 1
+		}
+	}
+	return 0, 0
+}
+
+// A packEntry is the header of an object in a pack, and where its compressed data is.
+type packEntry struct {
+	typ  plumbing.ObjectType
+	size int64         // of the object, or of the delta
+	base int64         // an offset delta's base
+	ref  plumbing.Hash // a reference delta's base
+	data []byte        // the compressed data
+}
+
+// entry reads the header of the object at off of p, and its compressed data, into rd.buf.
+func (rd *objectReader) entry(p *pack, off int64) (packEntry, error) {
+	i, found := slices.BinarySearch(p.ends, off)
+	if !found || i+1 >= len(p.ends) {
+		return packEntry{}, errors.New("no object there")
+	}
+	b, err := rd.section(p, off, p.ends[i+1])
+	if err != nil {
+		return packEntry{}, err
+	}
+	if len(b) == 0 {
+		return packEntry{}, packfile.ErrMalformedPackFile
+	}
+	var e packEntry
+	c := b[0]
+	e.typ, e.size = plumbing.ObjectType(c>>4&7), int64(c&15)
+	k := 1
+	for shift := 4; c&0x80 != 0; shift += 7 {
+		if k >= len(b) || shift > 56 {
+			return e, packfile.ErrMalformedPackFile
+		}
+		c = b[k]
+		e.size |= int64(c&0x7f) << shift
+		k++
+	}
+	switch e.typ {
+	case plumbing.OFSDeltaObject:
+		var back int64
+		if back, k = ofsDelta(b, k); k < 0 || back <= 0 || back > off {
+			return e, packfile.ErrMalformedPackFile
+		}
+		e.base = off - back
+	case plumbing.REFDeltaObject:
+		if k+20 > len(b) {
+			return e, packfile.ErrMalformedPackFile
+		}
+		copy(e.ref[:], b[k:k+20])
+		k += 20
+	case plumbing.CommitObject, plumbing.TreeObject, plumbing.BlobObject, plumbing.TagObject:
+	default:
+		return e, packfile.ErrMalformedPackFile
+	}
+	e.data = b[k:]
+	return e, nil
+}
+
+// section is the part of the pack p from start to end.
+func (rd *objectReader) section(p *pack, start, end int64) ([]byte, error) {
+	if start < 0 || end > p.ends[len(p.ends)-1] {
+		return nil, packfile.ErrMalformedPackFile
+	}
+	if p.data != nil {
+		return p.data[start:end], nil
+	}
+	if n := int(end - start); cap(rd.buf) < n {
+		rd.buf = make([]byte, n)
+	}
+	b := rd.buf[:end-start]
+	_, err := p.file.ReadAt(b, start)
+	return b, err
+}
+
+// ofsDelta decodes the distance back to an offset delta's base at b[k:], and where it ends
+// (-1 when it does not).
+func ofsDelta(b []byte, k int) (int64, int) {
+	if k >= len(b) {
+		return 0, -1
+	}
+	c := b[k]
+	v := int64(c & 0x7f)
+	for k++; c&0x80 != 0; k++ {
+		if k >= len(b) || v > 1<<55 {
+			return 0, -1
+		}
+		c = b[k]
+		v = (v+1)<<7 | int64(c&0x7f)
+	}
+	return v, k
+}
+
+// inflate decompresses the data of an entry: a zlib stream that makes as many bytes as the
+// entry's header says, and no more, whose checksum is checked.
+func (rd *objectReader) inflate(e packEntry) ([]byte, error) {
+	if e.size > int64(len(e.data))*1032+64 { // more than deflate can make of it
+		return nil, packfile.ErrMalformedPackFile
+	}
+	src := bytes.NewReader(e.data)
+	var err error
+	if rd.zlib == nil {
+		rd.zlib, err = zlib.NewReader(src)
+	} else {
+		err = rd.zlib.(zlib.Resetter).Reset(src, nil)
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, e.size)
+	if _, err := io.ReadFull(rd.zlib, out); err != nil {
+		return nil, err
+	}
+	var more [1]byte
+	switch n, err := rd.zlib.Read(more[:]); {
+	case n > 0:
+		return nil, packfile.ErrMalformedPackFile
+	case err != io.EOF:
+		return nil, cmp.Or(err, packfile.ErrMalformedPackFile)
+	}
+	return out, nil
+}
+
+// commit reads and decodes the commit h.
+func (rd *objectReader) commit(h plumbing.Hash) (*object.Commit, error) {
+	_, data, err := rd.read(plumbing.CommitObject, h)
+	if err != nil {
+		return nil, err
+	}
+	return object.DecodeCommit(rd.git.Storer, &rawObject{hash: h, typ: plumbing.CommitObject, data: data})
+}
+
+// author reads the author of the commit h, as go-git decodes it. Only a commit whose headers
+// are as git writes them (its tree, its parents, then its author) is read here; go-git decodes
+// any other, and says what is wrong with it.
+func (rd *objectReader) author(h plumbing.Hash) (object.Signature, error) {
+	_, data, err := rd.read(plumbing.CommitObject, h)
+	if err != nil {
+		return object.Signature{}, err
+	}
+	for key, rest := "tree", data; ; key = "parent" {
+		var line, name, value []byte
+		line, rest, _ = bytes.Cut(rest, []byte{'\n'})
+		name, value, _ = bytes.Cut(line, []byte{' '})
+		switch {
+		case string(name) == key && plumbing.IsHash(string(value)):
+			continue
+		case key == "parent" && string(name) == "author":
+			var a object.Signature
+			a.Decode(value)
+			return a, nil
+		}
+		c, err := object.DecodeCommit(rd.git.Storer, &rawObject{hash: h, typ: plumbing.CommitObject, data: data})
+		if err != nil {
+			return object.Signature{}, err
+		}
+		return c.Author, nil
+	}
+}
+
+// A rawObject is an object read whole, as go-git's decoders take it.
+type rawObject struct {
+	hash plumbing.Hash
+	typ  plumbing.ObjectType
+	data []byte
+}
+
+func (o *rawObject) Hash() plumbing.Hash           { return o.hash }
+func (o *rawObject) Type() plumbing.ObjectType     { return o.typ }
+func (o *rawObject) SetType(t plumbing.ObjectType) { o.typ = t }
+func (o *rawObject) Size() int64                   { return int64(len(o.data)) }
+func (o *rawObject) SetSize(int64)                 {}
+func (o *rawObject) Reader() (io.ReadCloser, error) {
+	return io.NopCloser(bytes.NewReader(o.data)), nil
+}
+func (o *rawObject) Writer() (io.WriteCloser, error) {
+	return nil, errors.New("a read object is not written")
+}

@@ -1,0 +1,151 @@
+package records
+
+import (
+	"fmt"
+	"maps"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/storage/memory"
+
+	"github.com/jifen-project/jifen/pipeline/town"
+)
+
+// samePacked checks that the repository in dir, packed by the real git, reads as src was read
+// (as go-git reads its objects, most of them loose): once with deltas against offsets in the
+// pack, and once with deltas against hashes, as a fetched pack may have them.
+func samePacked(t *testing.T, dir, branch, root string, src town.Source) {
+	t.Helper()
+	gitDir := filepath.Join(dir, ".git")
+	if _, err := os.Stat(gitDir); err != nil {
+		gitDir = dir // a bare repository
+	}
+	for _, offsets := range []string{"true", "false"} {
+		packed := filepath.Join(t.TempDir(), ".git")
+		if err := os.CopyFS(packed, os.DirFS(gitDir)); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command("git", "-c", "repack.useDeltaBaseOffset="+offsets, "repack", "-adqf", "--window=50", "--depth=50")
+		cmd.Dir = packed
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			// git packs no tree whose entry's kind disagrees with its object (see TestKindMismatch).
+			if !strings.Contains(string(out), "but is not a") {
+				t.Fatalf("git repack: %v\n%s", err, out)
+			}
+			return
+		}
+		r, err := Open(packed, branch, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(openPacks(r.git)) == 0 {
+			t.Fatal("the packed copy has no pack that the history pass reads")
+		}
+		got, err := Approved(r, Options{Branch: branch, Root: root})
+		if err != nil {
+			t.Fatalf("packed (offset deltas %s): %v", offsets, err)
+		}
+		if want, got := sourceText(src), sourceText(got); want != got {
+			t.Errorf("packed (offset deltas %s), the records read otherwise:\n%s\nwant\n%s", offsets, got, want)
+		}
+	}
+}
+
+// sourceText is all a source says, in order, its times in UTC.
+func sourceText(src town.Source) string {
+	var b strings.Builder
+	utc := func(v town.Version) town.Version {
+		v.Time = v.Time.UTC()
+		return v
+	}
+	for _, p := range sortedKeys(src.Files) {
+		fmt.Fprintf(&b, "file %s %q\n", p, src.Files[p])
+	}
+	for _, p := range sortedKeys(src.History) {
+		for _, v := range src.History[p] {
+			fmt.Fprintf(&b, "version %s %+v\n", p, utc(v))
+		}
+	}
+	for _, d := range src.Problems {
+		fmt.Fprintf(&b, "problem %+v %+v\n", d, d.Reason)
+	}
+	for _, p := range sortedKeys(src.Removed) {
+		fmt.Fprintf(&b, "removed %s %+v\n", p, utc(src.Removed[p]))
+	}
+	for _, s := range src.Steps {
+		fmt.Fprintf(&b, "step %s %s %q\n", s.Commit, s.Time.UTC(), s.Paths)
+	}
+	return b.String()
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
+}
+
+// TestAuthorAsGoGit checks that the author of a commit read on its own is the one go-git
+// decodes, and that go-git's error is the one returned for a commit it cannot decode.
+func TestAuthorAsGoGit(t *testing.T) {
+	tree, parent := strings.Repeat("a", 40), strings.Repeat("b", 40)
+	for _, raw := range []string{
+		"tree " + tree + "\nauthor 王丽 <wl@example.org> 1754000000 +0800\ncommitter c <c@x> 1 +0000\n\nmsg\n",
+		"tree " + tree + "\nparent " + parent + "\nparent " + parent + "\nauthor A B <a@b> 1 -0130\n\nm",
+		"tree " + tree + "\nparent " + parent + "\nauthor no email\n",
+		"tree " + tree + "\nauthor\n",
+		"tree " + tree + "\nauthor <x@y> 5 +0000",
+		"tree " + tree + "\ncommitter c <c@x> 1 +0000\nauthor late <l@x> 1 +0000\n",
+		"tree " + tree + "\n\nauthor in the message <m@x> 1 +0000\n",
+		"tree " + tree + "\nparent nothex\nauthor a <a@b> 1 +0000\n",
+		"tree " + tree[:39] + "\nauthor a <a@b> 1 +0000\n",
+		"parent " + parent + "\ntree " + tree + "\nauthor a <a@b> 1 +0000\n",
+		"tree  " + tree + "\nauthor a <a@b> 1 +0000\n",
+		"tree " + tree + "\r\nauthor a <a@b> 1 +0000\n",
+		"",
+		"tree " + tree,
+	} {
+		g, err := git.Init(memory.NewStorage(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := &Repository{g}
+		h, err := putRaw(r, raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd := newObjectReader(r.git, nil)
+		got, gotErr := rd.author(h)
+		c, wantErr := r.git.CommitObject(h)
+		var want object.Signature
+		if c != nil {
+			want = c.Author
+		}
+		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) || !reflect.DeepEqual(got, want) {
+			t.Errorf("%q: author %v (%v), go-git %v (%v)", raw, got, gotErr, want, wantErr)
+		}
+	}
+}
+
+// putRaw stores a commit object of the given content in r.
+func putRaw(r *Repository, raw string) (plumbing.Hash, error) {
+	o := r.git.Storer.NewEncodedObject()
+	o.SetType(plumbing.CommitObject)
+	w, err := o.Writer()
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	if _, err := w.Write([]byte(raw)); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	if err := w.Close(); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	return r.git.Storer.SetEncodedObject(o)
+}
