@@ -70,18 +70,28 @@ type Plan struct {
 	Rows     int    // when Villages is 0: add villages until their sheets have at least this many rows
 	Months   int    // how many months of sheets from January of the demo's year; 0 is the profile's
 	Seed     uint64 // the same plan and seed give the same town
+	// Households, when not 0, is every village's number of households, instead of the
+	// profile's range; Town, when not "", is the town's name.
+	Households int
+	Town       string
 }
 
 // Synthetic makes the history of a synthetic town, oldest first, for records.Replay: a first
 // direct commit, then every village-month's sheet and redemptions merged by a pull request of
 // its own, some corrected by a second one, rosters changing now and then.
 func Synthetic(p Plan) ([]records.Change, error) {
-	if p.Villages < 0 || p.Villages == 0 && p.Rows <= 0 || p.Months < 0 {
+	if p.Villages < 0 || p.Villages == 0 && p.Rows <= 0 || p.Months < 0 || p.Households < 0 {
 		return nil, fmt.Errorf("a synthetic town needs villages or rows, not %d and %d", p.Villages, p.Rows)
 	}
 	g, err := newSynthetic(p.Profile, p.Months, p.Seed)
 	if err != nil {
 		return nil, err
+	}
+	if p.Households > 0 {
+		g.profile.Households = []int{p.Households, p.Households}
+	}
+	if p.Town != "" {
+		g.synthetic.Town.Name = p.Town
 	}
 	return g.generate(p.Villages, p.Rows)
 }

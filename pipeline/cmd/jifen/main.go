@@ -6,6 +6,7 @@
 //	jifen build [flags]        build the site of a records repository
 //	jifen validate [flags]     check a records working tree, uncommitted files included
 //	jifen demo DIR             write the demo town's records repository to DIR
+//	jifen synth DIR [flags]    write a synthetic town's or county's records repository to DIR
 //	jifen serve [flags]        serve a built site on localhost
 //
 // Run "jifen <command> -h" for a command's flags. Exit status: 0 done, 1 bad records, 2 wrong
@@ -73,6 +74,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return benchCheck(args, stdout, stderr)
 	case "demo":
 		return writeDemo(args, stdout, stderr)
+	case "synth":
+		return synth(args, stdout, stderr)
 	case "init":
 		return initTown(args, stdout, stderr)
 	case "serve":
@@ -94,6 +97,7 @@ const usage = `usage:
   jifen rules lint|diff      check the rule set's versions, or list what changed between two
   jifen template [flags]     write a blank sheet for a village-month, as CSV or an Excel workbook (-h for flags)
   jifen demo DIR             write the demo town's records repository to DIR
+  jifen synth DIR [flags]    write a synthetic town's or county's records repository to DIR (-h for flags)
   jifen init DIR [flags]     write a new town's records repository to DIR (-h for flags)
   jifen serve [flags]        serve a built site on localhost
   jifen deploy [flags]       upload a built site to an S3-compatible bucket or an SFTP server (-h for flags)
