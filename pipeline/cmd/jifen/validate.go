@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -47,6 +48,13 @@ func validate(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// validate lets each village's rows go once checked, and holds at most about half a
+		// gigabyte of a county's records (2.4 million rows) at once, while reading the history:
+		// a soft limit makes the collector keep the heap near that, so that the check of a
+		// county stays under 1 GB, instead of letting the heap grow to twice what it holds.
+		debug.SetMemoryLimit(768 << 20)
 	}
 	src, err := records.Checkout(*repo, *root, asOf)
 	if err != nil {
