@@ -1157,7 +1157,11 @@ func readFile(name string) ([]byte, error) {
 	if info.Size() > MaxFileSize {
 		return nil, &tooLarge{size: info.Size()}
 	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	// Room for the whole file, so that it is read at once (io.ReadAll would start small and grow).
+	var buf bytes.Buffer
+	buf.Grow(int(info.Size()) + bytes.MinRead)
+	_, err = buf.ReadFrom(io.LimitReader(f, MaxFileSize+1))
+	data := buf.Bytes()
 	if err == nil && len(data) > MaxFileSize { // it grew since
 		return nil, &tooLarge{size: int64(len(data))}
 	}
