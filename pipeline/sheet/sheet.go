@@ -101,40 +101,42 @@ var (
 
 // ParseRoster reads a households.csv. The columns say which headers the file wrote.
 func ParseRoster(name string, data []byte) ([]Household, Columns, check.List) {
-	var rows []struct {
-		ID      string `csv:"household"`
-		Head    string `csv:"head"`
-		Grid    string `csv:"grid"`
-		Consent string `csv:"consent"`
-		Joined  string `csv:"joined"`
-		Left    string `csv:"left"`
-	}
 	var diags check.List
-	t := readTable(name, data, rosterColumns, &diags)
-	if t == nil || !t.load(&rows, false, &diags) {
-		return nil, nil, diags
-	}
-	out := make([]Household, 0, len(rows))
-	for i, r := range rows {
-		c := t.cell(i, &diags)
+	var out []Household
+	cols, ok := scan(name, data, rosterColumns, &diags, func(cols Columns, cells []string, line int) {
+		// The cells are in the order of rosterColumns.
+		id, head, grid, consent, joined, left := cells[0], cells[1], cells[2], cells[3], cells[4], cells[5]
+		c := cell{name: name, cols: cols, line: line, diags: &diags}
 		h := Household{
-			Line:    c.line,
-			ID:      c.id("household", r.ID),
-			Head:    c.required("head", c.text("head", r.Head, maxText)),
-			Grid:    c.required("grid", r.Grid),
-			Consent: c.yesNo("consent", r.Consent),
-			Joined:  c.date("joined", r.Joined),
-			Left:    c.optionalDate("left", r.Left),
+			Line:    line,
+			ID:      c.id("household", id),
+			Head:    c.required("head", c.text("head", head, maxText)),
+			Grid:    c.required("grid", grid),
+			Consent: c.yesNo("consent", consent),
+			Joined:  c.date("joined", joined),
+			Left:    c.optionalDate("left", left),
 		}
 		// The grid's name is checked where village.toml defines it, not on every household.
-		c.words("grid", r.Grid, maxText)
+		c.words("grid", grid, maxText)
 		if h.Left != "" && h.Joined != "" && h.Left <= h.Joined {
-			c.bad("left", r.Left, &reasonLeftAfterJoined, r.Joined)
+			c.bad("left", left, &reasonLeftAfterJoined, joined)
 		}
 		out = append(out, h)
+	})
+	switch {
+	case !ok:
+		return nil, nil, diags
+	case len(out) == 0 && len(diags) == 0:
+		diags.Add(check.Diagnostic{Code: check.EmptySheet, File: name})
 	}
-	hyphenSuggestions(diags, t.codes)
-	return out, t.header, diags
+	hyphenSuggestions(diags, func() map[string]bool {
+		has := map[string]bool{}
+		for _, h := range out {
+			has[h.ID] = true
+		}
+		return has
+	})
+	return out, cols, diags
 }
 
 // Limits on the length of free text, in characters.

@@ -135,6 +135,9 @@ func scan(name string, data []byte, columns []column, diags *check.List, row fun
 	s.lossy = legacy && bytes.IndexByte(text, '?') >= 0 && !fourByteGB18030(data)
 	stopped := false
 	err := records(text, func(rec []string, line int) bool {
+		for i, v := range rec {
+			rec[i] = trim(v)
+		}
 		switch {
 		case blank(rec):
 		case s.index == nil:
@@ -325,7 +328,7 @@ func (s *scanner) csvError(err error) {
 	s.diags.Add(d)
 }
 
-// readRow puts the trimmed cells of rec in s.cells, in the order of the columns, and reports
+// readRow puts the cells of rec, trimmed by scan, in s.cells, in the order of the columns, and reports
 // whether the row can be read. A totals row or the header again cannot (see strayRow). Nor can
 // a row whose cells are separated by something else than commas (the Chinese comma of an input
 // method, most often): a code, number or date has such a separator, or another value that
@@ -341,7 +344,7 @@ func (s *scanner) readRow(rec []string, line int) bool {
 	var sep *check.Text
 	code := false // the separator is in a code, a number or a date, which never hold one
 	for i, v := range rec {
-		switch v = trim(v); {
+		switch {
 		case v == "":
 		case i < len(s.index) && s.index[i] >= 0:
 			j := s.index[i]
@@ -367,10 +370,10 @@ func (s *scanner) readRow(rec []string, line int) bool {
 // (合计 in its first cell that is not empty) or the header again. It returns the first cell.
 func (s *scanner) strayRow(rec []string) (*check.Text, string) {
 	i := 0
-	for i < len(rec) && trim(rec[i]) == "" {
+	for i < len(rec) && rec[i] == "" {
 		i++
 	}
-	v := trim(rec[i]) // rec is not blank
+	v := rec[i] // rec is not blank
 	switch {
 	case !s.starts[v[0]]: // most rows, quickly
 	case totalsLabel(v):
@@ -612,9 +615,10 @@ func (t *table) cell(i int, diags *check.List) *cell {
 	return &cell{name: t.name, cols: t.header, line: t.lines[i], diags: diags}
 }
 
+// blank reports whether the trimmed cells of rec are all empty.
 func blank(rec []string) bool {
 	for _, v := range rec {
-		if trim(v) != "" {
+		if v != "" {
 			return false
 		}
 	}
