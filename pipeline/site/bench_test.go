@@ -17,7 +17,10 @@ import (
 
 // BenchmarkHugo times the site build (Hugo with the project's templates, on the JSON the
 // pipeline writes) for the demo town and for a synthetic town of about 20 villages of 250 to
-// 1,200 households (demo.County), and reports the time per page.
+// 1,200 households (demo.County), and reports the time per page of the whole build (µs/page),
+// of Hugo alone (hugo-µs/page) and, in the same run, of the floor: Hugo making the same pages
+// from the same data and content adapter, each rendered by a template that writes only its
+// title (floor-µs/page).
 //
 //	go test -run '^$' -bench BenchmarkHugo -benchtime 3x ./pipeline/site/
 func BenchmarkHugo(b *testing.B) {
@@ -80,11 +83,21 @@ func benchmarkSite(b *testing.B, project string, src town.Source, asOf time.Time
 		b.Fatal(err)
 	}
 	h := Hugo{Project: project, Data: filepath.Join(dir, "data"), Stdout: io.Discard, Stderr: os.Stderr}
+	exe, err := h.executable(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	floor := Hugo{Project: trivialProject(b, project), Data: h.Data, Stdout: io.Discard, Stderr: os.Stderr, Exe: exe}
 	out := filepath.Join(dir, "public")
+	var hugoTime, floorTime time.Duration
 	for b.Loop() {
 		if err := h.Build(context.Background(), out, s, All); err != nil {
 			b.Fatal(err)
 		}
+		b.StopTimer()
+		hugoTime += timedRun(b, h, filepath.Join(dir, "hugo"), s)
+		floorTime += timedRun(b, floor, filepath.Join(dir, "floor"), s)
+		b.StartTimer()
 	}
 	pages := 0
 	filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
@@ -96,4 +109,41 @@ func benchmarkSite(b *testing.B, project string, src town.Source, asOf time.Time
 	b.ReportMetric(float64(pages), "pages")
 	b.ReportMetric(float64(len(t.Villages)), "villages")
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/float64(pages), "µs/page")
+	b.ReportMetric(float64(hugoTime.Microseconds())/float64(b.N)/float64(pages), "hugo-µs/page")
+	b.ReportMetric(float64(floorTime.Microseconds())/float64(b.N)/float64(pages), "floor-µs/page")
+}
+
+// timedRun times Hugo alone, without the pipeline's files, into dir.
+func timedRun(b *testing.B, h Hugo, dir string, s *Site) time.Duration {
+	start := time.Now()
+	if err := h.run(context.Background(), dir, s); err != nil {
+		b.Fatal(err)
+	}
+	return time.Since(start)
+}
+
+// trivialProject is a copy of the site project whose pages are rendered by one template that
+// writes only the page's title: hugo.toml, the content adapter and the partials it uses, as they
+// are.
+func trivialProject(b *testing.B, project string) string {
+	dir := b.TempDir()
+	copyFile := func(rel string) {
+		data, err := os.ReadFile(filepath.Join(project, rel))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, rel)), 0o755); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, rel), data, 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	copyFile("hugo.toml")
+	copyFile("content/_content.gotmpl")
+	copyFile("layouts/_partials/month-titles.html")
+	if err := os.WriteFile(filepath.Join(dir, "layouts", "all.html"), []byte("<!doctype html><title>{{ .Title }}</title>\n"), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	return dir
 }
