@@ -87,10 +87,9 @@ func Run(src town.Source, opts Options) *Report {
 }
 
 // checkEach is Run for ChecksOnly: it checks and scores each village as town.Load reads it,
-// and keeps its rows no longer. It finds what Run finds (TestChecksOnlyCases, FuzzRecords) but
-// in one case: the town's checks that need every village run after the villages' own, so an
-// example text left in a roster's 户主 (an error once the site has a real address) does not
-// keep that household's scores out of the checks of the scores, as it does in Run.
+// and keeps its rows no longer. It finds what Run finds (TestChecksOnly, TestChecksOnlyCases,
+// FuzzRecords): the town's checks that need every village come later, and say nothing of a
+// village's rows.
 func checkEach(src town.Source, opts Options) *Report {
 	var mu sync.Mutex
 	var found check.List

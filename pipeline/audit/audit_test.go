@@ -38,8 +38,16 @@ func TestChecksOnly(t *testing.T) {
 	}
 	src.Files["supermarket/catalog.csv"] = catalog
 	src.Files["villages/v/redemptions/2025-07.csv"] = []byte("户号,商品,数量,积分,日期\nA,G01,1,60,2025-07-20\nA,G01,1,60,2025-07-21\n")
+	// Published at a real address, the example head of jifen init is an error, which keeps the
+	// household's scores out of the checks of the scores: its redemption beyond the balance is
+	// not said twice.
+	src.Files["villages/v/households.csv"] = append(src.Files["villages/v/households.csv"], "B,示例户,一组,是,2024-12-01\n"...)
+	src.Files["villages/v/redemptions/2025-07.csv"] = append(src.Files["villages/v/redemptions/2025-07.csv"], "B,G01,1,60,2025-07-22\n"...)
 	now := time.Date(2025, 8, 20, 0, 0, 0, 0, time.UTC)
-	all, checks := Run(src, Options{Now: now}), Run(src, Options{Now: now, ChecksOnly: true})
+	opts := Options{Now: now, SiteURL: "https://jifen.yunxi.gov.cn/"}
+	all := Run(src, opts)
+	opts.ChecksOnly = true
+	checks := Run(src, opts)
 	if !reflect.DeepEqual(all.Diagnostics, checks.Diagnostics) {
 		t.Errorf("scoring everything finds:\n%s\nscoring for the checks finds:\n%s", all.Diagnostics, checks.Diagnostics)
 	}
@@ -47,8 +55,13 @@ func TestChecksOnly(t *testing.T) {
 	for _, d := range checks.Diagnostics {
 		codes[d.Code] = true
 	}
-	if !codes[check.OverBalance] || !codes[check.MonthlyCapCut] {
-		t.Errorf("want a redemption over the balance and the monthly cap's cut, got:\n%s", checks.Diagnostics)
+	if !codes[check.OverBalance] || !codes[check.MonthlyCapCut] || !codes[check.Placeholder] {
+		t.Errorf("want a redemption over the balance, the monthly cap's cut and the example head, got:\n%s", checks.Diagnostics)
+	}
+	for _, d := range checks.Diagnostics {
+		if d.Code == check.OverBalance && d.Line == 4 {
+			t.Errorf("the household with the example head is checked against its scores: %s", d)
+		}
 	}
 	if checks.Results != nil || len(checks.Town.Villages) != 1 || checks.Town.Villages[0].Months != nil {
 		t.Errorf("the checks keep their results or rows: %v, %+v", checks.Results, checks.Town.Villages)

@@ -284,15 +284,16 @@ func Load(src Source, opts Options) (*Town, check.List) {
 }
 
 type loader struct {
-	src     Source
-	names   []string // the files' names, sorted, refused ones included
-	now     time.Time
-	siteURL string // the address the site is published at, if not town.toml's
-	each    func(Loaded)
-	diags   check.List
-	failed  map[string]bool
-	dropped map[string]bool
-	refused map[string]bool // files the source refused to read (symlinks, files too big, ...)
+	src       Source
+	names     []string // the files' names, sorted, refused ones included
+	now       time.Time
+	siteURL   string // the address the site is published at, if not town.toml's
+	each      func(Loaded)
+	published bool // the site has a real address: example texts are errors (see ready)
+	diags     check.List
+	failed    map[string]bool
+	dropped   map[string]bool
+	refused   map[string]bool // files the source refused to read (symlinks, files too big, ...)
 }
 
 // present reports whether the records have the file, read or refused; a refused file is failed.
@@ -377,11 +378,12 @@ func (l *loader) load() *Town {
 	l.icp(tf)
 	t.Rules = l.rules()
 	t.Catalog = l.catalog("supermarket/catalog.csv")
+	l.published = realSite(cmp.Or(l.siteURL, tf.SiteURL))
 	ids := l.villageIDs(tf.Villages)
 	t.Villages = l.villages(t, ids)
 	l.strays(ids)
 	l.merged(t)
-	l.ready(t, cmp.Or(l.siteURL, tf.SiteURL))
+	l.ready(t)
 	return t
 }
 
@@ -639,37 +641,44 @@ func (l *loader) public(file, key, value string) {
 // with its own.
 var placeholders = []string{"请改成", "示范文本", "jifen init 生成", "示例户"}
 
-// ready reports the example texts of jifen init left in the records, once town.toml gives the
-// site a real address: what a town publishes is its own.
-func (l *loader) ready(t *Town, siteURL string) {
-	u, err := url.Parse(siteURL)
-	if siteURL == "" || err != nil || u.Hostname() == "localhost" || u.Hostname() == "127.0.0.1" || strings.HasPrefix(u.Hostname(), "example.") || strings.HasSuffix(u.Hostname(), ".example") {
-		return
-	}
-	flag := func(file, column, value string, line int) {
-		if slices.ContainsFunc(placeholders, func(p string) bool { return strings.Contains(value, p) }) {
-			l.add(check.Diagnostic{Code: check.Placeholder, File: file, Line: line, Column: column, Value: value})
-		}
-	}
-	flag("town.toml", "objection_contact", t.Objection, 0)
+// ready reports the example texts of jifen init left in the town's own files, once the site has
+// a real address (town.toml's or the build's): what a town publishes is its own. readyVillage
+// does the same for each village's files, as soon as the village is read.
+func (l *loader) ready(t *Town) {
+	l.placeholder("town.toml", "objection_contact", t.Objection, 0)
 	for _, rs := range t.Rules {
-		flag(rs.File, "title", rs.Title, 0)
-		flag(rs.File, "adoption.body", rs.Adoption.Body, 0)
-		flag(rs.File, "adoption.record", rs.Adoption.Record, 0)
+		l.placeholder(rs.File, "title", rs.Title, 0)
+		l.placeholder(rs.File, "adoption.body", rs.Adoption.Body, 0)
+		l.placeholder(rs.File, "adoption.record", rs.Adoption.Record, 0)
 	}
-	for _, v := range t.Villages {
-		file := "villages/" + v.ID + "/village.toml"
-		if v.Objection != t.Objection {
-			flag(file, "objection_contact", v.Objection, 0)
-		}
-		for _, g := range v.Grids {
-			flag(file, "grids.worker", g.Worker, 0)
-		}
-		for _, m := range v.Evaluation {
-			flag(file, "evaluation.members", m, 0)
-		}
-		for _, h := range v.Households {
-			flag(v.RosterFile, "户主", h.Head, h.Line)
-		}
+}
+
+// readyVillage is ready for the files of a village.
+func (l *loader) readyVillage(t *Town, v *Village) {
+	file := "villages/" + v.ID + "/village.toml"
+	if v.Objection != t.Objection {
+		l.placeholder(file, "objection_contact", v.Objection, 0)
 	}
+	for _, g := range v.Grids {
+		l.placeholder(file, "grids.worker", g.Worker, 0)
+	}
+	for _, m := range v.Evaluation {
+		l.placeholder(file, "evaluation.members", m, 0)
+	}
+	for _, h := range v.Households {
+		l.placeholder(v.RosterFile, "户主", h.Head, h.Line)
+	}
+}
+
+// placeholder reports an example text left in a value, once the site has a real address.
+func (l *loader) placeholder(file, column, value string, line int) {
+	if l.published && slices.ContainsFunc(placeholders, func(p string) bool { return strings.Contains(value, p) }) {
+		l.add(check.Diagnostic{Code: check.Placeholder, File: file, Line: line, Column: column, Value: value})
+	}
+}
+
+// realSite reports whether siteURL is a site's real address, not none, a local or an example one.
+func realSite(siteURL string) bool {
+	u, err := url.Parse(siteURL)
+	return siteURL != "" && err == nil && u.Hostname() != "localhost" && u.Hostname() != "127.0.0.1" && !strings.HasPrefix(u.Hostname(), "example.") && !strings.HasSuffix(u.Hostname(), ".example")
 }

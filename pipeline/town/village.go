@@ -28,9 +28,13 @@ func (l *loader) villages(t *Town, ids []string) []*Village {
 		wg.Go(func() {
 			limit <- struct{}{}
 			defer func() { <-limit }()
-			loaders[i] = &loader{src: l.src, names: l.names, now: l.now, failed: map[string]bool{}, dropped: map[string]bool{}, refused: l.refused}
+			loaders[i] = &loader{src: l.src, names: l.names, now: l.now, published: l.published, failed: map[string]bool{}, dropped: map[string]bool{}, refused: l.refused}
 			villages[i] = loaders[i].village(t, id)
-			if l.each != nil && villages[i] != nil {
+			if villages[i] == nil {
+				return
+			}
+			loaders[i].readyVillage(t, villages[i])
+			if l.each != nil {
 				l.each(l.loaded(t, villages[i], loaders[i]))
 			}
 		})
