@@ -124,11 +124,11 @@ func downloadFiles(t *Town, villages []*Village) (map[string][]byte, []Download,
 		d.add(v, v.ID+".csv", "csv", csvBytes(rows, true), true)
 		machine := d.add(v, machineDir+v.ID+".csv", "csv", bytes.TrimPrefix(csvBytes(rows, false), []byte("\uFEFF")), false)
 		d.describe(v, machine, "与 "+v.ID+".csv 的数据相同，只是文件开头没有 Excel 所需的字节顺序标记，以 = + - @ 开头的格子前面也没有防止电子表格当成公式的单引号；用 Excel、WPS 打开请下载 "+v.ID+".csv")
-		records := []map[string]string{} // [] for a village with no months, not null
+		records := []map[string]any{} // [] for a village with no months, not null
 		for _, r := range rows {
-			rec := map[string]string{}
+			rec := map[string]any{}
 			for i, c := range downloadColumns {
-				rec[c.name] = r[i]
+				rec[c.name] = jsonValue(c.kind, r[i])
 			}
 			records = append(records, rec)
 		}
@@ -151,6 +151,21 @@ func downloadFiles(t *Town, villages []*Village) (map[string][]byte, []Download,
 	d.files["downloads/datapackage.json"] = append(pkg, '\n')
 	d.files["downloads/SHA256SUMS"] = []byte(strings.Join(d.sums, ""))
 	return d.files, d.list, nil
+}
+
+// jsonValue is a cell as JSON: an integer column's number, or null when the cell is empty (a
+// household not ranked), and a string otherwise.
+func jsonValue(kind, cell string) any {
+	if kind != "integer" {
+		return cell
+	}
+	if n, err := strconv.Atoi(cell); err == nil {
+		return n
+	}
+	if cell == "" {
+		return nil
+	}
+	return cell // not expected: the site's numbers are whole
 }
 
 // csvBytes writes rows under the header (sheet.ExcelCSV). For a spreadsheet, a text cell that

@@ -20,6 +20,7 @@ func TestDownloadsForSpreadsheetsAndPrograms(t *testing.T) {
 	v := &Village{ID: "qs", Name: "青石村", Months: []Month{{rows: [][]string{
 		{"2025-07", "QS-1", "=SUM(1)", "上湾组", "-5", "2", "已生效"},
 		{"2025-07", "QS-2", "", "上湾组", "12", "1", "已生效"},
+		{"2025-07", "QS-3", "王*", "上湾组", "0", "", "已生效"},
 	}}}}
 	files, list, err := downloadFiles(&Town{Name: "云溪镇"}, []*Village{v})
 	if err != nil {
@@ -41,6 +42,17 @@ func TestDownloadsForSpreadsheetsAndPrograms(t *testing.T) {
 	}
 	if js := files["downloads/qs.json"]; !bytes.Contains(js, []byte(`"=SUM(1)"`)) {
 		t.Errorf("the JSON has not the value as it is:\n%s", js)
+	}
+	// Numbers are JSON numbers; a household not ranked has a null rank.
+	var records []map[string]any
+	if err := json.Unmarshal(files["downloads/qs.json"], &records); err != nil {
+		t.Fatal(err)
+	}
+	if len(records) != 3 || records[0]["points"] != float64(-5) || records[1]["rank"] != float64(1) || records[2]["rank"] != nil || records[2]["name"] != "王*" {
+		t.Errorf("the JSON records: %v", records)
+	}
+	if _, ok := records[2]["rank"]; !ok {
+		t.Errorf("the rank of a household not ranked is left out instead of null: %v", records[2])
 	}
 	empty, _, err := downloadFiles(&Town{Name: "云溪镇"}, []*Village{{ID: "xin", Name: "新村"}})
 	if err != nil || string(empty["downloads/xin.json"]) != "[]\n" {
