@@ -257,6 +257,11 @@ func TestDemoSite(t *testing.T) {
 				effective++
 			}
 			checkRanking(t, v, mr, page)
+			// The results come first; the approval details after them.
+			approval := strings.Index(page, "<h2>审定记录</h2>")
+			if totals, ranking := strings.Index(page, "<h2>合计</h2>"), strings.Index(page, `class="ranking"`); totals < 0 || approval < totals || ranking > approval {
+				t.Errorf("%s %s: the approval details (at %d) come before the totals (%d) or the ranking (%d)", v.ID, mr.Month, approval, totals, ranking)
+			}
 		}
 		checkHouseholdPages(t, out, v, res)
 	}
