@@ -3,6 +3,7 @@ package site
 import (
 	"fmt"
 	"html"
+	"strconv"
 	"strings"
 
 	"rsc.io/qr"
@@ -10,9 +11,11 @@ import (
 
 // barChart draws one bar per value as an inline SVG: positive values up from the zero line,
 // negative ones down. It is drawn in Go so that Hugo only prints it; the page always pairs it
-// with a table of the same numbers. Only numbers and the labels given are written.
+// with a table of the same numbers. Only numbers and the labels given are written. Its text is
+// chartFont units high (site.css), as many pixels on a phone, where the chart is about as wide as
+// its viewBox; a bar's number that would not fit its slot is left to the table.
 func barChart(title string, labels []string, values []int) string {
-	const w, h, top, bottom, left = 320, 140, 14, 18, 4
+	const w, h, top, bottom, left = 320, 150, 16, 18, 4
 	if len(values) == 0 {
 		return ""
 	}
@@ -40,9 +43,9 @@ func barChart(title string, labels []string, values []int) string {
 		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" class="%s"/>`, x, y, bar, bh, class)
 		ly := y - 3
 		if v < 0 {
-			ly = y + bh + 10
+			ly = y + bh + chartFont
 		}
-		if v != 0 {
+		if v != 0 && textWidth(strconv.Itoa(v)) < slot-2 {
 			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" class="v">%d</text>`, x+bar/2, ly, v)
 		}
 		fmt.Fprintf(&b, `<text x="%.1f" y="%d" class="l">%s</text>`, x+bar/2, h-4, html.EscapeString(labels[i]))
@@ -52,6 +55,23 @@ func barChart(title string, labels []string, values []int) string {
 }
 
 func abs(n int) int { return max(n, -n) }
+
+// chartFont is the size of a chart's text in its viewBox's units (site.css says the same).
+const chartFont = 12
+
+// textWidth is about how wide s is in a chart's text: digits and signs are narrow (about 0.6 of
+// the font's size), Chinese characters square.
+func textWidth(s string) float64 {
+	width := 0.0
+	for _, r := range s {
+		if r < 0x80 {
+			width += 0.6 * chartFont
+		} else {
+			width += chartFont
+		}
+	}
+	return width
+}
 
 // qrCode draws a QR code of text as an inline SVG, with its quiet zone.
 func qrCode(text, label string) (string, error) {

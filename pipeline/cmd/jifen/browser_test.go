@@ -41,6 +41,10 @@ func browser(t *testing.T) context.Context {
 	if _, err := chromedp.Run(ctx, chromedp.Title()); err != nil {
 		t.Fatal(err)
 	}
+	// Headless Chromium keeps its window at least 500 px wide: the phone's width is emulated.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(360, 640, chromedp.EmulateMobile)); err != nil {
+		t.Fatal(err)
+	}
 	return ctx
 }
 
@@ -102,6 +106,13 @@ func TestPagesOnAPhone(t *testing.T) {
 			if scrollWidth > innerWidth {
 				t.Errorf("%s scrolls sideways: %d px wide in a %d px window", path, scrollWidth, innerWidth)
 			}
+			charts, err := chromedp.Run(ctx, chromedp.Evaluate[string](chartText))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if charts != "" {
+				t.Errorf("%s: %s", path, charts)
+			}
 			mu.Lock()
 			defer mu.Unlock()
 			if len(problems) > 0 {
@@ -110,6 +121,27 @@ func TestPagesOnAPhone(t *testing.T) {
 		})
 	}
 }
+
+// chartText is a script that says what is wrong with the text of a page's charts: smaller than
+// 12 px as shown, or over another text of the same chart. "" when nothing is.
+const chartText = `(() => {
+	const problems = [];
+	for (const svg of document.querySelectorAll('svg.chart')) {
+		const texts = [...svg.querySelectorAll('text')];
+		const boxes = texts.map(t => t.getBoundingClientRect());
+		texts.forEach((t, i) => {
+			const px = parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a;
+			if (px < 12) problems.push('"' + t.textContent + '" is ' + px.toFixed(1) + ' px');
+			for (let j = 0; j < i; j++) {
+				const a = boxes[i], b = boxes[j];
+				if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) {
+					problems.push('"' + t.textContent + '" overlaps "' + texts[j].textContent + '"');
+				}
+			}
+		});
+	}
+	return problems.join('; ');
+})()`
 
 // listen reports the console's errors and warnings, uncaught exceptions and the browser log's
 // errors and warnings of every page the browser opens.
