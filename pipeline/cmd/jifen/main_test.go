@@ -292,14 +292,20 @@ func checkRanking(t *testing.T, v *town.Village, mr *score.MonthResult, page str
 }
 
 // checkHouseholdPages checks that each consenting household's page shows its monthly points and
-// rank as computed, and that a household that did not consent has no page.
+// rank as computed, and that a household that did not consent has no page, and is told in the
+// directory where to ask.
 func checkHouseholdPages(t *testing.T, out string, v *town.Village, res *score.VillageResult) {
 	t.Helper()
+	directory := readPage(t, filepath.Join(out, v.ID, "households", "index.html"))
 	for _, h := range v.Households {
 		name := filepath.Join(out, v.ID, "h", strings.ToLower(h.ID), "index.html") // Hugo lower-cases paths
 		if !h.Consent {
 			if _, err := os.Stat(name); err == nil {
 				t.Errorf("%s %s did not consent but has a page", v.ID, h.ID)
+			}
+			if !strings.Contains(directory, "请找："+v.Objection) {
+				t.Errorf("%s: the directory does not say where a household without a page asks", v.ID)
+				directory = "请找：" + v.Objection // said once
 			}
 			continue
 		}
