@@ -349,7 +349,7 @@ func plain(s string) bool {
 	return digits < 11
 }
 
-// The kinds of bytes plain tells apart.
+// The kinds of bytes plain and control tell apart.
 const (
 	plainOther = iota
 	plainDigit // an ASCII digit
@@ -377,10 +377,10 @@ var plainBytes = func() (t [256]byte) {
 // (C2, D8, E1, E2 and EF in UTF-8), and never a Chinese character (E3–E9).
 func control(s string) (rune, bool) {
 	for i := 0; i < len(s); i++ {
-		switch b := s[i]; {
-		case b < 0x20 || b == 0x7F:
-			return rune(b), true
-		case b == 0xC2 || b == 0xD8 || b == 0xE1 || b == 0xE2 || b == 0xEF:
+		switch plainBytes[s[i]] {
+		case plainStop:
+			return rune(s[i]), true
+		case plainLead:
 			if r, _ := utf8.DecodeRuneInString(s[i:]); invisible(r) {
 				return r, true
 			}
