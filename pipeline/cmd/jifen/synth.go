@@ -23,15 +23,16 @@ func synth(args []string, stdout, stderr io.Writer) error {
 	towns := fs.Int("towns", 1, "towns; with more than one, each in a folder town01, town02, …")
 	villages := fs.Int("villages", 25, "villages per town")
 	households := fs.Int("households", 600, "households per village")
-	months := fs.Int("months", 12, "months of records from January 2025")
+	months := fs.Int("months", 12, "months of records from January 2025 (records later than the day a check or a build runs at are in the future for it: give it --as-of)")
 	seed := fs.Uint64("seed", 1, "seed: the same flags and seed write the same repository")
 	// DIR may come before the flags or after them.
 	err := fs.Parse(args)
-	dir := fs.Arg(0)
-	if err == nil && fs.NArg() > 1 {
-		err = fs.Parse(fs.Args()[1:])
+	dir, rest := fs.Arg(0), fs.Args()[min(1, fs.NArg()):]
+	if err == nil && len(rest) > 0 {
+		err = fs.Parse(rest)
+		rest = fs.Args()
 	}
-	if err != nil || dir == "" || fs.NArg() > 0 || *towns < 1 || *villages < 1 || *households < 1 || *months < 1 || *months > 120 {
+	if err != nil || dir == "" || len(rest) > 0 || *towns < 1 || *villages < 1 || *households < 1 || *months < 1 || *months > 120 {
 		fmt.Fprintln(stderr, "usage: jifen synth DIR [--towns T] [--villages V] [--households H] [--months M] [--seed S]")
 		return errUsage
 	}

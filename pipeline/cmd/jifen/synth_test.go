@@ -51,7 +51,13 @@ func TestSynth(t *testing.T) {
 	if heads[0] != heads[1] {
 		t.Errorf("the same flags and seed gave %s and %s", heads[0], heads[1])
 	}
-	for _, args := range [][]string{{"synth"}, {"synth", t.TempDir(), "--towns", "0"}, {"synth", t.TempDir(), "extra"}} {
+	// DIR alone, and the flags before DIR.
+	for _, args := range [][]string{{"synth", filepath.Join(t.TempDir(), "c")}, {"synth", "--villages", "1", "--households", "3", "--months", "1", filepath.Join(t.TempDir(), "d")}} {
+		if _, stderr, err := jifen(t, args...); err != nil {
+			t.Errorf("%q: %v\n%s", args, err, stderr)
+		}
+	}
+	for _, args := range [][]string{{"synth"}, {"synth", t.TempDir(), "--towns", "0"}, {"synth", t.TempDir(), "extra"}, {"synth", t.TempDir(), "--months", "3", "extra"}} {
 		if _, _, err := jifen(t, args...); err != errUsage {
 			t.Errorf("%q: %v, want a usage error", args, err)
 		}
