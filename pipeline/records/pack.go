@@ -3,10 +3,10 @@ package records
 import (
 	"bytes"
 	"cmp"
-	"compress/zlib"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	zlib "github.com/klauspost/compress/zlib"
 	"io"
 	"os"
 	"path"
