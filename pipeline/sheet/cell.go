@@ -313,8 +313,7 @@ func (c *cell) words(key, v string, limit int) bool {
 	if plain(v) && len(v) <= limit {
 		return true
 	}
-	if code, masked, ok := personalData(v); ok {
-		c.report(check.Diagnostic{Code: code, Value: masked}, key)
+	if c.personal(key, v) {
 		return false
 	}
 	if len(v) > limit { // a character takes at least a byte
@@ -326,6 +325,16 @@ func (c *cell) words(key, v string, limit int) bool {
 		c.report(check.Diagnostic{Code: check.ControlChar, Value: v, Args: []string{fmt.Sprintf("U+%04X", r)}}, key)
 	}
 	return true
+}
+
+// personal reports a resident ID or mobile number in the cell v of column key (masked, so that
+// no message repeats the number), which no sheet may carry in any column.
+func (c *cell) personal(key, v string) bool {
+	code, masked, ok := personalData(v)
+	if ok {
+		c.report(check.Diagnostic{Code: code, Value: masked}, key)
+	}
+	return ok
 }
 
 // plain reports whether s cannot hold personal data or an invisible character, as most notes

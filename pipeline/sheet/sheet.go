@@ -77,6 +77,10 @@ var (
 	}
 	sheetColumns = []column{
 		{key: "household", zh: "户号", required: true, like: []string{"户编号", "户代码", "编号"}},
+		// The head's name beside the code, as the template writes it, for the cadre to see whose
+		// row it is: never read nor published, and checked only for personal data, which no sheet
+		// may carry.
+		{key: "head", zh: "户主", text: true, unread: true, like: []string{"户主姓名", "姓名"}},
 		{key: "item", zh: "事项", required: true, like: []string{"事项代码", "事项编号", "项目", "积分事项"}},
 		{key: "points", zh: "分值", required: true, like: []string{"分数", "得分", "积分", "加减分"}},
 		{key: "date", zh: "日期", required: true, like: []string{"时间", "发生日期"}},
@@ -160,7 +164,10 @@ func ReadSheet(name string, data []byte) ([]Entry, Columns, check.List) {
 	var rows rowSet
 	cols, ok := scan(name, data, sheetColumns, &diags, func(cols Columns, cells []string, line int) {
 		// The cells are in the order of sheetColumns.
-		household, item, points, date, note, evidence := cells[0], cells[1], cells[2], cells[3], cells[4], cells[5]
+		household, head, item, points, date, note, evidence := cells[0], cells[1], cells[2], cells[3], cells[4], cells[5], cells[6]
+		if head != "" && !plain(head) {
+			(&cell{name: name, cols: cols, line: line, diags: &diags}).personal("head", head)
+		}
 		if item == "" && points == "" && note == "" && evidence == "" {
 			return
 		}

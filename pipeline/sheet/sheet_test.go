@@ -171,16 +171,16 @@ func TestParseInt(t *testing.T) {
 
 func TestTemplate(t *testing.T) {
 	hs := []Household{
-		{ID: "A", Joined: "2024-12-01"},
-		{ID: "B", Joined: "2025-07-31"},
+		{ID: "A", Head: "王小明", Joined: "2024-12-01"},
+		{ID: "B", Head: "李四", Joined: "2025-07-31"},
 		{ID: "C", Joined: "2024-12-01", Left: "2025-06-30"},
 		{ID: "D", Joined: "2024-12-01", Left: "2025-07-02"},
 		{ID: "E", Joined: "2025-08-01"},
 	}
 	got := string(Template(hs, "2025-07"))
 	// D left on 2 July, its last day on the roster: its date is that day, so that its row filled
-	// in passes. C left on 30 June.
-	want := "\uFEFF户号,事项,分值,日期,说明,佐证\r\nA,,,2025-07-31,,\r\nB,,,2025-07-31,,\r\nD,,,2025-07-02,,\r\n"
+	// in passes. C left on 30 June. The head's name is beside the code, for the eye only.
+	want := "\uFEFF户号,户主,事项,分值,日期,说明,佐证\r\nA,王小明,,,2025-07-31,,\r\nB,李四,,,2025-07-31,,\r\nD,,,,2025-07-02,,\r\n"
 	if got != want {
 		t.Errorf("got %q\nwant %q", got, want)
 	}

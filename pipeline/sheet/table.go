@@ -18,11 +18,13 @@ import (
 
 // A column is one column a file kind accepts: its English key (the gocsv tag), its Chinese
 // header, whether it must be present, whether it holds words (in which a comma is a comma,
-// not a separator), and other headers that cadres write for it.
+// not a separator), whether it is only for the eye (read by no one, so never checked), and
+// other headers that cadres write for it.
 type column struct {
 	key, zh  string
 	required bool
 	text     bool
+	unread   bool
 	like     []string
 }
 
@@ -352,7 +354,7 @@ func (s *scanner) readRow(rec []string, line int) bool {
 			if sep == nil && !s.columns[j].text {
 				sep, code = separator(v), s.columns[j].key != "consent"
 			}
-			if s.lossy && s.columns[j].text && strings.IndexByte(v, '?') >= 0 {
+			if s.lossy && s.columns[j].text && !s.columns[j].unread && strings.IndexByte(v, '?') >= 0 {
 				s.diags.Add(check.Diagnostic{Code: check.LostCharacter, File: s.name, Line: line, Column: s.header[s.columns[j].key], Value: v})
 			}
 		default:

@@ -64,7 +64,7 @@ func templateRows(households []Household, month string) [][]string {
 				day = h.Left
 			}
 			row := make([]string, len(sheetColumns))
-			row[0], row[3] = h.ID, day // 户号, 日期 in the order of sheetColumns
+			row[0], row[1], row[4] = h.ID, h.Head, day // 户号, 户主, 日期 in the order of sheetColumns
 			rows = append(rows, row)
 		}
 	}

@@ -161,6 +161,8 @@ func columnNote(key, month string) string {
 	switch key {
 	case "household":
 		return "名册里的户号，已经填好，照原样保留（0107 前面的 0 不能丢）。一户这个月有几件事就占几行：复制这一行，粘贴到表下面的空行。"
+	case "head":
+		return "户主姓名，已经按名册填好，只是方便核对这一行是哪一户：不计分，也不公开。不要写身份证号、手机号。可以不填或删掉这一列。"
 	case "item":
 		return "从下拉列表里选事项代码；一票否决填否决情形代码（如 V3）。代码的名称、分值和上限见“事项代码”表。没有填事项的行不算数，可以留着。"
 	case "points":

@@ -32,7 +32,7 @@ func openWorkbook(t *testing.T, data []byte) *excelize.File {
 // a note.
 func TestWorkbook(t *testing.T) {
 	hs := []Household{
-		{ID: "0107", Joined: "2024-12-01"},
+		{ID: "0107", Head: "王小明", Joined: "2024-12-01"},
 		{ID: "3-12", Joined: "2024-12-01", Left: "2025-07-02"},
 		{ID: "00123", Joined: "2024-12-01", Left: "2025-06-30"},
 	}
@@ -45,16 +45,16 @@ func TestWorkbook(t *testing.T) {
 		t.Fatalf("sheets %q, active %d", got, f.GetActiveSheetIndex())
 	}
 	rows, err := f.GetRows(scoreSheetName)
-	want := [][]string{{"户号", "事项", "分值", "日期", "说明", "佐证"}, {"0107", "", "", "2025-07-31"}, {"3-12", "", "", "2025-07-02"}}
+	want := [][]string{{"户号", "户主", "事项", "分值", "日期", "说明", "佐证"}, {"0107", "王小明", "", "", "2025-07-31"}, {"3-12", "", "", "", "2025-07-02"}}
 	if err != nil || !slices.EqualFunc(rows, want, slices.Equal) {
 		t.Errorf("score sheet %q, %v\nwant %q", rows, err, want)
 	}
-	for _, cell := range []string{"A2", "A3", "D2"} {
+	for _, cell := range []string{"A2", "A3", "B2", "E2"} {
 		if typ, err := f.GetCellType(scoreSheetName, cell); err != nil || typ != excelize.CellTypeSharedString {
 			t.Errorf("%s is of type %v, %v; want a string", cell, typ, err)
 		}
 	}
-	for col, format := range map[string]int{"A": formatText, "B": formatText, "C": formatGeneral, "D": formatText, "E": formatText, "F": formatText} {
+	for col, format := range map[string]int{"A": formatText, "B": formatText, "C": formatText, "D": formatGeneral, "E": formatText, "F": formatText, "G": formatText} {
 		for _, cell := range []string{col + "2", col + "3", col + "1000", col + "100000"} {
 			if got := numFmt(t, f, cell); got != format {
 				t.Errorf("%s has number format %d, want %d", cell, got, format)
@@ -63,7 +63,7 @@ func TestWorkbook(t *testing.T) {
 	}
 	checkValidations(t, f, "'事项代码'!$A$2:$A$5")
 	comments, err := f.GetComments(scoreSheetName)
-	if err != nil || len(comments) != 6 {
+	if err != nil || len(comments) != 7 {
 		t.Fatalf("comments %v, %v", comments, err)
 	}
 	for i, c := range comments {
@@ -71,8 +71,11 @@ func TestWorkbook(t *testing.T) {
 			t.Errorf("comment %d on %s: %q", i, c.Cell, c.Text)
 		}
 	}
-	if !strings.Contains(comments[3].Text, "2025年7月") {
-		t.Errorf("the note on 日期 does not name the month: %q", comments[3].Text)
+	if !strings.Contains(comments[4].Text, "2025年7月") {
+		t.Errorf("the note on 日期 does not name the month: %q", comments[4].Text)
+	}
+	if !strings.Contains(comments[1].Text, "不公开") {
+		t.Errorf("the note on 户主 does not say the names stay private: %q", comments[1].Text)
 	}
 }
 
@@ -101,9 +104,9 @@ func checkValidations(t *testing.T, f *excelize.File, list string) {
 	for _, dv := range dvs {
 		got = append(got, strings.Join([]string{dv.Sqref, dv.Type, dv.Formula1, dv.Formula2, *dv.ErrorStyle}, " "))
 	}
-	want := []string{"C2:C1048576 whole -9999 9999 stop"}
+	want := []string{"D2:D1048576 whole -9999 9999 stop"}
 	if list != "" {
-		want = append([]string{"B2:B1048576 list " + list + "  warning"}, want...)
+		want = append([]string{"C2:C1048576 list " + list + "  warning"}, want...)
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("validations %q\nwant %q", got, want)

@@ -18,7 +18,8 @@ func TestTemplate(t *testing.T) {
 		t.Fatal(err)
 	}
 	// D-04 left on 2025-06-30, so July has three households.
-	want := "\uFEFF户号,事项,分值,日期,说明,佐证\r\nD-01,,,2025-07-31,,\r\nD-02,,,2025-07-31,,\r\nD-03,,,2025-07-31,,\r\n"
+	// Each row has the head's name beside the code, for the cadre's eye: it is never read.
+	want := "\uFEFF户号,户主,事项,分值,日期,说明,佐证\r\nD-01,欧阳春晓,,,2025-07-31,,\r\nD-02,司马秋白,,,2025-07-31,,\r\nD-03,诸葛夏雨,,,2025-07-31,,\r\n"
 	if stdout != want {
 		t.Errorf("template:\n%q\nwant:\n%q", stdout, want)
 	}
@@ -39,7 +40,7 @@ func TestTemplate(t *testing.T) {
 	if !errors.Is(err, errBadRecords) || !strings.Contains(stdout, "[E114]") {
 		t.Errorf("untouched template: %v\n%s", err, stdout)
 	}
-	filled := strings.Replace(want, "D-02,,,2025-07-31,,", "D-02,ZF01,5,2025-07-31,,", 1)
+	filled := strings.Replace(want, "D-02,司马秋白,,,2025-07-31,,", "D-02,司马秋白,ZF01,5,2025-07-31,,", 1)
 	if err := os.WriteFile(sheet, []byte(filled), 0o644); err != nil {
 		t.Fatal(err)
 	}

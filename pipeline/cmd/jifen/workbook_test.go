@@ -21,10 +21,10 @@ import (
 // 分值 as a number, as a spreadsheet stores what is typed into the workbook's columns. Row 8
 // leaves two empty rows above it.
 var typedRows = map[int][]any{
-	2: {"0107", "GJ02", 5, "2025-07-03", "修村道|第一段，帮𫖮家", "00123"},
-	3: {"3-12", "V3", 0, "2025-07-02", "", ""}, // its last day on the roster, as the template filled it
-	5: {"0107", "GJ02", 5, "2025/7/20", "", "签到表7-2"},
-	8: {"00123", "ZF01", 5, "2025年7月9日", "", ""},
+	2: {"0107", "", "GJ02", 5, "2025-07-03", "修村道|第一段，帮𫖮家", "00123"}, // 户主 as the template filled it
+	3: {"3-12", "", "V3", 0, "2025-07-02", "", ""},                   // its last day on the roster, as the template filled it
+	5: {"0107", "", "GJ02", 5, "2025/7/20", "", "签到表7-2"},
+	8: {"00123", "王,𫖮", "ZF01", 5, "2025年7月9日", "", ""}, // a row added, with a name typed as it came
 }
 
 // TestWorkbookRoundTrip writes the workbook template for a village whose household codes a
@@ -157,8 +157,10 @@ func checkFilled(t *testing.T, name, records string) {
 	var want [][]string
 	for _, row := range []int{2, 3, 5, 8} {
 		var cells []string
-		for _, v := range typedRows[row] {
-			cells = append(cells, fmt.Sprint(v))
+		for i, v := range typedRows[row] {
+			if i != 1 { // 户主 is for the eye, never read
+				cells = append(cells, fmt.Sprint(v))
+			}
 		}
 		want = append(want, cells)
 	}
