@@ -1,82 +1,57 @@
 package site
 
 import (
-	"bytes"
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/jifen-project/jifen/pipeline/sheet"
+	"github.com/jifen-project/jifen/pipeline/score"
 )
 
 // Download is a file residents can take away, as the downloads page lists it.
 type Download struct {
 	Path    string `json:"path"`    // under the site's root, e.g. downloads/qingshi.csv
 	Village string `json:"village"` // the id of the village whose data it is
+	Table   string `json:"table"`   // the table it holds: months, totals, market, households, ledger or honours
 	Format  string `json:"format"`  // csv or json
 	Bytes   int    `json:"bytes"`
 	SHA256  string `json:"sha256"`
 }
 
-// downloadTitles name the downloads by format in datapackage.json, whose CSV files are the
-// copies for programs (the downloads page has its own words in its template).
-var downloadTitles = map[string]string{"csv": "各户每月积分（CSV，供程序读取）", "json": "各户每月积分（JSON）"}
+// downloadTitles follow a table's title in datapackage.json, whose CSV files are the copies for
+// programs (the downloads page has its own words in its template).
+var downloadTitles = map[string]string{"csv": "（CSV，供程序读取）", "json": "（JSON）"}
 
-// statusWords are a month's statuses as the downloads write them.
-var statusWords = map[string]string{inNotice: "公示中", effective: "已生效", unapproved: "未审定"}
-
-// downloadColumns are the columns of a village's CSV and JSON downloads.
-var downloadColumns = []struct{ name, title, kind, description string }{
-	{"month", "月份", "string", "评定月份 YYYY-MM"},
-	{"household", "户号", "string", "户号"},
-	{"name", "户主", "string", "打码的户主姓名；没有同意公开的户为空"},
-	{"grid", "小组", "string", "村民小组"},
-	{"points", "积分", "integer", "本月净积分"},
-	{"rank", "名次", "integer", "本月全村名次（村里不公开排名时为空；本月退出的户不排名，也为空）"},
-	{"status", "状态", "string", "公示中或已生效"},
-}
-
-// villageRows are a village's monthly results, one row a household-month, oldest first: only
-// what the site shows.
-func villageRows(v *Village) [][]string {
-	var rows [][]string
-	for i := len(v.Months) - 1; i >= 0; i-- {
-		rows = append(rows, v.Months[i].rows...)
-	}
-	return rows
-}
-
-// A resource is one file in datapackage.json.
+// A resource is one file in datapackage.json. Every resource has its table's schema: a CSV
+// file is a tabular data resource, which Frictionless readers cast to it; a JSON file is a data
+// resource, an array of objects whose keys are the fields' names.
 type resource struct {
-	Name        string          `json:"name"`
-	Path        string          `json:"path"`
-	Profile     string          `json:"profile,omitempty"`
-	Title       string          `json:"title"`
-	Description string          `json:"description,omitempty"`
-	Format      string          `json:"format"`
-	Mediatype   string          `json:"mediatype"`
-	Encoding    string          `json:"encoding"`
-	Bytes       int             `json:"bytes"`
-	Hash        string          `json:"hash"`
-	Schema      *resourceSchema `json:"schema,omitempty"`
-}
-
-type resourceSchema struct {
-	Fields []map[string]string `json:"fields"`
+	Name        string       `json:"name"`
+	Path        string       `json:"path"`
+	Profile     string       `json:"profile"`
+	Title       string       `json:"title"`
+	Description string       `json:"description"`
+	Format      string       `json:"format"`
+	Mediatype   string       `json:"mediatype"`
+	Encoding    string       `json:"encoding"`
+	Bytes       int          `json:"bytes"`
+	Hash        string       `json:"hash"`
+	Schema      *tableSchema `json:"schema"`
 }
 
 // machineDir holds, under downloads/, the copies of the CSV downloads that datapackage.json
-// describes: the same bytes without the byte order mark that Excel and WPS need. Frictionless
-// readers differ on a BOM in a file declared UTF-8 (frictionless-py drops it, datapackage-js
-// keeps it in the first column's name) and "utf-8-sig" is no IANA name (Node cannot decode it),
-// so only a file without BOM reads the same everywhere.
+// describes: the same rows under the fields' names, without the byte order mark that Excel and
+// WPS need. Frictionless readers differ on a BOM in a file declared UTF-8 (frictionless-py drops
+// it, datapackage-js keeps it in the first column's name) and "utf-8-sig" is no IANA name (Node
+// cannot decode it), so only a file without BOM reads the same everywhere.
 const machineDir = "data/"
 
 // downloads collects the files of the downloads folder as they are made.
@@ -87,10 +62,11 @@ type downloads struct {
 	resources []resource
 }
 
-// add keeps a file of village v under downloads/name; listed, it appears on the downloads page.
-func (d *downloads) add(v *Village, name, format string, data []byte, listed bool) Download {
+// add keeps a file of table tb of village v under downloads/name; listed, it appears on the
+// downloads page.
+func (d *downloads) add(v *Village, tb *table, name, format string, data []byte, listed bool) Download {
 	sum := sha256.Sum256(data)
-	dl := Download{Path: "downloads/" + name, Village: v.ID, Format: format, Bytes: len(data), SHA256: hex.EncodeToString(sum[:])}
+	dl := Download{Path: "downloads/" + name, Village: v.ID, Table: tb.ID, Format: format, Bytes: len(data), SHA256: hex.EncodeToString(sum[:])}
 	d.files[dl.Path] = data
 	d.sums = append(d.sums, dl.SHA256+"  "+name+"\n")
 	if listed {
@@ -99,44 +75,48 @@ func (d *downloads) add(v *Village, name, format string, data []byte, listed boo
 	return dl
 }
 
-// describe adds the file dl of village v to datapackage.json.
-func (d *downloads) describe(v *Village, dl Download, description string) {
-	r := resource{Name: strings.NewReplacer(".", "-", "_", "-").Replace(v.ID + "." + dl.Format), Path: strings.TrimPrefix(dl.Path, "downloads/"),
-		Title: v.Name + downloadTitles[dl.Format], Description: description, Format: dl.Format, Encoding: "utf-8",
+// describe adds the file dl of table tb of village v to datapackage.json.
+func (d *downloads) describe(v *Village, tb *table, dl Download, description string) {
+	name := strings.TrimSuffix(path.Base(dl.Path), "."+dl.Format) + "-" + dl.Format // village ids have no "_": unique
+	r := resource{Name: name, Path: strings.TrimPrefix(dl.Path, "downloads/"), Profile: "data-resource",
+		Title: v.Name + tb.Title + downloadTitles[dl.Format], Description: description, Format: dl.Format, Encoding: "utf-8",
 		Mediatype: map[string]string{"csv": "text/csv", "json": "application/json"}[dl.Format],
-		Bytes:     dl.Bytes, Hash: "sha256:" + dl.SHA256}
+		Bytes:     dl.Bytes, Hash: "sha256:" + dl.SHA256, Schema: &tb.Schema}
 	if dl.Format == "csv" {
-		r.Profile, r.Schema = "tabular-data-resource", &resourceSchema{}
-		for _, c := range downloadColumns {
-			r.Schema.Fields = append(r.Schema.Fields, map[string]string{"name": c.title, "type": c.kind, "description": c.description})
-		}
+		r.Profile = "tabular-data-resource"
 	}
 	d.resources = append(d.resources, r)
 }
 
 // downloadFiles makes every download, the Frictionless datapackage.json that describes them and
-// a SHA256SUMS file, keyed by their path in the site. Each village has a CSV for spreadsheets
-// (with a byte order mark), its copy for programs under machineDir, and a JSON file.
-func downloadFiles(t *Town, villages []*Village) (map[string][]byte, []Download, error) {
+// a SHA256SUMS file, keyed by their path in the site. Each table of each village (results[i] is
+// the scores of villages[i]) has a CSV for spreadsheets (with a byte order mark and the fields'
+// titles), its copy for programs under machineDir, and a JSON file.
+func downloadFiles(t *Town, villages []*Village, results []*score.VillageResult) (map[string][]byte, []Download, error) {
+	if len(results) != len(villages) {
+		return nil, nil, fmt.Errorf("open data: %d villages, %d results", len(villages), len(results))
+	}
 	d := &downloads{files: map[string][]byte{}}
-	for _, v := range villages {
-		rows := villageRows(v)
-		d.add(v, v.ID+".csv", "csv", csvBytes(rows, true), true)
-		machine := d.add(v, machineDir+v.ID+".csv", "csv", bytes.TrimPrefix(csvBytes(rows, false), []byte("\uFEFF")), false)
-		d.describe(v, machine, "与 "+v.ID+".csv 的数据相同，只是文件开头没有 Excel 所需的字节顺序标记，以 = + - @ 开头的格子前面也没有防止电子表格当成公式的单引号；用 Excel、WPS 打开请下载 "+v.ID+".csv")
-		records := []map[string]any{} // [] for a village with no months, not null
-		for _, r := range rows {
-			rec := map[string]any{}
-			for i, c := range downloadColumns {
-				rec[c.name] = jsonValue(c.kind, r[i])
-			}
-			records = append(records, rec)
-		}
-		js, err := json.MarshalIndent(records, "", " ")
+	for i, v := range villages {
+		tables, err := villageTables(v, results[i])
 		if err != nil {
 			return nil, nil, err
 		}
-		d.describe(v, d.add(v, v.ID+".json", "json", append(js, '\n'), true), "")
+		for _, tb := range tables {
+			base := v.ID
+			if tb.ID != tableMonths {
+				base += "_" + tb.ID
+			}
+			d.add(v, &tb, base+".csv", "csv", tb.csv(true), true)
+			machine := d.add(v, &tb, machineDir+base+".csv", "csv", tb.csv(false), false)
+			d.describe(v, &tb, machine, tb.Description+"。与 "+base+".csv 的数据相同，只是表头是字段名（name），文件开头没有 Excel 所需的字节顺序标记，"+
+				"以 = + - @ 开头的格子前面也没有防止电子表格当成公式的单引号；用 Excel、WPS 打开请下载 "+base+".csv")
+			js, err := tb.json()
+			if err != nil {
+				return nil, nil, err
+			}
+			d.describe(v, &tb, d.add(v, &tb, base+".json", "json", js, true), tb.Description)
+		}
 	}
 	pkg, err := json.MarshalIndent(map[string]any{
 		"profile":   "data-package",
@@ -153,42 +133,8 @@ func downloadFiles(t *Town, villages []*Village) (map[string][]byte, []Download,
 	return d.files, d.list, nil
 }
 
-// jsonValue is a cell as JSON: an integer column's number, or null when the cell is empty (a
-// household not ranked), and a string otherwise.
-func jsonValue(kind, cell string) any {
-	if kind != "integer" {
-		return cell
-	}
-	if n, err := strconv.Atoi(cell); err == nil {
-		return n
-	}
-	if cell == "" {
-		return nil
-	}
-	return cell // not expected: the site's numbers are whole
-}
-
-// csvBytes writes rows under the header (sheet.ExcelCSV). For a spreadsheet, a text cell that
-// it would run as a formula (starting with =, +, - or @) is neutralised with a leading
-// apostrophe, numbers are left as they are; for programs, every cell is as it is.
-func csvBytes(rows [][]string, spreadsheet bool) []byte {
-	header := make([]string, len(downloadColumns))
-	for i, c := range downloadColumns {
-		header[i] = c.title
-	}
-	if !spreadsheet {
-		return sheet.ExcelCSV(header, rows)
-	}
-	safe := make([][]string, len(rows))
-	for i, r := range rows {
-		safe[i] = make([]string, len(r))
-		for j, cell := range r {
-			safe[i][j] = neutralise(cell)
-		}
-	}
-	return sheet.ExcelCSV(header, safe)
-}
-
+// neutralise keeps a spreadsheet from running a text cell as a formula: a cell that starts
+// with =, +, - or @ gets a leading apostrophe, unless it is a whole number.
 func neutralise(cell string) string {
 	if cell == "" || !strings.ContainsAny(cell[:1], "=+-@") {
 		return cell

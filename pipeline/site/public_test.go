@@ -79,14 +79,6 @@ func TestNoticesRefuseRawHTML(t *testing.T) {
 	}
 }
 
-func TestDownloadsNeutraliseFormulas(t *testing.T) {
-	data := csvBytes([][]string{{"2025-07", "QS-1", "=HYPERLINK(\"x\")", "+组", "-5", "", "@SUM(1)"}}, true)
-	want := "\uFEFF月份,户号,户主,小组,积分,名次,状态\r\n2025-07,QS-1,\"'=HYPERLINK(\"\"x\"\")\",'+组,-5,,'@SUM(1)\r\n"
-	if string(data) != want {
-		t.Errorf("got %q\nwant %q", data, want)
-	}
-}
-
 // TestCorrectionsShowOnlyCheckedText: a correction's rows show notes only as the current,
 // checked sheet has them, and never a veto row.
 func TestCorrectionsShowOnlyCheckedText(t *testing.T) {
