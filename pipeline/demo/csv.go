@@ -44,7 +44,10 @@ func (v *village) date(day string) string {
 // joined by then, with the leaving dates that had come.
 func (v *village) rosterFile(day string) []byte {
 	rows := [][]string{{"户号", "户主", "小组", "公开授权", "加入日期", "退出日期"}}
-	for _, h := range v.households {
+	if v.settings.HouseNumbers {
+		rows[0] = append(rows[0], "门牌号")
+	}
+	for i, h := range v.households {
 		if h.Joined > day {
 			continue
 		}
@@ -55,7 +58,11 @@ func (v *village) rosterFile(day string) []byte {
 		if h.Left != "" && h.Left <= day {
 			left = v.date(h.Left)
 		}
-		rows = append(rows, []string{h.ID, h.Head, h.Grid, consent, v.date(h.Joined), left})
+		row := []string{h.ID, h.Head, h.Grid, consent, v.date(h.Joined), left}
+		if v.settings.HouseNumbers {
+			row = append(row, strconv.Itoa(i+1)+"号")
+		}
+		rows = append(rows, row)
 	}
 	return v.csvFile(rows)
 }

@@ -64,7 +64,8 @@ type villageSettings struct {
 	Surnames      []string          `toml:"surnames"` // the village's common surnames
 	Encoding      string            `toml:"encoding"` // utf-8, utf-8-bom or gb18030
 	CRLF          bool              `toml:"crlf"`
-	DateLayout    string            `toml:"date_layout"` // a Go time layout, such as 2006/1/2
+	DateLayout    string            `toml:"date_layout"`   // a Go time layout, such as 2006/1/2
+	HouseNumbers  bool              `toml:"house_numbers"` // the roster has a 门牌号 column
 	MarketDays    []int             `toml:"market_days"`
 	Secretary     string            `toml:"secretary"`      // merges the village's pull requests
 	YearEndMerge  time.Time         `toml:"year_end_merge"` // when December is merged; by the schedule if unset

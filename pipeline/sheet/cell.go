@@ -19,6 +19,10 @@ var (
 		Zh: "要大于 0",
 		En: "it must be more than 0",
 	}
+	reasonHouseNumber = check.Text{
+		Zh: "只写门牌号（如 12号、3-5），要有数字；不写省、市、县、区、镇、乡、村、路、街这些地址",
+		En: "write the house number alone (e.g. 12 or 3-5), with a digit; no province, city, county, district, town, township, village, road or street",
+	}
 	reasonLeftAfterJoined = check.Text{
 		Zh: "退出日期要晚于加入日期（%[3]s）",
 		En: "the date left must be after the date joined (%[3]s)",
@@ -285,6 +289,19 @@ func (c *cell) date(key, v string) string {
 		c.report(check.Diagnostic{Code: check.BadDate, Value: v, Reason: reason, Suggest: suggest}, key)
 	}
 	return d
+}
+
+// house reads a house number (门牌号), which a directory shows beside a consenting household's
+// masked name: a few characters with a digit, and no more of an address than that.
+func (c *cell) house(key, v string) string {
+	if !c.words(key, v, maxHouse) || utf8.RuneCountInString(v) > maxHouse {
+		return ""
+	}
+	if !strings.ContainsFunc(v, unicode.IsDigit) || strings.ContainsAny(v, "省市县区镇乡村路街") {
+		c.bad(key, v, &reasonHouseNumber)
+		return ""
+	}
+	return v
 }
 
 func (c *cell) optionalDate(key, v string) string {

@@ -21,6 +21,7 @@ type Household struct {
 	Consent bool   // 公开授权: the head agreed to publish the masked name
 	Joined  string // 加入日期, YYYY-MM-DD
 	Left    string // 退出日期, YYYY-MM-DD or ""
+	House   string // 门牌号, or "": shown beside the masked name of a household that consented
 }
 
 // ActiveIn reports whether the household is on the roster on day (YYYY-MM-DD): from its 加入日期
@@ -74,6 +75,7 @@ var (
 		{key: "consent", zh: "公开授权", required: true, like: []string{"是否公开", "公开", "授权"}},
 		{key: "joined", zh: "加入日期", required: true, like: []string{"加入时间", "入册日期"}},
 		{key: "left", zh: "退出日期", like: []string{"退出时间"}},
+		{key: "house", zh: "门牌号", text: true, like: []string{"门牌", "门牌号码"}},
 	}
 	sheetColumns = []column{
 		{key: "household", zh: "户号", required: true, like: []string{"户编号", "户代码", "编号"}},
@@ -109,7 +111,7 @@ func ParseRoster(name string, data []byte) ([]Household, Columns, check.List) {
 	var out []Household
 	cols, ok := scan(name, data, rosterColumns, &diags, func(cols Columns, cells []string, line int) {
 		// The cells are in the order of rosterColumns.
-		id, head, grid, consent, joined, left := cells[0], cells[1], cells[2], cells[3], cells[4], cells[5]
+		id, head, grid, consent, joined, left, house := cells[0], cells[1], cells[2], cells[3], cells[4], cells[5], cells[6]
 		c := cell{name: name, cols: cols, line: line, diags: &diags}
 		h := Household{
 			Line:    line,
@@ -119,6 +121,7 @@ func ParseRoster(name string, data []byte) ([]Household, Columns, check.List) {
 			Consent: c.yesNo("consent", consent),
 			Joined:  c.date("joined", joined),
 			Left:    c.optionalDate("left", left),
+			House:   c.house("house", house),
 		}
 		// The grid's name is checked where village.toml defines it, not on every household.
 		c.words("grid", grid, maxText)
@@ -148,6 +151,7 @@ const (
 	maxNote     = 200 // 说明
 	maxEvidence = 100 // 佐证
 	maxText     = 100 // names and other text
+	maxHouse    = 12  // 门牌号
 )
 
 // ReadSheet reads a monthly score sheet: its entries, and the headers it wrote. A row whose

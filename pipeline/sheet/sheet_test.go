@@ -2,6 +2,7 @@ package sheet
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unsafe"
@@ -186,5 +187,21 @@ func TestTemplate(t *testing.T) {
 	}
 	if _, _, diags := ReadSheet("t.csv", []byte(got)); len(diags) != 1 || diags[0].Code != check.EmptySheet {
 		t.Errorf("an untouched template: %v, want an empty sheet", diags)
+	}
+}
+
+// TestRosterHouse: the house numbers a roster gives are read as written; one that is not a house
+// number is left out (and reported, see testdata/parse/roster-house.txtar).
+func TestRosterHouse(t *testing.T) {
+	data := "户号,户主,小组,公开授权,加入日期,退出日期,门牌号\n" +
+		"0101,李华,第一组,是,2025-01-01,,12号\n0102,王芳,第一组,是,2025-01-01,,３-5\n" +
+		"0103,张三,第一组,否,2025-01-01,,\n0104,赵四,第一组,是,2025-01-01,,桃源村3组12号\n"
+	hs, _, _ := ParseRoster("households.csv", []byte(data))
+	var got []string
+	for _, h := range hs {
+		got = append(got, h.House)
+	}
+	if want := []string{"12号", "３-5", "", ""}; !slices.Equal(got, want) {
+		t.Errorf("house numbers %q, want %q", got, want)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/yuin/goldmark"
 
 	"github.com/jifen-project/jifen/pipeline/score"
+	"github.com/jifen-project/jifen/pipeline/sheet"
 	"github.com/jifen-project/jifen/pipeline/town"
 )
 
@@ -88,11 +89,12 @@ type Village struct {
 	Years          []Year      `json:"years"`  // newest first
 	Market         Market      `json:"market"`
 	Households     []Household `json:"households"`
-	Notices        []Notice    `json:"notices"`   // newest first
-	Chart          string      `json:"chart"`     // SVG of the monthly net points
-	Directory      []Directory `json:"directory"` // households on the roster by grid, to find one's own
-	Updated        string      `json:"updated"`   // RFC 3339: the latest approval of the village's files; "" before the first
-	Archived       bool        `json:"archived"`  // no longer keeps records: what is shown is its history
+	Notices        []Notice    `json:"notices"`       // newest first
+	Chart          string      `json:"chart"`         // SVG of the monthly net points
+	Directory      []Directory `json:"directory"`     // households on the roster by grid, to find one's own
+	HouseNumbers   bool        `json:"house_numbers"` // the directory gives house numbers
+	Updated        string      `json:"updated"`       // RFC 3339: the latest approval of the village's files; "" before the first
+	Archived       bool        `json:"archived"`      // no longer keeps records: what is shown is its history
 	MergedInto     *Merged     `json:"merged_into"`
 	Held           *Held       `json:"held"` // newer records are being checked: shown as at an earlier commit
 }
@@ -127,8 +129,9 @@ type Grid struct {
 // Who is a household as lists show it: its masked name and a page only when it consented.
 type Who struct {
 	Household string `json:"household"`
-	Name      string `json:"name"` // masked, "" when the household did not consent
-	Page      bool   `json:"page"` // the household has a page
+	Name      string `json:"name"`            // masked, "" when the household did not consent
+	Page      bool   `json:"page"`            // the household has a page
+	House     string `json:"house,omitempty"` // its house number (门牌号), in the directory only, when it consented
 }
 
 // Household is a consenting household's page.
@@ -209,7 +212,7 @@ func Publish(t *town.Town, results []*score.VillageResult, asOf time.Time, siteU
 		pt.Market.add(link.Market)
 		villages = append(villages, pv)
 	}
-	files, downloads, err := downloadFiles(pt, villages)
+	files, downloads, err := downloadFiles(pt, villages, results)
 	if err != nil {
 		return nil, err
 	}
@@ -276,6 +279,9 @@ func publishVillage(t *town.Town, res *score.VillageResult, asOf time.Time, site
 	}
 	link.Totals.Taking = taking(res)
 	pv.Directory = directory(v)
+	pv.HouseNumbers = slices.ContainsFunc(pv.Directory, func(d Directory) bool {
+		return slices.ContainsFunc(append(d.Households, d.Left...), func(w Who) bool { return w.House != "" })
+	})
 	pv.Chart = chart(v.Name+"最近各月净积分合计（分）", pv.Months, func(m Month) (string, int) { return m.Month, m.Totals.Net })
 	pv.Years = publishYears(v, res)
 	pv.Market, link.Market = publishMarket(v, res)
@@ -348,9 +354,9 @@ func directory(v *town.Village) []Directory {
 			switch {
 			case h.Grid != g.Name:
 			case len(v.Months) == 0 || h.ActiveDuring(v.Months[len(v.Months)-1].Month):
-				d.Households = append(d.Households, who(v, h.ID))
+				d.Households = append(d.Households, listed(v, h))
 			case h.Left != "":
-				d.Left = append(d.Left, who(v, h.ID))
+				d.Left = append(d.Left, listed(v, h))
 			}
 		}
 		for _, l := range [][]Who{d.Households, d.Left} {
@@ -406,6 +412,17 @@ func chart[M any](title string, months []M, value func(M) (string, int)) string 
 }
 
 // who is how a household appears in public lists: masked name and page only with consent.
+// listed is the household h as the directory lists it: as everywhere, with its house number
+// too when it consented, so that residents can tell apart households whose masked names are
+// the same (王* and 王*).
+func listed(v *town.Village, h sheet.Household) Who {
+	w := who(v, h.ID)
+	if w.Page {
+		w.House = h.House
+	}
+	return w
+}
+
 func who(v *town.Village, id string) Who {
 	w := Who{Household: id}
 	if h := v.Household(id); h != nil && h.Consent {

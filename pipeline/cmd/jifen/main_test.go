@@ -239,15 +239,22 @@ func TestDemoSite(t *testing.T) {
 	if len(report.Diagnostics) > 0 { // not even a warning in the demo
 		t.Fatal(report.Diagnostics)
 	}
-	if home := readPage(t, filepath.Join(out, "index.html")); !strings.Contains(home, `<html lang="zh-CN">`) || !strings.Contains(home, "演示数据") {
+	home := readPage(t, filepath.Join(out, "index.html"))
+	if !strings.Contains(home, `<html lang="zh-CN">`) || !strings.Contains(home, "演示数据") {
 		t.Error(`the home page must say lang="zh-CN" and mark the demo data`)
 	}
-	notice, effective := 0, 0
+	find, _, _ := strings.Cut(home[strings.Index(home, `<h2 id="find">找我家</h2>`)+1:], "<h2")
+	notice, effective, houses := 0, 0, 0
 	for i, v := range report.Town.Villages {
 		res := report.Results[i]
 		if _, err := os.Stat(filepath.Join(out, v.ID, "index.html")); err != nil {
 			t.Errorf("village %s has no page: %v", v.ID, err)
 		}
+		// The home page leads to each village's directory, under 找我家.
+		if link := `href="/jifen/` + v.ID + `/households/">` + v.Name + `</a>`; !strings.Contains(find, link) {
+			t.Errorf("the home page's 找我家 does not lead to %s's directory (%s):\n%s", v.ID, link, find)
+		}
+		houses += checkDirectory(t, readPage(t, filepath.Join(out, v.ID, "households", "index.html")), v)
 		for _, mr := range res.Months {
 			page := readPage(t, filepath.Join(out, v.ID, mr.Month, "index.html"))
 			switch {
@@ -267,6 +274,9 @@ func TestDemoSite(t *testing.T) {
 	}
 	if notice == 0 || effective == 0 {
 		t.Errorf("%d months in public notice and %d in effect; the demo must show both", notice, effective)
+	}
+	if houses == 0 {
+		t.Error("no directory of the demo gives house numbers")
 	}
 	checkPrivate(t, out, report.Town)
 	checkPageSizes(t, out)
@@ -289,6 +299,30 @@ func checkRanking(t *testing.T, v *town.Village, mr *score.MonthResult, page str
 	if g, w := strings.Join(got, "\n"), strings.Join(want, "\n"); g != w {
 		t.Errorf("%s %s ranking differs from the scoring:\n%s", v.ID, mr.Month, firstDiff(g, w))
 	}
+}
+
+// checkDirectory checks that a village's directory lists each household it lists by its code
+// with its house number beside it exactly when the household consented and the roster gives
+// one, and returns how many it gives.
+func checkDirectory(t *testing.T, directory string, v *town.Village) int {
+	t.Helper()
+	shown := 0
+	for _, h := range v.Households {
+		code := `<span class="code">` + h.ID + `</span>`
+		i := strings.Index(directory, code)
+		if i < 0 {
+			continue
+		}
+		rest := directory[i+len(code):]
+		want := h.Consent && h.House != ""
+		if got := strings.HasPrefix(rest, ` <span class="code">门牌`); got != want || want && !strings.HasPrefix(rest, ` <span class="code">门牌`+h.House+`</span>`) {
+			t.Errorf("%s %s (consent %v, house %q): the directory shows %.60q", v.ID, h.ID, h.Consent, h.House, rest)
+		}
+		if want {
+			shown++
+		}
+	}
+	return shown
 }
 
 // checkHouseholdPages checks that each consenting household's page shows its monthly points and
