@@ -32,7 +32,7 @@ type Analyzer struct {
 // run. The checks of a file on its own are the parsers' (pipeline/sheet, pipeline/rules,
 // pipeline/town).
 var Analyzers = []*Analyzer{
-	Grids, Households, Items, Dates, Goods,
+	Grids, Households, Items, Dates, Goods, Declarations,
 	Policies,
 	Caps, Ledger,
 }
@@ -239,6 +239,9 @@ func passedVillage(v *town.Village, p *Pass) *town.Village {
 		}
 		nm.Redemptions = without(m.Redemptions, func(r *sheet.Redemption) bool {
 			return len(r.Invalid) > 0 || p.Rejected(m.RedemptionsFile, r.Line)
+		})
+		nm.Declarations = without(m.Declarations, func(d *sheet.Declaration) bool {
+			return len(d.Invalid) > 0 || p.Failed(m.DeclarationsFile) || p.Rejected(m.DeclarationsFile, d.Line)
 		})
 		nv.Months[j] = &nm
 	}

@@ -61,7 +61,7 @@ var Households = &Analyzer{
 
 // A row is what the checks of households and dates read of a sheet's or redemptions' row.
 type row struct {
-	file, kind string // kind is sheets or redemptions
+	file, kind string // kind is sheets, redemptions or declarations
 	cols       sheet.Columns
 	line       int
 	household  string
@@ -69,7 +69,8 @@ type row struct {
 	typed      string // the date as typed
 }
 
-// rows yields the rows of the month's sheet (none when it failed as a whole) and redemptions.
+// rows yields the rows of the month's sheet (none when it failed as a whole), redemptions and
+// declarations.
 func (p *Pass) rows(m *town.Month) iter.Seq[row] {
 	return func(yield func(row) bool) {
 		if !p.Failed(m.SheetFile) {
@@ -81,6 +82,11 @@ func (p *Pass) rows(m *town.Month) iter.Seq[row] {
 		}
 		for _, r := range m.Redemptions {
 			if !yield(row{m.RedemptionsFile, "redemptions", m.RedemptionColumns, r.Line, r.Household, r.Date, cmp.Or(r.DateText, r.Date)}) {
+				return
+			}
+		}
+		for _, d := range m.Declarations {
+			if !yield(row{m.DeclarationsFile, "declarations", m.DeclarationColumns, d.Line, d.Household, d.Date, cmp.Or(d.DateText, d.Date)}) {
 				return
 			}
 		}
@@ -126,8 +132,8 @@ var (
 	reasonEvidence   = &check.Text{Zh: "%[3]s %[4]s 要求填写佐证材料的编号", En: "%[3]s (%[4]q) requires the number of its evidence"}
 )
 
-// Items checks every row of the sheets against the rule set in force in its month: the item or
-// veto exists, the points are allowed, the evidence is there when the item requires it; and
+// Items checks every row of the sheets against the rule set in force in its month (and the items
+// the month's declarations claim): the item or veto exists, the points are allowed, the evidence is there when the item requires it; and
 // that every month with a sheet has a rule set.
 var Items = &Analyzer{
 	Name:  "items",
@@ -143,6 +149,9 @@ var Items = &Analyzer{
 				for _, e := range m.Entries {
 					p.item(m, e)
 				}
+			}
+			if p.RulesOK(m) {
+				p.declaredItems(m)
 			}
 		}
 	},
@@ -192,6 +201,17 @@ func (p *Pass) item(m *town.Month, e sheet.Entry) {
 	}
 	if it.Evidence && e.Evidence == "" && !slices.Contains(e.Invalid, "evidence") {
 		at(check.MissingValue, "evidence", "", reasonEvidence, it.ID, it.Name)
+	}
+}
+
+// declaredItems reports the items of the month's declarations that the rule set does not have.
+func (p *Pass) declaredItems(m *town.Month) {
+	for _, d := range m.Declarations {
+		if d.Item != "" && m.Rules.Item(d.Item) == nil && m.Rules.Veto(d.Item) == nil {
+			diag := check.Diagnostic{Code: check.UnknownItem, File: m.DeclarationsFile, Line: d.Line, Column: m.DeclarationColumns["item"], Value: d.Item, Args: []string{m.Rules.Effective}}
+			diag.Suggest, diag.Reason = itemLike(m.Rules, d.Item)
+			p.Report(diag)
+		}
 	}
 }
 

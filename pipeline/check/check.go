@@ -66,13 +66,16 @@ const (
 	ArchivedVillage  Code = "E131"
 	Workbook         Code = "E132"
 	LostCharacter    Code = "E133"
+	DeclaredUnscored Code = "E134"
+	NotDeclarable    Code = "E135"
 
-	ItemCapCut     Code = "W001"
-	ItemYearCapCut Code = "W002"
-	CategoryCapCut Code = "W003"
-	MonthlyCapCut  Code = "W004"
-	NumberAsText   Code = "W005"
-	MissingICP     Code = "W006"
+	ItemCapCut      Code = "W001"
+	ItemYearCapCut  Code = "W002"
+	CategoryCapCut  Code = "W003"
+	MonthlyCapCut   Code = "W004"
+	NumberAsText    Code = "W005"
+	MissingICP      Code = "W006"
+	PendingDeclared Code = "W007"
 )
 
 // A Severity says whether a diagnostic stops the records (an error) or only tells (a warning).

@@ -394,6 +394,27 @@ var Codes = map[Code]Doc{
 		When:  "佐证编号带了电子表格加上的小数（如 123.00）、写成了科学计数法（如 1.23E+11），或者新交或改过的表里的编号比本村各表里补了 0 的编号短、像是丢了前面的 0（如别的都是 00123 这样五位，这一个是 123）；更正的表里，审定过的同一行（同一户、同一事项、同一天）原来是 00123，现在成了 123 或 123.00",
 		Stage: Read,
 	},
+	DeclaredUnscored: {
+		Title:   Text{"通过的申报没有记分", "accepted declaration not scored"},
+		Message: Text{"户 %[3]s 申报的 %[4]s（%[5]s）写了通过，本月评定表里却没有这一户、这一天、这个事项的行", "the declaration of %[3]s for %[4]s on %[5]s is accepted, and the month's sheet has no row of that household, day and item"},
+		Fix:     Text{"在评定表里加上这一行；评议小组没有同意的，把结果改成不通过并写上理由", "add the row to the sheet; if the evaluation group did not accept it, make it refused and give the reason"},
+		When:    "申报记录里结果是通过的一行，在同一个月的评定表里找不到同一户、同一事项、同一天的行",
+		Stage:   Files,
+	},
+	NotDeclarable: {
+		Title:   Text{"不能申报的事项", "item not declarable"},
+		Message: Text{"申报的事项 %[1]s 是扣分事项或一票否决情形：申报的只能是加分事项", "the declared item %[1]s is a deduction or a veto: a declaration claims an item that adds points"},
+		Fix:     Text{"写这户申报的加分事项的代码；扣分和一票否决由评议小组直接记进评定表", "write the code of the item that adds points the household claimed; deductions and vetoes go straight into the sheet"},
+		When:    "申报记录里的事项是细则里的扣分事项或一票否决情形",
+		Stage:   Files,
+	},
+	PendingDeclared: {
+		Title:   Text{"申报还没有审", "declaration still pending"},
+		Message: Text{"本月评定表已经审定，户 %[3]s 申报的 %[4]s 还是待审", "the month's sheet is approved, and the declaration of %[3]s for %[4]s is still pending"},
+		Fix:     Text{"评议小组审过以后把结果改成通过或不通过（不通过要写理由），通过的记进评定表", "once the evaluation group decided, make it accepted or refused (with the reason), and score an accepted one in the sheet"},
+		When:    "本月的评定表已经审定（合并过），申报记录里还有结果是待审的行",
+		Stage:   Files,
+	},
 	MissingICP: {
 		Title:   Text{"没有写网站备案号", "no ICP number"},
 		Message: Text{"网站放在境内的域名 %[3]s 下，town.toml 却没有写网站的 ICP 备案号（icp）", "the site is published under %[3]s, a mainland Chinese domain, and town.toml has no ICP filing number (icp)"},

@@ -114,6 +114,10 @@ func (g *generator) pulls(v *village) ([]records.Change, error) {
 		}
 		c.Merged = true
 		roster = v.monthFiles(&c, m, roster)
+		if data := g.declarationsFile(v, m); data != nil {
+			c.Files[v.dir()+"declarations/"+m.Month+".csv"] = data
+			c.Message += "附本月农户申报记录。\n"
+		}
 		out = append(out, c)
 	}
 	for i, m := range v.months {

@@ -31,7 +31,12 @@ type settings struct {
 	Villages       []villageSettings `toml:"villages"`
 	Vetoes         []vetoSettings    `toml:"vetoes"`
 	Correction     correction        `toml:"correction"`
-	Draft          struct {
+	Refused        struct {
+		Item    string   `toml:"item"`    // what households claim that the evaluation group refuses
+		Text    string   `toml:"text"`    // what happened, as they tell it
+		Reasons []string `toml:"reasons"` // why the group refuses
+	} `toml:"refused"`
+	Draft struct {
 		Village       string    `toml:"village"`
 		Month         string    `toml:"month"`
 		Created       time.Time `toml:"created"`
@@ -66,6 +71,7 @@ type villageSettings struct {
 	CRLF          bool              `toml:"crlf"`
 	DateLayout    string            `toml:"date_layout"`   // a Go time layout, such as 2006/1/2
 	HouseNumbers  bool              `toml:"house_numbers"` // the roster has a 门牌号 column
+	Declarations  float64           `toml:"declarations"`  // the share of rows that add points that came by a declaration (申报); 0 for no declarations file
 	MarketDays    []int             `toml:"market_days"`
 	Secretary     string            `toml:"secretary"`      // merges the village's pull requests
 	YearEndMerge  time.Time         `toml:"year_end_merge"` // when December is merged; by the schedule if unset

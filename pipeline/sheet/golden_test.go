@@ -94,6 +94,13 @@ func parseByKind(t *testing.T, name string, data []byte) string {
 	case "redemptions.csv":
 		reds, _, d := ParseRedemptions(name, data)
 		rows, diags = len(reds), d
+	case "declarations.csv":
+		var ds []Declaration
+		ds, _, diags = ParseDeclarations(name, data)
+		rows = len(ds)
+		for _, d := range ds {
+			fmt.Fprintf(&b, "line %d: %s %s %s %q\n", d.Line, d.Household, d.Item, d.Date, d.Outcome)
+		}
 	case "catalog.csv":
 		goods, d := ParseCatalog(name, data)
 		rows, diags = len(goods), d

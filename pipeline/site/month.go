@@ -29,6 +29,7 @@ type Month struct {
 	QR            string           `json:"qr"`        // SVG of a QR code to the month's page, for the printed notice
 	PreviousMonth string           `json:"previous_month"`
 	NextMonth     string           `json:"next_month"`
+	Declarations  map[string]int   `json:"declarations"` // outcome (通过, 不通过, 待审) → how many of the month's declarations had it
 
 	rows  [][]string // every household's row for the downloads, rankings published or not
 	until time.Time  // NoticeUntil, for the feeds
@@ -114,6 +115,10 @@ func publishMonth(t *town.Town, v *town.Village, i int, res *score.VillageResult
 	}
 	if m.Rules != nil {
 		pm.Rules, pm.RulesTitle = m.Rules.Effective, m.Rules.Title
+	}
+	pm.Declarations = map[string]int{}
+	for _, d := range m.Declarations {
+		pm.Declarations[d.Outcome]++
 	}
 	if m.Approved() {
 		first := m.Revisions[0]

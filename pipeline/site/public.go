@@ -158,14 +158,25 @@ type Household struct {
 
 // HouseholdMonth is one month on a household's page.
 type HouseholdMonth struct {
-	Month    string  `json:"month"`
-	Net      int     `json:"net"`
-	Rank     int     `json:"rank"` // 0 when rankings are not published or the household was not ranked
-	Of       int     `json:"of"`
-	Left     bool    `json:"left"` // the household left the roster during the month: not ranked
-	Adjusted bool    `json:"adjusted"`
-	Rules    string  `json:"rules"` // the rule set version the month was scored by
-	Entries  []Entry `json:"entries"`
+	Month    string     `json:"month"`
+	Net      int        `json:"net"`
+	Rank     int        `json:"rank"` // 0 when rankings are not published or the household was not ranked
+	Of       int        `json:"of"`
+	Left     bool       `json:"left"` // the household left the roster during the month: not ranked
+	Adjusted bool       `json:"adjusted"`
+	Rules    string     `json:"rules"` // the rule set version the month was scored by
+	Entries  []Entry    `json:"entries"`
+	Declared []Declared `json:"declared,omitempty"` // its declarations of the month and their outcomes
+}
+
+// Declared is one of a household's declarations (申报) as its page shows it: the item claimed
+// and what happened under the item's publication rule, as an entry's; the outcome; and why it
+// was refused, when the rule shows the item.
+type Declared struct {
+	Date    string `json:"date"`
+	Reason  Reason `json:"reason"`
+	Outcome string `json:"outcome"` // 通过, 不通过 or 待审
+	Why     string `json:"why,omitempty"`
 }
 
 // AccountLine is one movement of a household's supermarket account.
@@ -336,12 +347,26 @@ func addHouseholdMonths(households map[string]*Household, v *town.Village, m *to
 				hm.Entries = append(hm.Entries, e)
 			}
 		}
+		for _, d := range m.Declarations {
+			if d.Household == s.Household {
+				hm.Declared = append(hm.Declared, declared(m, d))
+			}
+		}
 		h.Months = append([]HouseholdMonth{hm}, h.Months...)
 		if mr.Month[:4] == year {
 			h.Year = year
 			h.YearNet += s.Net
 		}
 	}
+}
+
+// declared is a declaration as its household's page shows it.
+func declared(m *town.Month, d sheet.Declaration) Declared {
+	out := Declared{Date: d.Date, Reason: reason(m.Rules, d.Item, d.Text), Outcome: d.Outcome}
+	if out.Reason.Item != "" {
+		out.Why = d.Reason
+	}
+	return out
 }
 
 // directory lists the households on the roster in the latest month, grid by grid, and those

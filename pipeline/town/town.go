@@ -143,18 +143,39 @@ type Grid struct {
 	Worker string `toml:"worker"`
 }
 
-// A Month is one village-month: its sheet, its redemptions and their approvals.
+// A Month is one village-month: its sheet, its redemptions, its declarations and their
+// approvals.
 type Month struct {
-	Month             string // YYYY-MM
-	SheetFile         string
-	Columns           sheet.Columns // the sheet's headers, as written, for diagnostics
-	Entries           []sheet.Entry // the rows of the current version
-	Revisions         []Revision    // approved versions of the sheet: the first approval, then corrections
-	RedemptionsFile   string
-	RedemptionColumns sheet.Columns
-	Redemptions       []sheet.Redemption
-	Catalog           []sheet.Goods  // the catalog in force when the redemptions were approved
-	Rules             *rules.RuleSet // the version in force, or nil
+	Month              string // YYYY-MM
+	SheetFile          string
+	Columns            sheet.Columns // the sheet's headers, as written, for diagnostics
+	Entries            []sheet.Entry // the rows of the current version
+	Revisions          []Revision    // approved versions of the sheet: the first approval, then corrections
+	RedemptionsFile    string
+	RedemptionColumns  sheet.Columns
+	Redemptions        []sheet.Redemption
+	Catalog            []sheet.Goods  // the catalog in force when the redemptions were approved
+	Rules              *rules.RuleSet // the version in force, or nil
+	DeclarationsFile   string
+	DeclarationColumns sheet.Columns
+	Declarations       []sheet.Declaration
+}
+
+// file is where the month keeps the name of its file of the kind (the folder: sheets,
+// redemptions or declarations).
+func (m *Month) file(kind string) *string {
+	switch kind {
+	case "sheets":
+		return &m.SheetFile
+	case "redemptions":
+		return &m.RedemptionsFile
+	}
+	return &m.DeclarationsFile
+}
+
+// monthly reports whether the kind (a village's folder) holds one file a month, YYYY-MM.csv.
+func monthly(kind string) bool {
+	return kind == "sheets" || kind == "redemptions" || kind == "declarations"
 }
 
 // A Revision is one approved version of a month's sheet with its rows, parsed once. Problems

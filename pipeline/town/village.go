@@ -212,14 +212,14 @@ func (l *loader) files(t *Town, v *Village, dir string) {
 	for _, name := range v.Files {
 		rest := strings.TrimPrefix(name, dir)
 		kind, base, _ := strings.Cut(rest, "/")
-		if l.refused[name] && !((kind == "sheets" || kind == "redemptions") && monthFile.MatchString(base)) {
+		if l.refused[name] && !(monthly(kind) && monthFile.MatchString(base)) {
 			continue // said once, by the source
 		}
 		switch {
 		case rest == "village.toml" || rest == "households.csv" || rest == "catalog.csv":
 		case spreadsheetExt(name) != "" || strings.HasPrefix(path.Base(name), "~$"):
 			l.misfiled(v, l.unknown(name, nowMonth), month)
-		case (kind == "sheets" || kind == "redemptions") && !strings.Contains(base, "/"):
+		case monthly(kind) && !strings.Contains(base, "/"):
 			mm := monthFile.FindStringSubmatch(base)
 			switch {
 			case mm == nil:
@@ -230,8 +230,10 @@ func (l *loader) files(t *Town, v *Village, dir string) {
 				l.add(check.Diagnostic{Code: check.ArchivedVillage, File: name, Value: mm[1] + "-" + mm[2], Args: []string{archived}})
 			case kind == "sheets":
 				l.sheet(v, month(mm[1]+"-"+mm[2]), name)
-			default:
+			case kind == "redemptions":
 				l.redemptions(t, v, month(mm[1]+"-"+mm[2]), name)
+			default:
+				l.declarations(v, month(mm[1]+"-"+mm[2]), name)
 			}
 		case kind == "notices" && !strings.Contains(base, "/"):
 			l.notice(v, name, base)
@@ -242,7 +244,11 @@ func (l *loader) files(t *Town, v *Village, dir string) {
 	l.removed(dir, nowMonth, month)
 	for _, m := range slices.SortedFunc(maps.Values(months), func(a, b *Month) int { return strings.Compare(a.Month, b.Month) }) {
 		if m.SheetFile == "" {
-			l.add(check.Diagnostic{Code: check.MissingFile, File: m.RedemptionsFile, Args: []string{dir + "sheets/" + m.Month + ".csv"}})
+			for _, f := range []string{m.RedemptionsFile, m.DeclarationsFile} {
+				if f != "" {
+					l.add(check.Diagnostic{Code: check.MissingFile, File: f, Args: []string{dir + "sheets/" + m.Month + ".csv"}})
+				}
+			}
 			continue
 		}
 		v.Months = append(v.Months, m)
@@ -250,7 +256,7 @@ func (l *loader) files(t *Town, v *Village, dir string) {
 }
 
 var (
-	reasonMonthFile      = &check.Text{Zh: "评定表和兑换记录的文件名要写成 YYYY-MM.csv，如 2025-07.csv", En: "sheets and redemptions are named YYYY-MM.csv, such as 2025-07.csv"}
+	reasonMonthFile      = &check.Text{Zh: "评定表、兑换记录和申报记录的文件名要写成 YYYY-MM.csv，如 2025-07.csv", En: "sheets, redemptions and declarations are named YYYY-MM.csv, such as 2025-07.csv"}
 	reasonNoticeFile     = &check.Text{Zh: "公告的文件名要写成 YYYY-MM-DD-标题.md，如 2025-07-01-夏季评比.md", En: "notices are named YYYY-MM-DD-title.md, such as 2025-07-01-summer.md"}
 	reasonNoticeDate     = &check.Text{Zh: "文件名里的日期不存在", En: "the date in the file name does not exist"}
 	reasonNoticeTitle    = &check.Text{Zh: "公告要有标题：第一行写 # 标题，如 # 关于评选星级文明户的通知", En: "a notice needs a title: write # and the title on its first line"}
@@ -262,22 +268,18 @@ var (
 	reasonRemovedUncommitted = &check.Text{Zh: "这个文件审定过，现在被删掉了：审定过的记录只能改正，不能删掉；请把它恢复回来，要改就改里面的行", En: "the file was approved and is now deleted: approved records are corrected, not deleted; restore it and correct its rows"}
 )
 
-// removed reports each approved sheet or redemptions file of the village that was deleted
+// removed reports each approved sheet, redemptions or declarations file of the village that was deleted
 // since, and stands it in for its month, failed: a month's approved points do not vanish from
 // the balances without a word.
 func (l *loader) removed(dir, nowMonth string, month func(string) *Month) {
 	for _, name := range slices.Sorted(maps.Keys(l.src.Removed)) {
 		kind, base, _ := strings.Cut(strings.TrimPrefix(name, dir), "/")
 		mm := monthFile.FindStringSubmatch(base)
-		if !strings.HasPrefix(name, dir) || l.present(name) || mm == nil || kind != "sheets" && kind != "redemptions" || mm[1]+"-"+mm[2] > nowMonth {
+		if !strings.HasPrefix(name, dir) || l.present(name) || mm == nil || !monthly(kind) || mm[1]+"-"+mm[2] > nowMonth {
 			continue
 		}
-		m := month(mm[1] + "-" + mm[2])
-		if kind == "sheets" {
-			m.SheetFile = cmp.Or(m.SheetFile, name)
-		} else {
-			m.RedemptionsFile = cmp.Or(m.RedemptionsFile, name)
-		}
+		f := month(mm[1] + "-" + mm[2]).file(kind)
+		*f = cmp.Or(*f, name)
 		l.failed[name] = true
 		d := check.Diagnostic{Code: check.MissingFile, File: name, Args: []string{name}, Reason: reasonRemovedUncommitted}
 		if c := l.src.Removed[name].Commit; c != "" {
@@ -492,6 +494,22 @@ func (l *loader) redemptions(t *Town, v *Village, m *Month, name string) {
 	l.parsed(name, ds, cols != nil)
 }
 
+// declarations reads a month's declarations.
+func (l *loader) declarations(v *Village, m *Month, name string) {
+	m.DeclarationsFile = name
+	if l.refused[name] {
+		return
+	}
+	ds, cols, diags := sheet.ParseDeclarations(name, l.src.Files[name])
+	m.DeclarationColumns, m.Declarations = cols, ds
+	restoreCodes(diags, cols["household"], v.HouseholdIDs())
+	if m.Rules != nil {
+		restoreCodes(diags, cols["item"], m.Rules.IDs())
+	}
+	monthYears(diags, cols["date"], m.Month)
+	l.parsed(name, diags, cols != nil)
+}
+
 // unknown reports a file that has no place in the records, with the path it should have when
 // its name tells.
 func (l *loader) unknown(name, nowMonth string) check.Diagnostic {
@@ -526,12 +544,9 @@ func (l *loader) misfiled(v *Village, d check.Diagnostic, month func(string) *Mo
 	case guess != "" && l.present(guess):
 		d.Suggest, d.Reason = "", reasonCopy
 	case guess != "":
-		m := month(guess[len(guess)-11 : len(guess)-4])
-		if strings.Contains(guess, "/sheets/") {
-			m.SheetFile = cmp.Or(m.SheetFile, d.File)
-		} else {
-			m.RedemptionsFile = cmp.Or(m.RedemptionsFile, d.File)
-		}
+		kind := path.Base(path.Dir(guess))
+		f := month(guess[len(guess)-11 : len(guess)-4]).file(kind)
+		*f = cmp.Or(*f, d.File)
 		l.failed[d.File] = true
 	case d.Reason != reasonLockFile && (strings.HasSuffix(d.File, ".csv") || d.Code == check.Workbook):
 		v.Incomplete = true
@@ -560,6 +575,8 @@ func suggestPath(name, nowMonth string) string {
 	base := parts[len(parts)-1]
 	kind := ""
 	switch {
+	case slices.Contains(parts, "declarations") || strings.Contains(base, "申报"):
+		kind = "declarations"
 	case slices.Contains(parts, "redemptions") || strings.Contains(base, "兑换"):
 		kind = "redemptions"
 	case slices.Contains(parts, "sheets") || strings.ContainsAny(base, "积评") || strings.Contains(strings.ToLower(base), "sheet"):

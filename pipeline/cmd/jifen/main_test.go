@@ -20,6 +20,7 @@ import (
 
 	"github.com/jifen-project/jifen/pipeline/demo"
 	"github.com/jifen-project/jifen/pipeline/score"
+	"github.com/jifen-project/jifen/pipeline/sheet"
 	"github.com/jifen-project/jifen/pipeline/town"
 )
 
@@ -244,7 +245,7 @@ func TestDemoSite(t *testing.T) {
 		t.Error(`the home page must say lang="zh-CN" and mark the demo data`)
 	}
 	find, _, _ := strings.Cut(home[strings.Index(home, `<h2 id="find">找我家</h2>`)+1:], "<h2")
-	notice, effective, houses := 0, 0, 0
+	notice, effective, houses, declared := 0, 0, 0, map[string]int{}
 	for i, v := range report.Town.Villages {
 		res := report.Results[i]
 		if _, err := os.Stat(filepath.Join(out, v.ID, "index.html")); err != nil {
@@ -255,6 +256,9 @@ func TestDemoSite(t *testing.T) {
 			t.Errorf("the home page's 找我家 does not lead to %s's directory (%s):\n%s", v.ID, link, find)
 		}
 		houses += checkDirectory(t, readPage(t, filepath.Join(out, v.ID, "households", "index.html")), v)
+		for o, n := range checkDeclarations(t, out, v) {
+			declared[o] += n
+		}
 		for _, mr := range res.Months {
 			page := readPage(t, filepath.Join(out, v.ID, mr.Month, "index.html"))
 			switch {
@@ -278,6 +282,9 @@ func TestDemoSite(t *testing.T) {
 	if houses == 0 {
 		t.Error("no directory of the demo gives house numbers")
 	}
+	if declared[sheet.Accepted] == 0 || declared[sheet.Refused] == 0 {
+		t.Errorf("the demo's declarations %v: it must show accepted and refused ones", declared)
+	}
 	checkPrivate(t, out, report.Town)
 	checkPageSizes(t, out)
 }
@@ -299,6 +306,46 @@ func checkRanking(t *testing.T, v *town.Village, mr *score.MonthResult, page str
 	if g, w := strings.Join(got, "\n"), strings.Join(want, "\n"); g != w {
 		t.Errorf("%s %s ranking differs from the scoring:\n%s", v.ID, mr.Month, firstDiff(g, w))
 	}
+}
+
+// checkDeclarations checks that each month page of the village counts its declarations by
+// outcome, and that each consenting household's page lists its declarations of each month with
+// their outcomes, and returns how many declarations had each outcome.
+func checkDeclarations(t *testing.T, out string, v *town.Village) map[string]int {
+	t.Helper()
+	all := map[string]int{}
+	for _, m := range v.Months {
+		if len(m.Declarations) == 0 {
+			continue
+		}
+		count, mine := map[string]int{}, map[string][]string{}
+		for _, d := range m.Declarations {
+			count[d.Outcome]++
+			all[d.Outcome]++
+			mine[d.Household] = append(mine[d.Household], d.Outcome)
+		}
+		want := fmt.Sprintf("本月农户申报 %d 件：通过 %d 件，不通过 %d 件", len(m.Declarations), count[sheet.Accepted], count[sheet.Refused])
+		if page := readPage(t, filepath.Join(out, v.ID, m.Month, "index.html")); !strings.Contains(page, want) {
+			t.Errorf("%s %s: the month page does not say %q", v.ID, m.Month, want)
+		}
+		for id, outcomes := range mine {
+			if h := v.Household(id); h == nil || !h.Consent {
+				continue
+			}
+			page := readPage(t, filepath.Join(out, v.ID, "h", strings.ToLower(id), "index.html"))
+			section, _, _ := strings.Cut(page[strings.Index(page, `<section id="m`+m.Month+`">`)+1:], "</section>")
+			_, table, _ := strings.Cut(section, "<caption>"+monthTitle(m.Month)+"申报</caption>")
+			var got []string
+			for _, row := range strings.Split(table, "<tr><td>")[1:] {
+				cells := strings.Split(row, "<td>")
+				got = append(got, strings.SplitN(cells[len(cells)-1], "<", 2)[0])
+			}
+			if !slices.Equal(got, outcomes) {
+				t.Errorf("%s %s %s: the page lists declarations %q, want %q", v.ID, id, m.Month, got, outcomes)
+			}
+		}
+	}
+	return all
 }
 
 // checkDirectory checks that a village's directory lists each household it lists by its code
