@@ -32,7 +32,7 @@ type Analyzer struct {
 // run. The checks of a file on its own are the parsers' (pipeline/sheet, pipeline/rules,
 // pipeline/town).
 var Analyzers = []*Analyzer{
-	Grids, Households, Items, Dates, Goods, Declarations,
+	Grids, Households, Items, Dates, Goods, Declarations, Objections,
 	Policies,
 	Caps, Ledger,
 }
@@ -242,6 +242,9 @@ func passedVillage(v *town.Village, p *Pass) *town.Village {
 		})
 		nm.Declarations = without(m.Declarations, func(d *sheet.Declaration) bool {
 			return len(d.Invalid) > 0 || p.Failed(m.DeclarationsFile) || p.Rejected(m.DeclarationsFile, d.Line)
+		})
+		nm.Objections = without(m.Objections, func(o *sheet.Objection) bool {
+			return len(o.Invalid) > 0 || p.Failed(m.ObjectionsFile) || p.Rejected(m.ObjectionsFile, o.Line)
 		})
 		nv.Months[j] = &nm
 	}

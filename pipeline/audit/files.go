@@ -55,13 +55,16 @@ var Households = &Analyzer{
 			for r := range p.rows(m) {
 				p.household(r, complete, said)
 			}
+			for _, o := range m.Objections { // dated after the month: on the roster at some time
+				p.household(row{m.ObjectionsFile, "objections", m.ObjectionColumns, o.Line, o.Household, "", ""}, complete, said)
+			}
 		}
 	},
 }
 
 // A row is what the checks of households and dates read of a sheet's or redemptions' row.
 type row struct {
-	file, kind string // kind is sheets, redemptions or declarations
+	file, kind string // kind is the file's folder: sheets, redemptions, declarations or objections
 	cols       sheet.Columns
 	line       int
 	household  string
@@ -133,7 +136,7 @@ var (
 )
 
 // Items checks every row of the sheets against the rule set in force in its month (and the items
-// the month's declarations claim): the item or veto exists, the points are allowed, the evidence is there when the item requires it; and
+// the month's declarations and objections name): the item or veto exists, the points are allowed, the evidence is there when the item requires it; and
 // that every month with a sheet has a rule set.
 var Items = &Analyzer{
 	Name:  "items",
@@ -151,7 +154,7 @@ var Items = &Analyzer{
 				}
 			}
 			if p.RulesOK(m) {
-				p.declaredItems(m)
+				p.namedItems(m)
 			}
 		}
 	},
@@ -204,14 +207,21 @@ func (p *Pass) item(m *town.Month, e sheet.Entry) {
 	}
 }
 
-// declaredItems reports the items of the month's declarations that the rule set does not have.
-func (p *Pass) declaredItems(m *town.Month) {
-	for _, d := range m.Declarations {
-		if d.Item != "" && m.Rules.Item(d.Item) == nil && m.Rules.Veto(d.Item) == nil {
-			diag := check.Diagnostic{Code: check.UnknownItem, File: m.DeclarationsFile, Line: d.Line, Column: m.DeclarationColumns["item"], Value: d.Item, Args: []string{m.Rules.Effective}}
-			diag.Suggest, diag.Reason = itemLike(m.Rules, d.Item)
+// namedItems reports the items that the month's declarations and objections name and the rule
+// set does not have.
+func (p *Pass) namedItems(m *town.Month) {
+	unknown := func(file string, cols sheet.Columns, line int, item string) {
+		if item != "" && m.Rules.Item(item) == nil && m.Rules.Veto(item) == nil {
+			diag := check.Diagnostic{Code: check.UnknownItem, File: file, Line: line, Column: cols["item"], Value: item, Args: []string{m.Rules.Effective}}
+			diag.Suggest, diag.Reason = itemLike(m.Rules, item)
 			p.Report(diag)
 		}
+	}
+	for _, d := range m.Declarations {
+		unknown(m.DeclarationsFile, m.DeclarationColumns, d.Line, d.Item)
+	}
+	for _, o := range m.Objections {
+		unknown(m.ObjectionsFile, m.ObjectionColumns, o.Line, o.Item)
 	}
 }
 

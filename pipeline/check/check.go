@@ -68,6 +68,7 @@ const (
 	LostCharacter    Code = "E133"
 	DeclaredUnscored Code = "E134"
 	NotDeclarable    Code = "E135"
+	Uncorrected      Code = "E136"
 
 	ItemCapCut      Code = "W001"
 	ItemYearCapCut  Code = "W002"

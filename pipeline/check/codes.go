@@ -408,6 +408,13 @@ var Codes = map[Code]Doc{
 		When:    "申报记录里的事项是细则里的扣分事项或一票否决情形",
 		Stage:   Files,
 	},
+	Uncorrected: {
+		Title:   Text{"更正的异议没有更正", "upheld objection not corrected"},
+		Message: Text{"对户 %[3]s 的异议写了更正，可是 %[4]s 收到异议以后，本月评定表没有改过这一户的行", "the objection about %[3]s is upheld, and since it came on %[4]s the month's sheet has not changed that household's rows"},
+		Fix:     Text{"提交更正后的评定表（另开一个合并请求，经评议小组审核），或者把结果改成维持并写上答复", "submit the corrected sheet (in a pull request the evaluation group reviews), or record that the results stand, with the reply"},
+		When:    "异议记录里结果是更正的一行，在收到日期以后，这个月的评定表没有审定过改动这一户（写了事项就是这一户这个事项）的行的新版本",
+		Stage:   Files,
+	},
 	PendingDeclared: {
 		Title:   Text{"申报还没有审", "declaration still pending"},
 		Message: Text{"本月评定表已经审定，户 %[3]s 申报的 %[4]s 还是待审", "the month's sheet is approved, and the declaration of %[3]s for %[4]s is still pending"},

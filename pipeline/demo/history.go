@@ -104,6 +104,7 @@ func (g *generator) pulls(v *village) ([]records.Change, error) {
 	r := g.rand(v.settings.ID, "history")
 	var out []records.Change
 	roster := v.rosterFile(g.settings.Initial.In(chinaTime()).Format(time.DateOnly))
+	merged := map[string]time.Time{}
 	for _, m := range v.months {
 		c, err := g.pull(v, r, m.Month)
 		if err != nil {
@@ -118,6 +119,7 @@ func (g *generator) pulls(v *village) ([]records.Change, error) {
 			c.Files[v.dir()+"declarations/"+m.Month+".csv"] = data
 			c.Message += "附本月农户申报记录。\n"
 		}
+		merged[m.Month] = c.MergeTime
 		out = append(out, c)
 	}
 	for i, m := range v.months {
@@ -138,6 +140,12 @@ func (g *generator) pulls(v *village) ([]records.Change, error) {
 		pr.Files[v.dir()+"sheets/"+m.Month+".csv"] = v.sheetFile(m.Entries)
 		pr.Message = fmt.Sprintf("更正%s%s积分评定表\n\n- %s\n\n经村积分评议小组复核，重新公示。\n",
 			v.name, monthName(m.Month), strings.Join(m.Corrected, "\n- "))
+		g.upheld(v, m, &pr)
+		out = append(out, pr)
+	}
+	if pr, ok, err := g.dismissed(v, merged); err != nil {
+		return nil, err
+	} else if ok {
 		out = append(out, pr)
 	}
 	if m := v.draft; m != nil {

@@ -31,6 +31,7 @@ type settings struct {
 	Villages       []villageSettings `toml:"villages"`
 	Vetoes         []vetoSettings    `toml:"vetoes"`
 	Correction     correction        `toml:"correction"`
+	Objection      objectionSettings `toml:"objection"`
 	Refused        struct {
 		Item    string   `toml:"item"`    // what households claim that the evaluation group refuses
 		Text    string   `toml:"text"`    // what happened, as they tell it

@@ -152,11 +152,11 @@ func top(hs []*HouseholdYear, n int, key func(*HouseholdYear) int) []string {
 }
 
 // FinalYear reports whether the village's December of year has taken effect at asOf: it is
-// approved and its public notice is over.
-func FinalYear(v *town.Village, year string, asOf time.Time, noticeDays int) bool {
+// approved, no objection to it is being handled, and its public notice is over.
+func FinalYear(v *town.Village, year string, asOf time.Time, noticeDays int, loc *time.Location) bool {
 	for _, m := range v.Months {
 		if m.Month == year+"-12" {
-			return m.Approved() && !asOf.Before(m.NoticeUntil(noticeDays))
+			return m.Approved() && !m.Disputed() && !asOf.Before(m.NoticeUntil(noticeDays, loc))
 		}
 	}
 	return false

@@ -89,7 +89,7 @@ func runScenario(t *testing.T, sc *scenario) {
 	v := scenarioVillage(t, sc)
 	res := Village(v)
 	checkStandings(t, sc, res)
-	checkYears(t, sc, v, Honours(res, func(y string) bool { return FinalYear(v, y, sc.AsOf, sc.NoticeDays) }))
+	checkYears(t, sc, v, Honours(res, func(y string) bool { return FinalYear(v, y, sc.AsOf, sc.NoticeDays, time.FixedZone("CST", 8*3600)) }))
 	checkLedger(t, sc, Supermarket(res, sc.AsOf, time.FixedZone("CST", 8*3600)))
 }
 

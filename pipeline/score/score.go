@@ -422,7 +422,7 @@ func Town(t *town.Town, asOf time.Time) []*VillageResult {
 			limit <- struct{}{}
 			defer func() { <-limit }()
 			res := Village(v)
-			res.Years = Honours(res, func(y string) bool { return FinalYear(v, y, asOf, t.NoticeDays) })
+			res.Years = Honours(res, func(y string) bool { return FinalYear(v, y, asOf, t.NoticeDays, t.Location) })
 			res.Ledger = Supermarket(res, asOf, t.Location)
 			out[i] = res
 		})

@@ -101,6 +101,13 @@ func parseByKind(t *testing.T, name string, data []byte) string {
 		for _, d := range ds {
 			fmt.Fprintf(&b, "line %d: %s %s %s %q\n", d.Line, d.Household, d.Item, d.Date, d.Outcome)
 		}
+	case "objections.csv":
+		var os []Objection
+		os, _, diags = ParseObjections(name, data)
+		rows = len(os)
+		for _, o := range os {
+			fmt.Fprintf(&b, "line %d: %s %s %q %s\n", o.Line, o.Household, o.Received, o.Outcome, o.Replied)
+		}
 	case "catalog.csv":
 		goods, d := ParseCatalog(name, data)
 		rows, diags = len(goods), d

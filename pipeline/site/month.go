@@ -6,6 +6,7 @@ import (
 
 	"github.com/jifen-project/jifen/pipeline/rules"
 	"github.com/jifen-project/jifen/pipeline/score"
+	"github.com/jifen-project/jifen/pipeline/sheet"
 	"github.com/jifen-project/jifen/pipeline/town"
 )
 
@@ -14,7 +15,7 @@ type Month struct {
 	Month         string           `json:"month"`        // YYYY-MM
 	Date          string           `json:"date"`         // first approval time, RFC 3339; "" when not approved
 	NoticeUntil   string           `json:"notice_until"` // end of the public notice, RFC 3339
-	Status        string           `json:"status"`       // notice, effective or unapproved
+	Status        string           `json:"status"`       // notice, disputed (an objection is being handled), effective or unapproved
 	Commit        string           `json:"commit"`
 	CommitURL     string           `json:"commit_url"`
 	PR            int              `json:"pr"`
@@ -30,9 +31,35 @@ type Month struct {
 	PreviousMonth string           `json:"previous_month"`
 	NextMonth     string           `json:"next_month"`
 	Declarations  map[string]int   `json:"declarations"` // outcome (通过, 不通过, 待审) → how many of the month's declarations had it
+	Objections    []Objection      `json:"objections"`   // objections to the month's results, as received
 
 	rows  [][]string // every household's row for the downloads, rankings published or not
 	until time.Time  // NoticeUntil, for the feeds
+}
+
+// Objection is an objection to a month's results as its page shows it: when it came, whose
+// points it is about (as everywhere, masked or by code), the item when it is about one row and
+// the item's publication rule shows it, and the outcome with the reply, once answered. The
+// reply is left out with the item when the rule hides it.
+type Objection struct {
+	Received string `json:"received"` // YYYY-MM-DD
+	Who      Who    `json:"who"`
+	Reason   Reason `json:"reason"`  // the item, under its publication rule
+	Outcome  string `json:"outcome"` // 更正, 维持, or "" while it is handled
+	Replied  string `json:"replied"` // YYYY-MM-DD, or ""
+	Reply    string `json:"reply"`
+}
+
+// publishObjection applies the privacy rules to an objection.
+func publishObjection(v *town.Village, m *town.Month, o sheet.Objection) Objection {
+	out := Objection{Received: o.Received, Who: who(v, o.Household), Outcome: o.Outcome, Replied: o.Replied, Reply: o.Reply}
+	if o.Item != "" {
+		out.Reason = reason(m.Rules, o.Item, "")
+		if out.Reason.Item == "" {
+			out.Reply = ""
+		}
+	}
+	return out
 }
 
 // Correction is a later approved version of a month's sheet and the rows it changed.
@@ -98,6 +125,7 @@ type Entry struct {
 // The statuses of a month.
 const (
 	inNotice   = "notice"
+	disputed   = "disputed"
 	effective  = "effective"
 	unapproved = "unapproved"
 )
@@ -120,13 +148,19 @@ func publishMonth(t *town.Town, v *town.Village, i int, res *score.VillageResult
 	for _, d := range m.Declarations {
 		pm.Declarations[d.Outcome]++
 	}
+	for _, o := range m.Objections {
+		pm.Objections = append(pm.Objections, publishObjection(v, m, o))
+	}
 	if m.Approved() {
 		first := m.Revisions[0]
-		pm.until = m.NoticeUntil(t.NoticeDays).In(t.Location)
+		pm.until = m.NoticeUntil(t.NoticeDays, t.Location).In(t.Location)
 		pm.Date, pm.NoticeUntil = rfc3339(first.Time, t.Location), rfc3339(pm.until, t.Location)
 		pm.Commit, pm.CommitURL, pm.PR, pm.Reviewers = short(first.Commit), commitURL(t, first.Commit), first.PR, first.Reviewers
 		pm.Status = effective
-		if asOf.Before(pm.until) {
+		switch {
+		case m.Disputed():
+			pm.Status = disputed
+		case asOf.Before(pm.until):
 			pm.Status = inNotice
 		}
 		for _, c := range m.Corrections() {

@@ -103,7 +103,7 @@ const (
 
 // The words of a month's status and of an account line, as the tables write them.
 var (
-	statusWords = map[string]string{inNotice: "公示中", effective: "已生效", unapproved: "未审定"}
+	statusWords = map[string]string{inNotice: "公示中", disputed: "异议处理中", effective: "已生效", unapproved: "未审定"}
 	lineWords   = map[score.LineKind]string{score.Earn: "积分入账", score.Redeem: "兑换", score.Expire: "年底清零"}
 )
 

@@ -54,7 +54,7 @@ type VillageLink struct {
 	Name        string       `json:"name"`
 	Households  int          `json:"households"`
 	LatestMonth string       `json:"latest_month"` // YYYY-MM, "" before the first approved sheet
-	Status      string       `json:"status"`       // the latest month's: notice, effective or unapproved
+	Status      string       `json:"status"`       // the latest month's: notice, disputed, effective or unapproved
 	Archived    bool         `json:"archived"`
 	Held        bool         `json:"held"`
 	Totals      Totals       `json:"totals"`

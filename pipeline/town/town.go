@@ -159,6 +159,9 @@ type Month struct {
 	DeclarationsFile   string
 	DeclarationColumns sheet.Columns
 	Declarations       []sheet.Declaration
+	ObjectionsFile     string
+	ObjectionColumns   sheet.Columns
+	Objections         []sheet.Objection
 }
 
 // file is where the month keeps the name of its file of the kind (the folder: sheets,
@@ -169,13 +172,15 @@ func (m *Month) file(kind string) *string {
 		return &m.SheetFile
 	case "redemptions":
 		return &m.RedemptionsFile
+	case "objections":
+		return &m.ObjectionsFile
 	}
 	return &m.DeclarationsFile
 }
 
 // monthly reports whether the kind (a village's folder) holds one file a month, YYYY-MM.csv.
 func monthly(kind string) bool {
-	return kind == "sheets" || kind == "redemptions" || kind == "declarations"
+	return kind == "sheets" || kind == "redemptions" || kind == "declarations" || kind == "objections"
 }
 
 // A Revision is one approved version of a month's sheet with its rows, parsed once. Problems
@@ -199,12 +204,34 @@ type Notice struct {
 func (m *Month) Approved() bool { return len(m.Revisions) > 0 }
 
 // NoticeUntil is when the month's public notice (公示) ends: notice days after its latest
-// approved version, since a correction reopens the window.
-func (m *Month) NoticeUntil(days int) time.Time {
+// approved version, since a correction reopens the window, and not before the end of the day
+// (in loc) of the latest reply to an objection. While an objection is being handled (see
+// Disputed), the notice goes on whatever this says.
+func (m *Month) NoticeUntil(days int, loc *time.Location) time.Time {
 	if !m.Approved() {
 		return time.Time{}
 	}
-	return m.Revisions[len(m.Revisions)-1].Time.AddDate(0, 0, days)
+	until := m.Revisions[len(m.Revisions)-1].Time.AddDate(0, 0, days)
+	for _, o := range m.Objections {
+		if day, err := time.ParseInLocation(time.DateOnly, o.Replied, loc); err == nil && o.Outcome != "" {
+			until = latest(until, day.AddDate(0, 0, 1))
+		}
+	}
+	return until
+}
+
+// Disputed reports whether an objection to the month's results is being handled: its public
+// notice does not end before the objection is answered.
+func (m *Month) Disputed() bool {
+	return slices.ContainsFunc(m.Objections, func(o sheet.Objection) bool { return o.Outcome == "" })
+}
+
+// latest is the later of a and b.
+func latest(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // HouseholdIDs are the codes of the roster's households.

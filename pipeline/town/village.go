@@ -232,6 +232,8 @@ func (l *loader) files(t *Town, v *Village, dir string) {
 				l.sheet(v, month(mm[1]+"-"+mm[2]), name)
 			case kind == "redemptions":
 				l.redemptions(t, v, month(mm[1]+"-"+mm[2]), name)
+			case kind == "objections":
+				l.objections(v, month(mm[1]+"-"+mm[2]), name)
 			default:
 				l.declarations(v, month(mm[1]+"-"+mm[2]), name)
 			}
@@ -244,7 +246,7 @@ func (l *loader) files(t *Town, v *Village, dir string) {
 	l.removed(dir, nowMonth, month)
 	for _, m := range slices.SortedFunc(maps.Values(months), func(a, b *Month) int { return strings.Compare(a.Month, b.Month) }) {
 		if m.SheetFile == "" {
-			for _, f := range []string{m.RedemptionsFile, m.DeclarationsFile} {
+			for _, f := range []string{m.RedemptionsFile, m.DeclarationsFile, m.ObjectionsFile} {
 				if f != "" {
 					l.add(check.Diagnostic{Code: check.MissingFile, File: f, Args: []string{dir + "sheets/" + m.Month + ".csv"}})
 				}
@@ -256,7 +258,7 @@ func (l *loader) files(t *Town, v *Village, dir string) {
 }
 
 var (
-	reasonMonthFile      = &check.Text{Zh: "评定表、兑换记录和申报记录的文件名要写成 YYYY-MM.csv，如 2025-07.csv", En: "sheets, redemptions and declarations are named YYYY-MM.csv, such as 2025-07.csv"}
+	reasonMonthFile      = &check.Text{Zh: "评定表、兑换记录、申报记录和异议记录的文件名要写成 YYYY-MM.csv，如 2025-07.csv", En: "sheets, redemptions, declarations and objections are named YYYY-MM.csv, such as 2025-07.csv"}
 	reasonNoticeFile     = &check.Text{Zh: "公告的文件名要写成 YYYY-MM-DD-标题.md，如 2025-07-01-夏季评比.md", En: "notices are named YYYY-MM-DD-title.md, such as 2025-07-01-summer.md"}
 	reasonNoticeDate     = &check.Text{Zh: "文件名里的日期不存在", En: "the date in the file name does not exist"}
 	reasonNoticeTitle    = &check.Text{Zh: "公告要有标题：第一行写 # 标题，如 # 关于评选星级文明户的通知", En: "a notice needs a title: write # and the title on its first line"}
@@ -268,7 +270,8 @@ var (
 	reasonRemovedUncommitted = &check.Text{Zh: "这个文件审定过，现在被删掉了：审定过的记录只能改正，不能删掉；请把它恢复回来，要改就改里面的行", En: "the file was approved and is now deleted: approved records are corrected, not deleted; restore it and correct its rows"}
 )
 
-// removed reports each approved sheet, redemptions or declarations file of the village that was deleted
+// removed reports each approved monthly file of the village (sheet, redemptions, declarations,
+// objections) that was deleted
 // since, and stands it in for its month, failed: a month's approved points do not vanish from
 // the balances without a word.
 func (l *loader) removed(dir, nowMonth string, month func(string) *Month) {
@@ -510,6 +513,21 @@ func (l *loader) declarations(v *Village, m *Month, name string) {
 	l.parsed(name, diags, cols != nil)
 }
 
+// objections reads the objections to a month's results.
+func (l *loader) objections(v *Village, m *Month, name string) {
+	m.ObjectionsFile = name
+	if l.refused[name] {
+		return
+	}
+	obs, cols, diags := sheet.ParseObjections(name, l.src.Files[name])
+	m.ObjectionColumns, m.Objections = cols, obs
+	restoreCodes(diags, cols["household"], v.HouseholdIDs())
+	if m.Rules != nil {
+		restoreCodes(diags, cols["item"], m.Rules.IDs())
+	}
+	l.parsed(name, diags, cols != nil)
+}
+
 // unknown reports a file that has no place in the records, with the path it should have when
 // its name tells.
 func (l *loader) unknown(name, nowMonth string) check.Diagnostic {
@@ -577,6 +595,8 @@ func suggestPath(name, nowMonth string) string {
 	switch {
 	case slices.Contains(parts, "declarations") || strings.Contains(base, "申报"):
 		kind = "declarations"
+	case slices.Contains(parts, "objections") || strings.Contains(base, "异议"):
+		kind = "objections"
 	case slices.Contains(parts, "redemptions") || strings.Contains(base, "兑换"):
 		kind = "redemptions"
 	case slices.Contains(parts, "sheets") || strings.ContainsAny(base, "积评") || strings.Contains(strings.ToLower(base), "sheet"):

@@ -245,7 +245,7 @@ func TestDemoSite(t *testing.T) {
 		t.Error(`the home page must say lang="zh-CN" and mark the demo data`)
 	}
 	find, _, _ := strings.Cut(home[strings.Index(home, `<h2 id="find">找我家</h2>`)+1:], "<h2")
-	notice, effective, houses, declared := 0, 0, 0, map[string]int{}
+	notice, effective, houses, declared, objected := 0, 0, 0, map[string]int{}, map[string]int{}
 	for i, v := range report.Town.Villages {
 		res := report.Results[i]
 		if _, err := os.Stat(filepath.Join(out, v.ID, "index.html")); err != nil {
@@ -258,6 +258,9 @@ func TestDemoSite(t *testing.T) {
 		houses += checkDirectory(t, readPage(t, filepath.Join(out, v.ID, "households", "index.html")), v)
 		for o, n := range checkDeclarations(t, out, v) {
 			declared[o] += n
+		}
+		for o, n := range checkObjections(t, out, v) {
+			objected[o] += n
 		}
 		for _, mr := range res.Months {
 			page := readPage(t, filepath.Join(out, v.ID, mr.Month, "index.html"))
@@ -284,6 +287,9 @@ func TestDemoSite(t *testing.T) {
 	}
 	if declared[sheet.Accepted] == 0 || declared[sheet.Refused] == 0 {
 		t.Errorf("the demo's declarations %v: it must show accepted and refused ones", declared)
+	}
+	if objected[sheet.Upheld] == 0 || objected[sheet.Dismissed] == 0 {
+		t.Errorf("the demo's objections %v: it must show an upheld and a dismissed one", objected)
 	}
 	checkPrivate(t, out, report.Town)
 	checkPageSizes(t, out)
@@ -342,6 +348,34 @@ func checkDeclarations(t *testing.T, out string, v *town.Village) map[string]int
 			}
 			if !slices.Equal(got, outcomes) {
 				t.Errorf("%s %s %s: the page lists declarations %q, want %q", v.ID, id, m.Month, got, outcomes)
+			}
+		}
+	}
+	return all
+}
+
+// checkObjections checks that each month page of the village lists its objections in order,
+// each with its outcome and reply, and returns how many had each outcome.
+func checkObjections(t *testing.T, out string, v *town.Village) map[string]int {
+	t.Helper()
+	all := map[string]int{}
+	words := map[string]string{sheet.Upheld: "已更正", sheet.Dismissed: "维持原结果", "": "处理中"}
+	for _, m := range v.Months {
+		if len(m.Objections) == 0 {
+			continue
+		}
+		page := readPage(t, filepath.Join(out, v.ID, m.Month, "index.html"))
+		_, table, _ := strings.Cut(page, "<caption>收到的异议和处理结果</caption>")
+		table, _, _ = strings.Cut(table, "</table>")
+		rows := strings.Split(table, "<tr><td>")[1:]
+		if len(rows) != len(m.Objections) {
+			t.Errorf("%s %s: the month page lists %d objections, want %d", v.ID, m.Month, len(rows), len(m.Objections))
+			continue
+		}
+		for i, o := range m.Objections {
+			all[o.Outcome]++
+			if want := o.Received + "</td>"; !strings.HasPrefix(rows[i], want) || !strings.Contains(rows[i], words[o.Outcome]) || !strings.Contains(rows[i], o.Reply) {
+				t.Errorf("%s %s: objection %d reads %q, want %s, %s and %q", v.ID, m.Month, i+1, rows[i], o.Received, words[o.Outcome], o.Reply)
 			}
 		}
 	}
