@@ -99,6 +99,8 @@ const (
 	tableHouseholds = "households"
 	tableLedger     = "ledger"
 	tableHonours    = "honours"
+	tableDeclared   = "declared"
+	tableObjections = "objections"
 )
 
 // The words of a month's status and of an account line, as the tables write them.
@@ -143,6 +145,10 @@ var totalsSchema = schema([]string{"month"},
 	col("issued", "发放积分", "integer", "本月计入的加分合计", required, atLeast(0)),
 	col("deducted", "扣减积分", "integer", "本月计入的扣分合计（0 或负数）", required),
 	col("net", "净积分合计", "integer", "本月各户净积分合计", required),
+	col("declared_accepted", "申报通过", "integer", "本月农户申报通过的件数", required, atLeast(0)),
+	col("declared_refused", "申报不通过", "integer", "本月农户申报不通过的件数", required, atLeast(0)),
+	col("declared_pending", "申报待审", "integer", "本月农户申报还在审核的件数", required, atLeast(0)),
+	col("objections", "异议", "integer", "对本月结果提出的异议件数", required, atLeast(0)),
 )
 
 // marketSchema describes the supermarket's months, as its page shows them.
@@ -188,6 +194,36 @@ var ledgerSchema = schema([]string{"household", "line"},
 	col("balance", "余额", "integer", "这一笔以后的可兑换积分", required),
 )
 
+// itemFields are an item as a page shows it under its publication rule: its name, or its
+// category alone, or neither.
+var itemFields = []field{
+	col("item", "事项", "string", "事项名称；按积分细则只公开类别或不公开的为空"),
+	col("category", "事项类别", "string", "按积分细则只公开类别的事项的类别；其他为空"),
+}
+
+// declaredSchema describes the declarations (申报) of the households that consented, as their
+// pages show them.
+var declaredSchema = schema([]string{"month", "household", "number"}, append([]field{
+	monthField, householdField, col("name", "户主", "string", "打码的户主姓名（张*明、张*）", required),
+	col("number", "序号", "integer", "这一户这个月的第几件申报", required, atLeast(1)),
+	col("date", "日期", "date", "申报的事情发生的日期", required)},
+	append(itemFields,
+		col("text", "情况", "string", "做了什么；按积分细则不公开的为空"),
+		col("outcome", "结果", "string", "评议小组审核的结果", required, oneOf(sheet.Accepted, sheet.Pending, sheet.Refused)),
+		col("reason", "理由", "string", "不通过的理由；没有或按积分细则不公开的为空"))...)...,
+)
+
+// objectionsSchema describes the objections (异议) to each month's results, as the month pages
+// show them.
+var objectionsSchema = schema([]string{"month", "number"}, append([]field{
+	monthField, col("number", "序号", "integer", "这个月的第几件异议，按收到的先后", required, atLeast(1)),
+	col("received", "收到日期", "date", "收到异议的日期", required), householdField, nameField},
+	append(itemFields,
+		col("outcome", "结果", "string", "更正（结果改了）或维持（维持原结果）；还在处理的为空", oneOf(sheet.Dismissed, sheet.Upheld)),
+		col("replied", "答复日期", "date", "答复的日期；还在处理的为空"),
+		col("reply", "答复", "string", "评议小组的答复；还在处理或按积分细则不公开的为空"))...)...,
+)
+
 // honoursSchema describes each year's honours, as the year page shows them: a household with
 // at least one.
 var honoursSchema = schema([]string{"year", "household"},
@@ -219,6 +255,10 @@ func villageTables(v *Village, res *score.VillageResult) ([]table, error) {
 			Description: "同意公开的户：每一笔积分入账、兑换和清零，和以后的余额"},
 		{ID: tableHonours, Title: "年度荣誉", Schema: honoursSchema, Rows: honourRows(v),
 			Description: "每年的星级文明户、道德模范候选和月度积分之星次数"},
+		{ID: tableDeclared, Title: "农户申报", Schema: declaredSchema, Rows: declaredRows(v),
+			Description: "同意公开的户：每件申报的事项、情况、审核结果和理由"},
+		{ID: tableObjections, Title: "异议", Schema: objectionsSchema, Rows: objectionRows(v),
+			Description: "对每月评定结果的异议：收到日期、针对的户和事项、结果和答复"},
 	}, nil
 }
 
@@ -311,7 +351,9 @@ func totalRows(v *Village) [][]any {
 	var rows [][]any
 	for _, m := range slices.Backward(v.Months) {
 		t := m.Totals
-		rows = append(rows, []any{m.Month, statusWords[m.Status], t.Households, t.Taking, t.Issued, t.Deducted, t.Net})
+		d := m.Declarations
+		rows = append(rows, []any{m.Month, statusWords[m.Status], t.Households, t.Taking, t.Issued, t.Deducted, t.Net,
+			d[sheet.Accepted], d[sheet.Refused], d[sheet.Pending], len(m.Objections)})
 	}
 	return rows
 }
@@ -354,6 +396,37 @@ func ledgerRows(v *Village) ([][]any, error) {
 	}
 	return rows, nil
 }
+
+// declaredRows are the declarations of the households that consented, by household and
+// oldest month first, in each month as their pages list them.
+func declaredRows(v *Village) [][]any {
+	var rows [][]any
+	for _, h := range v.Households {
+		for _, m := range slices.Backward(h.Months) {
+			for i, d := range m.Declared {
+				rows = append(rows, append(append([]any{m.Month, h.ID, h.Name, i + 1, d.Date}, itemCells(d.Reason)...),
+					optional(d.Reason.Note), d.Outcome, optional(d.Why)))
+			}
+		}
+	}
+	return rows
+}
+
+// objectionRows are the objections to each month's results, oldest month first, as the month
+// pages list them.
+func objectionRows(v *Village) [][]any {
+	var rows [][]any
+	for _, m := range slices.Backward(v.Months) {
+		for i, o := range m.Objections {
+			rows = append(rows, append(append([]any{m.Month, i + 1, o.Received, o.Who.Household, optional(o.Who.Name)}, itemCells(o.Reason)...),
+				optional(o.Outcome), optional(o.Replied), optional(o.Reply)))
+		}
+	}
+	return rows
+}
+
+// itemCells are the cells of itemFields.
+func itemCells(r Reason) []any { return []any{optional(r.Item), optional(r.Category)} }
 
 // honourRows are each year's honours, oldest year first, a household a row by code.
 func honourRows(v *Village) [][]any {

@@ -39,7 +39,7 @@ func TestOpenDataOfTheDemo(t *testing.T) {
 	}
 	for name := range s.Files {
 		name = strings.TrimPrefix(name, "downloads/")
-		if json := strings.TrimSuffix(strings.TrimPrefix(name, machineDir), ".csv") + ".json"; strings.HasSuffix(name, ".csv") && tables[json] == nil {
+		if json := strings.TrimSuffix(strings.TrimPrefix(name, machineDir), ".csv") + ".json"; strings.HasSuffix(name, ".csv") && !hasTable(tables, json) {
 			t.Errorf("%s: no table %s in datapackage.json", name, json)
 		}
 	}
@@ -201,6 +201,48 @@ func (p pages) months() {
 		if ranked := len(p.rows("", "month", month)) - len(p.rows("", "month", month, "rank", nil)); ranked != len(ranking.rows) {
 			p.t.Errorf("%s: %d households ranked on the page, %d in the downloads", month, len(ranking.rows), ranked)
 		}
+		p.objections(month, page)
+	}
+}
+
+// objections: the objections table of a month page, in order, against the downloads'.
+func (p pages) objections(month string, page builtPage) {
+	want := p.rows("_objections", "month", month)
+	var got [][]string
+	var codes []string
+	for _, t := range page.all("收到", "关于", "结果和答复") {
+		got, codes = append(got, t.rows...), append(codes, t.codes...)
+	}
+	if len(got) != len(want) {
+		p.t.Errorf("%s: %d objections on the page, %d in the downloads", month, len(got), len(want))
+		return
+	}
+	for i, o := range want {
+		p.same(month, "异议收到日期", got[i][0], o["received"])
+		p.same(month, "异议的户", codes[i], o["household"])
+		if reply := text(o["reply"]); !strings.Contains(got[i][2], reply) {
+			p.t.Errorf("%s: objection %d reads %q, the downloads' reply %q", month, i+1, got[i][2], reply)
+		}
+	}
+}
+
+// declared: the declarations tables of a household's page (a month each, newest first)
+// against the downloads' rows of the household (oldest first): date, outcome and reason.
+func (p pages) declared(id string, page builtPage) {
+	var got []string
+	for _, t := range page.all("日期", "申报的事项", "结果") {
+		for _, row := range t.rows {
+			got = append(got, row[0]+" "+row[2]) // the outcome, and the reason after it
+		}
+	}
+	var want []string
+	for _, d := range p.rows("_declared", "household", id) {
+		want = append(want, strings.TrimSpace(text(d["date"])+" "+text(d["outcome"])+" "+text(d["reason"])))
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		p.t.Errorf("%s: declarations on the page %q, in the downloads %q", id, got, want)
 	}
 }
 
@@ -302,6 +344,7 @@ func (p pages) households() {
 		p.same(id, "星级已定", strconv.FormatBool(final), hh["stars_final"])
 		p.householdMonths(id, page)
 		p.account(id, page)
+		p.declared(id, page)
 		stars := slices.DeleteFunc(p.rows("", "household", id, "month_star", true), func(r map[string]any) bool {
 			return !strings.HasPrefix(text(r["month"]), year)
 		})
@@ -430,6 +473,17 @@ func (pg builtPage) table(columns ...string) htmlTable {
 	return t
 }
 
+// all are the page's tables with these columns.
+func (pg builtPage) all(columns ...string) []htmlTable {
+	var out []htmlTable
+	for _, t := range pg.tables {
+		if !slices.ContainsFunc(columns, func(c string) bool { _, ok := t.col[c]; return !ok }) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 // find is the page's table with these columns, if it has one.
 func (pg builtPage) find(columns ...string) (htmlTable, bool) {
 	for _, t := range pg.tables {
@@ -484,4 +538,10 @@ func textOf(n *html.Node) string {
 		}
 	}
 	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// hasTable reports whether datapackage.json describes the table (which may have no rows).
+func hasTable(tables map[string][]map[string]any, name string) bool {
+	_, ok := tables[name]
+	return ok
 }
