@@ -42,6 +42,14 @@ var (
 	}
 )
 
+// declaredWords are other words cadres write for the outcomes of declarations, suggested as the
+// one the file takes.
+var declaredWords = map[string]string{
+	"已通过": Accepted, "同意": Accepted, "批准": Accepted, "是": Accepted,
+	"未通过": Refused, "没通过": Refused, "不同意": Refused, "驳回": Refused, "否": Refused,
+	"待审核": Pending, "审核中": Pending, "未审": Pending, "未审核": Pending,
+}
+
 // ParseDeclarations reads a month's declarations. The columns say which headers the file wrote.
 // A file with a header and no rows is a month in which nobody declared anything.
 func ParseDeclarations(name string, data []byte) ([]Declaration, Columns, check.List) {
@@ -68,7 +76,7 @@ func ParseDeclarations(name string, data []byte) ([]Declaration, Columns, check.
 				c.report(check.Diagnostic{Code: check.MissingValue, Reason: &reasonRefusal}, "reason")
 			}
 		default:
-			c.bad("outcome", outcome, &reasonOutcome)
+			c.report(check.Diagnostic{Code: check.BadValue, Value: outcome, Reason: &reasonOutcome, Suggest: declaredWords[outcome]}, "outcome")
 			d.Outcome = ""
 		}
 		d.Invalid = c.invalid

@@ -15,6 +15,8 @@ import (
 // file, and every entry must come from a line of the file.
 func FuzzParseSheet(f *testing.F) {
 	f.Add([]byte(goodSheet))
+	f.Add([]byte("日期,户号,事项,情况,结果,理由\n2025-07-03,QS-1,GJ02,修路,不通过,\n2025/7/4,QS-2,AD01,\"开会,发言\",同意,\n"))
+	f.Add([]byte("收到日期,户号,事项,结果,答复日期,答复\n2025-08-05,QS-1,,维持,2025-08-01,已复核\n2025-08-06,QS-2,GJ02,处理中,,\n"))
 	f.Add([]byte("\xEF\xBB\xBFhousehold,item,points,date\r\nQS-1,AD01,5.0,2025年7月3日\r\n"))
 	f.Add([]byte("户号,事项,分值,日期,说明,佐证,,\nQS-1,AD01,-5,2025/7/3,\"=1\n2\",11010519491231002X,\n,,,,\n"))
 	f.Add([]byte("\xbb\xa7\xba\xc5,\xca\xc2\xcf\xee,\xb7\xd6\xd6\xb5,\xc8\xd5\xc6\xda\nQS-1,AD01,2,2025-07-03\n")) // GB18030
@@ -41,6 +43,10 @@ func FuzzParseSheet(f *testing.F) {
 		_, _, more = ParseRedemptions("s.csv", data)
 		diags = append(diags, more...)
 		_, more = ParseCatalog("s.csv", data)
+		diags = append(diags, more...)
+		_, _, more = ParseDeclarations("s.csv", data)
+		diags = append(diags, more...)
+		_, _, more = ParseObjections("s.csv", data)
 		diags = append(diags, more...)
 		tm.Stop()
 		ends := byte('\n')

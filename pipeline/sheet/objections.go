@@ -34,8 +34,8 @@ var (
 		{key: "reply", zh: "答复", text: true, like: []string{"答复内容", "回复", "处理意见"}},
 	}
 	reasonObjectionOutcome = check.Text{
-		Zh: "结果只能写“更正”“维持”，还在处理的空着",
-		En: "the outcome is \"更正\" (corrected) or \"维持\" (the results stand), empty while it is handled",
+		Zh: "结果只能写“更正”“维持”，还在处理的空着（或者写“处理中”）",
+		En: "the outcome is \"更正\" (corrected) or \"维持\" (the results stand); while it is handled, empty (or \"处理中\")",
 	}
 	reasonAnswered = check.Text{
 		Zh: "有了结果就要写答复日期和答复，让提异议的人知道",
@@ -50,6 +50,13 @@ var (
 		En: "the reply cannot come before the objection was received (%[3]s)",
 	}
 )
+
+// objectionWords are other words cadres write for the outcomes of objections, suggested as the
+// one the file takes.
+var objectionWords = map[string]string{
+	"已更正": Upheld, "更改": Upheld, "采纳": Upheld, "改正": Upheld, "已改正": Upheld,
+	"维持原结果": Dismissed, "不予更正": Dismissed, "不更正": Dismissed, "驳回": Dismissed,
+}
 
 // ParseObjections reads a month's objections. The columns say which headers the file wrote.
 func ParseObjections(name string, data []byte) ([]Objection, Columns, check.List) {
@@ -95,12 +102,13 @@ func answered(c *cell, o *Objection, reply string) {
 		case o.Replied != "" && o.Received != "" && o.Replied < o.Received:
 			c.bad("replied", o.RepliedText, &reasonReplyBefore, o.ReceivedText)
 		}
-	case "":
+	case "", "处理中", "待处理", "正在处理":
+		o.Outcome = "" // being handled
 		if o.RepliedText != "" || reply != "" {
 			c.report(check.Diagnostic{Code: check.MissingValue, Reason: &reasonUnanswered}, "outcome")
 		}
 	default:
-		c.bad("outcome", o.Outcome, &reasonObjectionOutcome)
+		c.report(check.Diagnostic{Code: check.BadValue, Value: o.Outcome, Reason: &reasonObjectionOutcome, Suggest: objectionWords[o.Outcome]}, "outcome")
 		o.Outcome = ""
 	}
 }
