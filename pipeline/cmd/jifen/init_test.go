@@ -34,8 +34,8 @@ func TestNewTownMonth(t *testing.T) {
 	fill := func(points string) {
 		t.Helper()
 		filled := strings.NewReplacer(
-			"SL-0001,,,2025-07-31,,", "SL-0001,GJ02,5,2025-07-03,参加修村道,签到表7-1",
-			"SL-0002,,,2025-07-31,,", "SL-0002,ST01,"+points+",2025-07-20,庭院整洁,检查表7-2",
+			"SL-0001,示例户一,,,2025-07-31,,", "SL-0001,示例户一,GJ02,5,2025-07-03,参加修村道,签到表7-1",
+			"SL-0002,示例户二,,,2025-07-31,,", "SL-0002,示例户二,ST01,"+points+",2025-07-20,庭院整洁,检查表7-2",
 		).Replace(blank)
 		if filled == blank {
 			t.Fatalf("the template is not as expected:\n%s", blank)

@@ -25,9 +25,11 @@ func TestSpreadsheetChanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	// What the cadre types, as a spreadsheet would have it typed: below the template's rows.
-	data = append(data, "0107,GJ02,5,2025-07-03,修村道,00123\r\n"+
-		"3-12,GJ02,5,2025/7/1,修村道,签到表7-1\r\n"+
-		"00123,GJ02,5,2025-07-05,修村道,00456\r\n"...)
+	// What the cadre types, as a spreadsheet would have it typed: below the template's rows,
+	// the 户主 of a row added left empty or typed.
+	data = append(data, "0107,,GJ02,5,2025-07-03,修村道,00123\r\n"+
+		"3-12,司马秋白,GJ02,5,2025/7/1,修村道,签到表7-1\r\n"+
+		"00123,,GJ02,5,2025-07-05,修村道,00456\r\n"...)
 	write(t, typed, string(data))
 	saved := filepath.Join(work, "saved")
 	saveAsCSV(t, saved, "44,34,76,1", typed)()
