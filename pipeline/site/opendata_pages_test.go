@@ -191,6 +191,9 @@ func (p pages) months() {
 			p.same(month, dt, page.terms[dt], tot[f])
 		}
 		ranking := page.table("名次", "积分", "变化")
+		for _, more := range page.all("名次", "积分", "变化")[1:] { // the ranking's further blocks
+			ranking.rows, ranking.codes = append(ranking.rows, more.rows...), append(ranking.codes, more.codes...)
+		}
 		for i, row := range ranking.rows {
 			code := ranking.codes[i]
 			r := one(p.t, p.rows("", "month", month, "household", code))

@@ -16,6 +16,9 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
+// phoneWidth is the width of the screen of the cheap phones residents read the site on.
+const phoneWidth = 360
+
 // browser starts a headless Chromium (Debian's chromium) for a test, or skips the test when
 // there is none.
 func browser(t *testing.T) context.Context {
@@ -31,7 +34,7 @@ func browser(t *testing.T) context.Context {
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
-		chromedp.WindowSize(360, 640),
+		chromedp.WindowSize(phoneWidth, 640),
 	)
 	alloc, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	t.Cleanup(cancel)
@@ -42,7 +45,7 @@ func browser(t *testing.T) context.Context {
 		t.Fatal(err)
 	}
 	// Headless Chromium keeps its window at least 500 px wide: the phone's width is emulated.
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(360, 640, chromedp.EmulateMobile)); err != nil {
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(phoneWidth, 640, chromedp.EmulateMobile)); err != nil {
 		t.Fatal(err)
 	}
 	return ctx
@@ -76,6 +79,7 @@ func TestPagesOnAPhone(t *testing.T) {
 		"announcement": "/qingshi/notices/2025-05-01/",
 		"rule book":    "/rules/",
 		"rules":        "/rules/2025-01-01/",
+		"item codes":   "/rules/2025-01-01/codes/",
 		"downloads":    "/downloads/",
 		"not found":    "/404.html",
 	}
@@ -95,16 +99,14 @@ func TestPagesOnAPhone(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			innerWidth, err := chromedp.Run(ctx, chromedp.Evaluate[int](`window.innerWidth`))
-			if err != nil {
-				t.Fatal(err)
-			}
 			time.Sleep(100 * time.Millisecond) // let late console messages arrive
 			if title == "" || strings.Contains(title, "404") && kind != "not found" {
 				t.Errorf("%s: title %q", path, title)
 			}
-			if scrollWidth > innerWidth {
-				t.Errorf("%s scrolls sideways: %d px wide in a %d px window", path, scrollWidth, innerWidth)
+			// Against the screen's width: a mobile browser widens its window to a page that is
+			// wider (window.innerWidth follows the page).
+			if scrollWidth > phoneWidth {
+				t.Errorf("%s scrolls sideways: %d px wide on a %d px screen", path, scrollWidth, phoneWidth)
 			}
 			charts, err := chromedp.Run(ctx, chromedp.Evaluate[string](chartText))
 			if err != nil {
