@@ -505,12 +505,8 @@ func (l *loader) declarations(v *Village, m *Month, name string) {
 	}
 	ds, cols, diags := sheet.ParseDeclarations(name, l.src.Files[name])
 	m.DeclarationColumns, m.Declarations = cols, ds
-	restoreCodes(diags, cols["household"], v.HouseholdIDs())
-	if m.Rules != nil {
-		restoreCodes(diags, cols["item"], m.Rules.IDs())
-	}
 	monthYears(diags, cols["date"], m.Month)
-	l.parsed(name, diags, cols != nil)
+	l.named(v, m, name, cols, diags)
 }
 
 // objections reads the objections to a month's results.
@@ -521,6 +517,12 @@ func (l *loader) objections(v *Village, m *Month, name string) {
 	}
 	obs, cols, diags := sheet.ParseObjections(name, l.src.Files[name])
 	m.ObjectionColumns, m.Objections = cols, obs
+	l.named(v, m, name, cols, diags)
+}
+
+// named suggests the household and item codes a spreadsheet changed in a month's file that
+// names them, then keeps what parsing it found.
+func (l *loader) named(v *Village, m *Month, name string, cols sheet.Columns, diags check.List) {
 	restoreCodes(diags, cols["household"], v.HouseholdIDs())
 	if m.Rules != nil {
 		restoreCodes(diags, cols["item"], m.Rules.IDs())
