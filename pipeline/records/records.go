@@ -6,6 +6,7 @@ package records
 import (
 	"bytes"
 	"cmp"
+	"crypto/sha1"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -151,6 +152,9 @@ type Options struct {
 	At string
 
 	stretch int // commits compared by one worker at a time; 0 is 512 (tests set it)
+	// have are contents the caller holds already, by their blob's hash: what a working tree has
+	// of the committed files is not read again from the history (see Checkout).
+	have map[plumbing.Hash][]byte
 }
 
 // A walk is the result of one pass over the first-parent history.
@@ -177,7 +181,7 @@ func Approved(repo *Repository, opts Options) (town.Source, error) {
 	if err != nil {
 		return src, err
 	}
-	blobs := readBlobs(repo.git, w)
+	blobs := readBlobs(repo.git, w, opts.have)
 	for _, p := range slices.Sorted(maps.Keys(w.current)) {
 		vs, big, err := readVersions(blobs, p, w.versions[p])
 		switch {
@@ -246,9 +250,9 @@ type blob struct {
 }
 
 // readBlobs reads the content of every version of the current and the refused files of w, by
-// their blobs' hashes. Workers read them in parallel, each a stretch of the pack files in order,
-// where the bases of deltas are close to them.
-func readBlobs(r *git.Repository, w *walk) map[plumbing.Hash]blob {
+// their blobs' hashes, but for the contents the caller has. Workers read them in parallel, each
+// a stretch of the pack files in order, where the bases of deltas are close to them.
+func readBlobs(r *git.Repository, w *walk, have map[plumbing.Hash][]byte) map[plumbing.Hash]blob {
 	ps := openPacks(r)
 	defer ps.close()
 	type want struct {
@@ -269,6 +273,9 @@ func readBlobs(r *git.Repository, w *walk) map[plumbing.Hash]blob {
 			}
 			seen[v.Blob] = true
 			wt := want{hash: plumbing.NewHash(v.Blob), pack: len(ps)}
+			if _, ok := have[wt.hash]; ok {
+				continue
+			}
 			for i, pk := range ps {
 				if at, ok := pk.find(wt.hash); ok {
 					wt.pack, wt.at = i, at
@@ -294,9 +301,12 @@ func readBlobs(r *git.Repository, w *walk) map[plumbing.Hash]blob {
 		})
 	}
 	g.Wait()
-	blobs := make(map[plumbing.Hash]blob, len(wants))
+	blobs := make(map[plumbing.Hash]blob, len(wants)+len(have))
 	for i, wt := range wants {
 		blobs[wt.hash] = read[i]
+	}
+	for h, data := range have {
+		blobs[h] = blob{data: data}
 	}
 	return blobs
 }
@@ -1055,7 +1065,7 @@ func Checkout(repo, root string, until time.Time) (town.Source, error) {
 	if shallow, err := r.git.Storer.Shallow(); err == nil && len(shallow) > 0 {
 		return src, fmt.Errorf("%s is a shallow clone: the checks need the whole history (git fetch --unshallow)", repo)
 	}
-	committed, err := Approved(r, Options{Branch: "HEAD", Root: headRoot(r, repo, root), Until: until})
+	committed, err := Approved(r, Options{Branch: "HEAD", Root: headRoot(r, repo, root), Until: until, have: blobHashes(src.Files)})
 	if err != nil {
 		return src, nil
 	}
@@ -1093,6 +1103,18 @@ func Checkout(repo, root string, until time.Time) (town.Source, error) {
 		src.Steps = append(slices.Clone(src.Steps), town.Step{Time: until, Paths: changed})
 	}
 	return src, nil
+}
+
+// blobHashes are the files' contents by the hash git gives them as blobs.
+func blobHashes(files map[string][]byte) map[plumbing.Hash][]byte {
+	out := make(map[plumbing.Hash][]byte, len(files))
+	for _, data := range files {
+		h := sha1.New()
+		fmt.Fprintf(h, "blob %d\x00", len(data))
+		h.Write(data)
+		out[plumbing.Hash(h.Sum(nil))] = data
+	}
+	return out
 }
 
 // walkRecords calls visit for every file under dir that is not hidden nor in a hidden folder,
