@@ -35,7 +35,8 @@ type Town struct {
 	Market     MarketTotals  `json:"market"`
 	Downloads  []Download    `json:"downloads"`
 	SiteURL    string        `json:"site_url"`
-	ICP        string        `json:"icp"` // the ICP filing number (备案号), "" when town.toml has none
+	ICP        string        `json:"icp"`  // the ICP filing number (备案号), "" when town.toml has none
+	Slip       *Slip         `json:"slip"` // the villages' declaration slip, nil when no rule set is in force yet
 }
 
 // Site is everything a build publishes: the JSON for Hugo and the files written beside the pages
@@ -208,6 +209,11 @@ func Publish(t *town.Town, results []*score.VillageResult, asOf time.Time, siteU
 	}
 	pt := &Town{Name: t.Name, Demo: t.Demo, AsOf: rfc3339(asOf, t.Location), NoticeDays: t.NoticeDays,
 		Objection: t.Objection, SiteURL: siteURL, ICP: t.ICP}
+	slip, err := publishSlip(t.Rules, asOf, t.Location, siteURL)
+	if err != nil {
+		return nil, err
+	}
+	pt.Slip = slip
 	var villages []*Village
 	for _, res := range results {
 		pv, link, err := publishVillage(t, res, asOf, siteURL)

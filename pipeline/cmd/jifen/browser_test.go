@@ -67,21 +67,22 @@ func TestPagesOnAPhone(t *testing.T) {
 	}
 	listen(t, ctx, report)
 	pages := map[string]string{
-		"home":         "/",
-		"village":      "/qingshi/",
-		"directory":    "/qingshi/households/",
-		"month":        "/qingshi/2025-10/",
-		"grid":         "/qingshi/2025-10/g/xinzhuang/",
-		"notice board": "/qingshi/2025-10/notice/",
-		"year":         "/qingshi/2025/",
-		"market":       "/qingshi/market/",
-		"household":    "/qingshi/h/qs-0308/",
-		"announcement": "/qingshi/notices/2025-05-01/",
-		"rule book":    "/rules/",
-		"rules":        "/rules/2025-01-01/",
-		"item codes":   "/rules/2025-01-01/codes/",
-		"downloads":    "/downloads/",
-		"not found":    "/404.html",
+		"home":             "/",
+		"village":          "/qingshi/",
+		"directory":        "/qingshi/households/",
+		"month":            "/qingshi/2025-10/",
+		"grid":             "/qingshi/2025-10/g/xinzhuang/",
+		"notice board":     "/qingshi/2025-10/notice/",
+		"year":             "/qingshi/2025/",
+		"market":           "/qingshi/market/",
+		"household":        "/qingshi/h/qs-0308/",
+		"announcement":     "/qingshi/notices/2025-05-01/",
+		"rule book":        "/rules/",
+		"rules":            "/rules/2025-01-01/",
+		"item codes":       "/rules/2025-01-01/codes/",
+		"declaration slip": "/qingshi/declare/",
+		"downloads":        "/downloads/",
+		"not found":        "/404.html",
 	}
 	for kind, path := range pages {
 		t.Run(kind, func(t *testing.T) {
