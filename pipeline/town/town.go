@@ -143,8 +143,8 @@ type Grid struct {
 	Worker string `toml:"worker"`
 }
 
-// A Month is one village-month: its sheet, its redemptions, its declarations and their
-// approvals.
+// A Month is one village-month: its sheet, its redemptions, its declarations, the objections to
+// its results, and their approvals.
 type Month struct {
 	Month              string // YYYY-MM
 	SheetFile          string
@@ -165,7 +165,7 @@ type Month struct {
 }
 
 // file is where the month keeps the name of its file of the kind (the folder: sheets,
-// redemptions or declarations).
+// redemptions, declarations or objections).
 func (m *Month) file(kind string) *string {
 	switch kind {
 	case "sheets":
