@@ -245,8 +245,8 @@ func ints(ns []int) string {
 	return strings.Join(s, "/")
 }
 
-// Dates checks that every row of the sheets and redemptions is dated in its file's month, and
-// not after now.
+// Dates checks that every row of the sheets, redemptions and declarations is dated in its
+// file's month, and not after now; and that objections were not received nor answered after now.
 var Dates = &Analyzer{
 	Name:  "dates",
 	Codes: []check.Code{check.DateOutsideMonth, check.FutureDate},
@@ -256,6 +256,13 @@ var Dates = &Analyzer{
 		for _, m := range p.Village.Months {
 			for r := range p.rows(m) {
 				p.date(m, r, today)
+			}
+			for _, o := range m.Objections { // dated after the month: only not after today
+				for _, d := range [][3]string{{"received", o.Received, o.ReceivedText}, {"replied", o.Replied, o.RepliedText}} {
+					if d[1] > today {
+						p.Report(check.Diagnostic{Code: check.FutureDate, File: m.ObjectionsFile, Line: o.Line, Column: m.ObjectionColumns[d[0]], Value: d[2], Args: []string{today}})
+					}
+				}
 			}
 		}
 	},
