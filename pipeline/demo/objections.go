@@ -30,7 +30,7 @@ func (v *village) objectionsFile(obs []sheet.Objection) []byte {
 
 // upheld records, in the pull request that corrects month m, the objection that led to it: it
 // came the day before the pull request was opened, about the first household whose rows the
-// correction changed, and was answered the day the correction was merged.
+// correction changed, and was answered the day the pull request was opened, with the correction.
 func (g *generator) upheld(v *village, m *month, pr *records.Change) {
 	before := map[string]int{}
 	for _, e := range m.Original {
@@ -48,7 +48,7 @@ func (g *generator) upheld(v *village, m *month, pr *records.Change) {
 		return
 	}
 	o := sheet.Objection{Received: pr.Time.AddDate(0, 0, -1).Format(time.DateOnly), Household: household,
-		Outcome: sheet.Upheld, Replied: pr.MergeTime.In(chinaTime()).Format(time.DateOnly), Reply: g.settings.Objection.Upheld}
+		Outcome: sheet.Upheld, Replied: pr.Time.In(chinaTime()).Format(time.DateOnly), Reply: g.settings.Objection.Upheld}
 	pr.Files[v.dir()+"objections/"+m.Month+".csv"] = v.objectionsFile([]sheet.Objection{o})
 	pr.Message += "附异议处理记录：更正。\n"
 }
