@@ -239,10 +239,14 @@ func (vs Versions) Sort() {
 
 // InForce returns the version in force in month (YYYY-MM): the latest that took effect on or
 // before the month's first day. It returns nil when none did.
-func (vs Versions) InForce(month string) *RuleSet {
+func (vs Versions) InForce(month string) *RuleSet { return vs.InForceOn(month + "-01") }
+
+// InForceOn returns the version in force on day (YYYY-MM-DD): the latest that took effect on
+// or before it. It returns nil when none did.
+func (vs Versions) InForceOn(day string) *RuleSet {
 	var in *RuleSet
 	for _, rs := range vs {
-		if rs.Effective <= month+"-01" {
+		if rs.Effective <= day {
 			in = rs
 		}
 	}

@@ -502,3 +502,19 @@ func TestChangeText(t *testing.T) {
 		}
 	}
 }
+
+// TestInForceOn tells the version in force on a day: the latest that took effect on or before it.
+func TestInForceOn(t *testing.T) {
+	vs := Versions{{Effective: "2025-01-01"}, {Effective: "2026-01-15"}}
+	for _, c := range []struct{ day, want string }{
+		{"2024-12-31", ""}, {"2025-01-01", "2025-01-01"}, {"2026-01-14", "2025-01-01"}, {"2026-01-15", "2026-01-15"}, {"2027-06-01", "2026-01-15"},
+	} {
+		got := ""
+		if rs := vs.InForceOn(c.day); rs != nil {
+			got = rs.Effective
+		}
+		if got != c.want {
+			t.Errorf("on %s the version in force is %q, want %q", c.day, got, c.want)
+		}
+	}
+}

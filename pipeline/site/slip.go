@@ -36,7 +36,7 @@ type SlipItem struct {
 // the latest version whose effective date is on or before asOf's day. It returns nil when no
 // version is in force yet; the slip then has no page.
 func publishSlip(vs rules.Versions, asOf time.Time, loc *time.Location, siteURL string) (*Slip, error) {
-	rs := inForceOn(vs, asOf.In(loc).Format(time.DateOnly))
+	rs := vs.InForceOn(asOf.In(loc).Format(time.DateOnly))
 	if rs == nil {
 		return nil, nil
 	}
@@ -60,16 +60,4 @@ func publishSlip(vs rules.Versions, asOf time.Time, loc *time.Location, siteURL 
 		s.QR = qr
 	}
 	return s, nil
-}
-
-// inForceOn is the version in force on day (YYYY-MM-DD): the latest whose effective date is on
-// or before it, or nil. vs is sorted by effective date.
-func inForceOn(vs rules.Versions, day string) *rules.RuleSet {
-	var in *rules.RuleSet
-	for _, rs := range vs {
-		if rs.Effective <= day {
-			in = rs
-		}
-	}
-	return in
 }

@@ -19,22 +19,6 @@ import (
 	"github.com/jifen-project/jifen/pipeline/rules"
 )
 
-// TestInForceOn tells the version in force on a day: the latest that took effect on or before it.
-func TestInForceOn(t *testing.T) {
-	vs := rules.Versions{{Effective: "2025-01-01"}, {Effective: "2026-01-15"}}
-	for _, c := range []struct{ day, want string }{
-		{"2024-12-31", ""}, {"2025-01-01", "2025-01-01"}, {"2026-01-14", "2025-01-01"}, {"2026-01-15", "2026-01-15"}, {"2027-06-01", "2026-01-15"},
-	} {
-		got := ""
-		if rs := inForceOn(vs, c.day); rs != nil {
-			got = rs.Effective
-		}
-		if got != c.want {
-			t.Errorf("on %s the version in force is %q, want %q", c.day, got, c.want)
-		}
-	}
-}
-
 // TestPublishSlipTakesTheDayInTheTownsTimeZone: a version taking effect on a day is on the slip
 // from that day's midnight in the town's time zone, and never lists a deduction.
 func TestPublishSlipTakesTheDayInTheTownsTimeZone(t *testing.T) {
@@ -71,7 +55,7 @@ func TestPublishSlipTakesTheDayInTheTownsTimeZone(t *testing.T) {
 // has none, and on a 360 px phone screen it does not scroll sideways.
 func TestDeclarationSlipPrintsOnOneA4Page(t *testing.T) {
 	report := scored(t, demoSource(t), demo.AsOf())
-	rs := inForceOn(report.Town.Rules, demo.AsOf().In(report.Town.Location).Format(time.DateOnly))
+	rs := report.Town.Rules.InForceOn(demo.AsOf().In(report.Town.Location).Format(time.DateOnly))
 	if rs == nil {
 		t.Fatal("no rule set of the demo is in force at its as-of time")
 	}
