@@ -50,9 +50,12 @@ func (g *generator) declarationsFile(v *village, m *month) []byte {
 // claimed the settings' item, which the month's sheet does not give it that day.
 func (g *generator) refused(v *village, m *month, r *rand.Rand, kept map[[3]string]bool) (sheet.Declaration, bool) {
 	claim := g.settings.Refused
+	if len(v.households) == 0 || len(claim.Reasons) == 0 {
+		return sheet.Declaration{}, false
+	}
 	day := fmt.Sprintf("%s-%02d", m.Month, 1+r.IntN(28))
 	h := v.households[r.IntN(len(v.households))]
-	if !h.ActiveIn(day) || kept[[3]string{h.ID, claim.Item, day}] || len(claim.Reasons) == 0 {
+	if !h.ActiveIn(day) || kept[[3]string{h.ID, claim.Item, day}] {
 		return sheet.Declaration{}, false
 	}
 	return sheet.Declaration{Date: day, Household: h.ID, Item: claim.Item, Text: claim.Text, Outcome: sheet.Refused,

@@ -336,12 +336,18 @@ func publishState(t *town.Town, v *town.Village, pv *Village) {
 // addHouseholdMonths adds a month to the pages of the consenting households ranked in it. year
 // is the latest year with a sheet, whose net points the pages show.
 func addHouseholdMonths(households map[string]*Household, v *town.Village, m *town.Month, mr *score.MonthResult, year string) {
+	declarations := map[string][]Declared{}
+	for _, d := range m.Declarations {
+		if households[d.Household] != nil {
+			declarations[d.Household] = append(declarations[d.Household], declared(m, d))
+		}
+	}
 	for _, s := range mr.Standings {
 		h := households[s.Household]
 		if h == nil {
 			continue
 		}
-		hm := HouseholdMonth{Month: mr.Month, Net: s.Net, Of: mr.Active, Left: s.Left, Adjusted: s.Veto != ""}
+		hm := HouseholdMonth{Month: mr.Month, Net: s.Net, Of: mr.Active, Left: s.Left, Adjusted: s.Veto != "", Declared: declarations[s.Household]}
 		if m.Rules != nil {
 			hm.Rules = m.Rules.Effective
 		}
@@ -351,11 +357,6 @@ func addHouseholdMonths(households map[string]*Household, v *town.Village, m *to
 		for _, c := range s.Entries {
 			if e, ok := publishEntry(m, c); ok {
 				hm.Entries = append(hm.Entries, e)
-			}
-		}
-		for _, d := range m.Declarations {
-			if d.Household == s.Household {
-				hm.Declared = append(hm.Declared, declared(m, d))
 			}
 		}
 		h.Months = append([]HouseholdMonth{hm}, h.Months...)
