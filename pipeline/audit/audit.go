@@ -34,7 +34,7 @@ type Analyzer struct {
 var Analyzers = []*Analyzer{
 	Grids, Households, Items, Dates, Goods, Declarations, Objections,
 	Policies,
-	Caps, Ledger,
+	Caps, Ledger, Moves,
 }
 
 // Options say when the records are checked and what their history must show.
@@ -67,7 +67,7 @@ func Run(src town.Source, opts Options) *Report {
 	if t == nil {
 		return r
 	}
-	parsed := rows(diags)
+	parsed := diags.Lines()
 	passes := make([]*Pass, len(t.Villages))
 	each(len(t.Villages), func(i int) {
 		passes[i] = &Pass{Town: t, Village: t.Villages[i], Options: opts, parsed: parsed, rejected: map[string]map[int]bool{}}
@@ -93,19 +93,52 @@ func Run(src town.Source, opts Options) *Report {
 func checkEach(src town.Source, opts Options) *Report {
 	var mu sync.Mutex
 	var found check.List
+	kept := map[string]*town.Village{} // what the moves need of each village (see town.Link)
+	var waiting []*Pass                 // villages with households that continue others
 	t, diags := town.Load(src, town.Options{Now: opts.Now, SiteURL: opts.SiteURL, Each: func(l town.Loaded) {
 		t := *l.Town
 		t.Failed, t.Dropped, t.History = l.Failed, l.Dropped, src.History
-		p := &Pass{Town: &t, Village: l.Village, Options: opts, parsed: rows(l.Diagnostics), rejected: map[string]map[int]bool{}}
+		p := &Pass{Town: &t, Village: l.Village, Options: opts, parsed: l.Diagnostics.Lines(), rejected: map[string]map[int]bool{}}
 		p.checkRows()
 		p.Village = passedVillage(l.Village, p)
-		p.Result = score.ForChecks(p.Village, opts.Now, t.Location)
-		p.run(check.Scoring)
+		keep := p.Village
+		continues := slices.ContainsFunc(l.Village.Households, func(h sheet.Household) bool { return len(h.From) > 0 })
+		if !continues {
+			p.Result = score.ForChecks(p.Village, opts.Now, t.Location, nil)
+			p.run(check.Scoring)
+			// Only the households that left can have moved: the scoring of the moves needs no other.
+			keep = p.Village.Only(func(h *sheet.Household) bool { return h.Left != "" })
+		}
 		l.Village.Months = nil // the rows, read and checked
 		mu.Lock()
 		defer mu.Unlock()
-		found = append(found, p.diags...)
+		kept[l.Village.ID] = keep
+		if continues {
+			waiting = append(waiting, p)
+		} else {
+			found = append(found, p.diags...)
+		}
 	}})
+	if t != nil && len(waiting) > 0 {
+		// The villages with households that continue others are scored once every village is
+		// read, with what moved to them.
+		moved := *t
+		moved.Villages = make([]*town.Village, 0, len(t.Villages))
+		for _, v := range t.Villages {
+			if kept[v.ID] != nil {
+				moved.Villages = append(moved.Villages, kept[v.ID])
+			}
+		}
+		moves := score.Transfers(&moved, opts.Now)
+		each(len(waiting), func(i int) {
+			p := waiting[i]
+			p.Result = score.ForChecks(p.Village, opts.Now, t.Location, moves)
+			p.run(check.Scoring)
+		})
+		for _, p := range waiting {
+			found = append(found, p.diags...)
+		}
+	}
 	r := &Report{Town: t, Diagnostics: append(diags, found...)}
 	r.Diagnostics.Sort()
 	return r
@@ -144,20 +177,6 @@ type Pass struct {
 	rejected map[string]map[int]bool // file → lines of rows that failed a check
 	sheets   taint                   // what the sheets that failed make untrustworthy: the caps
 	all      taint                   // what every file that failed does: the ledger
-}
-
-// rows are the lines of each file that an error is about.
-func rows(diags check.List) map[string]map[int]bool {
-	out := map[string]map[int]bool{}
-	for _, d := range diags {
-		if !d.IsWarning() && d.Line > 0 {
-			if out[d.File] == nil {
-				out[d.File] = map[int]bool{}
-			}
-			out[d.File][d.Line] = true
-		}
-	}
-	return out
 }
 
 func (p *Pass) run(stage check.Stage) {

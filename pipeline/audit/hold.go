@@ -7,6 +7,7 @@ import (
 
 	"github.com/jifen-project/jifen/pipeline/check"
 	"github.com/jifen-project/jifen/pipeline/score"
+	"github.com/jifen-project/jifen/pipeline/sheet"
 	"github.com/jifen-project/jifen/pipeline/town"
 )
 
@@ -258,10 +259,11 @@ func narrow(src town.Source, village string) town.Source {
 	if village == "" {
 		return src
 	}
+	whole := predecessorVillages(src, village)
 	keep := func(p string) bool {
 		rest, ok := strings.CutPrefix(p, "villages/")
 		id, file, _ := strings.Cut(rest, "/")
-		return !ok || id == village || file == "village.toml"
+		return !ok || whole[id] || file == "village.toml"
 	}
 	out := town.Source{Files: map[string][]byte{}, History: map[string][]town.Version{}, Removed: map[string]town.Version{}, Steps: src.Steps}
 	for p, data := range src.Files {
@@ -282,6 +284,26 @@ func narrow(src town.Source, village string) town.Source {
 	for _, d := range src.Problems {
 		if keep(d.File) {
 			out.Problems = append(out.Problems, d)
+		}
+	}
+	return out
+}
+
+// predecessorVillages are the village and, following the 迁自 of their rosters, the villages
+// its households continue households of: what its accounts depend on.
+func predecessorVillages(src town.Source, village string) map[string]bool {
+	out := map[string]bool{village: true}
+	for todo := []string{village}; len(todo) > 0; {
+		id := todo[0]
+		todo = todo[1:]
+		households, _, _ := sheet.ParseRoster("", src.Files["villages/"+id+"/households.csv"])
+		for _, h := range households {
+			for _, r := range h.From {
+				if r.Village != "" && !out[r.Village] {
+					out[r.Village] = true
+					todo = append(todo, r.Village)
+				}
+			}
 		}
 	}
 	return out

@@ -153,3 +153,27 @@ var Ledger = &Analyzer{
 		}
 	},
 }
+
+// Moves reports the splits whose new households carry more points than the household they
+// split from had (承接积分), on each new household that gives a share.
+var Moves = &Analyzer{
+	Name:  "moves",
+	Codes: []check.Code{check.CarriedOver},
+	Needs: check.Scoring,
+	Run: func(p *Pass) {
+		if p.Result.Moves == nil {
+			return
+		}
+		v := p.Village
+		for _, pr := range p.Result.Moves.Problems {
+			for _, l := range pr.Links {
+				h := v.Household(l.To.Household)
+				if l.To.Village != v.ID || h == nil {
+					continue
+				}
+				p.Report(check.Diagnostic{Code: check.CarriedOver, File: v.RosterFile, Line: h.Line, Column: v.RosterColumns["carried"], Value: strconv.Itoa(h.Carried),
+					Args: []string{strconv.Itoa(pr.Shares), pr.From.String(), pr.Date, strconv.Itoa(pr.Balance)}})
+			}
+		}
+	},
+}

@@ -69,6 +69,10 @@ const (
 	DeclaredUnscored Code = "E134"
 	NotDeclarable    Code = "E135"
 	Uncorrected      Code = "E136"
+	UnknownFrom      Code = "E137"
+	MoveDates        Code = "E138"
+	CarriedWrong     Code = "E139"
+	CarriedOver      Code = "E140"
 
 	ItemCapCut      Code = "W001"
 	ItemYearCapCut  Code = "W002"
@@ -77,6 +81,7 @@ const (
 	NumberAsText    Code = "W005"
 	MissingICP      Code = "W006"
 	PendingDeclared Code = "W007"
+	MovePending     Code = "W008"
 )
 
 // A Severity says whether a diagnostic stops the records (an error) or only tells (a warning).
@@ -278,4 +283,18 @@ func (l List) Error() string {
 		return l[0].String()
 	}
 	return fmt.Sprintf("%s (and %d more problems)", l[0], len(l)-1)
+}
+
+// Lines are the lines of each file that an error is about.
+func (l List) Lines() map[string]map[int]bool {
+	out := map[string]map[int]bool{}
+	for _, d := range l {
+		if !d.IsWarning() && d.Line > 0 {
+			if out[d.File] == nil {
+				out[d.File] = map[int]bool{}
+			}
+			out[d.File][d.Line] = true
+		}
+	}
+	return out
 }

@@ -159,6 +159,8 @@ var keyNames = map[string]keyWords{
 	"supermarket.yuan":             {name: check.Text{Zh: "积分超市兑换比例中的金额", En: "the yuan of the supermarket's exchange rate"}, unit: check.Text{Zh: "%s 元", En: "%s"}},
 	"supermarket.expiry": {name: check.Text{Zh: "积分超市的可兑换积分", En: "the supermarket's balance"},
 		values: map[string]check.Text{string(YearEnd): {Zh: "每年 12 月 31 日清零", En: "cleared on 31 December"}, string(Never): {Zh: "不清零", En: "never cleared"}}},
+	"supermarket.on_move": {name: check.Text{Zh: "迁移时的可兑换积分", En: "the balance of a household that moves"},
+		values: map[string]check.Text{"": {Zh: "随户转入新的户", En: "carried to the new household"}, string(Carry): {Zh: "随户转入新的户", En: "carried to the new household"}, string(Clear): {Zh: "迁出时清零", En: "cleared when it moves"}}},
 }
 
 // itemPoints says an item's points, one value or its levels ("[15, 10, 5]").

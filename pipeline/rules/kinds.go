@@ -92,3 +92,20 @@ func (x Expiry) Valid() bool { return x == YearEnd || x == Never }
 
 // AtYearEnd reports whether the balance is cleared at the end of each year.
 func (x Expiry) AtYearEnd() bool { return x == YearEnd }
+
+// An OnMove says what becomes of a household's balance when it moves to another village of the
+// town, splits or merges ([supermarket] on_move): carried to the households that continue it,
+// or cleared. Unset, it is carried: a household's points are its own.
+type OnMove string
+
+// The rules for moves.
+const (
+	Carry OnMove = "carry"
+	Clear OnMove = "clear"
+)
+
+// Valid reports whether o is one of the rules, or unset.
+func (o OnMove) Valid() bool { return o == "" || o == Carry || o == Clear }
+
+// Clears reports whether a balance is cleared when its household moves.
+func (o OnMove) Clears() bool { return o == Clear }

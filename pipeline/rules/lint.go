@@ -39,6 +39,7 @@ var (
 	reasonStarsReach       = check.Text{Zh: "一户一年最多只能得 %[3]s 分（各类别权重之和，或者每月总上限的 12 倍，取小的）", En: "a household earns at most %[3]s points a year (the sum of the weights, or 12 times the monthly cap if that is less)"}
 	reasonStarsKinds       = check.Text{Zh: "细则只有 %[3]s 个类别", En: "the rule set has only %[3]s categories"}
 	reasonModelCategory    = check.Text{Zh: "细则里没有这个类别", En: "the rule set has no such category"}
+	reasonOnMove           = check.Text{Zh: "要写 \"carry\"（迁移、分户、合户时积分随户转过去）或 \"clear\"（迁出时清零）", En: "is \"carry\" (a household's points go with it when it moves, splits or merges) or \"clear\" (cleared when it moves)"}
 	reasonExpiry           = check.Text{Zh: "要写 \"year-end\"（每年 12 月 31 日清零）或 \"never\"（不清零）", En: "is \"year-end\" (cleared on 31 December) or \"never\""}
 )
 
@@ -354,5 +355,8 @@ func (l *linter) market() {
 	}
 	if !m.Expiry.Valid() {
 		l.bad("supermarket.expiry", "", string(m.Expiry), &reasonExpiry)
+	}
+	if !m.OnMove.Valid() {
+		l.bad("supermarket.on_move", "", string(m.OnMove), &reasonOnMove)
 	}
 }

@@ -105,6 +105,7 @@ type Market struct {
 	Points int    `toml:"points"` // Points points buy Yuan yuan of goods
 	Yuan   int    `toml:"yuan"`
 	Expiry Expiry `toml:"expiry"`
+	OnMove OnMove `toml:"on_move"`
 }
 
 type file struct {

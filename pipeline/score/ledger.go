@@ -56,17 +56,22 @@ const (
 	Earn   LineKind = "earn"   // a month's points, or a correction's difference
 	Redeem LineKind = "redeem" // goods exchanged
 	Expire LineKind = "expire" // the balance cleared at a year's end
+	// See Moves.
+	MoveIn    LineKind = "move-in"    // the balance, or a later credit, of a household this one continues
+	MoveOut   LineKind = "move-out"   // the balance, or a later credit, gone to a household that continues this one
+	MoveClear LineKind = "move-clear" // the balance, or a later credit, cleared when the household moved
 )
 
 // A Line is one movement of an account.
 type Line struct {
 	Date     string   // YYYY-MM-DD
-	Kind     LineKind // earn, redeem or expire
+	Kind     LineKind // earn, redeem, expire or a move's
 	Month    string   // the month the points were earned or spent in
 	Points   int      // + earned, − spent or expired
 	Balance  int      // after the movement
 	Goods    string   // for a redemption
 	Quantity int
+	Other    town.Ref // for a move: the household the points came from or went to
 }
 
 // A MarketMonth holds one month's supermarket figures for the village. A December that only
@@ -83,6 +88,9 @@ type MarketMonth struct {
 	GoodsFen   int // what the goods exchanged cost, in fen
 	Households int // households that redeemed
 	Lines      int // redemption rows
+	MovedIn    int // points received from households this village's continue (see Moves)
+	MovedOut   int // points gone to households that continue this village's
+	MoveClear  int // points cleared when households moved
 }
 
 // A ProblemKind says why the ledger refuses a redemption.
@@ -110,25 +118,42 @@ type event struct {
 	household  string
 	points     int
 	redemption *sheet.Redemption
-	veto       bool // an E2 veto's date
+	veto       bool      // an E2 veto's date
+	transfer   *Transfer // points received from a household this one continues
+	leave      bool      // the end of a predecessor's 退出日期
 }
 
 // Supermarket keeps the village's accounts up to asOf. loc is the town's time zone.
 func Supermarket(res *VillageResult, asOf time.Time, loc *time.Location) *Ledger {
-	return supermarket(res, asOf, loc, true)
+	return supermarket(res, asOf, loc, true, nil)
 }
 
-// supermarket keeps the village's accounts, with each account's lines when lines.
-func supermarket(res *VillageResult, asOf time.Time, loc *time.Location, lines bool) *Ledger {
+// supermarket keeps the village's accounts, with each account's lines when lines, and with the
+// town's moves, when not nil.
+func supermarket(res *VillageResult, asOf time.Time, loc *time.Location, lines bool, moves *Moves) *Ledger {
+	k := newKeeper(res, asOf, loc, lines, moves)
+	k.run()
+	return k.Ledger
+}
+
+// newKeeper prepares the keeping of the village's accounts.
+func newKeeper(res *VillageResult, asOf time.Time, loc *time.Location, lines bool, moves *Moves) *keeper {
 	v := res.Village
+	if moves == nil {
+		moves = &Moves{}
+	}
 	k := &keeper{
 		lines:        lines,
 		Ledger:       &Ledger{Accounts: map[string]*Account{}, Months: make([]MarketMonth, len(v.Months))},
+		res:          res,
+		loc:          loc,
 		village:      v,
+		moves:        moves,
 		today:        asOf.In(loc).Format(time.DateOnly),
 		frozenUntil:  map[string]string{},
 		beforeExpiry: map[string]int{},
 		expires:      map[string]bool{},
+		gone:         map[string]bool{},
 	}
 	for i, m := range v.Months {
 		mr := res.Months[i]
@@ -143,8 +168,13 @@ func supermarket(res *VillageResult, asOf time.Time, loc *time.Location, lines b
 		}
 		k.Months[i].Households = len(seen)
 	}
+	return k
+}
+
+// run books the village's events up to the as-of day.
+func (k *keeper) run() {
 	year := ""
-	for _, e := range events(res, loc) {
+	for _, e := range k.events() {
 		if e.date > k.today {
 			break
 		}
@@ -161,18 +191,23 @@ func supermarket(res *VillageResult, asOf time.Time, loc *time.Location, lines b
 		a.Frozen = k.frozenUntil[id] >= k.today && k.frozenUntil[id] != ""
 	}
 	slices.SortStableFunc(k.Months, func(a, b MarketMonth) int { return strings.Compare(a.Month, b.Month) })
-	return k.Ledger
 }
 
 // A keeper replays a village's events into its ledger.
 type keeper struct {
 	*Ledger
-	village      *town.Village
-	today        string
-	frozenUntil  map[string]string // household → last day of the frozen year
-	beforeExpiry map[string]int    // household → balance just before the last expiry
-	expires      map[string]bool   // year → its balances expire at its end
-	lines        bool              // keep each account's lines
+	res           *VillageResult
+	loc           *time.Location
+	village       *town.Village
+	moves         *Moves
+	gone          map[string]bool // predecessors that have left: what they are credited goes on
+	out           []Transfer      // what left the village's accounts for households that continue them
+	shareProblems []ShareProblem
+	today         string
+	frozenUntil   map[string]string // household → last day of the frozen year
+	beforeExpiry  map[string]int    // household → balance just before the last expiry
+	expires       map[string]bool   // year → its balances expire at its end
+	lines         bool              // keep each account's lines
 }
 
 // line adds a line to the account, if the keeper keeps them.
@@ -189,9 +224,10 @@ func (k *keeper) account(id string) *Account {
 	return k.Accounts[id]
 }
 
-// events are the village's earnings (see credits), E2 vetoes and redemptions in the order they
-// happened.
-func events(res *VillageResult, loc *time.Location) []event {
+// events are the village's earnings (see credits), E2 vetoes, redemptions and moves in the
+// order they happened.
+func (k *keeper) events() []event {
+	res, loc := k.res, k.loc
 	n := 0
 	for i, m := range res.Village.Months {
 		n += len(res.Months[i].Standings) + len(m.Redemptions)
@@ -213,6 +249,7 @@ func events(res *VillageResult, loc *time.Location) []event {
 			out = append(out, event{date: r.Date, order: 1, month: i, household: r.Household, redemption: r})
 		}
 	}
+	out = k.moveEvents(out)
 	slices.SortStableFunc(out, func(a, b event) int {
 		return cmp.Or(strings.Compare(a.date, b.date), cmp.Compare(a.order, b.order))
 	})
@@ -226,10 +263,17 @@ func (k *keeper) apply(e event) {
 	switch {
 	case e.veto:
 		k.frozenUntil[e.household] = e.date[:4] + "-12-31"
+	case e.transfer != nil:
+		k.receive(e, a)
+	case e.leave:
+		k.leave(e, a)
 	case e.redemption == nil:
 		a.Honour += e.points
 		a.Balance += e.points
 		k.line(a, Line{Date: e.date, Kind: Earn, Month: month, Points: e.points, Balance: a.Balance})
+		if k.gone[e.household] {
+			k.forward(e, a)
+		}
 	default:
 		k.redeem(e, a)
 	}
@@ -305,14 +349,21 @@ func (k *keeper) expire(y string) {
 	if !cleared {
 		return
 	}
-	dec := slices.IndexFunc(k.Months, func(m MarketMonth) bool { return m.Month == y+"-12" })
-	if dec < 0 {
-		k.Months = append(k.Months, MarketMonth{Month: y + "-12"})
-		dec = len(k.Months) - 1
-	}
-	k.Months[dec].Expired += expired
-	k.Months[dec].Cleared += debts
+	dec := k.month(y + "-12")
+	dec.Expired += expired
+	dec.Cleared += debts
 	k.Expired += expired
+}
+
+// month is the figures of the month (YYYY-MM): the village's, or one of its own (put in order
+// at the end) when the village has no sheet for it.
+func (k *keeper) month(month string) *MarketMonth {
+	i := slices.IndexFunc(k.Months, func(m MarketMonth) bool { return m.Month == month })
+	if i < 0 {
+		k.Months = append(k.Months, MarketMonth{Month: month})
+		i = len(k.Months) - 1
+	}
+	return &k.Months[i]
 }
 
 func next(year string) string {

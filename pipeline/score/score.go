@@ -98,6 +98,7 @@ type VillageResult struct {
 	Months  []*MonthResult
 	Years   []*Year
 	Ledger  *Ledger
+	Moves   *Moves // the town's moves, which the ledger kept
 }
 
 // Village scores every month of a village.
@@ -414,6 +415,7 @@ func Rank(ss []*Standing) {
 // Town scores every village of a town as of a time: months and rankings, honours (final once a
 // year's December has taken effect) and the points supermarket. Villages are scored in parallel.
 func Town(t *town.Town, asOf time.Time) []*VillageResult {
+	moves := Transfers(t, asOf)
 	out := make([]*VillageResult, len(t.Villages))
 	limit := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
@@ -423,7 +425,8 @@ func Town(t *town.Town, asOf time.Time) []*VillageResult {
 			defer func() { <-limit }()
 			res := Village(v)
 			res.Years = Honours(res, func(y string) bool { return FinalYear(v, y, asOf, t.NoticeDays, t.Location) })
-			res.Ledger = Supermarket(res, asOf, t.Location)
+			res.Ledger = supermarket(res, asOf, t.Location, true, moves)
+			res.Moves = moves
 			out[i] = res
 		})
 	}
@@ -433,9 +436,11 @@ func Town(t *town.Town, asOf time.Time) []*VillageResult {
 
 // ForChecks scores a village as the checks need it: the months' points and the supermarket's
 // ledger, without ranks, honours and the accounts' lines (the standings are in the roster's
-// order). loc is the town's time zone.
-func ForChecks(v *town.Village, asOf time.Time, loc *time.Location) *VillageResult {
+// order). loc is the town's time zone; moves are the town's (see Transfers), or nil when the
+// village has none.
+func ForChecks(v *town.Village, asOf time.Time, loc *time.Location, moves *Moves) *VillageResult {
 	res := scoreVillage(v, false)
-	res.Ledger = supermarket(res, asOf, loc, false)
+	res.Ledger = supermarket(res, asOf, loc, false, moves)
+	res.Moves = moves
 	return res
 }

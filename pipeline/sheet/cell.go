@@ -27,6 +27,22 @@ var (
 		Zh: "退出日期要晚于加入日期（%[3]s）",
 		En: "the date left must be after the date joined (%[3]s)",
 	}
+	reasonCarriedNegative = check.Text{
+		Zh: "承接积分不能是负数",
+		En: "carried points cannot be negative",
+	}
+	reasonCarriedAlone = check.Text{
+		Zh: "只有写了迁自的户（分户分出来的户）才写承接积分",
+		En: "only a household with from (one split from another) carries points",
+	}
+	reasonRefPart = check.Text{
+		Zh: "写原户的户号，如 QS-0107；原户在本镇别的村，写村代码/户号，如 qingshi/QS-0107",
+		En: "write the household's code, such as QS-0107, or the village's code and the code, such as qingshi/QS-0107, for another village of the town",
+	}
+	reasonRefSelf = check.Text{
+		Zh: "迁自写的是这一户自己",
+		En: "from names this household itself",
+	}
 	reasonYesNo = check.Text{
 		Zh: "请填“是”或“否”",
 		En: "write yes or no",
@@ -302,6 +318,41 @@ func (c *cell) house(key, v string) string {
 		return ""
 	}
 	return v
+}
+
+// refs reads 迁自: the households this one continues, each QS-0107 (this village) or
+// qingshi/QS-0107 (another village of the town), several (a merge) separated by 、 or ;. A
+// village's part is checked by the town, which knows its villages. Nothing is read of a cell
+// with a part that is not a reference.
+func (c *cell) refs(key, v, self string) []Ref {
+	if !c.words(key, v, maxText) {
+		return nil
+	}
+	var out []Ref
+	for part := range strings.FieldsFuncSeq(v, func(r rune) bool { return strings.ContainsRune("、;；,，", r) }) {
+		village, household, other := strings.Cut(strings.ReplaceAll(part, "／", "/"), "/")
+		if !other {
+			village, household = "", village
+		}
+		r := Ref{strings.TrimSpace(village), strings.TrimSpace(household)}
+		switch {
+		case r.Household == "" || other && r.Village == "":
+			c.bad(key, v, &reasonRefPart)
+		case !IsID(r.Household):
+			d := check.Diagnostic{Code: check.BadID, Value: r.Household}
+			d.Reason, d.Args, d.Suggest = idHint(r.Household, "")
+			c.report(d, key)
+		case r.Village == "" && r.Household == self:
+			c.bad(key, v, &reasonRefSelf)
+		case slices.Contains(out, r):
+			c.report(check.Diagnostic{Code: check.DuplicateID, Value: r.String()}, key)
+		default:
+			out = append(out, r)
+			continue
+		}
+		return nil
+	}
+	return out
 }
 
 func (c *cell) optionalDate(key, v string) string {

@@ -22,6 +22,25 @@ type Household struct {
 	Joined  string // 加入日期, YYYY-MM-DD
 	Left    string // 退出日期, YYYY-MM-DD or ""
 	House   string // 门牌号, or "": shown beside the masked name of a household that consented
+	// 迁自: the households of the town this one continues, when it moved in from another
+	// village, was renumbered, split from one household or merged from several. They stay on
+	// their rosters with their 退出日期; their points move to this one (see pipeline/score).
+	From []Ref
+	// 承接积分: the points this household takes of its predecessor's balance when the
+	// predecessor split; Carried is set when the cell is not empty.
+	Carried    int
+	CarriedSet bool
+}
+
+// A Ref names a household of the town: Village is "" for the village whose roster names it.
+type Ref struct{ Village, Household string }
+
+// String is the reference as a roster writes it: QS-0107, or qingshi/QS-0107.
+func (r Ref) String() string {
+	if r.Village == "" {
+		return r.Household
+	}
+	return r.Village + "/" + r.Household
 }
 
 // ActiveIn reports whether the household is on the roster on day (YYYY-MM-DD): from its 加入日期
@@ -76,6 +95,8 @@ var (
 		{key: "joined", zh: "加入日期", required: true, like: []string{"加入时间", "入册日期"}},
 		{key: "left", zh: "退出日期", like: []string{"退出时间"}},
 		{key: "house", zh: "门牌号", text: true, like: []string{"门牌", "门牌号码"}},
+		{key: "from", zh: "迁自", text: true, like: []string{"迁入自", "原户号", "原户", "来自", "迁出户"}},
+		{key: "carried", zh: "承接积分", like: []string{"分得积分", "转入积分", "带入积分"}},
 	}
 	sheetColumns = []column{
 		{key: "household", zh: "户号", required: true, like: []string{"户编号", "户代码", "编号"}},
@@ -111,7 +132,7 @@ func ParseRoster(name string, data []byte) ([]Household, Columns, check.List) {
 	var out []Household
 	cols, ok := scan(name, data, rosterColumns, &diags, func(cols Columns, cells []string, line int) {
 		// The cells are in the order of rosterColumns.
-		id, head, grid, consent, joined, left, house := cells[0], cells[1], cells[2], cells[3], cells[4], cells[5], cells[6]
+		id, head, grid, consent, joined, left, house, from, carried := cells[0], cells[1], cells[2], cells[3], cells[4], cells[5], cells[6], cells[7], cells[8]
 		c := cell{name: name, cols: cols, line: line, diags: &diags}
 		h := Household{
 			Line:    line,
@@ -122,6 +143,17 @@ func ParseRoster(name string, data []byte) ([]Household, Columns, check.List) {
 			Joined:  c.date("joined", joined),
 			Left:    c.optionalDate("left", left),
 			House:   c.house("house", house),
+			From:    c.refs("from", from, id),
+		}
+		if carried != "" {
+			h.Carried, h.CarriedSet = c.integer("carried", carried), true
+			switch {
+			case c.failed("carried"):
+			case h.Carried < 0:
+				c.bad("carried", carried, &reasonCarriedNegative)
+			case from == "":
+				c.bad("carried", carried, &reasonCarriedAlone)
+			}
 		}
 		// The grid's name is checked where village.toml defines it, not on every household.
 		c.words("grid", grid, maxText)

@@ -66,6 +66,7 @@ type Town struct {
 	Rules      rules.Versions
 	Catalog    Catalog
 	Villages   []*Village
+	Links      []Link               // households that continue others (迁自), in the order of the villages and their rosters
 	History    map[string][]Version // approved versions of every file, oldest first
 
 	// Failed holds the files that could not be read as a whole (their rows are unknown) and the
@@ -431,6 +432,7 @@ func (l *loader) load() *Town {
 	t.Villages = l.villages(t, ids)
 	l.strays(ids)
 	l.merged(t)
+	l.moves(t)
 	l.ready(t)
 	return t
 }

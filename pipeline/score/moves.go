@@ -1,0 +1,243 @@
+package score
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jifen-project/jifen/pipeline/sheet"
+	"github.com/jifen-project/jifen/pipeline/town"
+)
+
+// Moves, splits and merges (迁移、分户、合户), as the ledger keeps them. A household that
+// continues others names them in its roster's 迁自 (see town.Link); they stay on their rosters
+// with their 退出日期, and keep their pages.
+//
+//   - At the end of its 退出日期, a predecessor's balance goes to its successors: all of it to
+//     the one of a move or a merge; for a split, each new household's 承接积分 (in roster order,
+//     each at most what is left), and the rest to the main one, which gives none. A debt goes
+//     the same way. With on_move = "clear" in the rule set in force on 退出日期, the balance is
+//     cleared instead (迁出清零), a debt written off.
+//   - Points credited to the predecessor later (its last month approved after it left, a
+//     correction) go on the day they are credited, to the main successor, or are cleared.
+//   - A successor receives them at the start of the day they leave, or of its 加入日期 when
+//     that is later. Its honour score starts from the predecessors' (the main successor's, in
+//     a split), and an E2 veto's freeze goes with the balance to every successor.
+//   - With expiry = "year-end", a move whose 加入日期 is in a later year than its 退出日期 carries
+//     nothing of the old year: that balance is cleared at the year's end, in the old village.
+//   - Scores, ranks and honours are each village's own: a successor is ranked from its first
+//     month in its village, as a new household is. Its history stays on the predecessor's page.
+
+// A Transfer is points that left a household's account for another's, or were cleared, because
+// the household moved, split or merged.
+type Transfer struct {
+	Date        string // the day they left From's account
+	From, To    town.Ref
+	Kind        town.MoveKind
+	Points      int    // the balance, the share or the later credit that moved (negative for a debt)
+	Cleared     bool   // the rule set cleared it: it reached no account
+	Honour      int    // the honour score carried with the balance (the main successor's first transfer)
+	FrozenUntil string // the last day of an E2 freeze the balance carries, or ""
+	Later       bool   // points credited after the move, forwarded
+}
+
+// A ShareProblem is a split whose 承接积分 add up to more than the balance the predecessor had.
+type ShareProblem struct {
+	From    town.Ref
+	Date    string
+	Shares  int // the 承接积分 together
+	Balance int
+	Links   []town.Link // the successors that give a share
+}
+
+// Moves are a town's transfers as of a time, by predecessor and by successor, and the splits
+// whose shares were too many.
+type Moves struct {
+	Out      map[town.Ref][]Transfer
+	In       map[town.Ref][]Transfer
+	Problems []ShareProblem
+	leaving  map[town.Ref]*departure
+}
+
+// A departure is what a predecessor's account does when it leaves.
+type departure struct {
+	links []town.Link // its successors, the main one (no 承接积分) last
+	clear bool
+	carry bool // its balance moves at its 退出日期: not cleared by a year end in between
+}
+
+// main is the successor that takes what is left and what comes later.
+func (d *departure) main() town.Link { return d.links[len(d.links)-1] }
+
+// newMoves prepares the departures of the town's links.
+func newMoves(t *town.Town) *Moves {
+	m := &Moves{Out: map[town.Ref][]Transfer{}, In: map[town.Ref][]Transfer{}, leaving: map[town.Ref]*departure{}}
+	for _, l := range t.Links {
+		d := m.leaving[l.From]
+		if d == nil {
+			d = &departure{carry: true}
+			if rs := t.Rules.InForceOn(l.Left); rs != nil {
+				d.clear = rs.Market.OnMove.Clears()
+				if rs.Market.Expiry.AtYearEnd() && l.Joined[:4] > l.Left[:4] {
+					d.carry = false
+				}
+			}
+			m.leaving[l.From] = d
+		}
+		d.links = append(d.links, l)
+	}
+	for _, d := range m.leaving {
+		slices.SortStableFunc(d.links, func(a, b town.Link) int {
+			return cmp.Compare(btoi(!a.CarriedSet), btoi(!b.CarriedSet))
+		})
+	}
+	return m
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Transfers works out what moved between the town's households up to asOf. The predecessors
+// are taken in the order they left, each scored alone with what it received itself (a chain
+// A→B→C needs B's balance from A before B leaves), so the work is that of the households
+// that moved.
+func Transfers(t *town.Town, asOf time.Time) *Moves {
+	m := newMoves(t)
+	if len(m.leaving) == 0 {
+		return m
+	}
+	order := make([]int, len(t.Villages))
+	byID := map[string]*town.Village{}
+	for i, v := range t.Villages {
+		order[i], byID[v.ID] = i, v
+	}
+	village := func(id string) int {
+		return slices.IndexFunc(t.Villages, func(v *town.Village) bool { return v.ID == id })
+	}
+	froms := make([]town.Link, 0, len(m.leaving))
+	for _, d := range m.leaving {
+		froms = append(froms, d.links[0])
+	}
+	slices.SortFunc(froms, func(a, b town.Link) int {
+		return cmp.Or(strings.Compare(a.Left, b.Left), cmp.Compare(village(a.From.Village), village(b.From.Village)), strings.Compare(a.From.Household, b.From.Household))
+	})
+	for _, l := range froms {
+		v := byID[l.From.Village]
+		if v == nil || v.Household(l.From.Household) == nil {
+			continue
+		}
+		only := v.Only(func(h *sheet.Household) bool { return h.ID == l.From.Household })
+		res := scoreVillage(only, false)
+		k := newKeeper(res, asOf, t.Location, false, m)
+		k.run()
+		for _, tr := range k.out {
+			m.Out[tr.From] = append(m.Out[tr.From], tr)
+			m.In[tr.To] = append(m.In[tr.To], tr)
+		}
+		m.Problems = append(m.Problems, k.shareProblems...)
+	}
+	return m
+}
+
+// moveEvents adds the village's departures (at the end of each predecessor's 退出日期) and what
+// its households receive (at the start of the day, or of their 加入日期) to out.
+func (k *keeper) moveEvents(out []event) []event {
+	if len(k.moves.leaving) == 0 {
+		return out
+	}
+	for _, h := range k.village.Households {
+		ref := town.Ref{Village: k.village.ID, Household: h.ID}
+		if k.moves.leaving[ref] != nil {
+			out = append(out, event{date: h.Left, order: 2, household: h.ID, leave: true})
+		}
+		for i := range k.moves.In[ref] {
+			tr := &k.moves.In[ref][i]
+			out = append(out, event{date: max(tr.Date, h.Joined), order: -2, household: h.ID, transfer: tr})
+		}
+	}
+	return out
+}
+
+// leave moves the predecessor's balance to its successors, or clears it.
+func (k *keeper) leave(e event, a *Account) {
+	from := town.Ref{Village: k.village.ID, Household: e.household}
+	d := k.moves.leaving[from]
+	k.gone[e.household] = true
+	if !d.carry {
+		return
+	}
+	frozen := ""
+	if k.frozenUntil[e.household] >= e.date {
+		frozen = k.frozenUntil[e.household]
+	}
+	if d.clear {
+		k.send(a, Transfer{Date: e.date, From: from, To: d.main().To, Kind: d.main().Kind, Points: a.Balance, Cleared: true, Honour: a.Honour, FrozenUntil: frozen})
+		return
+	}
+	shares := 0
+	for _, l := range d.links {
+		shares += l.Carried
+	}
+	if shares > max(a.Balance, 0) {
+		k.shareProblems = append(k.shareProblems, ShareProblem{From: from, Date: e.date, Shares: shares, Balance: a.Balance, Links: d.links[:len(d.links)-1]})
+	}
+	left := a.Balance
+	for _, l := range d.links {
+		tr := Transfer{Date: e.date, From: from, To: l.To, Kind: l.Kind, Points: left, FrozenUntil: frozen}
+		if l.CarriedSet {
+			tr.Points = min(l.Carried, max(left, 0))
+		} else {
+			tr.Honour = a.Honour
+		}
+		left -= tr.Points
+		k.send(a, tr)
+	}
+}
+
+// forward sends what a predecessor was credited after it left to its main successor.
+func (k *keeper) forward(e event, a *Account) {
+	from := town.Ref{Village: k.village.ID, Household: e.household}
+	d := k.moves.leaving[from]
+	main := d.main()
+	if !d.carry && e.date[:4] < main.Joined[:4] {
+		return // cleared with the old year's balance
+	}
+	k.send(a, Transfer{Date: e.date, From: from, To: main.To, Kind: main.Kind, Points: e.points, Cleared: d.clear, Later: true})
+}
+
+// send books a transfer out of the account.
+func (k *keeper) send(a *Account, tr Transfer) {
+	k.out = append(k.out, tr)
+	if tr.Points == 0 {
+		return
+	}
+	a.Balance -= tr.Points
+	kind, mm := MoveOut, k.month(tr.Date[:7])
+	if tr.Cleared {
+		kind = MoveClear
+		mm.MoveClear += tr.Points
+	} else {
+		mm.MovedOut += tr.Points
+	}
+	k.line(a, Line{Date: tr.Date, Kind: kind, Month: tr.Date[:7], Points: -tr.Points, Balance: a.Balance, Other: tr.To})
+}
+
+// receive books what a household this one continues sent it.
+func (k *keeper) receive(e event, a *Account) {
+	tr := e.transfer
+	a.Honour += tr.Honour
+	if tr.FrozenUntil >= e.date && tr.FrozenUntil > k.frozenUntil[e.household] {
+		k.frozenUntil[e.household] = tr.FrozenUntil
+	}
+	if tr.Cleared || tr.Points == 0 {
+		return
+	}
+	a.Balance += tr.Points
+	k.month(e.date[:7]).MovedIn += tr.Points
+	k.line(a, Line{Date: e.date, Kind: MoveIn, Month: e.date[:7], Points: tr.Points, Balance: a.Balance, Other: tr.From})
+}
