@@ -7,6 +7,7 @@
 package audit
 
 import (
+	"maps"
 	"runtime"
 	"slices"
 	"sync"
@@ -73,6 +74,14 @@ func Run(src town.Source, opts Options) *Report {
 		passes[i] = &Pass{Town: t, Village: t.Villages[i], Options: opts, parsed: parsed, rejected: map[string]map[int]bool{}}
 		passes[i].checkRows()
 	})
+	if len(t.Links) > 0 {
+		untrusted, byID := map[town.Ref]bool{}, map[string]*Pass{}
+		for _, p := range passes {
+			p.untrustedLeavers(untrusted)
+			byID[p.Village.ID] = p
+		}
+		inherit(t.Links, untrusted, byID)
+	}
 	r.Town = passed(t, passes)
 	r.Results = score.Town(r.Town, opts.Now)
 	each(len(passes), func(i int) {
@@ -94,7 +103,8 @@ func checkEach(src town.Source, opts Options) *Report {
 	var mu sync.Mutex
 	var found check.List
 	kept := map[string]*town.Village{} // what the moves need of each village (see town.Link)
-	var waiting []*Pass                 // villages with households that continue others
+	untrusted := map[town.Ref]bool{}   // households that left, whose accounts follow from something that failed
+	waiting := map[string]*Pass{}      // villages with households that continue others
 	t, diags := town.Load(src, town.Options{Now: opts.Now, SiteURL: opts.SiteURL, Each: func(l town.Loaded) {
 		t := *l.Town
 		t.Failed, t.Dropped, t.History = l.Failed, l.Dropped, src.History
@@ -102,6 +112,8 @@ func checkEach(src town.Source, opts Options) *Report {
 		p.checkRows()
 		p.Village = passedVillage(l.Village, p)
 		keep := p.Village
+		leavers := map[town.Ref]bool{}
+		p.untrustedLeavers(leavers)
 		continues := slices.ContainsFunc(l.Village.Households, func(h sheet.Household) bool { return len(h.From) > 0 })
 		if !continues {
 			p.Result = score.ForChecks(p.Village, opts.Now, t.Location, nil)
@@ -113,8 +125,9 @@ func checkEach(src town.Source, opts Options) *Report {
 		mu.Lock()
 		defer mu.Unlock()
 		kept[l.Village.ID] = keep
+		maps.Copy(untrusted, leavers)
 		if continues {
-			waiting = append(waiting, p)
+			waiting[l.Village.ID] = p
 		} else {
 			found = append(found, p.diags...)
 		}
@@ -130,12 +143,13 @@ func checkEach(src town.Source, opts Options) *Report {
 			}
 		}
 		moves := score.Transfers(&moved, opts.Now)
-		each(len(waiting), func(i int) {
-			p := waiting[i]
-			p.Result = score.ForChecks(p.Village, opts.Now, t.Location, moves)
-			p.run(check.Scoring)
+		inherit(t.Links, untrusted, waiting)
+		ps := slices.Collect(maps.Values(waiting))
+		each(len(ps), func(i int) {
+			ps[i].Result = score.ForChecks(ps[i].Village, opts.Now, t.Location, moves)
+			ps[i].run(check.Scoring)
 		})
-		for _, p := range waiting {
+		for _, p := range ps {
 			found = append(found, p.diags...)
 		}
 	}

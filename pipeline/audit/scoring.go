@@ -1,10 +1,13 @@
 package audit
 
 import (
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/jifen-project/jifen/pipeline/check"
 	"github.com/jifen-project/jifen/pipeline/score"
+	"github.com/jifen-project/jifen/pipeline/sheet"
 	"github.com/jifen-project/jifen/pipeline/town"
 )
 
@@ -168,12 +171,48 @@ var Moves = &Analyzer{
 		for _, pr := range p.Result.Moves.Problems {
 			for _, l := range pr.Links {
 				h := v.Household(l.To.Household)
-				if l.To.Village != v.ID || h == nil {
+				if l.To.Village != v.ID || h == nil || !p.all.trusted(h.ID, 0) {
 					continue
 				}
 				p.Report(check.Diagnostic{Code: check.CarriedOver, File: v.RosterFile, Line: h.Line, Column: v.RosterColumns["carried"], Value: strconv.Itoa(h.Carried),
-					Args: []string{strconv.Itoa(pr.Shares), pr.From.String(), pr.Date, strconv.Itoa(pr.Balance)}})
+					Args: []string{strconv.Itoa(pr.Shares), pr.From.String(), pr.Date, strconv.Itoa(pr.Balance)}, Related: "villages/" + pr.From.Village + "/households.csv"})
 			}
 		}
 	},
+}
+
+// untrustedLeavers are the households that left whose accounts follow from something that
+// failed by the month they left: what they pass on to the households that continue them would.
+func (p *Pass) untrustedLeavers(out map[town.Ref]bool) {
+	v := p.Village
+	for _, h := range v.Households {
+		if h.Left == "" {
+			continue
+		}
+		left := sheet.MonthOf(h.Left)
+		i := len(v.Months) - 1
+		for i >= 0 && v.Months[i].Month > left {
+			i--
+		}
+		if i >= 0 && !p.all.trusted(h.ID, i) || p.all.first == 0 {
+			out[town.Ref{Village: v.ID, Household: h.ID}] = true
+		}
+	}
+}
+
+// inherit taints, in the passes of their villages, the households that continue households
+// whose accounts cannot be trusted (untrusted, see untrustedLeavers), in the order they left, so
+// that a chain passes the taint on.
+func inherit(links []town.Link, untrusted map[town.Ref]bool, passes map[string]*Pass) {
+	links = slices.Clone(links)
+	slices.SortStableFunc(links, func(a, b town.Link) int { return strings.Compare(a.Left, b.Left) })
+	for _, l := range links {
+		if !untrusted[l.From] {
+			continue
+		}
+		untrusted[l.To] = true
+		if p := passes[l.To.Village]; p != nil {
+			p.all.add(0, l.To.Household)
+		}
+	}
 }

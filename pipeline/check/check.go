@@ -116,6 +116,9 @@ type Diagnostic struct {
 	Suggest  string   `json:"suggest,omitempty"` // what the cadre probably meant, when that is clear
 	Reason   *Text    `json:"-"`                 // which cause of the code, when it has several: a template like the message
 	Changed  bool     `json:"changed,omitempty"` // the file is one the pull request changed
+	// Related is another file the problem comes from as much as from File: the roster of the
+	// household a 迁自 names. A change to it answers for the problem too.
+	Related string `json:"related,omitempty"`
 }
 
 // IsWarning reports whether the diagnostic is a warning rather than an error: W codes are.

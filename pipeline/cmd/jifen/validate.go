@@ -83,8 +83,9 @@ func validate(args []string, stdout, stderr io.Writer) error {
 	return rep.write(diags, *root, stdout)
 }
 
-// touched tells which errors a change answers for: those of the villages whose files it changed,
-// and those of the town's own files (town.toml, the rule sets, the catalog), which reach every
+// touched tells which errors a change answers for: those of the villages whose files it changed
+// (as the file or the related file of the error: a change to a roster breaks the 迁自 that name
+// its households), and those of the town's own files (town.toml, the rule sets, the catalog), which reach every
 // village; all of them when it changed the town's own files. An error in another village holds
 // back that village alone when published, so it does not fail this change's check (it is still
 // listed).
@@ -98,10 +99,15 @@ func touched(changed map[string]bool) func(check.Diagnostic) bool {
 		id, _, _ := strings.Cut(rest, "/")
 		villages[id] = true
 	}
-	return func(d check.Diagnostic) bool {
-		rest, ok := strings.CutPrefix(d.File, "villages/")
+	village := func(file string) (string, bool) {
+		rest, ok := strings.CutPrefix(file, "villages/")
 		id, _, _ := strings.Cut(rest, "/")
-		return !ok || villages[id]
+		return id, ok
+	}
+	return func(d check.Diagnostic) bool {
+		id, ok := village(d.File)
+		related, _ := village(d.Related)
+		return !ok || villages[id] || d.Related != "" && villages[related]
 	}
 }
 
