@@ -74,14 +74,13 @@ func Run(src town.Source, opts Options) *Report {
 		passes[i] = &Pass{Town: t, Village: t.Villages[i], Options: opts, parsed: parsed, rejected: map[string]map[int]bool{}}
 		passes[i].checkRows()
 	})
-	if len(t.Links) > 0 {
-		untrusted, byID := map[town.Ref]bool{}, map[string]*Pass{}
-		for _, p := range passes {
-			p.untrustedLeavers(untrusted)
-			byID[p.Village.ID] = p
-		}
-		inherit(t.Links, untrusted, byID)
+	untrusted, byID := map[town.Ref]bool{}, map[string]*Pass{}
+	for _, p := range passes {
+		p.untrustedLeavers(untrusted)
+		byID[p.Village.ID] = p
 	}
+	unlinked(t, diags, byID)
+	inherit(t.Links, untrusted, byID)
 	r.Town = passed(t, passes)
 	r.Results = score.Town(r.Town, opts.Now)
 	each(len(passes), func(i int) {
@@ -143,6 +142,7 @@ func checkEach(src town.Source, opts Options) *Report {
 			}
 		}
 		moves := score.Transfers(&moved, opts.Now)
+		unlinked(t, diags, waiting)
 		inherit(t.Links, untrusted, waiting)
 		ps := slices.Collect(maps.Values(waiting))
 		each(len(ps), func(i int) {

@@ -33,6 +33,11 @@ func Hold(rep *Report, src town.Source, opts Options, at func(commit string) (to
 	if err != nil {
 		return nil, err
 	}
+	if out != rep && out.Town != nil && (rep.Town != nil && len(rep.Town.Links) > 0 || len(out.Town.Links) > 0) {
+		// What moved between households follows the rosters and the accounts as published.
+		town.FindLinks(out.Town)
+		out.Results = score.Moved(out.Town, out.Results, opts.Now)
+	}
 	out.Diagnostics = slices.DeleteFunc(slices.Clone(rep.Diagnostics), func(d check.Diagnostic) bool {
 		return d.Code == check.MissingFile && h.unseen[d.File]
 	})

@@ -216,3 +216,34 @@ func inherit(links []town.Link, untrusted map[town.Ref]bool, passes map[string]*
 		}
 	}
 }
+
+// unlinked taints the households whose 迁自 links nothing because of a problem (see
+// town.Town.Unlinked): what they would have received is unknown, so their accounts are not
+// judged, and a roster row with an error is not scored either, as in its own village's pass. A
+// household whose predecessor has not left yet (W008) is judged on what it has.
+func unlinked(t *town.Town, diags check.List, passes map[string]*Pass) {
+	lines, waits := diags.Lines(), map[string]map[int]bool{}
+	for _, d := range diags {
+		if d.Code == check.MovePending {
+			if waits[d.File] == nil {
+				waits[d.File] = map[int]bool{}
+			}
+			waits[d.File][d.Line] = true
+		}
+	}
+	for _, r := range t.Unlinked() {
+		p := passes[r.Village]
+		if p == nil {
+			continue
+		}
+		h, file := p.Village.Household(r.Household), p.Village.RosterFile
+		switch {
+		case h == nil:
+		case lines[file][h.Line]:
+			p.sheets.add(0, h.ID)
+			p.all.add(0, h.ID)
+		case !waits[file][h.Line]:
+			p.all.add(0, h.ID)
+		}
+	}
+}

@@ -155,7 +155,7 @@ var Codes = map[Code]Doc{
 		Title:   Text{"代码重复", "duplicate code"},
 		Message: Text{"%[2]s %[1]q 重复出现", "%[2]s %[1]q appears more than once"},
 		Fix:     Text{"删掉或改正重复的一行", "delete or correct the repeated row"},
-		When:    "名册里同一户号出现两次（不分大小写），或者细则、商品目录、town.toml 里的代码重复",
+		When:    "名册里同一户号出现两次（不分大小写），名册一行的迁自里同一户写了两次，或者细则、商品目录、town.toml 里的代码重复",
 		Stage:   Read,
 	},
 	UnknownGrid: {
@@ -417,9 +417,9 @@ var Codes = map[Code]Doc{
 	},
 	UnknownFrom: {
 		Title:   Text{"迁自的户不存在", "predecessor not found"},
-		Message: Text{"迁自写的 %[1]s 不是本镇的户", "from %[1]q is not a household of the town"},
+		Message: Text{"迁自写的 %[1]q 不是本镇的户", "from %[1]q is not a household of the town"},
 		Fix:     Text{"写原户在它那个村名册里的户号；在本镇别的村，前面加村代码和 /，如 qingshi/QS-0107", "write the household's code as its village's roster has it, after its village's code and / when that is another village of the town, such as qingshi/QS-0107"},
-		When:    "名册的迁自一列写的村代码不是 town.toml 的 villages 里的，或者写的户号不在那个村（没写村代码就是本村）的名册里",
+		When:    "名册的迁自一列写的村代码不是 town.toml 的 villages 里的（写了村名也是这样），或者写的户号不在那个村（没写村代码就是本村）的名册里",
 		Stage:   Read,
 	},
 	MoveDates: {
@@ -431,14 +431,14 @@ var Codes = map[Code]Doc{
 	},
 	CarriedWrong: {
 		Title:   Text{"承接积分写得不对", "carried points wrong"},
-		Message: Text{"迁自、承接积分写得不对", "from or carried points wrong"},
-		Fix:     Text{"一户分成几户时，主户不写承接积分，其余每户写分得的积分；迁移、合户不写", "when a household splits, each new household but the main one gives the points it takes; a move or a merge gives none"},
-		When:    "分户时不止一户没写承接积分，或者迁移、合户写了承接积分，或者细则规定迁移时清零却写了承接积分，或者一户既是分户又是合户",
+		Message: Text{"迁自、承接积分写得不对", "from or carried points are wrong"},
+		Fix:     Text{"一户分成几户时，主户不写承接积分，其余每户写分得的积分；迁移、合户，或者细则规定迁移时清零的，都不写；一户不能既从一户分出来，又由几户合成", "when a household splits, each new household but the main one gives the points it takes; a move or a merge gives none, nor does anyone when the rule set clears a mover's balance; a household cannot both split from one and merge from several"},
+		When:    "分户时不止一户没写承接积分，或者每户都写了（没有主户），或者迁移、合户写了承接积分，或者细则规定迁移时清零却写了承接积分，或者一户既是分户又是合户",
 		Stage:   Read,
 	},
 	CarriedOver: {
 		Title:   Text{"承接积分超过余额", "carried points over the balance"},
-		Message: Text{"分出去的承接积分合计 %[3]s 分，原户 %[4]s 在 %[5]s 只有可兑换积分 %[6]s 分", "the points carried add up to %[3]s, and %[4]s had %[6]s on %[5]s"},
+		Message: Text{"分出去的承接积分合计 %[3]s 分，原户 %[4]s 在 %[5]s 只有可兑换积分 %[6]s 分", "the carried points add up to %[3]s, but %[4]s had only %[6]s on %[5]s"},
 		Fix:     Text{"改小承接积分，合计不超过原户迁出那天的可兑换积分（原户的积分页上有）", "lower the carried points to at most the balance the household had the day it left (on its account page)"},
 		When:    "分户的几户写的承接积分加起来，超过原户退出那天的可兑换积分",
 		Stage:   Scoring,

@@ -259,7 +259,6 @@ func (k *keeper) events() []event {
 // apply books one event.
 func (k *keeper) apply(e event) {
 	a := k.account(e.household)
-	month := k.village.Months[e.month].Month
 	switch {
 	case e.veto:
 		k.frozenUntil[e.household] = e.date[:4] + "-12-31"
@@ -270,7 +269,7 @@ func (k *keeper) apply(e event) {
 	case e.redemption == nil:
 		a.Honour += e.points
 		a.Balance += e.points
-		k.line(a, Line{Date: e.date, Kind: Earn, Month: month, Points: e.points, Balance: a.Balance})
+		k.line(a, Line{Date: e.date, Kind: Earn, Month: k.village.Months[e.month].Month, Points: e.points, Balance: a.Balance})
 		if k.gone[e.household] {
 			k.forward(e, a)
 		}

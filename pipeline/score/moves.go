@@ -20,12 +20,16 @@ import (
 //     the same way. With on_move = "clear" in the rule set in force on 退出日期, the balance is
 //     cleared instead (迁出清零), a debt written off.
 //   - Points credited to the predecessor later (its last month approved after it left, a
-//     correction) go on the day they are credited, to the main successor, or are cleared.
+//     correction, what reaches it from a household it continues) go on the day they are
+//     credited, with the honour score they add, to the main successor, or are cleared.
 //   - A successor receives them at the start of the day they leave, or of its 加入日期 when
 //     that is later. Its honour score starts from the predecessors' (the main successor's, in
 //     a split), and an E2 veto's freeze goes with the balance to every successor.
-//   - With expiry = "year-end", a move whose 加入日期 is in a later year than its 退出日期 carries
-//     nothing of the old year: that balance is cleared at the year's end, in the old village.
+//   - With expiry = "year-end", what would reach a successor only in a later year than it left
+//     (a move from 31 December to 1 January) stays: the year's end clears it in the old
+//     village. The honour score goes on all the same, and points credited in the new year
+//     follow. A village clears the balances it received at the end of a year it has no sheet
+//     of, as the rule set of the move says.
 //   - Scores, ranks and honours are each village's own: a successor is ranked from its first
 //     month in its village, as a new household is. Its history stays on the predecessor's page.
 
@@ -37,7 +41,7 @@ type Transfer struct {
 	Kind        town.MoveKind
 	Points      int    // the balance, the share or the later credit that moved (negative for a debt)
 	Cleared     bool   // the rule set cleared it: it reached no account
-	Honour      int    // the honour score carried with the balance (the main successor's first transfer)
+	Honour      int    // the honour score carried with the points (the main successor's)
 	FrozenUntil string // the last day of an E2 freeze the balance carries, or ""
 	Later       bool   // points credited after the move, forwarded
 }
@@ -62,13 +66,19 @@ type Moves struct {
 
 // A departure is what a predecessor's account does when it leaves.
 type departure struct {
-	links []town.Link // its successors, the main one (no 承接积分) last
-	clear bool
-	carry bool // its balance moves at its 退出日期: not cleared by a year end in between
+	links   []town.Link // its successors, the main one (no 承接积分) last
+	clear   bool        // the rule set clears the balance
+	yearEnd bool        // the rule set clears balances at the end of each year
 }
 
 // main is the successor that takes what is left and what comes later.
 func (d *departure) main() town.Link { return d.links[len(d.links)-1] }
+
+// carries reports whether what goes to the successor of l on day reaches it: not when the
+// balance is cleared at a year's end before the successor joins.
+func (d *departure) carries(l town.Link, day string) bool {
+	return !d.yearEnd || l.Joined[:4] == day[:4]
+}
 
 // newMoves prepares the departures of the town's links.
 func newMoves(t *town.Town) *Moves {
@@ -76,12 +86,10 @@ func newMoves(t *town.Town) *Moves {
 	for _, l := range t.Links {
 		d := m.leaving[l.From]
 		if d == nil {
-			d = &departure{carry: true}
+			d = &departure{}
 			if rs := t.Rules.InForceOn(l.Left); rs != nil {
 				d.clear = rs.Market.OnMove.Clears()
-				if rs.Market.Expiry.AtYearEnd() && l.Joined[:4] > l.Left[:4] {
-					d.carry = false
-				}
+				d.yearEnd = rs.Market.Expiry.AtYearEnd()
 			}
 			m.leaving[l.From] = d
 		}
@@ -157,27 +165,28 @@ func (k *keeper) moveEvents(out []event) []event {
 		}
 		for i := range k.moves.In[ref] {
 			tr := &k.moves.In[ref][i]
-			out = append(out, event{date: max(tr.Date, h.Joined), order: -2, household: h.ID, transfer: tr})
+			day := max(tr.Date, h.Joined)
+			out = append(out, event{date: day, order: -2, household: h.ID, transfer: tr})
+			if _, ok := k.expires[day[:4]]; !ok {
+				// A year the village has no sheet of: its balances expire as the town's rule
+				// set says, which the departure read.
+				k.expires[day[:4]] = k.moves.leaving[tr.From].yearEnd
+			}
 		}
 	}
 	return out
 }
 
-// leave moves the predecessor's balance to its successors, or clears it.
+// leave moves the predecessor's balance to its successors, or clears it: one transfer to each
+// successor, the honour score with the main one's. What would reach a successor only in a later
+// year stays, and the year's end clears it.
 func (k *keeper) leave(e event, a *Account) {
 	from := town.Ref{Village: k.village.ID, Household: e.household}
 	d := k.moves.leaving[from]
 	k.gone[e.household] = true
-	if !d.carry {
-		return
-	}
 	frozen := ""
 	if k.frozenUntil[e.household] >= e.date {
 		frozen = k.frozenUntil[e.household]
-	}
-	if d.clear {
-		k.send(a, Transfer{Date: e.date, From: from, To: d.main().To, Kind: d.main().Kind, Points: a.Balance, Cleared: true, Honour: a.Honour, FrozenUntil: frozen})
-		return
 	}
 	shares := 0
 	for _, l := range d.links {
@@ -188,26 +197,37 @@ func (k *keeper) leave(e event, a *Account) {
 	}
 	left := a.Balance
 	for _, l := range d.links {
-		tr := Transfer{Date: e.date, From: from, To: l.To, Kind: l.Kind, Points: left, FrozenUntil: frozen}
+		tr := Transfer{Date: e.date, From: from, To: l.To, Kind: l.Kind, Points: left, Cleared: d.clear, FrozenUntil: frozen}
 		if l.CarriedSet {
 			tr.Points = min(l.Carried, max(left, 0))
 		} else {
 			tr.Honour = a.Honour
 		}
 		left -= tr.Points
+		if !d.carries(l, e.date) {
+			tr.Points, tr.Cleared, tr.FrozenUntil = 0, false, ""
+		}
 		k.send(a, tr)
 	}
 }
 
-// forward sends what a predecessor was credited after it left to its main successor.
+// forward sends what a predecessor was credited after it left (points, and the honour score
+// they add) to its main successor, or clears them; points of a year that ends before the
+// successor joins stay, and the year's end clears them.
 func (k *keeper) forward(e event, a *Account) {
-	from := town.Ref{Village: k.village.ID, Household: e.household}
+	k.pass(e.date, a, e.points, e.points)
+}
+
+// pass sends points and honour that reached a predecessor after it left to its main successor.
+func (k *keeper) pass(date string, a *Account, points, honour int) {
+	from := town.Ref{Village: k.village.ID, Household: a.Household}
 	d := k.moves.leaving[from]
 	main := d.main()
-	if !d.carry && e.date[:4] < main.Joined[:4] {
-		return // cleared with the old year's balance
+	tr := Transfer{Date: date, From: from, To: main.To, Kind: main.Kind, Points: points, Cleared: d.clear, Honour: honour, Later: true}
+	if !d.carries(main, date) {
+		tr.Points, tr.Cleared = 0, false
 	}
-	k.send(a, Transfer{Date: e.date, From: from, To: main.To, Kind: main.Kind, Points: e.points, Cleared: d.clear, Later: true})
+	k.send(a, tr)
 }
 
 // send books a transfer out of the account.
@@ -234,10 +254,31 @@ func (k *keeper) receive(e event, a *Account) {
 	if tr.FrozenUntil >= e.date && tr.FrozenUntil > k.frozenUntil[e.household] {
 		k.frozenUntil[e.household] = tr.FrozenUntil
 	}
-	if tr.Cleared || tr.Points == 0 {
-		return
+	points := 0
+	if !tr.Cleared && tr.Points != 0 {
+		points = tr.Points
+		a.Balance += points
+		k.month(e.date[:7]).MovedIn += points
+		k.line(a, Line{Date: e.date, Kind: MoveIn, Month: e.date[:7], Points: points, Balance: a.Balance, Other: tr.From})
 	}
-	a.Balance += tr.Points
-	k.month(e.date[:7]).MovedIn += tr.Points
-	k.line(a, Line{Date: e.date, Kind: MoveIn, Month: e.date[:7], Points: tr.Points, Balance: a.Balance, Other: tr.From})
+	if k.gone[e.household] && (points != 0 || tr.Honour != 0) {
+		// A chain: it has left too, and what reaches it now goes on.
+		k.pass(e.date, a, points, tr.Honour)
+	}
+}
+
+// Moved keeps the villages' accounts again with what moved between them as t has its villages
+// now: when some are shown as of an earlier state (see audit.Hold), the moves follow the rosters
+// and accounts shown, so that both sides of a move agree. The results are new; their months and
+// honours are the same.
+func Moved(t *town.Town, results []*VillageResult, asOf time.Time) []*VillageResult {
+	moves := Transfers(t, asOf)
+	out := make([]*VillageResult, len(results))
+	for i, res := range results {
+		nr := *res
+		nr.Ledger = supermarket(&nr, asOf, t.Location, true, moves)
+		nr.Moves = moves
+		out[i] = &nr
+	}
+	return out
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -18,22 +19,21 @@ import (
 
 // A scenario is a small village over several months with the results the rules must give, in
 // the spirit of OpenFisca's YAML tests: inputs, then expected outputs. Only what a scenario
-// lists is compared. See testdata/scenarios/*.toml.
+// lists is compared. See testdata/scenarios/*.toml. A scenario of several villages (moves
+// between them) lists them as [[villages]], and its expectations name their village.
 type scenario struct {
-	Description string    `toml:"description"`
-	Rules       string    `toml:"rules"` // a rule set file under testdata/
-	AsOf        time.Time `toml:"as_of"`
-	NoticeDays  int       `toml:"notice_days"`
-	Catalog     []string  `toml:"catalog"`    // "id points cost_fen"
-	Households  []string  `toml:"households"` // "id grid joined [left]"
-	Months      []struct {
-		Month       string      `toml:"month"`
-		Approved    []time.Time `toml:"approved"`    // the first approval, then corrections
-		Rows        [][]string  `toml:"rows"`        // per version: "household item points day"
-		Redemptions []string    `toml:"redemptions"` // "household goods quantity points date"
-	} `toml:"months"`
-	Expect struct {
+	Description string            `toml:"description"`
+	Rules       string            `toml:"rules"` // a rule set file under testdata/
+	OnMove      rules.OnMove      `toml:"on_move"`
+	AsOf        time.Time         `toml:"as_of"`
+	NoticeDays  int               `toml:"notice_days"`
+	Catalog     []string          `toml:"catalog"`    // "id points cost_fen"
+	Households  []string          `toml:"households"` // "id grid joined [left] [from=v/h、…] [carried=n]"
+	Months      []scenarioMonth   `toml:"months"`
+	Villages    []scenarioVillage `toml:"villages"` // instead of households and months: several villages
+	Expect      struct {
 		Standings []struct {
+			Village   string `toml:"village"`
 			Month     string `toml:"month"`
 			Household string `toml:"household"`
 			Net       *int   `toml:"net"`
@@ -46,6 +46,7 @@ type scenario struct {
 			Left      *bool  `toml:"left"`
 		} `toml:"standings"`
 		Years []struct {
+			Village  string   `toml:"village"`
 			Year     string   `toml:"year"`
 			Final    *bool    `toml:"final"`
 			Stars    []string `toml:"stars"`    // "household stars", every household with stars
@@ -53,16 +54,37 @@ type scenario struct {
 			Nominees []string `toml:"nominees"` // in rank order
 		} `toml:"years"`
 		Accounts []struct {
-			Household string `toml:"household"`
-			Balance   *int   `toml:"balance"`
-			Honour    *int   `toml:"honour"`
-			Redeemed  *int   `toml:"redeemed"`
-			Expired   *int   `toml:"expired"`
-			Frozen    *bool  `toml:"frozen"`
+			Village   string   `toml:"village"`
+			Household string   `toml:"household"`
+			Balance   *int     `toml:"balance"`
+			Honour    *int     `toml:"honour"`
+			Redeemed  *int     `toml:"redeemed"`
+			Expired   *int     `toml:"expired"`
+			Frozen    *bool    `toml:"frozen"`
+			Lines     []string `toml:"lines"` // every line: "date kind points balance [counterpart]"
 		} `toml:"accounts"`
-		Problems []string `toml:"problems"` // "household date kind", every problem
-		Market   []string `toml:"market"`   // "month redeemed expired goods_fen"
+		Problems      []string `toml:"problems"`       // "[village] household date kind", every problem
+		Market        []string `toml:"market"`         // "[village] month redeemed expired goods_fen", every month
+		Moved         []string `toml:"moved"`          // "village month moved_in moved_out move_clear", every month with any
+		Links         []string `toml:"links"`          // "from → to kind", every link
+		Transfers     []string `toml:"transfers"`      // "date from → to kind points [cleared] [later] [honour n] [frozen day]", every transfer
+		ShareProblems []string `toml:"share_problems"` // "from date shares balance", every split whose shares are over the balance
 	} `toml:"expect"`
+}
+
+// A scenarioVillage is one village of a scenario of several.
+type scenarioVillage struct {
+	ID         string          `toml:"id"`
+	Households []string        `toml:"households"`
+	Months     []scenarioMonth `toml:"months"`
+}
+
+// A scenarioMonth is one month of a village: its sheet's versions and its redemptions.
+type scenarioMonth struct {
+	Month       string      `toml:"month"`
+	Approved    []time.Time `toml:"approved"`    // the first approval, then corrections
+	Rows        [][]string  `toml:"rows"`        // per version: "household item points day"
+	Redemptions []string    `toml:"redemptions"` // "household goods quantity points date"
 }
 
 func TestScenarios(t *testing.T) {
@@ -85,17 +107,49 @@ func TestScenarios(t *testing.T) {
 	}
 }
 
+// cst is the scenarios' time zone.
+var cst = time.FixedZone("CST", 8*3600)
+
 func runScenario(t *testing.T, sc *scenario) {
-	v := scenarioVillage(t, sc)
-	res := Village(v)
-	checkStandings(t, sc, res)
-	checkYears(t, sc, v, Honours(res, func(y string) bool { return FinalYear(v, y, sc.AsOf, sc.NoticeDays, time.FixedZone("CST", 8*3600)) }))
-	checkLedger(t, sc, Supermarket(res, sc.AsOf, time.FixedZone("CST", 8*3600)))
+	tw := scenarioTown(t, sc)
+	results := Town(tw, sc.AsOf)
+	several := len(sc.Villages) > 0
+	for _, res := range results {
+		checkStandings(t, sc, res)
+		checkYears(t, sc, res.Village, res.Years)
+		checkLedger(t, sc, res.Village.ID, res.Ledger)
+	}
+	var problems, market, moved []string
+	for _, res := range results {
+		prefix := ""
+		if several {
+			prefix = res.Village.ID + " "
+		}
+		for _, p := range res.Ledger.Problems {
+			problems = append(problems, prefix+p.Redemption.Household+" "+p.Redemption.Date+" "+string(p.Kind))
+		}
+		for _, m := range res.Ledger.Months {
+			market = append(market, fmt.Sprintf("%s%s %d %d %d", prefix, m.Month, m.Redeemed, m.Expired, m.GoodsFen))
+			if m.MovedIn != 0 || m.MovedOut != 0 || m.MoveClear != 0 {
+				moved = append(moved, fmt.Sprintf("%s %s %d %d %d", res.Village.ID, m.Month, m.MovedIn, m.MovedOut, m.MoveClear))
+			}
+		}
+	}
+	if e := sc.Expect.Problems; e != nil {
+		equal(t, "problems", problems, e)
+	}
+	if e := sc.Expect.Market; e != nil {
+		equal(t, "market", market, e)
+	}
+	if e := sc.Expect.Moved; e != nil {
+		equal(t, "moved", moved, e)
+	}
+	checkMoves(t, sc, tw, results)
 }
 
-// scenarioVillage makes the village of a scenario: its households, catalog, months, the
-// approved versions of each month's sheet and its redemptions.
-func scenarioVillage(t *testing.T, sc *scenario) *town.Village {
+// scenarioTown makes the town of a scenario: its village, or its villages, with the links of
+// their rosters.
+func scenarioTown(t *testing.T, sc *scenario) *town.Town {
 	data, err := os.ReadFile(filepath.Join("testdata", sc.Rules))
 	if err != nil {
 		t.Fatal(err)
@@ -104,21 +158,60 @@ func scenarioVillage(t *testing.T, sc *scenario) *town.Village {
 	if len(diags) > 0 {
 		t.Fatal(diags)
 	}
-	v := &town.Village{ID: "v"}
+	rs.Market.OnMove = sc.OnMove
+	villages := sc.Villages
+	if len(villages) == 0 {
+		villages = []scenarioVillage{{ID: "v", Households: sc.Households, Months: sc.Months}}
+	}
+	tw := &town.Town{Name: "镇", NoticeDays: sc.NoticeDays, Location: cst, Rules: rules.Versions{rs}}
+	for _, sv := range villages {
+		tw.Villages = append(tw.Villages, buildVillage(t, sc, sv, rs))
+	}
+	if diags := town.FindLinks(tw); len(diags) > 0 {
+		t.Fatalf("the links: %s", diags)
+	}
+	return tw
+}
+
+// buildVillage makes a village of a scenario: its households, catalog, months, the approved
+// versions of each month's sheet and its redemptions.
+func buildVillage(t *testing.T, sc *scenario, sv scenarioVillage, rs *rules.RuleSet) *town.Village {
+	v := &town.Village{ID: sv.ID, Name: sv.ID + "村", RosterFile: "villages/" + sv.ID + "/households.csv"}
 	for _, c := range sc.Catalog {
 		var g sheet.Goods
 		fmt.Sscan(c, &g.ID, &g.Points, &g.CostFen)
 		v.Catalog.Goods = append(v.Catalog.Goods, g)
 	}
-	for _, h := range sc.Households {
-		f := strings.Fields(h)
-		hh := sheet.Household{ID: f[0], Grid: f[1], Joined: f[2], Consent: true}
+	for i, h := range sv.Households {
+		var f []string
+		hh := sheet.Household{Consent: true, Line: i + 2}
+		for _, w := range strings.Fields(h) {
+			switch key, value, _ := strings.Cut(w, "="); key {
+			case "from":
+				for _, r := range strings.Split(value, "、") {
+					village, household, ok := strings.Cut(r, "/")
+					if !ok {
+						village, household = "", village
+					}
+					hh.From = append(hh.From, sheet.Ref{Village: village, Household: household})
+				}
+			case "carried":
+				n, err := strconv.Atoi(value)
+				if err != nil {
+					t.Fatalf("household %q: %v", h, err)
+				}
+				hh.Carried, hh.CarriedSet = n, true
+			default:
+				f = append(f, w)
+			}
+		}
+		hh.ID, hh.Grid, hh.Joined = f[0], f[1], f[2]
 		if len(f) > 3 {
 			hh.Left = f[3]
 		}
 		v.Households = append(v.Households, hh)
 	}
-	for _, m := range sc.Months {
+	for _, m := range sv.Months {
 		mo := &town.Month{Month: m.Month, Rules: rs}
 		for i, rows := range m.Rows {
 			var b strings.Builder
@@ -147,6 +240,18 @@ func scenarioVillage(t *testing.T, sc *scenario) *town.Village {
 	return v
 }
 
+// ofVillage reports whether an expectation naming village (or none: the first village) is
+// about the village id.
+func ofVillage(sc *scenario, village, id string) bool {
+	if village == "" {
+		if len(sc.Villages) > 0 {
+			return id == sc.Villages[0].ID
+		}
+		return id == "v"
+	}
+	return village == id
+}
+
 func equal(t *testing.T, what string, got, want any) {
 	t.Helper()
 	if fmt.Sprint(got) != fmt.Sprint(want) {
@@ -156,6 +261,9 @@ func equal(t *testing.T, what string, got, want any) {
 
 func checkStandings(t *testing.T, sc *scenario, res *VillageResult) {
 	for _, e := range sc.Expect.Standings {
+		if !ofVillage(sc, e.Village, res.Village.ID) {
+			continue
+		}
 		i := slices.IndexFunc(res.Months, func(mr *MonthResult) bool { return mr.Month == e.Month })
 		if i < 0 {
 			t.Fatalf("no month %s", e.Month)
@@ -165,7 +273,7 @@ func checkStandings(t *testing.T, sc *scenario, res *VillageResult) {
 			t.Errorf("%s %s: no standing", e.Month, e.Household)
 			continue
 		}
-		at := e.Month + " " + e.Household + " "
+		at := res.Village.ID + " " + e.Month + " " + e.Household + " "
 		for what, pair := range map[string][2]any{
 			"net": {s.Net, e.Net}, "rank": {s.Rank, e.Rank}, "year net": {s.YearNet, e.YearNet},
 			"year rank": {s.YearRank, e.YearRank}, "grid rank": {s.GridRank, e.GridRank},
@@ -188,6 +296,9 @@ func checkStandings(t *testing.T, sc *scenario, res *VillageResult) {
 
 func checkYears(t *testing.T, sc *scenario, v *town.Village, years []*Year) {
 	for _, e := range sc.Expect.Years {
+		if !ofVillage(sc, e.Village, v.ID) {
+			continue
+		}
 		i := slices.IndexFunc(years, func(y *Year) bool { return y.Year == e.Year })
 		if i < 0 {
 			t.Errorf("no year %s", e.Year)
@@ -218,38 +329,93 @@ func checkYears(t *testing.T, sc *scenario, v *town.Village, years []*Year) {
 	}
 }
 
-func checkLedger(t *testing.T, sc *scenario, l *Ledger) {
+func checkLedger(t *testing.T, sc *scenario, village string, l *Ledger) {
 	for _, e := range sc.Expect.Accounts {
+		if !ofVillage(sc, e.Village, village) {
+			continue
+		}
+		at := village + " " + e.Household + " "
 		a := l.Accounts[e.Household]
 		if a == nil {
-			t.Errorf("no account for %s", e.Household)
+			t.Errorf("no account for %s", at)
 			continue
 		}
 		for what, pair := range map[string][2]any{
 			"balance": {a.Balance, e.Balance}, "honour": {a.Honour, e.Honour}, "redeemed": {a.Redeemed, e.Redeemed}, "expired": {a.Expired, e.Expired},
 		} {
 			if want := pair[1].(*int); want != nil {
-				equal(t, e.Household+" "+what, pair[0], *want)
+				equal(t, at+what, pair[0], *want)
 			}
 		}
 		if e.Frozen != nil {
-			equal(t, e.Household+" frozen", a.Frozen, *e.Frozen)
+			equal(t, at+"frozen", a.Frozen, *e.Frozen)
+		}
+		if e.Lines != nil {
+			var lines []string
+			for _, ln := range a.Lines {
+				s := fmt.Sprintf("%s %s %d %d", ln.Date, ln.Kind, ln.Points, ln.Balance)
+				if ln.Other != (town.Ref{}) {
+					s += " " + ln.Other.String()
+				}
+				lines = append(lines, s)
+			}
+			equal(t, at+"lines", lines, e.Lines)
 		}
 	}
-	if e := sc.Expect.Problems; e != nil {
+}
+
+// checkMoves compares the town's links, its transfers and the splits whose shares were too
+// many with the scenario's, and checks that each village's results say the town's moves.
+func checkMoves(t *testing.T, sc *scenario, tw *town.Town, results []*VillageResult) {
+	if e := sc.Expect.Links; e != nil {
 		var got []string
-		for _, p := range l.Problems {
-			got = append(got, p.Redemption.Household+" "+p.Redemption.Date+" "+string(p.Kind))
+		for _, l := range tw.Links {
+			got = append(got, fmt.Sprintf("%s → %s %s", l.From, l.To, l.Kind))
 		}
-		equal(t, "problems", got, e)
+		equal(t, "links", got, e)
 	}
-	if e := sc.Expect.Market; e != nil {
+	moves := results[0].Moves
+	for _, res := range results {
+		if res.Moves != moves {
+			t.Errorf("%s: moves of its own", res.Village.ID)
+		}
+	}
+	if e := sc.Expect.Transfers; e != nil {
+		equal(t, "transfers", transfers(moves), e)
+	}
+	if e := sc.Expect.ShareProblems; e != nil {
 		var got []string
-		for _, m := range l.Months {
-			got = append(got, fmt.Sprintf("%s %d %d %d", m.Month, m.Redeemed, m.Expired, m.GoodsFen))
+		for _, p := range moves.Problems {
+			got = append(got, fmt.Sprintf("%s %s %d %d", p.From, p.Date, p.Shares, p.Balance))
 		}
-		equal(t, "market", got, e)
+		equal(t, "share problems", got, e)
 	}
+}
+
+// transfers writes every transfer of the moves, one a string, in the order of their dates,
+// predecessors and successors.
+func transfers(m *Moves) []string {
+	var out []string
+	for _, trs := range m.Out {
+		for _, tr := range trs {
+			s := fmt.Sprintf("%s %s → %s %s %d", tr.Date, tr.From, tr.To, tr.Kind, tr.Points)
+			if tr.Cleared {
+				s += " cleared"
+			}
+			if tr.Later {
+				s += " later"
+			}
+			if tr.Honour != 0 {
+				s += fmt.Sprintf(" honour %d", tr.Honour)
+			}
+			if tr.FrozenUntil != "" {
+				s += " frozen " + tr.FrozenUntil
+			}
+			out = append(out, s)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // movement writes a standing's movement as the scenarios do: ↑n, ↓n, =, or 新.

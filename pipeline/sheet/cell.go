@@ -321,9 +321,10 @@ func (c *cell) house(key, v string) string {
 }
 
 // refs reads 迁自: the households this one continues, each QS-0107 (this village) or
-// qingshi/QS-0107 (another village of the town), several (a merge) separated by 、 or ;. A
-// village's part is checked by the town, which knows its villages. Nothing is read of a cell
-// with a part that is not a reference.
+// qingshi/QS-0107 (another village of the town; the slash may be full-width, spaces around the
+// parts are dropped), several (a merge) separated by 、 ; ； , or ， (a separator doubled or
+// left at the end is nothing). A village's part is checked by the town, which knows its
+// villages. Nothing is read of a cell with a part that is not a reference, or with no part.
 func (c *cell) refs(key, v, self string) []Ref {
 	if !c.words(key, v, maxText) {
 		return nil
@@ -351,6 +352,9 @@ func (c *cell) refs(key, v, self string) []Ref {
 			continue
 		}
 		return nil
+	}
+	if len(out) == 0 { // separators only
+		c.bad(key, v, &reasonRefPart)
 	}
 	return out
 }

@@ -374,3 +374,36 @@ func TestCorrectionOfEvidenceOnly(t *testing.T) {
 		t.Error("the correction of the evidence only is not shown as changing no row, or the evidence is published")
 	}
 }
+
+// TestMoveFromHeldVillage: a household moves from 西村 to 东村 in the commit that also brings an
+// error in 西村. 西村 is shown as it was before, without the move, so 东村's new household has
+// received nothing yet and the old one keeps its points: both pages agree. Once 西村 is
+// corrected, the points move.
+func TestMoveFromHeldVillage(t *testing.T) {
+	repo := twoVillages(t)
+	commitAt(t, repo, "2025-08-03T10:00:00+08:00", "July",
+		"villages/dongcun/sheets/2025-07.csv", sheetOf("2025-07", "D-01"),
+		"villages/xicun/sheets/2025-07.csv", sheetOf("2025-07", "D-01", "D-03"))
+	roster := readPage(t, filepath.Join(repo, "villages/dongcun/households.csv"))
+	moved := strings.Replace(roster, "退出日期\n", "退出日期,迁自\n", 1) + "D-09,欧阳春晓,第一组,是,2025-08-10,,xicun/D-01\n"
+	left := strings.Replace(roster, "D-01,欧阳春晓,第一组,是,2024-12-01,", "D-01,欧阳春晓,第一组,是,2024-12-01,2025-08-09", 1)
+	commitAt(t, repo, "2025-08-10T10:00:00+08:00", "西村 D-01 moves to 东村, and 西村's August has a household not on its roster",
+		"villages/dongcun/households.csv", moved,
+		"villages/xicun/households.csv", left,
+		"villages/xicun/sheets/2025-08.csv", sheetOf("2025-08", "D-03", "D-99"))
+
+	out, _, _ := buildHeld(t, repo, "2025-09-20")
+	newPage := readPage(t, filepath.Join(out, "dongcun/h/d-09/index.html"))
+	oldPage := readPage(t, filepath.Join(out, "xicun/h/d-01/index.html"))
+	if strings.Contains(newPage, "迁入转入") || strings.Contains(oldPage, "迁出转出") {
+		t.Error("the points moved from a village shown as it was before the move")
+	}
+
+	commitAt(t, repo, "2025-09-21T10:00:00+08:00", "西村 August corrected", "villages/xicun/sheets/2025-08.csv", sheetOf("2025-08", "D-03"))
+	out = buildSite(t, "--repo", repo, "--as-of", "2025-09-22")
+	newPage = readPage(t, filepath.Join(out, "dongcun/h/d-09/index.html"))
+	oldPage = readPage(t, filepath.Join(out, "xicun/h/d-01/index.html"))
+	if !strings.Contains(newPage, "迁入转入") || !strings.Contains(oldPage, "迁出转出") {
+		t.Error("once 西村 is corrected, the points do not move")
+	}
+}
