@@ -20,7 +20,7 @@ import (
 type Download struct {
 	Path    string `json:"path"`    // under the site's root, e.g. downloads/qingshi.csv
 	Village string `json:"village"` // the id of the village whose data it is
-	Table   string `json:"table"`   // the table it holds: months, totals, market, households, ledger or honours
+	Table   string `json:"table"`   // the table it holds: months, totals, market, households, ledger, honours, declared, objections or moves
 	Format  string `json:"format"`  // csv or json
 	Bytes   int    `json:"bytes"`
 	SHA256  string `json:"sha256"`

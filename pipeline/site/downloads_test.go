@@ -54,7 +54,7 @@ func TestDownloadsForSpreadsheetsAndPrograms(t *testing.T) {
 	want := []string{"qs.csv:months", "qs.json:months", "qs_totals.csv:totals", "qs_totals.json:totals", "qs_market.csv:market",
 		"qs_market.json:market", "qs_households.csv:households", "qs_households.json:households", "qs_ledger.csv:ledger",
 		"qs_ledger.json:ledger", "qs_honours.csv:honours", "qs_honours.json:honours", "qs_declared.csv:declared", "qs_declared.json:declared",
-		"qs_objections.csv:objections", "qs_objections.json:objections"}
+		"qs_objections.csv:objections", "qs_objections.json:objections", "qs_moves.csv:moves", "qs_moves.json:moves"}
 	if !slices.Equal(listed, want) {
 		t.Errorf("the downloads page lists %q, want %q", listed, want)
 	}
@@ -132,7 +132,7 @@ func checkDescribed(t *testing.T, files map[string][]byte) {
 			t.Errorf("%s: profile %q, want %q", r.Path, r.Profile, profile)
 		}
 	}
-	if len(described) != 16 || described[0] != "qs-csv:data/qs.csv" || described[1] != "qs-json:qs.json" || described[15] != "qs_objections-json:qs_objections.json" {
+	if len(described) != 18 || described[0] != "qs-csv:data/qs.csv" || described[1] != "qs-json:qs.json" || described[17] != "qs_moves-json:qs_moves.json" {
 		t.Errorf("datapackage.json describes %q", described)
 	}
 	for name, data := range files {

@@ -106,7 +106,7 @@ func publishYears(v *town.Village, res *score.VillageResult) []Year {
 }
 
 // publishAccount adds a household's honours and supermarket account to its page.
-func publishAccount(h *Household, res *score.VillageResult) {
+func publishAccount(t *town.Town, h *Household, res *score.VillageResult) {
 	if n := len(res.Years); n > 0 {
 		y := res.Years[n-1]
 		for _, hy := range y.Households {
@@ -138,6 +138,9 @@ func publishAccount(h *Household, res *score.VillageResult) {
 			line.Month = l.Month
 		case score.Redeem:
 			line.Goods, line.Quantity = goods[l.Goods], l.Quantity
+		case score.MoveIn, score.MoveOut, score.MoveClear:
+			c := counterpart(t, town.Ref{Village: res.Village.ID, Household: h.ID}, l.Other)
+			line.Other = &c
 		}
 		h.Account = append([]AccountLine{line}, h.Account...)
 	}

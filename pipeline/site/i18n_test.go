@@ -30,7 +30,8 @@ func TestEveryCodeHasWords(t *testing.T) {
 		"status_":   {inNotice, effective, unapproved},
 		"change_":   {added, removed, changed},
 		"cut_":      slices.Collect(maps.Values(cuts)),
-		"account_":  {string(score.Expire)}, // earn and redeem are sentences in the template
+		"account_":  {string(score.Expire), string(score.MoveIn), string(score.MoveOut), string(score.MoveClear)}, // earn and redeem are sentences in the template
+		"moving_":   {string(rules.Carry), string(rules.Clear)},
 		"publish_":  {string(rules.PublishNote), string(rules.PublishCategory), string(rules.PublishNothing)},
 		"cap_":      {string(rules.PerMonth), string(rules.PerYear)},
 		"expiry_":   {string(rules.YearEnd), string(rules.Never)},

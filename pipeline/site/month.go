@@ -182,7 +182,7 @@ func publishMonth(t *town.Town, v *town.Village, i int, res *score.VillageResult
 		case s.Active:
 			addRow(&pm, v, s)
 		default: // left the roster this month: its points, no rank
-			pm.Left = append(pm.Left, Row{Who: who(v, s.Household), Grid: h.Grid, Net: s.Net})
+			pm.Left = append(pm.Left, Row{Who: leaver(t, v, who(v, s.Household)), Grid: h.Grid, Net: s.Net})
 		}
 	}
 	return pm

@@ -11,6 +11,7 @@ import (
 
 	"github.com/jifen-project/jifen/pipeline/score"
 	"github.com/jifen-project/jifen/pipeline/sheet"
+	"github.com/jifen-project/jifen/pipeline/town"
 )
 
 // The open data: the figures the pages show, as tables that datapackage.json describes with a
@@ -101,12 +102,16 @@ const (
 	tableHonours    = "honours"
 	tableDeclared   = "declared"
 	tableObjections = "objections"
+	tableMoves      = "moves"
 )
 
 // The words of a month's status and of an account line, as the tables write them.
 var (
 	statusWords = map[string]string{inNotice: "公示中", disputed: "异议处理中", effective: "已生效", unapproved: "未审定"}
-	lineWords   = map[score.LineKind]string{score.Earn: "积分入账", score.Redeem: "兑换", score.Expire: "年底清零"}
+	lineWords   = map[score.LineKind]string{score.Earn: "积分入账", score.Redeem: "兑换", score.Expire: "年底清零",
+		score.MoveIn: "迁入转入", score.MoveOut: "迁出转出", score.MoveClear: "迁出清零"}
+	moveWords      = map[string]string{string(town.Move): "迁移", string(town.Split): "分户", string(town.Merge): "合户"}
+	directionWords = map[string]string{moveIn: "迁入", moveOut: "迁出"}
 )
 
 func schema(key []string, fields ...field) tableSchema {
@@ -161,6 +166,9 @@ var marketSchema = schema([]string{"month"},
 	col("redeemed", "兑换", "integer", "本月兑换商品用掉的积分", required),
 	col("expired", "清零", "integer", "年底清零的积分", required),
 	col("goods_fen", "商品成本（分）", "integer", "本月兑换商品的进货成本，单位为分（0.01 元）", required),
+	col("moved_in", "迁入", "integer", "本月随迁入、分户、合户的户从本镇别的户转来的积分（欠分为负数）", required),
+	col("moved_out", "迁出", "integer", "本月随迁出、分户、合户的户转到本镇别的户的积分（欠分为负数）", required),
+	col("move_clear", "迁出清零", "integer", "本月户迁出、分户、合户时按积分细则清零的积分（抵消的欠分为负数）", required),
 )
 
 // householdsSchema describes the accounts of the households that consented, as their pages
@@ -186,12 +194,38 @@ var ledgerSchema = schema([]string{"household", "line"},
 	householdField, col("name", "户主", "string", "打码的户主姓名（张*明、张*）", required),
 	col("line", "序号", "integer", "这一户账户的第几笔，从最早的一笔起", required, atLeast(1)),
 	col("date", "日期", "date", "入账、兑换或清零的日期", required),
-	col("kind", "事项", "string", "积分入账（某月的积分或更正的差额）、兑换或年底清零", required, oneOf(slices.Sorted(maps.Values(lineWords))...)),
+	col("kind", "事项", "string", "积分入账（某月的积分或更正的差额）、兑换、年底清零，或户迁移、分户、合户时的迁入转入、迁出转出、迁出清零", required, oneOf(slices.Sorted(maps.Values(lineWords))...)),
 	col("month", "积分月份", "yearmonth", "积分入账：积分所属的月份；其他事项为空"),
 	col("goods", "商品", "string", "兑换：商品名称；其他事项为空"),
 	col("quantity", "数量", "integer", "兑换：商品数量；其他事项为空", atLeast(1)),
 	col("points", "积分", "integer", "入账为某月的净积分或更正的差额（扣分多时为负数），兑换和清零为负数", required),
 	col("balance", "余额", "integer", "这一笔以后的可兑换积分", required),
+	counterpartVillageField, counterpartField,
+)
+
+// The other household of a move: its village always, its code only when both households
+// consented, as the pages show them.
+var (
+	counterpartVillageField = col("counterpart_village", "对方村", "string", "迁入转入、迁出转出、迁出清零：积分从哪个村的户转来、转到哪个村的户；其他事项为空")
+	counterpartField        = col("counterpart", "对方户号", "string", "迁入转入、迁出转出、迁出清零：对方的户号，只在两户都同意公开时有；其他为空")
+)
+
+// movesSchema describes the moves, splits and merges of the village's households, each as
+// the pages of a household that consented tell it; of a household that did not, the row has
+// neither its code nor the other household's.
+var movesSchema = schema([]string{"number"},
+	col("number", "序号", "integer", "按日期排的第几行", required, atLeast(1)),
+	col("date", "日期", "date", "迁入：本村这一户的加入日期；迁出：它的退出日期（在原村的最后一天）", required),
+	col("direction", "方向", "string", "迁入（本村的户接续别的户）或迁出（别的户接续本村的户）", required, oneOf(slices.Sorted(maps.Values(directionWords))...)),
+	col("kind", "类型", "string", "迁移（一户接续一户，也包括本村换户号）、分户（一户分成几户）或合户（几户合成一户）", required, oneOf(slices.Sorted(maps.Values(moveWords))...)),
+	col("household", "户号", "string", "本村这一户的户号；没有同意公开的户为空"),
+	col("name", "户主", "string", "打码的户主姓名（张*明、张*）；没有同意公开的户为空"),
+	col("village", "对方村", "string", "对方户所在的村", required),
+	col("counterpart", "对方户号", "string", "对方户的户号，只在两户都同意公开时有"),
+	col("share", "承接积分", "boolean", "分户时分出的户写了承接积分（否则是主户，接过其余的积分）", required),
+	col("points", "转移积分", "integer", "随户转过去的可兑换积分，包括迁出以后才入账、随后转过去的积分（欠分为负数）", required),
+	col("cleared", "清零积分", "integer", "按积分细则在迁出时清零的可兑换积分", required),
+	col("honour", "荣誉积分", "integer", "随户转过去的荣誉积分", required),
 )
 
 // itemFields are an item as a page shows it under its publication rule: its name, or its
@@ -259,6 +293,8 @@ func villageTables(v *Village, res *score.VillageResult) ([]table, error) {
 			Description: "同意公开的户：每件申报的事项、情况、审核结果和理由"},
 		{ID: tableObjections, Title: "异议", Schema: objectionsSchema, Rows: objectionRows(v),
 			Description: "对每月评定结果的异议：收到日期、针对的户和事项、结果和答复"},
+		{ID: tableMoves, Title: "迁移、分户、合户", Schema: movesSchema, Rows: moveRows(v),
+			Description: "本村的户迁入、迁出、分户、合户：日期、对方村、转移和清零的积分；户号只写同意公开的户"},
 	}, nil
 }
 
@@ -362,7 +398,8 @@ func totalRows(v *Village) [][]any {
 func marketRows(v *Village) [][]any {
 	var rows [][]any
 	for _, m := range slices.Backward(v.Market.Months) {
-		rows = append(rows, []any{m.Month, m.Taking, m.Households, m.Issued, m.Deducted, m.Redeemed, m.Expired, m.GoodsFen})
+		rows = append(rows, []any{m.Month, m.Taking, m.Households, m.Issued, m.Deducted, m.Redeemed, m.Expired, m.GoodsFen,
+			m.MovedIn, m.MovedOut, m.MoveClear})
 	}
 	return rows
 }
@@ -390,11 +427,25 @@ func ledgerRows(v *Village) ([][]any, error) {
 			if kind == "" {
 				return nil, fmt.Errorf("open data of %s: account line %q of %s", v.ID, l.Kind, h.ID)
 			}
+			var village, other any
+			if l.Other != nil {
+				village, other = l.Other.VillageName, optional(l.Other.Household)
+			}
 			rows = append(rows, []any{h.ID, h.Name, len(h.Account) - i, l.Date, kind, optional(l.Month), optional(l.Goods),
-				positive(l.Quantity), l.Points, l.Balance})
+				positive(l.Quantity), l.Points, l.Balance, village, other})
 		}
 	}
 	return rows, nil
+}
+
+// moveRows are the moves of the village's households, by date.
+func moveRows(v *Village) [][]any {
+	var rows [][]any
+	for i, m := range v.moves {
+		rows = append(rows, []any{i + 1, m.Date, directionWords[m.Direction], moveWords[m.Kind], optional(m.Household), optional(m.Name),
+			m.Other.VillageName, optional(m.Other.Household), m.Share, m.Points, m.Cleared, m.Honour})
+	}
+	return rows
 }
 
 // declaredRows are the declarations of the households that consented, by household and

@@ -2,9 +2,7 @@ package site
 
 import (
 	"cmp"
-	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 
@@ -73,6 +72,13 @@ func TestOpenDataOfTheDemo(t *testing.T) {
 				}
 			}
 		}
+		// A move names the village's household only when it consented, the other only when both did.
+		for _, row := range tables[v.ID+"_moves.json"] {
+			id, _ := row["household"].(string)
+			if want, ok := consent[id]; id != "" && (!ok || row["name"] != want) || id == "" && (row["name"] != nil || row["counterpart"] != nil) {
+				t.Fatalf("%s_moves.json: %v names a household that did not consent", v.ID, row)
+			}
+		}
 		if len(tables[v.ID+"_households.json"]) != len(consent) || len(tables[v.ID+"_ledger.json"]) == 0 || len(tables[v.ID+"_honours.json"]) == 0 {
 			t.Errorf("%s: %d accounts of %d households that consented, %d ledger lines, %d honours", v.ID, len(tables[v.ID+"_households.json"]),
 				len(consent), len(tables[v.ID+"_ledger.json"]), len(tables[v.ID+"_honours.json"]))
@@ -112,15 +118,13 @@ func TestOpenDataMatchesThePages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	if err := WriteData(filepath.Join(dir, "data"), s, All); err != nil {
-		t.Fatal(err)
-	}
-	h := Hugo{Project: projectDir(t), Data: filepath.Join(dir, "data"), Stdout: io.Discard, Stderr: os.Stderr}
-	out := filepath.Join(dir, "public")
-	if err := h.Build(context.Background(), out, s, All); err != nil {
-		t.Fatal(err)
-	}
+	checkPages(t, s, builtSite(t, s))
+}
+
+// checkPages reads the pages of the site s, built in out, as a resident does: every figure of
+// the month, grid, year, market and household pages is the figure of the downloads.
+func checkPages(t *testing.T, s *Site, out string) {
+	t.Helper()
 	files := map[string][]byte{}
 	for name := range s.Files {
 		data, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(name)))
@@ -134,7 +138,7 @@ func TestOpenDataMatchesThePages(t *testing.T) {
 		t.Fatalf("the built site's open data: %q", problems[:min(len(problems), 20)])
 	}
 	for _, v := range s.Villages {
-		p := pages{t: t, dir: filepath.Join(out, v.ID), tables: tables, village: v.ID}
+		p := pages{t: t, dir: filepath.Join(out, v.ID), tables: tables, village: v.ID, name: v.Name}
 		p.months()
 		p.grids(v)
 		p.years()
@@ -148,6 +152,7 @@ type pages struct {
 	t       *testing.T
 	dir     string // the village's folder in the built site
 	village string
+	name    string // the village's name
 	tables  map[string][]map[string]any
 }
 
@@ -325,6 +330,29 @@ func (p pages) market() {
 			p.same(fmt.Sprint("market row ", i), title, row[months.col[title]], r[f])
 		}
 		p.same(fmt.Sprint("market row ", i), "商品成本", row[months.col["商品成本（元）"]], fmt.Sprintf("%.2f", float64(r["goods_fen"].(int64))/100))
+		// The moves' columns are there when the village has moves, and show every point moved.
+		for title, f := range map[string]string{"迁入": "moved_in", "迁出": "moved_out", "迁出清零": "move_clear"} {
+			if c, ok := months.col[title]; ok {
+				p.same(fmt.Sprint("market row ", i), title, row[c], r[f])
+			} else if r[f] != int64(0) {
+				p.t.Errorf("market row %d: no column %s, the downloads %v", i, title, r[f])
+			}
+		}
+	}
+	// Each move of the village, whoever consented, is in the market's figures.
+	var market, moves [3]int64
+	for _, r := range rows {
+		market[0], market[1], market[2] = market[0]+r["moved_in"].(int64), market[1]+r["moved_out"].(int64), market[2]+r["move_clear"].(int64)
+	}
+	for _, r := range p.rows("_moves") {
+		if r["direction"] == "迁入" {
+			moves[0] += r["points"].(int64)
+		} else {
+			moves[1], moves[2] = moves[1]+r["points"].(int64), moves[2]+r["cleared"].(int64)
+		}
+	}
+	if market != moves {
+		p.t.Errorf("market: moved in, out and cleared %v, the moves' table %v", market, moves)
 	}
 }
 
@@ -348,6 +376,7 @@ func (p pages) households() {
 		p.householdMonths(id, page)
 		p.account(id, page)
 		p.declared(id, page)
+		p.moves(id, page)
 		stars := slices.DeleteFunc(p.rows("", "household", id, "month_star", true), func(r map[string]any) bool {
 			return !strings.HasPrefix(text(r["month"]), year)
 		})
@@ -397,6 +426,54 @@ func (p pages) account(id string, page builtPage) {
 		if what := row[account.col["事项"]]; !strings.Contains(what, text(l["goods"])) || (l["kind"] == "兑换") != strings.HasPrefix(what, "兑换") {
 			p.t.Errorf("%s line %v: the page shows %q, the downloads %v %v", id, l["line"], what, l["kind"], l["goods"])
 		}
+		what, village, other := row[account.col["事项"]], text(l["counterpart_village"]), text(l["counterpart"])
+		if !strings.HasPrefix(what, text(l["kind"])) && village != "" || village != "" && !strings.Contains(what, p.place(village)) ||
+			(other != "") != (codePattern.FindString(strings.TrimPrefix(what, text(l["goods"]))) != "") || !strings.Contains(what, other) {
+			p.t.Errorf("%s line %v: the page shows %q, the downloads %v %v %v", id, l["line"], what, l["kind"], village, other)
+		}
+	}
+}
+
+// codePattern matches a household's code (QS-0107) in a page's text.
+var codePattern = regexp.MustCompile(`[A-Z]+-[0-9]+`)
+
+// place is a village's name as the pages of this village write it: 本村 for its own.
+func (p pages) place(village string) string {
+	if village == p.name {
+		return "本村"
+	}
+	return village
+}
+
+// moves: the moves of a household's page, one a line, against the downloads' rows of the
+// household: the date, the other village, the other household's code (only when both
+// consented) and the points that went along or were cleared.
+func (p pages) moves(id string, page builtPage) {
+	rows := p.rows("_moves", "household", id)
+	if len(page.moves) != len(rows) {
+		p.t.Errorf("%s: %d moves on the page, %d in the downloads", id, len(page.moves), len(rows))
+		return
+	}
+	for i, r := range rows {
+		line, code := page.moves[i][0], page.moves[i][1]
+		date, _ := time.Parse(time.DateOnly, text(r["date"]))
+		var want []string
+		want = append(want, fmt.Sprintf("%d年%d月%d日", date.Year(), date.Month(), date.Day()), p.place(text(r["village"])))
+		if n := r["points"].(int64); n > 0 {
+			want = append(want, fmt.Sprintf("可兑换积分 %d 分", n))
+		}
+		if n := r["cleared"].(int64); n > 0 {
+			want = append(want, fmt.Sprintf("%d 分", n), "清零")
+		}
+		if n := r["honour"].(int64); n > 0 && r["direction"] == "迁入" {
+			want = append(want, fmt.Sprintf("荣誉积分 %d 分", n))
+		}
+		for _, w := range want {
+			if !strings.Contains(line, w) {
+				p.t.Errorf("%s move %d: the page says %q, without %q of the downloads %v", id, i+1, line, w, r)
+			}
+		}
+		p.same(fmt.Sprint(id, " move ", i+1), "对方户号", code, r["counterpart"])
 	}
 }
 
@@ -426,6 +503,7 @@ type builtPage struct {
 	text   string
 	terms  map[string]string
 	tables []htmlTable
+	moves  [][2]string // the household's moves (ul.moves): each line's text and the other household's code
 }
 
 // An htmlTable is a table of a page: its columns by header, its rows' cells and, for each row,
@@ -461,6 +539,14 @@ func (p pages) read(path ...string) builtPage {
 			}
 		case n.Type == html.ElementNode && n.Data == "table":
 			pg.tables = append(pg.tables, tableOf(n))
+		case n.Type == html.ElementNode && n.Data == "li" && n.Parent != nil && attrOf(n.Parent, "class") == "moves":
+			code := ""
+			for a := range n.Descendants() {
+				if a.Type == html.ElementNode && a.Data == "a" && attrOf(a, "class") == "code" {
+					code = textOf(a)
+				}
+			}
+			pg.moves = append(pg.moves, [2]string{textOf(n), code})
 		}
 	}
 	return pg

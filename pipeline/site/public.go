@@ -98,6 +98,8 @@ type Village struct {
 	Archived       bool        `json:"archived"`      // no longer keeps records: what is shown is its history
 	MergedInto     *Merged     `json:"merged_into"`
 	Held           *Held       `json:"held"` // newer records are being checked: shown as at an earlier commit
+
+	moves []villageMove // the moves of its households, in and out, for the downloads
 }
 
 // Merged is the village an archived village was merged into.
@@ -133,6 +135,11 @@ type Who struct {
 	Name      string `json:"name"`            // masked, "" when the household did not consent
 	Page      bool   `json:"page"`            // the household has a page
 	House     string `json:"house,omitempty"` // its house number (门牌号), in the directory only, when it consented
+	// In the lists of households that left (the directory's, a month's), a household that
+	// consented and that others continue: how (move, split or merge, of its main successor),
+	// and the village it went to, "" for its own.
+	Moved   string `json:"moved,omitempty"`
+	MovedTo string `json:"moved_to,omitempty"`
 }
 
 // Household is a consenting household's page.
@@ -155,6 +162,7 @@ type Household struct {
 	Year       string           `json:"year"`     // the latest year with a sheet, e.g. 2025
 	YearNet    int              `json:"year_net"` // net points of that year
 	Months     []HouseholdMonth `json:"months"`   // newest first
+	Moves      []MoveLink       `json:"moves,omitempty"`
 }
 
 // HouseholdMonth is one month on a household's page.
@@ -182,13 +190,14 @@ type Declared struct {
 
 // AccountLine is one movement of a household's supermarket account.
 type AccountLine struct {
-	Date     string `json:"date"`
-	Kind     string `json:"kind"`               // earn, redeem or expire
-	Month    string `json:"month,omitempty"`    // earn: the month the points are of (YYYY-MM)
-	Goods    string `json:"goods,omitempty"`    // redeem: the goods' name
-	Quantity int    `json:"quantity,omitempty"` // redeem
-	Points   int    `json:"points"`
-	Balance  int    `json:"balance"`
+	Date     string       `json:"date"`
+	Kind     string       `json:"kind"`               // earn, redeem, expire, move-in, move-out or move-clear
+	Month    string       `json:"month,omitempty"`    // earn: the month the points are of (YYYY-MM)
+	Goods    string       `json:"goods,omitempty"`    // redeem: the goods' name
+	Quantity int          `json:"quantity,omitempty"` // redeem
+	Points   int          `json:"points"`
+	Balance  int          `json:"balance"`
+	Other    *Counterpart `json:"other,omitempty"` // move-in, move-out, move-clear: the household the points came from or went to
 }
 
 // Notice is an announcement, rendered to HTML by goldmark with raw HTML left out.
@@ -295,16 +304,22 @@ func publishVillage(t *town.Town, res *score.VillageResult, asOf time.Time, site
 		link.Totals.Households = latest.Totals.Households
 	}
 	link.Totals.Taking = taking(res)
-	pv.Directory = directory(v)
+	pv.Directory = directory(t, v)
 	pv.HouseNumbers = slices.ContainsFunc(pv.Directory, func(d Directory) bool {
 		return slices.ContainsFunc(append(d.Households, d.Left...), func(w Who) bool { return w.House != "" })
 	})
 	pv.Chart = chart(v.Name+"最近各月净积分合计（分）", pv.Months, func(m Month) (string, int) { return m.Month, m.Totals.Net })
 	pv.Years = publishYears(v, res)
-	pv.Market, link.Market = publishMarket(v, res)
+	pv.Market, link.Market = publishMarket(t, v, res)
+	pv.moves = publishMoves(t, v, res.Moves)
+	for _, m := range pv.moves {
+		if p := households[m.Household]; p != nil && m.Page {
+			p.Moves = append(p.Moves, m.MoveLink)
+		}
+	}
 	for _, h := range v.Households {
 		if p := households[h.ID]; p != nil {
-			publishAccount(p, res)
+			publishAccount(t, p, res)
 			p.Chart = chart("最近各月积分（分）", p.Months, func(m HouseholdMonth) (string, int) { return m.Month, m.Net })
 			pv.Households = append(pv.Households, *p)
 		}
@@ -378,7 +393,7 @@ func declared(m *town.Month, d sheet.Declaration) Declared {
 
 // directory lists the households on the roster in the latest month, grid by grid, and those
 // that left before it.
-func directory(v *town.Village) []Directory {
+func directory(t *town.Town, v *town.Village) []Directory {
 	var out []Directory
 	for _, g := range v.Grids {
 		d := Directory{ID: g.ID, Name: g.Name}
@@ -388,7 +403,7 @@ func directory(v *town.Village) []Directory {
 			case len(v.Months) == 0 || h.ActiveDuring(v.Months[len(v.Months)-1].Month):
 				d.Households = append(d.Households, listed(v, h))
 			case h.Left != "":
-				d.Left = append(d.Left, listed(v, h))
+				d.Left = append(d.Left, leaver(t, v, listed(v, h)))
 			}
 		}
 		for _, l := range [][]Who{d.Households, d.Left} {
@@ -453,6 +468,78 @@ func listed(v *town.Village, h sheet.Household) Who {
 		w.House = h.House
 	}
 	return w
+}
+
+// leaver is w, a household that left, with where it went when others continue it and it
+// consented (whatever the other households did: they are not named).
+func leaver(t *town.Town, v *town.Village, w Who) Who {
+	if !w.Page {
+		return w
+	}
+	succ := t.Successors(town.Ref{Village: v.ID, Household: w.Household})
+	if len(succ) == 0 {
+		return w
+	}
+	main := succ[len(succ)-1]
+	for _, l := range succ {
+		if !l.CarriedSet {
+			main = l // a split's main household, which takes what is left
+		}
+	}
+	w.Moved = string(main.Kind)
+	if main.To.Village != v.ID {
+		w.MovedTo = villageName(t, main.To.Village)
+	}
+	return w
+}
+
+// Counterpart is the other household of a move, split or merge, as a page of a household
+// shows it: its village always, its code (and a link to its page) only when both households
+// consented to publication, since the move tells of both.
+type Counterpart struct {
+	Village     string `json:"village"`
+	VillageName string `json:"village_name"`
+	Same        bool   `json:"same"`                // the household's own village: the pages say 本村
+	Household   string `json:"household,omitempty"` // "" unless both households consented
+}
+
+// counterpart is the household other as the pages of self show it.
+func counterpart(t *town.Town, self, other town.Ref) Counterpart {
+	c := Counterpart{Village: other.Village, VillageName: villageName(t, other.Village), Same: other.Village == self.Village}
+	if consented(t, self) && consented(t, other) {
+		c.Household = other.Household
+	}
+	return c
+}
+
+// mover is a household of the village as the list of its moves (the downloads') shows it: by
+// code and masked name when it consented, else not at all, as no page tells of its move.
+func mover(v *town.Village, id string) Who {
+	if w := who(v, id); w.Page {
+		return w
+	}
+	return Who{}
+}
+
+// consented reports whether a household of the town consented to publication.
+func consented(t *town.Town, r town.Ref) bool {
+	for _, v := range t.Villages {
+		if v.ID == r.Village {
+			h := v.Household(r.Household)
+			return h != nil && h.Consent
+		}
+	}
+	return false
+}
+
+// villageName is the name of the town's village with the id.
+func villageName(t *town.Town, id string) string {
+	for _, v := range t.Villages {
+		if v.ID == id {
+			return v.Name
+		}
+	}
+	return id
 }
 
 func who(v *town.Village, id string) Who {

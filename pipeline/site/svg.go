@@ -26,7 +26,11 @@ func barChart(title string, labels []string, values []int) string {
 	if hi == lo {
 		hi = 1
 	}
-	scale := float64(h-top-bottom) / float64(hi-lo)
+	plot := h - top - bottom
+	if lo < 0 {
+		plot -= chartFont + 6 // room for the number under the lowest bar, clear of the labels
+	}
+	scale := float64(plot) / float64(hi-lo)
 	zero := top + float64(hi)*scale
 	slot := float64(w-2*left) / float64(len(values))
 	bar := slot * 0.7
