@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"strconv"
+	"strings"
 	"time"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -41,30 +42,56 @@ func (v *village) date(day string) string {
 }
 
 // rosterFile is the village's households.csv as it stood on day (YYYY-MM-DD): households that had
-// joined by then, with the leaving dates that had come.
-func (v *village) rosterFile(day string) []byte {
-	rows := [][]string{{"户号", "户主", "小组", "公开授权", "加入日期", "退出日期"}}
+// joined by then, with the leaving dates that had come. The households of a move are as they
+// stood on moved instead: their pull request brings them. The columns 迁自 and 承接积分 are
+// there once a household that gives them is.
+func (v *village) rosterFile(day, moved string) []byte {
+	header := []string{"户号", "户主", "小组", "公开授权", "加入日期", "退出日期"}
 	if v.settings.HouseNumbers {
-		rows[0] = append(rows[0], "门牌号")
+		header = append(header, "门牌号")
 	}
+	var rows [][]string
+	from, carried := false, false
 	for i, h := range v.households {
-		if h.Joined > day {
+		cut := day
+		if _, ok := v.moves[h.ID]; ok {
+			cut = moved
+		}
+		if h.Joined > cut {
 			continue
 		}
 		consent, left := "否", ""
 		if h.Consent {
 			consent = "是"
 		}
-		if h.Left != "" && h.Left <= day {
+		if h.Left != "" && h.Left <= cut {
 			left = v.date(h.Left)
 		}
 		row := []string{h.ID, h.Head, h.Grid, consent, v.date(h.Joined), left}
 		if v.settings.HouseNumbers {
 			row = append(row, strconv.Itoa(i+1)+"号")
 		}
-		rows = append(rows, row)
+		var refs []string
+		for _, r := range h.From {
+			refs = append(refs, r.String())
+		}
+		share := ""
+		if h.CarriedSet {
+			share = strconv.Itoa(h.Carried)
+		}
+		from, carried = from || len(refs) > 0, carried || h.CarriedSet
+		rows = append(rows, append(row, strings.Join(refs, "、"), share))
 	}
-	return v.csvFile(rows)
+	if from {
+		header = append(header, "迁自")
+	}
+	if carried {
+		header = append(header, "承接积分")
+	}
+	for i, row := range rows {
+		rows[i] = row[:len(header)]
+	}
+	return v.csvFile(append([][]string{header}, rows...))
 }
 
 // sheetFile is a monthly score sheet.

@@ -1,9 +1,10 @@
 // Package demo owns synthetic records: one deterministic generator of a town's records and of
 // the history of pull requests that brought them into its repository, and the configurations
 // it is run with. The demo town, 云溪镇 (演示数据), is one: four fictional villages with a year of
-// rosters, monthly score sheets and points-supermarket redemptions. The synthetic towns of the
-// benchmarks and tests are others: a county of many large villages, and a town whose
-// small villages have years of small merges.
+// rosters, monthly score sheets and points-supermarket redemptions, and a household that moves
+// to another village and one that splits in two, their points going with them (see moves.go).
+// The synthetic towns of the benchmarks and tests are others: a county of many large villages,
+// and a town whose small villages have years of small merges.
 //
 // The demo's static records (town, rule set, villages, catalog, notices) are files under
 // records/; its rule set is the model rule set that every configuration and `jifen init` use.
@@ -34,8 +35,9 @@ func AsOf() time.Time {
 }
 
 // Changes returns the demo's history, oldest first, for records.Replay: a first direct commit by
-// the town's operator, then a merged pull request per village-month, one correction of an earlier
-// month, and one pull request that is still open. It panics if the embedded data is broken; the
+// the town's operator, then a merged pull request per village-month, one per move or split that
+// changes the rosters involved, one correction of an earlier month, and one pull request that is
+// still open. It panics if the embedded data is broken; the
 // package's tests make sure it is not.
 func Changes() []records.Change {
 	g, err := newGenerator()

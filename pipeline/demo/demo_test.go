@@ -17,6 +17,7 @@ import (
 	"github.com/jifen-project/jifen/pipeline/records"
 	"github.com/jifen-project/jifen/pipeline/rules"
 	"github.com/jifen-project/jifen/pipeline/score"
+	"github.com/jifen-project/jifen/pipeline/sheet"
 	"github.com/jifen-project/jifen/pipeline/town"
 )
 
@@ -168,21 +169,34 @@ func TestCaps(t *testing.T) {
 func abs(n int) int { return max(n, -n) }
 
 // TestRedemptions checks that no household spends more than it has, at the end of the month
-// before and at the end of the month, and that a frozen balance is not spent.
+// before and at the end of the month, and that a frozen balance is not spent. A household that
+// continues one that moved or split has what it received from the month it was received in.
 func TestRedemptions(t *testing.T) {
 	tw := load(t)
+	moves := score.Transfers(tw, demo.AsOf())
 	total := 0
 	for _, v := range tw.Villages {
 		res := score.Village(v)
 		earned, spent := map[string]int{}, map[string]int{}
 		frozen := map[string]bool{}
 		for i, m := range v.Months {
+			for _, h := range v.Households {
+				for _, tr := range moves.In[town.Ref{Village: v.ID, Household: h.ID}] {
+					if sheet.MonthOf(max(tr.Date, h.Joined)) == m.Month && !tr.Cleared {
+						earned[h.ID] += tr.Points
+						frozen[h.ID] = frozen[h.ID] || tr.FrozenUntil != ""
+					}
+				}
+			}
 			before := map[string]int{}
 			for _, s := range res.Months[i].Standings {
 				before[s.Household] = earned[s.Household]
 				earned[s.Household] += s.Net
 			}
 			for _, r := range m.Redemptions {
+				if _, ok := before[r.Household]; !ok {
+					before[r.Household] = earned[r.Household]
+				}
 				spent[r.Household] += r.Points
 				total += r.Points
 				if frozen[r.Household] || res.Months[i].Standing(r.Household).Veto.Freezes() {
@@ -271,7 +285,9 @@ func TestHistory(t *testing.T) {
 		if c.Merger.Name == "" || len(c.Reviewers) < 1 || len(c.Reviewers) > 2 || !strings.Contains(c.Author.Email, "@") {
 			t.Errorf("#%d: author %v, merger %v, reviewers %v", c.Number, c.Author, c.Merger, c.Reviewers)
 		}
-		if h := c.Time.Hour(); h < 8 || h >= 18 || c.Time.Day() > 4 && !strings.HasSuffix(c.Branch, "correction") && !strings.HasSuffix(c.Branch, "objection") {
+		later := strings.HasSuffix(c.Branch, "correction") || strings.HasSuffix(c.Branch, "objection") ||
+			strings.HasSuffix(c.Branch, "-move") || strings.HasSuffix(c.Branch, "-split")
+		if h := c.Time.Hour(); h < 8 || h >= 18 || c.Time.Day() > 4 && !later {
 			t.Errorf("#%d was opened at %s, not in working hours of the month's first days", c.Number, c.Time)
 		}
 	}

@@ -33,6 +33,7 @@ type generator struct {
 	rules     rules.Versions
 	catalog   []sheet.Goods
 	static    map[string][]byte // the static records by path
+	plans     []*movePlan       // the moves, decided before any village is made
 }
 
 // newGenerator reads the embedded files for the demo town.
@@ -98,8 +99,15 @@ func decodeFile(name string, v any) error {
 // generate makes the history of a town of count villages or, when count is 0, of as many
 // villages as it takes for their sheets to have at least rows rows.
 func (g *generator) generate(count, rows int) ([]records.Change, error) {
+	var err error
+	if g.plans, err = g.planMoves(); err != nil {
+		return nil, err
+	}
 	villages, err := g.villages(count, rows)
 	if err != nil {
+		return nil, err
+	}
+	if err := g.markets(villages); err != nil {
 		return nil, err
 	}
 	return g.history(villages)
@@ -144,4 +152,53 @@ func (g *generator) rand(village, purpose string) *rand.Rand {
 	h := fnv.New64a()
 	h.Write([]byte(path.Join(village, purpose)))
 	return rand.New(rand.NewPCG(g.settings.Seed[0], g.settings.Seed[1]^h.Sum64()))
+}
+
+// markets makes the villages' supermarket exchanges, as many villages at a time as there are
+// processors. A village that households moved to from another waits for that one: the
+// exchanges made there decide the balance they bring.
+func (g *generator) markets(villages []*village) error {
+	done := map[string]*village{}
+	waits := func(v *village) bool {
+		for _, l := range v.successors {
+			if from := l.plan.settings.From; from != v.settings.ID && done[from] == nil {
+				return true
+			}
+		}
+		return false
+	}
+	for pending := villages; len(pending) > 0; {
+		var ready, waiting []*village
+		for _, v := range pending {
+			if waits(v) {
+				waiting = append(waiting, v)
+			} else {
+				ready = append(ready, v)
+			}
+		}
+		if len(ready) == 0 {
+			return fmt.Errorf("village %s: households move in from villages that are not made, or that wait for it", waiting[0].settings.ID)
+		}
+		errs := make([]error, len(ready))
+		limit := make(chan struct{}, runtime.GOMAXPROCS(0))
+		var wg sync.WaitGroup
+		for i, v := range ready {
+			wg.Go(func() {
+				limit <- struct{}{}
+				defer func() { <-limit }()
+				if err := g.redemptions(v, done); err != nil {
+					errs[i] = fmt.Errorf("village %s: %w", v.settings.ID, err)
+				}
+			})
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			return err
+		}
+		for _, v := range ready {
+			done[v.settings.ID] = v
+		}
+		pending = waiting
+	}
+	return nil
 }

@@ -42,7 +42,7 @@ func (g *generator) history(villages []*village) ([]records.Change, error) {
 	var pulls []records.Change
 	for _, v := range villages {
 		first.Files["villages/"+v.settings.ID+"/village.toml"] = v.file
-		first.Files["villages/"+v.settings.ID+"/households.csv"] = v.rosterFile(initialDay)
+		first.Files["villages/"+v.settings.ID+"/households.csv"] = v.rosterFile(initialDay, initialDay)
 		vp, err := g.pulls(v)
 		if err != nil {
 			return nil, fmt.Errorf("village %s: %w", v.settings.ID, err)
@@ -51,6 +51,13 @@ func (g *generator) history(villages []*village) ([]records.Change, error) {
 			return nil, err
 		}
 		pulls = append(pulls, vp...)
+	}
+	for k := range g.plans {
+		c, err := g.movePull(k, villages)
+		if err != nil {
+			return nil, err
+		}
+		pulls = append(pulls, c)
 	}
 	slices.SortStableFunc(pulls, func(a, b records.Change) int { return a.Time.Compare(b.Time) })
 	for i := range pulls {
@@ -99,13 +106,23 @@ func (g *generator) notices(v *village, first *records.Change, pulls []records.C
 }
 
 // pulls makes the village's pull requests in the order they were opened: one per month, the
-// corrections and the draft.
+// corrections and the draft. The pull requests of moves are the town's (see movePull): here
+// the village's roster as each brings it, on top of the months merged before.
 func (g *generator) pulls(v *village) ([]records.Change, error) {
 	r := g.rand(v.settings.ID, "history")
 	var out []records.Change
-	roster := v.rosterFile(g.settings.Initial.In(chinaTime()).Format(time.DateOnly))
+	cut := g.settings.Initial.In(chinaTime()).Format(time.DateOnly)
+	roster := v.rosterFile(cut, cut)
 	merged := map[string]time.Time{}
+	v.moveRosters = map[int][]byte{}
 	for _, m := range v.months {
+		for k, p := range g.plans {
+			if p.touches(v.settings.ID) && sheet.MonthOf(p.day) == m.Month {
+				roster = v.rosterFile(cut, p.joined)
+				v.moveRosters[k] = roster
+			}
+		}
+		cut = sheet.MonthEnd(m.Month)
 		c, err := g.pull(v, r, m.Month)
 		if err != nil {
 			return nil, err
@@ -187,7 +204,7 @@ func (v *village) monthFiles(c *records.Change, m *month, roster []byte) []byte 
 		c.Message += fmt.Sprintf("；积分超市兑换 %d 笔，共 %d 分", len(m.Redemptions), points)
 	}
 	c.Message += "。\n"
-	if next := v.rosterFile(sheet.MonthEnd(m.Month)); string(next) != string(roster) {
+	if next := v.rosterFile(sheet.MonthEnd(m.Month), sheet.MonthEnd(m.Month)); string(next) != string(roster) {
 		c.Files[v.dir()+"households.csv"], roster = next, next
 		c.Message += rosterChanges(v, m.Month)
 	}
@@ -200,13 +217,7 @@ func (v *village) dir() string { return "villages/" + v.settings.ID + "/" }
 // pull starts a pull request on branch <village>/<name>: opened by one of the village's grid
 // workers, reviewed by one or two members of the evaluation group and merged by the secretary.
 func (g *generator) pull(v *village, r *rand.Rand, name string) (records.Change, error) {
-	who := func(name string) (records.Person, error) {
-		email, ok := v.settings.Emails[name]
-		if !ok {
-			return records.Person{}, fmt.Errorf("no email for %s", name)
-		}
-		return records.Person{Name: name, Email: email}, nil
-	}
+	who := v.person
 	c := records.Change{Branch: v.settings.ID + "/" + name, Files: map[string][]byte{}}
 	var err error
 	if c.Author, err = who(v.grids[r.IntN(len(v.grids))].Worker); err != nil {
@@ -229,6 +240,15 @@ func (g *generator) pull(v *village, r *rand.Rand, name string) (records.Change,
 		c.Reviewers = append(c.Reviewers, p.Name+" <"+p.Email+">")
 	}
 	return c, nil
+}
+
+// person is one of the village's grid workers or evaluation group, with their email.
+func (v *village) person(name string) (records.Person, error) {
+	email, ok := v.settings.Emails[name]
+	if !ok {
+		return records.Person{}, fmt.Errorf("no email for %s", name)
+	}
+	return records.Person{Name: name, Email: email}, nil
 }
 
 // schedule says when a month's pull request was opened and merged: opened on one of the first
@@ -272,10 +292,14 @@ func midnight(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, chinaTime())
 }
 
-// rosterChanges describes the households that joined or left in a month.
+// rosterChanges describes the households that joined or left in a month, but those of moves,
+// which their own pull requests describe.
 func rosterChanges(v *village, mon string) string {
 	var lines []string
 	for _, h := range v.households {
+		if _, ok := v.moves[h.ID]; ok {
+			continue
+		}
 		if h.Joined[:7] == mon {
 			lines = append(lines, fmt.Sprintf("名册：新增 %s（%s 加入，%s）。\n", h.ID, h.Joined, h.Grid))
 		}

@@ -21,18 +21,23 @@ import (
 // than it had at the end of the month before nor at the end of the month itself, so a
 // deduction in the month cannot take the balance below zero. A household whose balance is frozen
 // by a veto spends nothing more that year. When balances expire at the year's end, a household
-// starts the new year with December's net points, approved in January.
-func (g *generator) redemptions(v *village) {
+// starts the new year with December's net points, approved in January. A household that
+// continues one that moved or split starts with what it brings (see opening), and the main one
+// counts the predecessor's later points as its own; done holds the villages whose exchanges are
+// made, among them those of the predecessors in other villages.
+func (g *generator) redemptions(v *village, done map[string]*village) error {
 	r := g.rand(v.settings.ID, "market")
 	tv := &town.Village{ID: v.settings.ID, Name: v.name, Grids: v.grids, Households: v.households}
 	for _, m := range v.months {
 		tv.Months = append(tv.Months, &town.Month{Month: m.Month, Entries: m.approved(), Rules: g.rules.InForce(m.Month)})
 	}
+	v.tv = tv
 	res := score.Village(tv)
 	earned := map[string]int{} // household → net points so far
 	spent := map[string]int{}
 	stopped := map[string]bool{}
-	lastNet := map[string]int{} // household → net points of the month before
+	lastNet := map[string]int{}          // household → net points of the month before
+	later := map[string]map[string]int{} // main successor → month → its predecessor's net points
 	for i, m := range v.months {
 		rs := tv.Months[i].Rules
 		t, _ := time.Parse("2006-01", m.Month)
@@ -50,12 +55,35 @@ func (g *generator) redemptions(v *village) {
 		}
 		var reds []sheet.Redemption
 		clear(lastNet)
-		for _, h := range v.households {
+		for j := range v.households {
+			h := &v.households[j]
+			if l, ok := v.successors[h.ID]; ok && sheet.MonthOf(h.Joined) == m.Month {
+				pv := tv
+				if from := l.plan.settings.From; from != v.settings.ID {
+					pv = done[from].tv
+				} else {
+					tv.Months[i].Redemptions = reds // the predecessor's of this month come first: it is on the roster from the start
+				}
+				o, err := g.opening(l, pv)
+				if err != nil {
+					return err
+				}
+				if l.shares() {
+					h.Carried, h.CarriedSet = o.points, true
+				}
+				earned[h.ID] += o.points
+				stopped[h.ID] = stopped[h.ID] || o.frozen
+				later[h.ID] = o.later
+			}
 			before := earned[h.ID]
 			if s := res.Months[i].Standing(h.ID); s != nil {
 				earned[h.ID] += s.Net
 				lastNet[h.ID] = s.Net
 				stopped[h.ID] = stopped[h.ID] || s.Veto.Freezes()
+			}
+			if n := later[h.ID][m.Month]; n != 0 {
+				earned[h.ID] += n
+				lastNet[h.ID] += n
 			}
 			balance := min(before, earned[h.ID]) - spent[h.ID]
 			if stopped[h.ID] || balance <= 0 || r.Float64() >= visit {
@@ -86,8 +114,9 @@ func (g *generator) redemptions(v *village) {
 		for j := range reds {
 			reds[j].Line = j + 2
 		}
-		m.Redemptions = reds
+		m.Redemptions, tv.Months[i].Redemptions = reds, reds
 	}
+	return nil
 }
 
 // basket picks up to lines kinds of goods that together cost no more than budget points. Dearer

@@ -30,6 +30,7 @@ type settings struct {
 	Market         marketSettings    `toml:"market"`
 	Villages       []villageSettings `toml:"villages"`
 	Vetoes         []vetoSettings    `toml:"vetoes"`
+	Moves          []moveSettings    `toml:"moves"`
 	Correction     correction        `toml:"correction"`
 	Objection      objectionSettings `toml:"objection"`
 	Refused        struct {
@@ -191,6 +192,9 @@ func (s *settings) check(rs rules.Versions) error {
 		if rs.InForce(v.Month) == nil || rs.InForce(v.Month).Veto(v.Veto) == nil {
 			return fmt.Errorf("veto %q is not in the rule set in force in %s", v.Veto, v.Month)
 		}
+	}
+	if err := s.checkMoves(villages); err != nil {
+		return err
 	}
 	for _, v := range []string{s.Correction.Village, s.Draft.Village} {
 		if v != "" && !villages[v] {

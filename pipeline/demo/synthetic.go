@@ -88,7 +88,7 @@ func newSynthetic(name string, months int, seed uint64) (*generator, error) {
 	s.Seed = []uint64{g.profile.Seed[0] ^ seed, g.profile.Seed[1]}
 	s.Months = cmp.Or(months, g.profile.Months)
 	s.InitialMessage, s.Operator = g.synthetic.InitialMessage, g.synthetic.Operator
-	s.Villages, s.Vetoes, s.Correction, s.Draft.Village = nil, nil, correction{}, "" // none of the demo's
+	s.Villages, s.Vetoes, s.Moves, s.Correction, s.Draft.Village = nil, nil, nil, correction{}, "" // none of the demo's
 	// Households join and leave at any time but the first and last months.
 	first, last := g.months()[0], g.months()[s.Months-1]
 	s.JoinersBetween = []string{sheet.NextMonth(first) + "-01", sheet.MonthEnd(last)}

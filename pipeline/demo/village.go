@@ -26,6 +26,13 @@ type village struct {
 	corrections []correction      // the corrections of its sheets
 	months      []*month          // every month with a sheet
 	draft       *month            // the month of the open pull request, or nil
+	// The moves: the day each household that leaves or continues another is on the rosters of
+	// the move's pull request from (its 退出日期 or 加入日期), the move each successor continues,
+	// and the roster each move's pull request brings, by the move's index in the settings.
+	moves       map[string]string
+	successors  map[string]moveLink
+	moveRosters map[int][]byte
+	tv          *town.Village // the village as its exchanges were made: sheets as first approved, redemptions
 }
 
 // A month is one village-month of records.
@@ -46,8 +53,22 @@ func (m *month) approved() []sheet.Entry {
 	return m.Entries
 }
 
-// village generates the i-th village of the town.
+// village generates the i-th village of the town, all but its supermarket's exchanges (see
+// markets).
 func (g *generator) village(i int) (*village, error) {
+	v, err := g.base(i)
+	if err != nil {
+		return nil, err
+	}
+	g.settle(v)
+	if err := g.fill(v); err != nil {
+		return nil, fmt.Errorf("village %s: %w", v.settings.ID, err)
+	}
+	return v, nil
+}
+
+// base makes the i-th village's settings and roster, before the moves.
+func (g *generator) base(i int) (*village, error) {
 	v := &village{}
 	if g.profile == nil {
 		v.settings = g.settings.Villages[i]
@@ -67,15 +88,15 @@ func (g *generator) village(i int) (*village, error) {
 		}
 		v.vetoes = g.drawVetoes(v.settings.ID)
 	}
-	if err := g.fill(v); err != nil {
+	if err := g.read(v); err != nil {
 		return nil, fmt.Errorf("village %s: %w", v.settings.ID, err)
 	}
+	g.roster(v)
 	return v, nil
 }
 
-// fill reads the village's village.toml and makes its roster, sheets, corrections and
-// redemptions.
-func (g *generator) fill(v *village) error {
+// read reads the village's village.toml.
+func (g *generator) read(v *village) error {
 	var vf struct {
 		Name           string      `toml:"name"`
 		PublishRanking bool        `toml:"publish_ranking"`
@@ -97,18 +118,18 @@ func (g *generator) fill(v *village) error {
 	if len(v.grids) == 0 || !slices.Contains(v.members, v.settings.Secretary) {
 		return fmt.Errorf("%s needs grids and the secretary %s in the evaluation group", file, v.settings.Secretary)
 	}
-	g.roster(v)
+	return nil
+}
+
+// fill makes the village's sheets and corrections.
+func (g *generator) fill(v *village) error {
 	if err := g.sheets(v); err != nil {
 		return err
 	}
 	if g.profile != nil {
 		v.corrections = g.drawCorrections(v)
 	}
-	if err := g.correct(v); err != nil {
-		return err
-	}
-	g.redemptions(v)
-	return nil
+	return g.correct(v)
 }
 
 // roster makes the village's households: those who signed up when the system started, a few
