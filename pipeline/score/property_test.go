@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jifen-project/jifen/pipeline/rules"
 	"github.com/jifen-project/jifen/pipeline/sheet"
 	"github.com/jifen-project/jifen/pipeline/town"
 )
@@ -39,15 +40,8 @@ func randomVillage(t *testing.T, seed uint64) *town.Village {
 		mo := &town.Month{Month: month, Rules: rs, Revisions: []town.Revision{{Version: town.Version{Time: time.Date(2025, time.Month(m)+1, 3, 10, 0, 0, 0, time.UTC)}}}}
 		for _, h := range v.Households {
 			for range r.IntN(5) {
-				day := 1 + r.IntN(28)
-				e := sheet.Entry{Household: h.ID, Date: fmt.Sprintf("%s-%02d", month, day), Line: len(mo.Entries) + 2}
-				if r.IntN(60) == 0 {
-					e.Item = rs.Vetoes[r.IntN(len(rs.Vetoes))].ID
-				} else {
-					it := rs.Item(items[r.IntN(len(items))])
-					e.Item, e.Points = it.ID, it.Allowed()[r.IntN(len(it.Allowed()))]
-				}
-				mo.Entries = append(mo.Entries, e)
+				day := fmt.Sprintf("%s-%02d", month, 1+r.IntN(28))
+				mo.Entries = append(mo.Entries, randomRow(r, rs, items, h.ID, day, len(mo.Entries)+2, 60))
 			}
 			if r.IntN(4) == 0 {
 				q := 1 + r.IntN(3)
@@ -199,4 +193,17 @@ func TestCreditsShortcut(t *testing.T) {
 	if shortcuts < 20 {
 		t.Fatalf("the shortcut was taken in %d villages of 60", shortcuts)
 	}
+}
+
+// randomRow is a row of the household on the day, of one of the items at random, or once in
+// vetoOdds of a veto.
+func randomRow(r *rand.Rand, rs *rules.RuleSet, items []string, household, day string, line, vetoOdds int) sheet.Entry {
+	e := sheet.Entry{Household: household, Date: day, Line: line}
+	if r.IntN(vetoOdds) == 0 {
+		e.Item = rs.Vetoes[r.IntN(len(rs.Vetoes))].ID
+	} else {
+		it := rs.Item(items[r.IntN(len(items))])
+		e.Item, e.Points = it.ID, it.Allowed()[r.IntN(len(it.Allowed()))]
+	}
+	return e
 }

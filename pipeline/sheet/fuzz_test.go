@@ -34,6 +34,8 @@ func FuzzParseSheet(f *testing.F) {
 	f.Add([]byte("??,??,??,??\n107.00,1.23457E+15,5,26年3月12日\n"))
 	f.Add([]byte("代码,名称,类型,分值,上限,须填佐证\nGJ02,修路,加分,5,每月 10,是\n"))
 	f.Add([]byte("户号,事项,分值,日期,说明,佐证\n3月12日,12-Mar,5.5,45848.00,x,123.00\n0107,GJ02,5,3/12/26,x,00123\n"))
+	// Moves: 迁自 in every form, 承接积分.
+	f.Add([]byte("户号,户主,小组,公开授权,加入日期,退出日期,迁自,承接积分\nLT-1,李华,一组,是,2025-06-21,,qingshi/QS-1、青石村／QS-2；QS-3,\nLT-2,李明,一组,是,2025-06-21,,qingshi/,12.0\nLT-3,李亮,一组,是,2025-06-21,,、；,-5\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		// A hang crashes the worker, so that the fuzzer keeps the input.
 		tm := time.AfterFunc(10*time.Second, func() { panic(fmt.Sprintf("hangs on %q", data)) })

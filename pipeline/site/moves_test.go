@@ -409,7 +409,37 @@ func TestMovesOpenData(t *testing.T) {
 func TestMovesPages(t *testing.T) {
 	tw, _, s := publishedMoves(t)
 	out := builtSite(t, s)
-	sentences := map[string][]string{
+	for page, want := range movesSentences() {
+		html := readFile(t, filepath.Join(out, page, "index.html"))
+		for _, w := range want {
+			if !strings.Contains(html, w) {
+				t.Errorf("%s does not say %s", page, w)
+			}
+		}
+	}
+	for page, other := range map[string]string{"qingshi/h/qs-0102": "LT-0202", "liutang/h/lt-0203": "QS-0103"} {
+		if html := readFile(t, filepath.Join(out, page, "index.html")); strings.Contains(html, other) || strings.Contains(html, strings.ToLower(other)) {
+			t.Errorf("%s names %s, which did not consent", page, other)
+		}
+	}
+	checkPages(t, s, out)
+	checkMovesSecrets(t, tw, out)
+	// The pages that tell of moves fit a phone's screen.
+	ctx := chromium(t)
+	srv := httptest.NewServer(http.FileServer(http.Dir(out)))
+	defer srv.Close()
+	for _, page := range []string{"/taoyuan/h/ty-0305/", "/taoyuan/h/ty-0301/", "/liutang/h/lt-0201/", "/liutang/market/", "/qingshi/households/", "/qingshi/2025-06/"} {
+		if wide := phoneOverflow(t, ctx, srv.URL+page); wide != "" {
+			t.Errorf("%s does not fit a 360 px phone screen: %s", page, wide)
+		}
+	}
+}
+
+// movesSentences is what the moves town's pages say of its moves, by page: the household pages
+// tell each move in words, the lists and the market pages mark them, and the rule sets' pages
+// say what happens to a mover's points.
+func movesSentences() map[string][]string {
+	return map[string][]string{
 		"qingshi/h/qs-0101": {`2025年6月20日迁往柳塘村（<a class="code" href="/liutang/h/lt-0201/">LT-0201</a>），转出可兑换积分 20 分。`},
 		"liutang/h/lt-0201": {`2025年6月21日由青石村迁入（原户 <a class="code" href="/qingshi/h/qs-0101/">QS-0101</a>），转入可兑换积分 20 分、荣誉积分 20 分。`,
 			`迁入转入（青石村 <a class="code" href="/qingshi/h/qs-0101/">QS-0101</a>）`},
@@ -433,20 +463,13 @@ func TestMovesPages(t *testing.T) {
 		"rules/2025-08-01":   {"农户迁移、分户、合户时，可兑换积分在迁出时清零。"},
 		"rules/2025-01-01":   {"农户迁移、分户、合户时，可兑换积分随户转入新的户。"},
 	}
-	for page, want := range sentences {
-		html := readFile(t, filepath.Join(out, page, "index.html"))
-		for _, w := range want {
-			if !strings.Contains(html, w) {
-				t.Errorf("%s does not say %s", page, w)
-			}
-		}
-	}
-	for page, other := range map[string]string{"qingshi/h/qs-0102": "LT-0202", "liutang/h/lt-0203": "QS-0103"} {
-		if html := readFile(t, filepath.Join(out, page, "index.html")); strings.Contains(html, other) || strings.Contains(html, strings.ToLower(other)) {
-			t.Errorf("%s names %s, which did not consent", page, other)
-		}
-	}
-	checkPages(t, s, out)
+}
+
+// checkMovesSecrets checks that no file of the site built in out carries a head's whole name of
+// town tw, the masked name of a household that did not consent, or the code of one in the
+// files of another village.
+func checkMovesSecrets(t *testing.T, tw *town.Town, out string) {
+	t.Helper()
 	// Names, and the codes of households that did not consent outside their village.
 	var secrets []string
 	foreign := map[string][]string{} // village → codes its files must not have
@@ -493,14 +516,5 @@ func TestMovesPages(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
-	}
-	// The pages that tell of moves fit a phone's screen.
-	ctx := chromium(t)
-	srv := httptest.NewServer(http.FileServer(http.Dir(out)))
-	defer srv.Close()
-	for _, page := range []string{"/taoyuan/h/ty-0305/", "/taoyuan/h/ty-0301/", "/liutang/h/lt-0201/", "/liutang/market/", "/qingshi/households/", "/qingshi/2025-06/"} {
-		if wide := phoneOverflow(t, ctx, srv.URL+page); wide != "" {
-			t.Errorf("%s does not fit a 360 px phone screen: %s", page, wide)
-		}
 	}
 }

@@ -44,11 +44,6 @@ func (t *Town) Successors(r Ref) []Link {
 	return slices.DeleteFunc(slices.Clone(t.Links), func(l Link) bool { return l.From != r })
 }
 
-// Predecessors are the links to the household.
-func (t *Town) Predecessors(r Ref) []Link {
-	return slices.DeleteFunc(slices.Clone(t.Links), func(l Link) bool { return l.To != r })
-}
-
 var (
 	reasonNoVillage     = &check.Text{Zh: "没有代码是 %[3]s 的村", En: "no village has the code %[3]q"}
 	reasonNotOnRoster   = &check.Text{Zh: "村 %[3]s 的名册里没有户 %[4]s", En: "village %[3]s's roster has no household %[4]s"}
