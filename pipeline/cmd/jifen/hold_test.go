@@ -407,3 +407,24 @@ func TestMoveFromHeldVillage(t *testing.T) {
 		t.Error("once 西村 is corrected, the points do not move")
 	}
 }
+
+// TestValidateBrokenMove: a pull request of 西村 alone that moves the 退出日期 of a household
+// 东村's roster says moved in after the day it joined 东村 fails its check, though the problem
+// is written on 东村's roster: the change answers for it.
+func TestValidateBrokenMove(t *testing.T) {
+	repo := twoVillages(t)
+	roster := readPage(t, filepath.Join(repo, "villages/dongcun/households.csv"))
+	left := strings.Replace(roster, "D-01,欧阳春晓,第一组,是,2024-12-01,", "D-01,欧阳春晓,第一组,是,2024-12-01,2025-08-09", 1)
+	commitAt(t, repo, "2025-08-10T10:00:00+08:00", "西村 D-01 moves to 东村",
+		"villages/dongcun/households.csv", strings.Replace(roster, "退出日期\n", "退出日期,迁自\n", 1)+"D-09,欧阳春晓,第一组,是,2025-08-10,,xicun/D-01\n",
+		"villages/xicun/households.csv", left)
+	if stdout, _, err := jifen(t, "validate", "--repo", repo, "--as-of", "2025-09-05"); err != nil {
+		t.Fatalf("the move: %v\n%s", err, stdout)
+	}
+	runGit(t, repo, "checkout", "-q", "-b", "xicun/roster")
+	commitAt(t, repo, "2025-09-04T10:00:00+08:00", "西村 D-01 left later", "villages/xicun/households.csv", strings.Replace(left, "2025-08-09", "2025-08-20", 1))
+	stdout, _, err := jifen(t, "validate", "--repo", repo, "--as-of", "2025-09-05", "--changed-since", "main")
+	if !errors.Is(err, errBadRecords) || !strings.Contains(stdout, "villages/dongcun/households.csv:6: ") || !strings.Contains(stdout, "[E138]") {
+		t.Errorf("西村's pull request that breaks 东村's 迁自: %v, want its error to count\n%s", err, stdout)
+	}
+}
