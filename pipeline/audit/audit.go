@@ -118,7 +118,10 @@ func checkEach(src town.Source, opts Options) *Report {
 			p.Result = score.ForChecks(p.Village, opts.Now, t.Location, nil)
 			p.run(check.Scoring)
 			// Only the households that left can have moved: the scoring of the moves needs no other.
-			keep = p.Village.Only(func(h *sheet.Household) bool { return h.Left != "" })
+			keep = nil
+			if slices.ContainsFunc(p.Village.Households, func(h sheet.Household) bool { return h.Left != "" }) {
+				keep = p.Village.Only(func(h *sheet.Household) bool { return h.Left != "" })
+			}
 		}
 		l.Village.Months = nil // the rows, read and checked
 		mu.Lock()

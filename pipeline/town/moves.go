@@ -334,39 +334,61 @@ func lastSuccessor(links []Link, from Ref) Ref {
 	return last
 }
 
-// Only is a copy of the village with only the households keep keeps, and their rows, for
-// scoring a few households alone: a household's scores and accounts depend on its own rows.
+// Only is a copy of the village with only the households keep keeps, and what their scores
+// and accounts need of each month (a household's depend on its own rows only): its sheet's rows
+// and approved versions, its redemptions, the rule set and the catalog. The copy keeps none of
+// the files' bytes alive, so that a few households can be kept once their village is let go.
 func (v *Village) Only(keep func(*sheet.Household) bool) *Village {
-	nv := *v
-	nv.households = nil
+	nv := Village{ID: v.ID, Name: v.Name, Grids: v.Grids, RosterFile: v.RosterFile, Catalog: v.Catalog}
 	nv.Households = slices.DeleteFunc(slices.Clone(v.Households), func(h sheet.Household) bool { return !keep(&h) })
 	ids := make(map[string]bool, len(nv.Households))
-	for _, h := range nv.Households {
+	for i := range nv.Households {
+		h := &nv.Households[i]
+		detach(&h.ID, &h.Head, &h.Grid, &h.Joined, &h.Left, &h.House)
 		ids[h.ID] = true
 	}
 	nv.Months = make([]*Month, len(v.Months))
 	for i, m := range v.Months {
-		nm := *m
-		nm.Entries = only(m.Entries, ids, func(e *sheet.Entry) string { return e.Household })
+		nm := &Month{Month: m.Month, SheetFile: m.SheetFile, RedemptionsFile: m.RedemptionsFile, Rules: m.Rules, Catalog: m.Catalog}
+		nm.Entries = only(m.Entries, ids, entryOf, detachEntry)
 		nm.Revisions = slices.Clone(m.Revisions)
 		for k := range nm.Revisions {
-			nm.Revisions[k].Entries = only(m.Revisions[k].Entries, ids, func(e *sheet.Entry) string { return e.Household })
+			// The version's bytes and problems are the whole sheet's: let them go.
+			nm.Revisions[k].Data, nm.Revisions[k].Problems = nil, nil
+			nm.Revisions[k].Entries = only(m.Revisions[k].Entries, ids, entryOf, detachEntry)
 		}
-		nm.Redemptions = only(m.Redemptions, ids, func(r *sheet.Redemption) string { return r.Household })
-		nm.Declarations = only(m.Declarations, ids, func(d *sheet.Declaration) string { return d.Household })
-		nv.Months[i] = &nm
+		nm.Redemptions = only(m.Redemptions, ids, func(r *sheet.Redemption) string { return r.Household }, func(r *sheet.Redemption) {
+			detach(&r.Household, &r.Goods, &r.Date, &r.DateText, &r.PointsText)
+		})
+		nv.Months[i] = nm
 	}
 	return &nv
 }
 
-// only is a new slice of the rows of the households ids: villages have many rows, the
-// households kept few.
-func only[T any](rows []T, ids map[string]bool, household func(*T) string) []T {
+// only is a new slice of the rows of the households ids (villages have many rows, the
+// households kept few), each detached (see detach) from the bytes of its file, which the copy
+// then does not keep alive.
+func only[T any](rows []T, ids map[string]bool, household func(*T) string, detach func(*T)) []T {
 	var out []T
 	for i := range rows {
 		if ids[household(&rows[i])] {
 			out = append(out, rows[i])
+			detach(&out[len(out)-1])
 		}
 	}
 	return out
+}
+
+func entryOf(e *sheet.Entry) string { return e.Household }
+
+// detachEntry detaches a row of a sheet from its file's bytes.
+func detachEntry(e *sheet.Entry) {
+	detach(&e.Household, &e.Item, &e.Date, &e.DateText, &e.PointsText, &e.Note, &e.Evidence)
+}
+
+// detach copies each string, which may share the bytes of a whole file.
+func detach(ss ...*string) {
+	for _, s := range ss {
+		*s = strings.Clone(*s)
+	}
 }
