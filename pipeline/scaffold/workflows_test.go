@@ -65,6 +65,33 @@ func TestWorkflowJobGraphs(t *testing.T) {
 	}
 }
 
+// TestPublishAfterHeldBack checks that in publish.yml every job after the shards runs when a
+// shard failed: a shard that held back a village exits 3, which fails its job, yet its part is
+// to be published, so a job that ran only on success would never publish such a site.
+func TestPublishAfterHeldBack(t *testing.T) {
+	const name = "../../.github/workflows/publish.yml"
+	jobs, err := parseJobs(name, workflows(t)[name])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := jobs["build"]; !ok {
+		t.Fatalf("%s: no job build, the shards", name)
+	}
+	after := 0
+	for _, n := range slices.Sorted(maps.Keys(jobs)) {
+		if !slices.Contains(upstream(jobs, n), "build") {
+			continue
+		}
+		after++
+		if !statusFunction.MatchString(jobs[n].cond) {
+			t.Errorf("%s:%d: job %q runs after the shards but only when they all succeed: give it an if: with !cancelled()", name, jobs[n].line, n)
+		}
+	}
+	if after == 0 {
+		t.Errorf("%s: no job runs after the shards to publish their parts", name)
+	}
+}
+
 // TestWorkflowCheckouts checks that no workflow checks out a pull request's head instead of
 // GitHub's merge ref, the result of merging it, which is what the checks must judge.
 func TestWorkflowCheckouts(t *testing.T) {
@@ -282,6 +309,16 @@ func jobGraphProblems(name string, jobs map[string]workflowJob) []string {
 // conditionalUpstream returns the first by name of the jobs upstream of job n that have an if:,
 // or "" if there is none.
 func conditionalUpstream(jobs map[string]workflowJob, n string) string {
+	for _, m := range upstream(jobs, n) {
+		if jobs[m].cond != "" {
+			return m
+		}
+	}
+	return ""
+}
+
+// upstream returns the jobs that job n runs after, however far, sorted by name.
+func upstream(jobs map[string]workflowJob, n string) []string {
 	seen := map[string]bool{}
 	todo := slices.Clone(jobs[n].needs)
 	for len(todo) > 0 {
@@ -293,12 +330,7 @@ func conditionalUpstream(jobs map[string]workflowJob, n string) string {
 		seen[m] = true
 		todo = append(todo, jobs[m].needs...)
 	}
-	for _, m := range slices.Sorted(maps.Keys(seen)) {
-		if jobs[m].cond != "" {
-			return m
-		}
-	}
-	return ""
+	return slices.Sorted(maps.Keys(seen))
 }
 
 // needsCycle returns a cycle of needs, from a job back to itself, or nil if there is none.
