@@ -438,9 +438,9 @@ var Codes = map[Code]Doc{
 	},
 	CarriedOver: {
 		Title:   Text{"承接积分超过余额", "carried points over the balance"},
-		Message: Text{"分出去的承接积分合计 %[3]s 分，原户 %[4]s 在 %[5]s 只有可兑换积分 %[6]s 分", "the carried points add up to %[3]s, but %[4]s had only %[6]s on %[5]s"},
-		Fix:     Text{"改小承接积分，合计不超过原户迁出那天的可兑换积分（原户的积分页上有）", "lower the carried points to at most the balance the household had the day it left (on its account page)"},
-		When:    "分户的几户写的承接积分加起来，超过原户退出那天的可兑换积分",
+		Message: Text{"分出去的承接积分合计 %[3]s 分，原户 %[4]s %[5]s 退出时的可兑换积分连同以后补记的，一共只有 %[6]s 分", "the carried points add up to %[3]s, but %[4]s had only %[6]s: its balance when it left on %[5]s and the points credited since"},
+		Fix:     Text{"改小承接积分，合计不超过原户的可兑换积分（看原户的积分页：退出那天的余额，加上退出以后补记转出的分）", "lower the carried points to at most what the household had (on its account page: its balance the day it left, and the points credited and passed on since)"},
+		When:    "分户的几户写的承接积分加起来，超过原户退出那天的可兑换积分加上以后补记的分（退出那个月的评定表在下个月审定，那个月的分也算在里面）",
 		Stage:   Scoring,
 	},
 	MovePending: {

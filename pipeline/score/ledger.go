@@ -203,6 +203,7 @@ type keeper struct {
 	gone          map[string]bool // predecessors that have left: what they are credited goes on
 	out           []Transfer      // what left the village's accounts for households that continue them
 	shareProblems []ShareProblem
+	splits        map[string]*splitting // predecessors that split, by household: the shares not yet paid
 	today         string
 	frozenUntil   map[string]string // household → last day of the frozen year
 	beforeExpiry  map[string]int    // household → balance just before the last expiry

@@ -49,9 +49,9 @@ type Transfer struct {
 // A ShareProblem is a split whose 承接积分 add up to more than the balance the predecessor had.
 type ShareProblem struct {
 	From    town.Ref
-	Date    string
-	Shares  int // the 承接积分 together
-	Balance int
+	Date    string      // the day it left
+	Shares  int         // the 承接积分 together
+	Balance int         // what it had: its balance that day and the points credited to it since
 	Links   []town.Link // the successors that give a share
 }
 
@@ -143,6 +143,7 @@ func Transfers(t *town.Town, asOf time.Time) *Moves {
 		res := scoreVillage(only, false)
 		k := newKeeper(res, asOf, t.Location, false, m)
 		k.run()
+		k.unpaid()
 		for _, tr := range k.out {
 			m.Out[tr.From] = append(m.Out[tr.From], tr)
 			m.In[tr.To] = append(m.In[tr.To], tr)
@@ -188,18 +189,16 @@ func (k *keeper) leave(e event, a *Account) {
 	if k.frozenUntil[e.household] >= e.date {
 		frozen = k.frozenUntil[e.household]
 	}
-	shares := 0
-	for _, l := range d.links {
-		shares += l.Carried
-	}
-	if shares > max(a.Balance, 0) {
-		k.shareProblems = append(k.shareProblems, ShareProblem{From: from, Date: e.date, Shares: shares, Balance: a.Balance, Links: d.links[:len(d.links)-1]})
-	}
 	left := a.Balance
+	sp := &splitting{had: max(a.Balance, 0)}
 	for _, l := range d.links {
 		tr := Transfer{Date: e.date, From: from, To: l.To, Kind: l.Kind, Points: left, Cleared: d.clear, FrozenUntil: frozen}
 		if l.CarriedSet {
 			tr.Points = min(l.Carried, max(left, 0))
+			sp.shares += l.Carried
+			if d.carries(l, e.date) && tr.Points < l.Carried {
+				sp.owed = append(sp.owed, owed{link: l, points: l.Carried - tr.Points})
+			}
 		} else {
 			tr.Honour = a.Honour
 		}
@@ -209,13 +208,66 @@ func (k *keeper) leave(e event, a *Account) {
 		}
 		k.send(a, tr)
 	}
+	if sp.shares > 0 {
+		if k.splits == nil {
+			k.splits = map[string]*splitting{}
+		}
+		k.splits[e.household] = sp
+	}
+}
+
+// A splitting is what a household that split still owes the new households that give their
+// 承接积分: the shares are of all it had, what was credited after it left too (its last month
+// is approved later), so what the balance could not pay when it left is paid from those credits
+// first.
+type splitting struct {
+	shares int    // the 承接积分 together
+	had    int    // the balance when it left and the points credited since
+	owed   []owed // the shares not paid yet, in roster order
+}
+
+type owed struct {
+	link   town.Link
+	points int
+}
+
+// pay pays what is owed from points credited after the household left, and returns the rest.
+func (k *keeper) pay(date string, a *Account, points int) int {
+	sp := k.splits[a.Household]
+	if sp == nil || points <= 0 {
+		return points
+	}
+	sp.had += points
+	for i := range sp.owed {
+		o := &sp.owed[i]
+		if p := min(o.points, points); p > 0 {
+			from := town.Ref{Village: k.village.ID, Household: a.Household}
+			k.send(a, Transfer{Date: date, From: from, To: o.link.To, Kind: o.link.Kind, Points: p, Later: true})
+			o.points, points = o.points-p, points-p
+		}
+	}
+	return points
+}
+
+// unpaid reports the splits whose shares add up to more than the household had, once every
+// credit up to the as-of day is in (E140).
+func (k *keeper) unpaid() {
+	for _, id := range sortedKeys(k.splits) {
+		sp := k.splits[id]
+		if sp.shares <= sp.had {
+			continue
+		}
+		from := town.Ref{Village: k.village.ID, Household: id}
+		d := k.moves.leaving[from]
+		k.shareProblems = append(k.shareProblems, ShareProblem{From: from, Date: d.links[0].Left, Shares: sp.shares, Balance: sp.had, Links: d.links[:len(d.links)-1]})
+	}
 }
 
 // forward sends what a predecessor was credited after it left (points, and the honour score
 // they add) to its main successor, or clears them; points of a year that ends before the
 // successor joins stay, and the year's end clears them.
 func (k *keeper) forward(e event, a *Account) {
-	k.pass(e.date, a, e.points, e.points)
+	k.pass(e.date, a, k.pay(e.date, a, e.points), e.points)
 }
 
 // pass sends points and honour that reached a predecessor after it left to its main successor.
@@ -263,7 +315,7 @@ func (k *keeper) receive(e event, a *Account) {
 	}
 	if k.gone[e.household] && (points != 0 || tr.Honour != 0) {
 		// A chain: it has left too, and what reaches it now goes on.
-		k.pass(e.date, a, points, tr.Honour)
+		k.pass(e.date, a, k.pay(e.date, a, points), tr.Honour)
 	}
 }
 
