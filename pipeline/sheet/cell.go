@@ -39,6 +39,10 @@ var (
 		Zh: "写原户的户号，如 QS-0107；原户在本镇别的村，写村代码/户号，如 qingshi/QS-0107",
 		En: "write the household's code, such as QS-0107, or the village's code and the code, such as qingshi/QS-0107, for another village of the town",
 	}
+	reasonRefSlash = check.Text{
+		Zh: "村代码和户号之间要写 /",
+		En: "a village's code and a household's code are joined with /",
+	}
 	reasonRefSelf = check.Text{
 		Zh: "迁自写的是这一户自己",
 		En: "from names this household itself",
@@ -331,17 +335,24 @@ func (c *cell) refs(key, v, self string) []Ref {
 	}
 	var out []Ref
 	for part := range strings.FieldsFuncSeq(v, func(r rune) bool { return strings.ContainsRune("、;；,，", r) }) {
-		village, household, other := strings.Cut(strings.ReplaceAll(part, "／", "/"), "/")
+		village, household, other := strings.Cut(slashes.Replace(part), "/")
 		if !other {
 			village, household = "", village
 		}
 		r := Ref{strings.TrimSpace(village), strings.TrimSpace(household)}
+		if named, code, ok := villageNamed(r); ok {
+			// 青石村QS-0107: the village by its name, which the town tells the code of.
+			r = Ref{named, code}
+		}
 		switch {
 		case r.Household == "" || other && r.Village == "":
 			c.bad(key, v, &reasonRefPart)
 		case !IsID(r.Household):
 			d := check.Diagnostic{Code: check.BadID, Value: r.Household}
 			d.Reason, d.Args, d.Suggest = idHint(r.Household, "")
+			if f := strings.Fields(r.Household); r.Village == "" && len(f) == 2 && lowerID(f[0]) && IsID(f[1]) {
+				d.Reason, d.Args, d.Suggest = &reasonRefSlash, nil, f[0]+"/"+f[1] // qingshi QS-0107
+			}
 			c.report(d, key)
 		case r.Village == "" && r.Household == self:
 			c.bad(key, v, &reasonRefSelf)
@@ -357,6 +368,23 @@ func (c *cell) refs(key, v, self string) []Ref {
 		c.bad(key, v, &reasonRefPart)
 	}
 	return out
+}
+
+// slashes are what cadres write between a village and a household in 迁自: / as typed with
+// the Chinese input method (／), or a backslash.
+var slashes = strings.NewReplacer("／", "/", "\\", "/", "＼", "/")
+
+// lowerID reports whether s looks like a village's code: a code in lower case.
+func lowerID(s string) bool { return IsID(s) && s == strings.ToLower(s) && !unicode.IsDigit(rune(s[0])) }
+
+// villageNamed splits a reference such as 青石村QS-0107, a village's name (Chinese) written
+// before a household's code without /, into the two.
+func villageNamed(r Ref) (village, household string, ok bool) {
+	i := strings.IndexFunc(r.Household, func(c rune) bool { return c < utf8.RuneSelf })
+	if r.Village != "" || i <= 0 || !IsID(r.Household[i:]) {
+		return "", "", false
+	}
+	return r.Household[:i], r.Household[i:], true
 }
 
 func (c *cell) optionalDate(key, v string) string {

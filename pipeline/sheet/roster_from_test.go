@@ -24,6 +24,11 @@ func TestParseRosterFrom(t *testing.T) {
 		{from: "QS-0101， QS-0102,QS-0103", want: "[QS-0101 QS-0102 QS-0103]"},
 		{from: "QS-0101、、QS-0102、", want: "[QS-0101 QS-0102]"},
 		{from: "青石村/QS-0107", want: "[青石村/QS-0107]"}, // the town reports a village name (E137)
+		{from: "青石村QS-0107", want: "[青石村/QS-0107]"},  // likewise
+		{from: "qingshi\\QS-0107", want: "[qingshi/QS-0107]"},
+		{from: "qingshi＼QS-0107", want: "[qingshi/QS-0107]"},
+		{from: "qingshi QS-0107", want: "[]",
+			diags: `households.csv:2: E009 "迁自" "qingshi QS-0107" is not a valid code: a village's code and a household's code are joined with /; did you mean "qingshi/QS-0107"?`},
 		{from: "QS-0107", carried: "20", want: "[QS-0107] 20"},
 		{from: "QS-0107", carried: "0", want: "[QS-0107] 0"},
 		{from: "QS-0107", carried: "20.0", want: "[QS-0107] 20"},

@@ -264,7 +264,8 @@ func TestMovesChinese(t *testing.T) {
 			"LT-0204,李华,第一组,是,2025-06-21,,qingshi/0108,20\n"+
 			"LT-0205,李华,第一组,是,2025-06-21,,qingshi/QS-0109,\n"+
 			"LT-0206,李华,第一组,是,2025-06-21,,LT-0206,\n"+
-			"LT-0207,李华,第一组,是,2025-06-21,,QS-0107,\n")
+			"LT-0207,李华,第一组,是,2025-06-21,,QS-0107,\n"+
+			"LT-0208,李华,第一组,是,2025-06-21,,青石村QS-0107,\n")
 	_, diags := Load(src, Options{Now: movesNow})
 	var got []string
 	for _, d := range diags {
@@ -280,6 +281,7 @@ func TestMovesChinese(t *testing.T) {
 		`6 迁自的户 qingshi/QS-0109 在名册里还没有退出日期，积分还不会转过来`,
 		`7 “迁自”的值 "LT-0206" 不对：迁自写的是这一户自己`,
 		`8 迁自写的 "QS-0107" 不是本镇的户：村 liutang 的名册里没有户 QS-0107。是不是要写 "qingshi/QS-0107"？`,
+		`9 迁自写的 "青石村/QS-0107" 不是本镇的户：没有代码是 青石村 的村。是不是要写 "qingshi/QS-0107"？`,
 	}
 	if g, w := strings.Join(got, "\n"), strings.Join(want, "\n"); g != w {
 		t.Errorf("got:\n%s\nwant:\n%s", g, w)
