@@ -16,8 +16,9 @@ import (
 //
 //   - At the end of its 退出日期, a predecessor's balance goes to its successors: all of it to
 //     the one of a move or a merge; for a split, each new household's 承接积分 (in roster order,
-//     each at most what is left), and the rest to the main one, which gives none. A debt goes
-//     the same way. With on_move = "clear" in the rule set in force on 退出日期, the balance is
+//     each at most what is left), and the rest to the main one, which gives none. The shares
+//     are of all the predecessor had, its points credited later too: what its balance could
+//     not pay is paid from those first. A debt goes the same way. With on_move = "clear" in the rule set in force on 退出日期, the balance is
 //     cleared instead (迁出清零), a debt written off.
 //   - Points credited to the predecessor later (its last month approved after it left, a
 //     correction, what reaches it from a household it continues) go on the day they are
@@ -46,7 +47,7 @@ type Transfer struct {
 	Later       bool   // points credited after the move, forwarded
 }
 
-// A ShareProblem is a split whose 承接积分 add up to more than the balance the predecessor had.
+// A ShareProblem is a split whose 承接积分 add up to more than all the predecessor had.
 type ShareProblem struct {
 	From    town.Ref
 	Date    string      // the day it left
@@ -119,10 +120,9 @@ func Transfers(t *town.Town, asOf time.Time) *Moves {
 	if len(m.leaving) == 0 {
 		return m
 	}
-	order := make([]int, len(t.Villages))
 	byID := map[string]*town.Village{}
-	for i, v := range t.Villages {
-		order[i], byID[v.ID] = i, v
+	for _, v := range t.Villages {
+		byID[v.ID] = v
 	}
 	village := func(id string) int {
 		return slices.IndexFunc(t.Villages, func(v *town.Village) bool { return v.ID == id })
