@@ -340,7 +340,7 @@ func (c *cell) refs(key, v, self string) []Ref {
 			village, household = "", village
 		}
 		r := Ref{strings.TrimSpace(village), strings.TrimSpace(household)}
-		if named, code, ok := villageNamed(r); ok {
+		if named, code, ok := splitNamed(r); ok {
 			// 青石村QS-0107: the village by its name, which the town tells the code of.
 			r = Ref{named, code}
 		}
@@ -377,9 +377,9 @@ var slashes = strings.NewReplacer("／", "/", "\\", "/", "＼", "/")
 // lowerID reports whether s looks like a village's code: a code in lower case.
 func lowerID(s string) bool { return IsID(s) && s == strings.ToLower(s) && !unicode.IsDigit(rune(s[0])) }
 
-// villageNamed splits a reference such as 青石村QS-0107, a village's name (Chinese) written
+// splitNamed splits a reference such as 青石村QS-0107, a village's name (Chinese) written
 // before a household's code without /, into the two.
-func villageNamed(r Ref) (village, household string, ok bool) {
+func splitNamed(r Ref) (village, household string, ok bool) {
 	i := strings.IndexFunc(r.Household, func(c rune) bool { return c < utf8.RuneSelf })
 	if r.Village != "" || i <= 0 || !IsID(r.Household[i:]) {
 		return "", "", false
