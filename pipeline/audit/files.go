@@ -51,12 +51,13 @@ var Households = &Analyzer{
 		// is then not said to be missing from the roster.
 		complete := !p.Town.Dropped[v.RosterFile] && !slices.ContainsFunc(v.Households, func(h sheet.Household) bool { return h.ID == "" })
 		said := map[string]bool{} // codes the roster lost the zeros of, said once
+		f := &finder{village: v}
 		for _, m := range v.Months {
 			for r := range p.rows(m) {
-				p.household(r, complete, said)
+				p.household(r, complete, said, f)
 			}
 			for _, o := range m.Objections { // dated after the month: on the roster at some time
-				p.household(row{m.ObjectionsFile, "objections", m.ObjectionColumns, o.Line, o.Household, "", ""}, complete, said)
+				p.household(row{m.ObjectionsFile, "objections", m.ObjectionColumns, o.Line, o.Household, "", ""}, complete, said, f)
 			}
 		}
 	},
@@ -70,6 +71,23 @@ type row struct {
 	household  string
 	date       string // YYYY-MM-DD, or "" when it could not be read
 	typed      string // the date as typed
+}
+
+// A finder looks households of a village up by code, remembering the last one: the rows of a
+// household mostly follow each other.
+type finder struct {
+	village *town.Village
+	id      string
+	found   *sheet.Household
+	used    bool
+}
+
+// household returns the village's roster row with the id, or nil (see town.Village.Household).
+func (f *finder) household(id string) *sheet.Household {
+	if !f.used || id != f.id {
+		f.id, f.found, f.used = id, f.village.Household(id), true
+	}
+	return f.found
 }
 
 // rows yields the rows of the month's sheet (none when it failed as a whole), redemptions and
@@ -96,11 +114,11 @@ func (p *Pass) rows(m *town.Month) iter.Seq[row] {
 	}
 }
 
-func (p *Pass) household(r row, complete bool, said map[string]bool) {
+func (p *Pass) household(r row, complete bool, said map[string]bool, f *finder) {
 	if r.household == "" {
 		return
 	}
-	h := p.Village.Household(r.household)
+	h := f.household(r.household)
 	switch {
 	case h == nil && complete:
 		d := check.Diagnostic{Code: check.UnknownHousehold, File: r.file, Line: r.line, Column: r.cols["household"], Value: r.household}

@@ -54,6 +54,7 @@ func (p *Pass) taint() {
 			p.all.add(0, h.ID)
 		}
 	}
+	f := &finder{village: v}
 	for i, m := range v.Months {
 		if p.Failed(m.SheetFile) || p.Town.Dropped[m.SheetFile] || !p.RulesOK(m) {
 			p.sheets.add(i, "")
@@ -63,13 +64,13 @@ func (p *Pass) taint() {
 			p.all.add(i, "")
 		}
 		for _, e := range m.Entries {
-			if len(e.Invalid) > 0 || p.Rejected(m.SheetFile, e.Line) || v.Household(e.Household) == nil {
+			if len(e.Invalid) > 0 || p.Rejected(m.SheetFile, e.Line) || f.household(e.Household) == nil {
 				p.sheets.add(i, e.Household)
 				p.all.add(i, e.Household)
 			}
 		}
 		for _, r := range m.Redemptions {
-			if len(r.Invalid) > 0 || p.Rejected(m.RedemptionsFile, r.Line) || v.Household(r.Household) == nil {
+			if len(r.Invalid) > 0 || p.Rejected(m.RedemptionsFile, r.Line) || f.household(r.Household) == nil {
 				p.all.add(i, r.Household)
 			}
 		}

@@ -111,12 +111,16 @@ func scoreVillage(v *town.Village, ranked bool) *VillageResult {
 	books := make([]*book, len(v.Households)) // by roster position: the running yearly sums
 	var sc scorer
 	var before []int // the ranks of the month before by roster position, nil when it had no sheet
+	// The position whose rows each household takes: a code listed twice takes those of its first row.
+	first := make([]int, len(v.Households))
+	for i, h := range v.Households {
+		first[i], _ = v.Position(h.ID)
+	}
 	for _, m := range v.Months {
 		mr := &MonthResult{Month: m.Month, Standings: make([]*Standing, 0, len(v.Households))}
 		rows := byHousehold(v, m.Entries)
 		for i, h := range v.Households {
-			pos, _ := v.Position(h.ID) // a code listed twice takes the rows of its first row
-			entries := rows[pos]
+			entries := rows[first[i]]
 			listed, left := h.ActiveDuring(m.Month), leftBy(h, m.Month)
 			if !listed && len(entries) == 0 {
 				continue
@@ -124,7 +128,7 @@ func scoreVillage(v *town.Village, ranked bool) *VillageResult {
 			year := m.Month[:4]
 			b := books[i]
 			if b == nil || b.year != year {
-				b = newBook(year)
+				b = sc.book(year)
 				books[i] = b
 			}
 			s := sc.month(m.Rules, entries, b)
@@ -310,12 +314,29 @@ func byHousehold(v *town.Village, entries []sheet.Entry) [][]*sheet.Entry {
 	return out
 }
 
-// A scorer scores households' months. It makes room for their standings and counted entries a
-// block at a time.
+// A scorer scores households' months. It makes room for their standings, counted entries and
+// yearly books a block at a time.
 type scorer struct {
 	standings []Standing
 	counted   []Counted
-	monthItem itemSums // scratch: points by item of the household's month
+	books     []book
+	sums      []itemSum // room for the books' sums by category
+	monthItem itemSums  // scratch: points by item of the household's month
+}
+
+// bookCategories is the room a book has for categories before its list grows on its own.
+const bookCategories = 8
+
+// book starts a household's sums for the calendar year (as newBook does), in the scorer's block.
+func (sc *scorer) book(year string) *book {
+	if len(sc.books) == cap(sc.books) {
+		sc.books = make([]book, 0, 256)
+		sc.sums = make([]itemSum, 0, 256*bookCategories)
+	}
+	n := len(sc.sums)
+	sc.sums = sc.sums[:n+bookCategories]
+	sc.books = append(sc.books, book{year: year, category: sc.sums[n : n : n+bookCategories]})
+	return &sc.books[len(sc.books)-1]
 }
 
 // month applies the rules to one household's entries of one month. It sorts entries, which are

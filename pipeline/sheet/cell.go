@@ -375,7 +375,9 @@ func (c *cell) refs(key, v, self string) []Ref {
 var slashes = strings.NewReplacer("／", "/", "\\", "/", "＼", "/")
 
 // lowerID reports whether s looks like a village's code: a code in lower case.
-func lowerID(s string) bool { return IsID(s) && s == strings.ToLower(s) && !unicode.IsDigit(rune(s[0])) }
+func lowerID(s string) bool {
+	return IsID(s) && s == strings.ToLower(s) && !unicode.IsDigit(rune(s[0]))
+}
 
 // splitNamed splits a reference such as 青石村QS-0107, a village's name (Chinese) written
 // before a household's code without /, into the two.

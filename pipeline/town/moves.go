@@ -367,11 +367,16 @@ func (v *Village) Only(keep func(*sheet.Household) bool) *Village {
 
 // only is a new slice of the rows of the households ids (villages have many rows, the
 // households kept few), each detached (see detach) from the bytes of its file, which the copy
-// then does not keep alive.
+// then does not keep alive. A household's rows mostly follow each other, so its code is looked
+// up once for each run of them.
 func only[T any](rows []T, ids map[string]bool, household func(*T) string, detach func(*T)) []T {
 	var out []T
+	last, keep := "", false
 	for i := range rows {
-		if ids[household(&rows[i])] {
+		if h := household(&rows[i]); h != last || i == 0 {
+			last, keep = h, ids[h]
+		}
+		if keep {
 			out = append(out, rows[i])
 			detach(&out[len(out)-1])
 		}
