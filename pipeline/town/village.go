@@ -92,6 +92,11 @@ var reasonNotArchived = &check.Text{Zh: "写了 merged_into 就是已停止记�
 func (l *loader) archivedIn(t *Town, file string) string {
 	since := l.now
 	vs := l.src.History[file]
+	if n := len(l.src.Steps); n > 0 && l.src.Steps[n-1].Commit == "" && slices.Contains(l.src.Steps[n-1].Paths, file) {
+		// Changed in the working tree since it was committed: its version there is the newest,
+		// as of now.
+		vs = append(slices.Clone(vs), Version{Time: l.now})
+	}
 	for k := len(vs) - 1; k >= 0; k-- {
 		data := vs[k].Data
 		if k == len(vs)-1 {

@@ -428,3 +428,17 @@ func TestValidateBrokenMove(t *testing.T) {
 		t.Errorf("西村's pull request that breaks 东村's 迁自: %v, want its error to count\n%s", err, stdout)
 	}
 }
+
+// TestValidateArchivingUncommitted: a village that merges into another, checked before the
+// change is committed, has stopped keeping records from now, not from when its village.toml was
+// first committed: its months so far are no error.
+func TestValidateArchivingUncommitted(t *testing.T) {
+	repo := twoVillages(t)
+	commitAt(t, repo, "2025-08-03T10:00:00+08:00", "July", "villages/xicun/sheets/2025-07.csv", sheetOf("2025-07", "D-01"))
+	commitAt(t, repo, "2025-09-03T10:00:00+08:00", "August", "villages/xicun/sheets/2025-08.csv", sheetOf("2025-08", "D-01"))
+	vt := filepath.Join(repo, "villages/xicun/village.toml")
+	write(t, vt, "archived = true\nmerged_into = \"dongcun\"\n"+readPage(t, vt))
+	if stdout, _, err := jifen(t, "validate", "--repo", repo, "--as-of", "2025-09-05"); err != nil {
+		t.Errorf("西村 merging, not yet committed: %v\n%s", err, stdout)
+	}
+}
