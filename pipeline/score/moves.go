@@ -120,10 +120,6 @@ func Transfers(t *town.Town, asOf time.Time) *Moves {
 	if len(m.leaving) == 0 {
 		return m
 	}
-	byID := map[string]*town.Village{}
-	for _, v := range t.Villages {
-		byID[v.ID] = v
-	}
 	village := func(id string) int {
 		return slices.IndexFunc(t.Villages, func(v *town.Village) bool { return v.ID == id })
 	}
@@ -135,10 +131,10 @@ func Transfers(t *town.Town, asOf time.Time) *Moves {
 		return cmp.Or(strings.Compare(a.Left, b.Left), cmp.Compare(village(a.From.Village), village(b.From.Village)), strings.Compare(a.From.Household, b.From.Household))
 	})
 	for _, l := range froms {
-		v := byID[l.From.Village]
-		if v == nil || v.Household(l.From.Household) == nil {
+		if t.Household(l.From) == nil {
 			continue
 		}
+		v := t.Village(l.From.Village)
 		only := v.Only(func(h *sheet.Household) bool { return h.ID == l.From.Household })
 		res := scoreVillage(only, false)
 		k := newKeeper(res, asOf, t.Location, false, m)

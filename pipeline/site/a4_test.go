@@ -55,6 +55,21 @@ func chromium(t *testing.T) context.Context {
 	return ctx
 }
 
+// printsOnOneA4 opens the page at u and prints it on A4, which must take exactly one sheet.
+func printsOnOneA4(t *testing.T, ctx context.Context, u string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Navigate(u), chromedp.WaitReady("body")); err != nil {
+		t.Fatal(err)
+	}
+	pdf, err := chromedp.Call(ctx, page.PrintToPDF, page.PrintToPDFParams{PaperWidth: 8.27, PaperHeight: 11.69, PreferCSSPageSize: new(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(pdfPages.FindAll(pdf.Data, -1)); n != 1 {
+		t.Errorf("%s prints on %d A4 pages, want 1", u, n)
+	}
+}
+
 // pdfPages matches a page object of a PDF (not the /Pages tree).
 var pdfPages = regexp.MustCompile(`/Type\s*/Page[^s]`)
 
@@ -81,16 +96,7 @@ func TestItemCodeTablePrintsOnOneA4Page(t *testing.T) {
 		if book := readFile(t, filepath.Join(out, "rules", rs.Effective, "index.html")); !strings.Contains(book, `href="`+path+`"`) {
 			t.Errorf("the rule book page of %s does not link to %s", rs.Effective, path)
 		}
-		if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+path), chromedp.WaitReady("body")); err != nil {
-			t.Fatal(err)
-		}
-		pdf, err := chromedp.Call(ctx, page.PrintToPDF, page.PrintToPDFParams{PaperWidth: 8.27, PaperHeight: 11.69, PreferCSSPageSize: new(true)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n := len(pdfPages.FindAll(pdf.Data, -1)); n != 1 {
-			t.Errorf("%s prints on %d A4 pages, want 1", path, n)
-		}
+		printsOnOneA4(t, ctx, srv.URL+path)
 		text, smallest := printedText(t, ctx)
 		for _, it := range rs.Items {
 			if !strings.Contains(text, it.ID) {

@@ -523,21 +523,14 @@ func mover(v *town.Village, id string) Who {
 
 // consented reports whether a household of the town consented to publication.
 func consented(t *town.Town, r town.Ref) bool {
-	for _, v := range t.Villages {
-		if v.ID == r.Village {
-			h := v.Household(r.Household)
-			return h != nil && h.Consent
-		}
-	}
-	return false
+	h := t.Household(r)
+	return h != nil && h.Consent
 }
 
 // villageName is the name of the town's village with the id.
 func villageName(t *town.Town, id string) string {
-	for _, v := range t.Villages {
-		if v.ID == id {
-			return v.Name
-		}
+	if v := t.Village(id); v != nil {
+		return v.Name
 	}
 	return id
 }

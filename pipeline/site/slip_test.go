@@ -12,9 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/page"
-	"github.com/chromedp/chromedp"
-
 	"github.com/jifen-project/jifen/pipeline/demo"
 	"github.com/jifen-project/jifen/pipeline/rules"
 )
@@ -115,16 +112,7 @@ func checkSlipPage(t *testing.T, out, village, siteURL string, rs *rules.RuleSet
 // the size of the text, and the page on a phone.
 func checkSlipPrinted(t *testing.T, ctx context.Context, u string, rs *rules.RuleSet) {
 	t.Helper()
-	if err := chromedp.Do(ctx, chromedp.Navigate(u), chromedp.WaitReady("body")); err != nil {
-		t.Fatal(err)
-	}
-	pdf, err := chromedp.Call(ctx, page.PrintToPDF, page.PrintToPDFParams{PaperWidth: 8.27, PaperHeight: 11.69, PreferCSSPageSize: new(true)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := len(pdfPages.FindAll(pdf.Data, -1)); n != 1 {
-		t.Errorf("%s prints on %d A4 pages, want 1", u, n)
-	}
+	printsOnOneA4(t, ctx, u)
 	text, smallest := printedText(t, ctx)
 	code := func(id string) int {
 		return len(regexp.MustCompile(`\b`+regexp.QuoteMeta(id)+`\b`).FindAllString(text, -1))

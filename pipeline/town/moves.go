@@ -62,10 +62,6 @@ var (
 // nothing, the others wait too (the error, or the warning, is said once, on that row).
 func (l *loader) moves(t *Town) {
 	bad := l.diags.Lines()
-	byID := make(map[string]*Village, len(t.Villages))
-	for _, v := range t.Villages {
-		byID[v.ID] = v
-	}
 	var links []Link
 	stuck := map[Ref]bool{} // predecessors named by a row that links nothing
 	for _, v := range t.Villages {
@@ -80,11 +76,11 @@ func (l *loader) moves(t *Town) {
 			var own []Link
 			for _, r := range h.From {
 				from := Ref{Village: cmp.Or(r.Village, v.ID), Household: r.Household}
-				if !rowBad && !l.link(t, byID, v, h, r, from, bad, own) {
+				if !rowBad && !l.link(t, v, h, r, from, bad, own) {
 					ok = false
 				}
 				k := Link{From: from, To: to, Joined: h.Joined, Carried: h.Carried, CarriedSet: h.CarriedSet}
-				if p := householdOf(byID, from); p != nil {
+				if p := t.Household(from); p != nil {
 					k.Left = p.Left
 				}
 				own = append(own, k)
@@ -98,7 +94,7 @@ func (l *loader) moves(t *Town) {
 			links = append(links, own...)
 		}
 	}
-	t.Links = l.kinds(t, byID, together(links, stuck, nil))
+	t.Links = l.kinds(t, together(links, stuck, nil))
 }
 
 // FindLinks reads the links of the rosters' 迁自 into t.Links, as Load does, for a town made
@@ -130,21 +126,13 @@ func (t *Town) Unlinked() []Ref {
 	return out
 }
 
-// householdOf is the household the reference names, or nil.
-func householdOf(byID map[string]*Village, r Ref) *sheet.Household {
-	if v := byID[r.Village]; v != nil {
-		return v.Household(r.Household)
-	}
-	return nil
-}
-
 // link checks one household that h, of village v, names in 迁自 (r, as written; from, with its
 // village), and reports whether it links: a household of the town other than h, not named
 // twice (own are the ones named before it), whose roster row has no error, which has left,
 // before h joined. Its problems are reported on h's row.
-func (l *loader) link(t *Town, byID map[string]*Village, v *Village, h *sheet.Household, r, from Ref, bad map[string]map[int]bool, own []Link) bool {
+func (l *loader) link(t *Town, v *Village, h *sheet.Household, r, from Ref, bad map[string]map[int]bool, own []Link) bool {
 	d := check.Diagnostic{File: v.RosterFile, Line: h.Line, Column: v.RosterColumns["from"], Value: r.String()}
-	pv := byID[from.Village]
+	pv := t.Village(from.Village)
 	var p *sheet.Household
 	if pv != nil {
 		p = pv.Household(from.Household)
@@ -254,7 +242,7 @@ func villageNamed(t *Town, name string) *Village {
 // give theirs, all but one (the main one, which takes the rest); a move's and a merge's give
 // none, and none does when the rule set clears a mover's balance. The links of a household
 // whose 承接积分 is wrong are dropped, with those of the households it moves together with.
-func (l *loader) kinds(t *Town, byID map[string]*Village, links []Link) []Link {
+func (l *loader) kinds(t *Town, links []Link) []Link {
 	succ, pred := map[Ref]int{}, map[Ref]int{}
 	for _, k := range links {
 		succ[k.From]++
@@ -302,7 +290,7 @@ func (l *loader) kinds(t *Town, byID map[string]*Village, links []Link) []Link {
 	for _, to := range slices.SortedFunc(maps.Keys(wrong), func(a, b Ref) int {
 		return cmp.Or(strings.Compare(a.Village, b.Village), strings.Compare(a.Household, b.Household))
 	}) {
-		v := byID[to.Village]
+		v := t.Village(to.Village)
 		h := v.Household(to.Household)
 		key, value := "carried", ""
 		if h.CarriedSet {
@@ -312,7 +300,7 @@ func (l *loader) kinds(t *Town, byID map[string]*Village, links []Link) []Link {
 		}
 		d := check.Diagnostic{Code: check.CarriedWrong, File: v.RosterFile, Line: h.Line, Column: v.RosterColumns[key], Value: value, Reason: wrong[to]}
 		if i := slices.IndexFunc(links, func(k Link) bool { return k.To == to }); i >= 0 && links[i].From.Village != to.Village {
-			d.Related = byID[links[i].From.Village].RosterFile
+			d.Related = t.Village(links[i].From.Village).RosterFile
 		}
 		l.add(d)
 	}

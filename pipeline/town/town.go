@@ -235,6 +235,22 @@ func latest(a, b time.Time) time.Time {
 	return a
 }
 
+// Village returns the town's village with the id, or nil.
+func (t *Town) Village(id string) *Village {
+	if i := slices.IndexFunc(t.Villages, func(v *Village) bool { return v.ID == id }); i >= 0 {
+		return t.Villages[i]
+	}
+	return nil
+}
+
+// Household returns the roster row of the household of the town that r names, or nil.
+func (t *Town) Household(r Ref) *sheet.Household {
+	if v := t.Village(r.Village); v != nil {
+		return v.Household(r.Household)
+	}
+	return nil
+}
+
 // HouseholdIDs are the codes of the roster's households.
 func (v *Village) HouseholdIDs() []string {
 	ids := make([]string, len(v.Households))
@@ -452,11 +468,11 @@ func mergedInCircle(t *Town, v *Village) bool {
 			return true
 		}
 		seen[id] = true
-		i := slices.IndexFunc(t.Villages, func(o *Village) bool { return o.ID == id })
-		if i < 0 {
+		o := t.Village(id)
+		if o == nil {
 			return false
 		}
-		id = t.Villages[i].MergedInto
+		id = o.MergedInto
 	}
 	return false
 }
