@@ -45,6 +45,10 @@ type Options struct {
 	RequireSigned bool      // every version of a village's file was signed by a key listed for the village
 	SiteURL       string    // the address the site is published at, if not town.toml's (see town.Options)
 	ChecksOnly    bool      // only the diagnostics: each village checked as it is read, scored without ranks and honours (see score.ForChecks)
+	// Villages, unless nil, are the villages of a part of the site: Run reads the records of
+	// these and of the villages linked to them by moves, and of the others only their
+	// village.toml (for the checks across villages), of whose files it reports nothing.
+	Villages []string
 }
 
 // A Report is what Run found: the town as it passed the checks (rows and files that failed are
@@ -60,6 +64,16 @@ type Report struct {
 // town.toml cannot be read. With ChecksOnly, each village is checked as soon as it is read and
 // its rows let go: the report has the diagnostics, the town without its months, and no results.
 func Run(src town.Source, opts Options) *Report {
+	if opts.Villages != nil {
+		linked := linkedVillages(src, opts.Villages)
+		opts.Villages = nil
+		r := Run(only(src, linked), opts)
+		r.Diagnostics = slices.DeleteFunc(r.Diagnostics, func(d check.Diagnostic) bool {
+			id, ok := villageOf(d.File)
+			return ok && !linked[id]
+		})
+		return r
+	}
 	if opts.ChecksOnly {
 		return checkEach(src, opts)
 	}

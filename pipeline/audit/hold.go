@@ -236,9 +236,20 @@ func (h *holder) run(at town.Step, village string) (*run, error) {
 		}
 		h.srcs[at.Commit] = src
 	}
-	r := &run{report: Run(narrow(src, village), h.opts), src: src, held: &town.Held{Commit: at.Commit, Time: at.Time}}
+	r := &run{report: Run(narrow(src, village), h.village(village)), src: src, held: &town.Held{Commit: at.Commit, Time: at.Time}}
 	h.runs[key] = r
 	return r, nil
+}
+
+// village are the options of checking one village as of a commit: its records are narrowed
+// already, not again to the part of the site (a village's predecessors are not all linked to
+// the part in what is left).
+func (h *holder) village(id string) Options {
+	opts := h.opts
+	if id != "" {
+		opts.Villages = nil
+	}
+	return opts
 }
 
 // again checks village id of src once more with what edit changes of its records, and returns
@@ -246,7 +257,7 @@ func (h *holder) run(at town.Step, village string) (*run, error) {
 func (h *holder) again(src town.Source, id string, edit func(*town.Source)) (*town.Village, *score.VillageResult) {
 	n := narrow(src, id)
 	edit(&n)
-	r := Run(n, h.opts)
+	r := Run(n, h.village(id))
 	k := -1
 	if r.Town != nil {
 		k = index(r.Town, id)
@@ -264,7 +275,12 @@ func narrow(src town.Source, village string) town.Source {
 	if village == "" {
 		return src
 	}
-	whole := predecessorVillages(src, village)
+	return only(src, predecessorVillages(src, village))
+}
+
+// only is src with the town's own files, every file of the villages whole, and the village.toml
+// of the others.
+func only(src town.Source, whole map[string]bool) town.Source {
 	keep := func(p string) bool {
 		rest, ok := strings.CutPrefix(p, "villages/")
 		id, file, _ := strings.Cut(rest, "/")
@@ -314,6 +330,44 @@ func predecessorVillages(src town.Source, village string) map[string]bool {
 	return out
 }
 
+// linkedVillages are the villages and those linked to them by the 迁自 of any roster, either
+// way and from link to link: what their accounts and pages depend on (a village's pages name
+// the households that continue its own).
+func linkedVillages(src town.Source, villages []string) map[string]bool {
+	links := map[string][]string{}
+	for name, data := range src.Files {
+		rest, ok := strings.CutPrefix(name, "villages/")
+		id, file, _ := strings.Cut(rest, "/")
+		if !ok || file != "households.csv" {
+			continue
+		}
+		households, _, _ := sheet.ParseRoster("", data)
+		for _, h := range households {
+			for _, r := range h.From {
+				if r.Village != "" && r.Village != id {
+					links[id] = append(links[id], r.Village)
+					links[r.Village] = append(links[r.Village], id)
+				}
+			}
+		}
+	}
+	out := map[string]bool{}
+	for todo := slices.Clone(villages); len(todo) > 0; todo = todo[1:] {
+		if id := todo[0]; !out[id] {
+			out[id] = true
+			todo = append(todo, links[id]...)
+		}
+	}
+	return out
+}
+
+// villageOf is the village whose folder has the file, if any.
+func villageOf(file string) (string, bool) {
+	rest, ok := strings.CutPrefix(file, "villages/")
+	id, _, _ := strings.Cut(rest, "/")
+	return id, ok && id != ""
+}
+
 // broken tells which villages' files have errors, and whether the town's own files have.
 func broken(diags check.List) (villages map[string]bool, townFiles bool) {
 	villages = map[string]bool{}
@@ -321,9 +375,7 @@ func broken(diags check.List) (villages map[string]bool, townFiles bool) {
 		if d.IsWarning() {
 			continue
 		}
-		rest, ok := strings.CutPrefix(d.File, "villages/")
-		id, _, _ := strings.Cut(rest, "/")
-		if ok && id != "" {
+		if id, ok := villageOf(d.File); ok {
 			villages[id] = true
 		} else {
 			townFiles = true

@@ -24,7 +24,7 @@ func builtSite(t *testing.T, s *Site) string {
 	t.Helper()
 	dir := t.TempDir()
 	h := Hugo{Project: projectDir(t), Data: filepath.Join(dir, "data"), Stdout: io.Discard, Stderr: os.Stderr}
-	if err := WriteData(h.Data, s, All); err != nil {
+	if err := WriteData(h.Data, s); err != nil {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "public")

@@ -37,7 +37,7 @@ func TestBanners(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	if err := WriteData(filepath.Join(dir, "data"), s, All); err != nil {
+	if err := WriteData(filepath.Join(dir, "data"), s); err != nil {
 		t.Fatal(err)
 	}
 	h := Hugo{Project: project, Data: filepath.Join(dir, "data"), Stdout: io.Discard, Stderr: os.Stderr}

@@ -79,7 +79,7 @@ func benchmarkSite(b *testing.B, project string, src town.Source, asOf time.Time
 		b.Fatal(err)
 	}
 	dir := b.TempDir()
-	if err := WriteData(filepath.Join(dir, "data"), s, All); err != nil {
+	if err := WriteData(filepath.Join(dir, "data"), s); err != nil {
 		b.Fatal(err)
 	}
 	h := Hugo{Project: project, Data: filepath.Join(dir, "data"), Stdout: io.Discard, Stderr: os.Stderr}

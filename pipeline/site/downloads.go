@@ -88,36 +88,36 @@ func (d *downloads) describe(v *Village, tb *table, dl Download, description str
 	d.resources = append(d.resources, r)
 }
 
-// downloadFiles makes every download, the Frictionless datapackage.json that describes them and
-// a SHA256SUMS file, keyed by their path in the site. Each table of each village (results[i] is
-// the scores of villages[i]) has a CSV for spreadsheets (with a byte order mark and the fields'
-// titles), its copy for programs under machineDir, and a JSON file.
-func downloadFiles(t *Town, villages []*Village, results []*score.VillageResult) (map[string][]byte, []Download, error) {
-	if len(results) != len(villages) {
-		return nil, nil, fmt.Errorf("open data: %d villages, %d results", len(villages), len(results))
+// villageDownloads makes the downloads of a village from its view and its scores: each of its
+// tables as a CSV for spreadsheets (with a byte order mark and the fields' titles), its copy for
+// programs under machineDir, and a JSON file; with their lines of SHA256SUMS and their entries
+// in datapackage.json.
+func villageDownloads(v *Village, res *score.VillageResult) (*downloads, error) {
+	tables, err := villageTables(v, res)
+	if err != nil {
+		return nil, err
 	}
 	d := &downloads{files: map[string][]byte{}}
-	for i, v := range villages {
-		tables, err := villageTables(v, results[i])
+	for _, tb := range tables {
+		base := v.ID
+		if tb.ID != tableMonths {
+			base += "_" + tb.ID
+		}
+		d.add(v, &tb, base+".csv", "csv", tb.csv(true), true)
+		machine := d.add(v, &tb, machineDir+base+".csv", "csv", tb.csv(false), false)
+		d.describe(v, &tb, machine, tb.Description+"。与 "+base+".csv 的数据相同，只是表头是字段名（name），文件开头没有 Excel 所需的字节顺序标记，"+
+			"以 = + - @ 开头的格子前面也没有防止电子表格当成公式的单引号；用 Excel、WPS 打开请下载 "+base+".csv")
+		js, err := tb.json()
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		for _, tb := range tables {
-			base := v.ID
-			if tb.ID != tableMonths {
-				base += "_" + tb.ID
-			}
-			d.add(v, &tb, base+".csv", "csv", tb.csv(true), true)
-			machine := d.add(v, &tb, machineDir+base+".csv", "csv", tb.csv(false), false)
-			d.describe(v, &tb, machine, tb.Description+"。与 "+base+".csv 的数据相同，只是表头是字段名（name），文件开头没有 Excel 所需的字节顺序标记，"+
-				"以 = + - @ 开头的格子前面也没有防止电子表格当成公式的单引号；用 Excel、WPS 打开请下载 "+base+".csv")
-			js, err := tb.json()
-			if err != nil {
-				return nil, nil, err
-			}
-			d.describe(v, &tb, d.add(v, &tb, base+".json", "json", js, true), tb.Description)
-		}
+		d.describe(v, &tb, d.add(v, &tb, base+".json", "json", js, true), tb.Description)
 	}
+	return d, nil
+}
+
+// pack is the Frictionless datapackage.json that describes the downloads of the town t.
+func (d *downloads) pack(t *Town) ([]byte, error) {
 	pkg, err := json.MarshalIndent(map[string]any{
 		"profile":   "data-package",
 		"name":      "jifen",
@@ -125,12 +125,7 @@ func downloadFiles(t *Town, villages []*Village, results []*score.VillageResult)
 		"created":   t.AsOf,
 		"resources": d.resources,
 	}, "", " ")
-	if err != nil {
-		return nil, nil, err
-	}
-	d.files["downloads/datapackage.json"] = append(pkg, '\n')
-	d.files["downloads/SHA256SUMS"] = []byte(strings.Join(d.sums, ""))
-	return d.files, d.list, nil
+	return append(pkg, '\n'), err
 }
 
 // neutralise keeps a spreadsheet from running a text cell as a formula: a cell that starts
@@ -171,45 +166,31 @@ type atomEntry struct {
 	} `xml:"author"`
 }
 
-// feeds makes the town's feed (feed.xml) and each village's (<village>/feed.xml). Links start
-// with base, the site's address ("/" when it has none).
-func feeds(t *Town, villages []*Village, base string) (map[string][]byte, error) {
-	files := map[string][]byte{}
-	var all []atomEntry
-	for _, v := range villages {
-		var entries []atomEntry
-		for _, m := range v.Months {
-			if m.Date == "" {
-				continue
-			}
-			href := base + v.ID + "/" + m.Month + "/"
-			title := monthTitle(m.Month)
-			e := atomEntry{Title: v.Name + " " + title + "积分评定结果公示", ID: "tag:jifen," + m.Date[:10] + ":" + v.ID + "/" + m.Month + "/" + m.Commit,
-				Updated: m.Date, Link: atomLink{Href: href}, Summary: fmt.Sprintf("%s %s的评定结果已审定，公示至 %s。", v.Name, title, dateTime(m.until))}
-			e.Author.Name = v.Name + "积分评议小组"
-			entries = append(entries, e)
-			for _, c := range m.Corrections {
-				ce := atomEntry{Title: v.Name + " " + title + "积分评定更正", ID: "tag:jifen," + m.Date[:10] + ":" + v.ID + "/" + m.Month + "/" + c.Commit,
-					Updated: c.Date, Link: atomLink{Href: href}, Summary: fmt.Sprintf("%s更正了 %d 行，更正后重新公示。", dateTime(c.at), len(c.Changes))}
-				ce.Author.Name = e.Author.Name
-				entries = append(entries, ce)
-			}
+// villageFeed makes the entries of a village's feed (<village>/feed.xml), newest first, and
+// the feed, in a town named town. Links start with base, the site's address ("/" when it has
+// none).
+func villageFeed(town string, v *Village, base string) ([]atomEntry, []byte, error) {
+	var entries []atomEntry
+	for _, m := range v.Months {
+		if m.Date == "" {
+			continue
 		}
-		sortEntries(entries)
-		data, err := feedBytes(t.Name+v.Name+"积分公示", "tag:jifen,2025:"+v.ID, base+v.ID+"/", entries)
-		if err != nil {
-			return nil, err
+		href := base + v.ID + "/" + m.Month + "/"
+		title := monthTitle(m.Month)
+		e := atomEntry{Title: v.Name + " " + title + "积分评定结果公示", ID: "tag:jifen," + m.Date[:10] + ":" + v.ID + "/" + m.Month + "/" + m.Commit,
+			Updated: m.Date, Link: atomLink{Href: href}, Summary: fmt.Sprintf("%s %s的评定结果已审定，公示至 %s。", v.Name, title, dateTime(m.until))}
+		e.Author.Name = v.Name + "积分评议小组"
+		entries = append(entries, e)
+		for _, c := range m.Corrections {
+			ce := atomEntry{Title: v.Name + " " + title + "积分评定更正", ID: "tag:jifen," + m.Date[:10] + ":" + v.ID + "/" + m.Month + "/" + c.Commit,
+				Updated: c.Date, Link: atomLink{Href: href}, Summary: fmt.Sprintf("%s更正了 %d 行，更正后重新公示。", dateTime(c.at), len(c.Changes))}
+			ce.Author.Name = e.Author.Name
+			entries = append(entries, ce)
 		}
-		files[v.ID+"/feed.xml"] = data
-		all = append(all, entries...)
 	}
-	sortEntries(all)
-	data, err := feedBytes(t.Name+"积分公示", "tag:jifen,2025:town", base, all)
-	if err != nil {
-		return nil, err
-	}
-	files["feed.xml"] = data
-	return files, nil
+	sortEntries(entries)
+	data, err := feedBytes(town+v.Name+"积分公示", "tag:jifen,2025:"+v.ID, base+v.ID+"/", entries)
+	return entries, data, err
 }
 
 // sortEntries puts the newest first, by time then id, so feeds are deterministic.

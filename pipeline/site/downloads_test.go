@@ -43,7 +43,7 @@ func smallVillage() (*Village, *score.VillageResult) {
 // itself.
 func TestDownloadsForSpreadsheetsAndPrograms(t *testing.T) {
 	v, res := smallVillage()
-	files, list, err := downloadFiles(&Town{Name: "云溪镇"}, []*Village{v}, []*score.VillageResult{res})
+	files, list, err := townDownloads(v, res)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,14 +73,24 @@ func TestDownloadsForSpreadsheetsAndPrograms(t *testing.T) {
 		t.Errorf("the JSON has not the value as it is:\n%s", js)
 	}
 	checkSmallVillageJSON(t, files["downloads/qs.json"])
-	empty, _, err := downloadFiles(&Town{Name: "云溪镇"}, []*Village{{ID: "xin", Name: "新村"}}, []*score.VillageResult{{}})
+	empty, _, err := townDownloads(&Village{ID: "xin", Name: "新村"}, &score.VillageResult{})
 	if err != nil || string(empty["downloads/xin.json"]) != "[]\n" || string(empty["downloads/xin_ledger.json"]) != "[]\n" {
 		t.Errorf("a village with no months: %q, %q, %v; want []", empty["downloads/xin.json"], empty["downloads/xin_ledger.json"], err)
 	}
-	if _, _, err := downloadFiles(&Town{}, []*Village{v}, nil); err == nil {
-		t.Error("a village without its scores: no error")
-	}
 	checkDescribed(t, files)
+}
+
+// townDownloads are the downloads of a town of one village: the village's files, and the
+// town's datapackage.json and SHA256SUMS made from its summary.
+func townDownloads(v *Village, res *score.VillageResult) (map[string][]byte, []Download, error) {
+	d, err := villageDownloads(v, res)
+	if err != nil {
+		return nil, nil, err
+	}
+	s := &Site{Town: &Town{Name: "云溪镇"}, Files: d.files}
+	err = s.summarize([]Summary{{ID: v.ID, Link: VillageLink{ID: v.ID}, Downloads: d.list, Resources: d.resources, Sums: d.sums}}, nil)
+	delete(d.files, "feed.xml")
+	return d.files, s.Town.Downloads, err
 }
 
 // checkSmallVillageJSON: numbers are JSON numbers, booleans JSON booleans, and what the pages do

@@ -12,8 +12,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/jifen-project/jifen/pipeline/score"
 )
 
 // The open data's own check: a small Table Schema validator for what datapackage.json declares
@@ -284,7 +282,7 @@ func sameSpreadsheet(r describedResource, machine, spreadsheet []byte) []string 
 // TestOpenDataValidatorFails: the validator finds each kind of fault.
 func TestOpenDataValidatorFails(t *testing.T) {
 	v, res := smallVillage()
-	files, _, err := downloadFiles(&Town{Name: "云溪镇"}, []*Village{v}, []*score.VillageResult{res})
+	files, _, err := townDownloads(v, res)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,17 +35,20 @@ type Town struct {
 	Market     MarketTotals  `json:"market"`
 	Downloads  []Download    `json:"downloads"`
 	SiteURL    string        `json:"site_url"`
-	ICP        string        `json:"icp"`  // the ICP filing number (备案号), "" when town.toml has none
-	Slip       *Slip         `json:"slip"` // the villages' declaration slip, nil when no rule set is in force yet
+	ICP        string        `json:"icp"`   // the ICP filing number (备案号), "" when town.toml has none
+	Slip       *Slip         `json:"slip"`  // the villages' declaration slip, nil when no rule set is in force yet
+	Pages      bool          `json:"pages"` // the build makes the town's own pages: false for a part of villages only
 }
 
 // Site is everything a build publishes: the JSON for Hugo and the files written beside the pages
-// (downloads, feeds).
+// (downloads, feeds). A part of a site has the villages of the part only.
 type Site struct {
 	Town     *Town
 	Villages []*Village
 	Rules    []RuleVersion
-	Files    map[string][]byte // path in the site → content
+	Files    map[string][]byte // path in the site → content: the villages' and, made by the town's part only, townFiles
+
+	summaries []Summary // the part's villages
 }
 
 // VillageLink is a village as the town home lists it.
@@ -99,7 +102,8 @@ type Village struct {
 	MergedInto     *Merged     `json:"merged_into"`
 	Held           *Held       `json:"held"` // newer records are being checked: shown as at an earlier commit
 
-	moves []villageMove // the moves of its households, in and out, for the downloads
+	moves []villageMove     // the moves of its households, in and out, for the downloads
+	files map[string][]byte // its downloads and its feed (see Site.Files)
 }
 
 // Merged is the village an archived village was merged into.
@@ -213,22 +217,55 @@ type Notice struct {
 // the sitemaps start with it (Hugo.Build takes it from the view). "" puts the site at the root of
 // its host, with neither QR codes nor sitemaps.
 func Publish(t *town.Town, results []*score.VillageResult, asOf time.Time, siteURL string) (*Site, error) {
+	return PublishPart(t, results, asOf, siteURL, All, nil)
+}
+
+// PublishPart builds the public view of a part of the site: the villages of the part that are on
+// the site (results holds them, and may hold others, which it leaves out), and the town's view
+// made from their summaries and others, those of the villages that other parts built.
+func PublishPart(t *town.Town, results []*score.VillageResult, asOf time.Time, siteURL string, part Part, others []Summary) (*Site, error) {
 	if siteURL != "" && !strings.HasSuffix(siteURL, "/") {
 		siteURL += "/"
 	}
 	pt := &Town{Name: t.Name, Demo: t.Demo, AsOf: rfc3339(asOf, t.Location), NoticeDays: t.NoticeDays,
-		Objection: t.Objection, SiteURL: siteURL, ICP: t.ICP}
+		Objection: t.Objection, SiteURL: siteURL, ICP: t.ICP, Pages: part.Town}
 	slip, err := publishSlip(t.Rules, asOf, t.Location, siteURL)
 	if err != nil {
 		return nil, err
 	}
 	pt.Slip = slip
-	var villages []*Village
+	s := &Site{Town: pt, Rules: publishRules(t.Rules), Files: map[string][]byte{}}
+	seen := map[string]bool{}
 	for _, res := range results {
-		pv, link, err := publishVillage(t, res, asOf, siteURL)
+		if !part.Has(res.Village.ID) {
+			continue
+		}
+		pv, sum, err := publishVillage(t, res, asOf, siteURL)
 		if err != nil {
 			return nil, err
 		}
+		s.Villages = append(s.Villages, pv)
+		s.summaries = append(s.summaries, sum)
+		maps.Copy(s.Files, pv.files)
+		seen[pv.ID] = true
+	}
+	for _, id := range slices.Sorted(maps.Keys(part.Villages)) {
+		if !seen[id] {
+			s.summaries = append(s.summaries, Summary{ID: id, Absent: true})
+		}
+	}
+	return s, s.summarize(slices.Concat(s.summaries, others), t.Listed)
+}
+
+// summarize makes the town's view and files from the summaries of its villages: the villages'
+// lines and the totals of the home page, the downloads, datapackage.json, SHA256SUMS and the
+// town's feed.
+func (s *Site) summarize(sums []Summary, listed []string) error {
+	pt := s.Town
+	d := &downloads{}
+	var feed []atomEntry
+	for _, sum := range ordered(sums, listed) {
+		link := sum.Link
 		pt.Villages = append(pt.Villages, link)
 		if link.Archived {
 			// Its households are no longer scored here: the town's count is of those that are.
@@ -236,22 +273,27 @@ func Publish(t *town.Town, results []*score.VillageResult, asOf time.Time, siteU
 		}
 		pt.Totals.add(link.Totals)
 		pt.Market.add(link.Market)
-		villages = append(villages, pv)
+		d.list = append(d.list, sum.Downloads...)
+		d.resources = append(d.resources, sum.Resources...)
+		d.sums = append(d.sums, sum.Sums...)
+		feed = append(feed, sum.Feed...)
 	}
-	files, downloads, err := downloadFiles(pt, villages, results)
+	pt.Downloads = d.list
+	pkg, err := d.pack(pt)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	pt.Downloads = downloads
-	fs, err := feeds(pt, villages, cmp.Or(siteURL, "/"))
-	if err != nil {
-		return nil, err
-	}
-	maps.Copy(files, fs)
-	return &Site{Town: pt, Villages: villages, Rules: publishRules(t.Rules), Files: files}, nil
+	s.Files[townFiles[0]] = pkg
+	s.Files[townFiles[1]] = []byte(strings.Join(d.sums, ""))
+	sortEntries(feed)
+	base := cmp.Or(pt.SiteURL, "/")
+	s.Files[townFiles[2]], err = feedBytes(pt.Name+"积分公示", "tag:jifen,2025:town", base, feed)
+	return err
 }
 
-// publishVillage builds a village's public view and its line on the town's home.
+// townFiles are the files beside the pages that the town's part makes from every village.
+var townFiles = []string{"downloads/datapackage.json", "downloads/SHA256SUMS", "feed.xml"}
+
 // updated is the time of the latest approval of the village's files, which its pages show
 // instead of the build's time: a village whose records did not change keeps the same pages, and
 // a deploy uploads only the villages that changed.
@@ -268,7 +310,9 @@ func updated(t *town.Town, v *town.Village) string {
 	return rfc3339(last, t.Location)
 }
 
-func publishVillage(t *town.Town, res *score.VillageResult, asOf time.Time, siteURL string) (*Village, VillageLink, error) {
+// publishVillage builds a village's public view and its summary: its line on the town's home,
+// its downloads and its feed.
+func publishVillage(t *town.Town, res *score.VillageResult, asOf time.Time, siteURL string) (*Village, Summary, error) {
 	v := res.Village
 	pv := &Village{ID: v.ID, Name: v.Name, PublishRanking: v.PublishRanking, Objection: v.Objection, Updated: updated(t, v)}
 	for _, g := range v.Grids {
@@ -287,7 +331,7 @@ func publishVillage(t *town.Town, res *score.VillageResult, asOf time.Time, site
 		if absolute(siteURL) {
 			qr, err := qrCode(siteURL+v.ID+"/"+pm.Month+"/", v.Name+monthTitle(pm.Month)+"积分公示网页的二维码")
 			if err != nil {
-				return nil, link, err
+				return nil, Summary{}, err
 			}
 			pm.QR = qr
 		}
@@ -326,10 +370,20 @@ func publishVillage(t *town.Town, res *score.VillageResult, asOf time.Time, site
 	}
 	notices, err := publishNotices(v)
 	if err != nil {
-		return nil, link, err
+		return nil, Summary{}, err
 	}
 	pv.Notices = notices
-	return pv, link, nil
+	d, err := villageDownloads(pv, res)
+	if err != nil {
+		return nil, Summary{}, err
+	}
+	entries, feed, err := villageFeed(t.Name, pv, cmp.Or(siteURL, "/"))
+	if err != nil {
+		return nil, Summary{}, err
+	}
+	pv.files = d.files
+	pv.files[pv.ID+"/feed.xml"] = feed
+	return pv, Summary{ID: pv.ID, Link: link, Downloads: d.list, Resources: d.resources, Sums: d.sums, Feed: entries}, nil
 }
 
 // publishState tells whether the village is archived (and into which village it was merged) or

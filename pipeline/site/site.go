@@ -17,47 +17,9 @@ import (
 	"strings"
 )
 
-// A Part is the share of a site that one build makes, so that a large town or a county can be
-// built by parallel jobs whose outputs are then put together: some villages, and the town's own
-// pages (home, rule book, downloads, feeds) or not.
-type Part struct {
-	Villages map[string]bool // nil for every village
-	Town     bool
-}
-
-// All is the whole site.
-var All = Part{Town: true}
-
-// Shard is the i-th of n parts (1 ≤ i ≤ n): every n-th village, the first shard with the town's
-// own pages.
-func Shard(s *Site, i, n int) Part {
-	p := Part{Villages: map[string]bool{}, Town: i == 1}
-	for k, v := range s.Villages {
-		if k%n == i-1 {
-			p.Villages[v.ID] = true
-		}
-	}
-	return p
-}
-
-// Has reports whether the part has the village.
-func (p Part) Has(village string) bool { return p.Villages == nil || p.Villages[village] }
-
-// Keep reports whether a file of the built site (its path under the site's root) belongs to the
-// part: a village's folder to its village, everything else to the town.
-func (p Part) Keep(s *Site, rel string) bool {
-	top, _, _ := strings.Cut(filepath.ToSlash(rel), "/")
-	for _, v := range s.Villages {
-		if v.ID == top {
-			return p.Has(top)
-		}
-	}
-	return p.Town
-}
-
-// WriteData replaces the JSON files of dir (Hugo's data directory) with the public view of the
-// part: town.json, rules.json and villages/<key>.json. Other files in dir are left alone.
-func WriteData(dir string, s *Site, part Part) error {
+// WriteData replaces the JSON files of dir (Hugo's data directory) with the public view:
+// town.json, rules.json and villages/<key>.json. Other files in dir are left alone.
+func WriteData(dir string, s *Site) error {
 	if err := os.RemoveAll(filepath.Join(dir, "villages")); err != nil {
 		return err
 	}
@@ -71,9 +33,6 @@ func WriteData(dir string, s *Site, part Part) error {
 		return err
 	}
 	for _, v := range s.Villages {
-		if !part.Has(v.ID) {
-			continue
-		}
 		if err := writeJSON(filepath.Join(dir, "villages", dataKey(v.ID)+".json"), v); err != nil {
 			return err
 		}
@@ -98,14 +57,16 @@ type Hugo struct {
 	Stderr  io.Writer
 	Offline bool   // build an offline copy, to open from a folder (see relink)
 	Exe     string // the Hugo executable, built from the project's go.mod; "" for its `go tool hugo`
+	Parts   string // with the town's part: the folder of the other parts, copied together (see Part)
 }
 
-// Build runs Hugo into a fresh directory beside out, adds the site's files (downloads, feeds),
-// keeps only what belongs to the part, writes the part's sitemaps and, only when all that
-// succeeded, puts it in place of out. A failed build leaves out as it was. Every link, QR code,
-// feed and sitemap has the one address of the site given to Publish; without one, links start at
-// the root of the host and there are neither QR codes nor sitemaps. An offline copy has links
-// relative to each page and no sitemaps; its QR codes keep the site's address.
+// Build runs Hugo into a fresh directory beside out, keeps only the pages of the part, adds its
+// files (downloads, feeds), and its sitemaps; a part of villages writes their summaries, and the
+// town's part copies in the other parts (Parts). Only when all that succeeded does it put the
+// result in place of out. A failed build leaves out as it was. Every link, QR code, feed and
+// sitemap has the one address of the site given to Publish; without one, links start at the root
+// of the host and there are neither QR codes nor sitemaps. An offline copy has links relative to
+// each page and no sitemaps; its QR codes keep the site's address.
 func (h Hugo) Build(ctx context.Context, out string, s *Site, part Part) error {
 	out, err := filepath.Abs(out)
 	if err != nil {
@@ -128,16 +89,10 @@ func (h Hugo) Build(ctx context.Context, out string, s *Site, part Part) error {
 	if err := h.run(ctx, stage, s); err != nil {
 		return err
 	}
-	for _, name := range slices.Sorted(maps.Keys(s.Files)) {
-		p := filepath.Join(stage, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(p, s.Files[name], 0o644); err != nil {
-			return err
-		}
-	}
 	if err := keep(stage, s, part); err != nil {
+		return err
+	}
+	if err := writeFiles(stage, s, part); err != nil {
 		return err
 	}
 	if h.Offline {
@@ -146,6 +101,16 @@ func (h Hugo) Build(ctx context.Context, out string, s *Site, part Part) error {
 		}
 	} else if err := writeSitemaps(stage, s, part); err != nil {
 		return err
+	}
+	if h.Parts != "" {
+		if err := copyParts(h.Parts, stage); err != nil {
+			return err
+		}
+	}
+	if !part.Town {
+		if err := writeSummaries(stage, s); err != nil {
+			return err
+		}
 	}
 	old := stage + ".old"
 	if err := os.Rename(out, old); err != nil && !os.IsNotExist(err) {
@@ -211,9 +176,31 @@ func (h Hugo) replaceable(out string) error {
 	return nil
 }
 
-// keep removes from the built site in dir the files that do not belong to the part, and the
-// folders left empty.
+// writeFiles writes the files of the part beside its pages: its villages' downloads and feeds,
+// and the town's own files with the town's part.
+func writeFiles(dir string, s *Site, part Part) error {
+	for _, name := range slices.Sorted(maps.Keys(s.Files)) {
+		if !part.Town && slices.Contains(townFiles, name) {
+			continue
+		}
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(p, s.Files[name], 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// keep removes from the pages Hugo built in dir those that do not belong to the part, and the
+// folders left empty: a village's folder belongs to its village, every other page to the town.
 func keep(dir string, s *Site, part Part) error {
+	villages := map[string]bool{}
+	for _, v := range s.Town.Villages {
+		villages[v.ID] = true
+	}
 	var dirs []string
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -224,8 +211,12 @@ func keep(dir string, s *Site, part Part) error {
 			return nil
 		}
 		rel, err := filepath.Rel(dir, p)
-		if err != nil || part.Keep(s, rel) {
+		if err != nil {
 			return err
+		}
+		top, _, _ := strings.Cut(filepath.ToSlash(rel), "/")
+		if villages[top] && part.Has(top) || !villages[top] && part.Town {
+			return nil
 		}
 		return os.Remove(p)
 	})

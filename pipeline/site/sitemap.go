@@ -45,7 +45,7 @@ func writeSitemaps(dir string, s *Site, part Part) error {
 	}
 	pages := map[string][]loc{} // village id, or "" for the town → its pages
 	villages := map[string]bool{}
-	for _, v := range s.Villages {
+	for _, v := range s.Town.Villages {
 		villages[v.ID] = true
 	}
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
@@ -72,7 +72,7 @@ func writeSitemaps(dir string, s *Site, part Part) error {
 		return err
 	}
 	index := sitemapSet{NS: sitemapsNS, Sitemaps: []loc{{Loc: base + townSitemap}}}
-	for _, v := range s.Villages {
+	for _, v := range s.Town.Villages {
 		name := path.Join(v.ID, sitemapIndex)
 		index.Sitemaps = append(index.Sitemaps, loc{Loc: base + name})
 		if part.Has(v.ID) && len(pages[v.ID]) > 0 {

@@ -7,6 +7,7 @@ package town
 
 import (
 	"cmp"
+	"iter"
 	"maps"
 	"net/url"
 	"path"
@@ -66,6 +67,7 @@ type Town struct {
 	Rules      rules.Versions
 	Catalog    Catalog
 	Villages   []*Village
+	Listed     []string             // the villages town.toml lists, in its order (see VillageIDs)
 	Links      []Link               // households that continue others (迁自), in the order of the villages and their rosters
 	History    map[string][]Version // approved versions of every file, oldest first
 
@@ -445,6 +447,7 @@ func (l *loader) load() *Town {
 	t.Catalog = l.catalog("supermarket/catalog.csv")
 	l.published = realSite(cmp.Or(l.siteURL, tf.SiteURL))
 	ids := l.villageIDs(tf.Villages)
+	t.Listed = ids
 	t.Villages = l.villages(t, ids)
 	l.strays(ids)
 	l.merged(t)
@@ -604,6 +607,29 @@ func (l *loader) villageIDs(listed []string) []string {
 		l.add(d)
 	}
 	return ids
+}
+
+// VillageIDs are the villages the records have or had, whose pages a build may make: those
+// town.toml lists, in its order, then the other folders of villages/, those deleted since too,
+// by id. It reads no more than town.toml and the files' names, so that the parts of a site can
+// be shared out before anything is checked.
+func VillageIDs(src Source) []string {
+	var tf townFile
+	l := &loader{src: src}
+	l.decodeTOML("town.toml", &tf)
+	ids := l.villageIDs(tf.Villages)
+	var others []string
+	for _, files := range []iter.Seq[string]{maps.Keys(src.Files), maps.Keys(src.Removed)} {
+		for name := range files {
+			rest, ok := strings.CutPrefix(name, "villages/")
+			id, _, nested := strings.Cut(rest, "/")
+			if ok && nested && villageID.MatchString(id) && !slices.Contains(ids, id) && !slices.Contains(others, id) {
+				others = append(others, id)
+			}
+		}
+	}
+	slices.Sort(others)
+	return append(ids, others...)
 }
 
 // Rules reads and checks every version of the rule set in rules/ of src, together.

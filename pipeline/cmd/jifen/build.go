@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"github.com/jifen-project/jifen/pipeline/check"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -37,8 +38,8 @@ func notable(diags check.List) check.List {
 
 // buildFlags are the options of jifen build.
 type buildFlags struct {
-	repo, root, branch, asOf, out, project, data, baseURL, village, shard, lang, offlineZip, hugo string
-	requireReview, requireSigned, offline                                                         bool
+	repo, root, branch, asOf, out, project, data, baseURL, village, shard, parts, lang, offlineZip, hugo string
+	requireReview, requireSigned, offline                                                                bool
 }
 
 // parse parses the arguments of jifen build; it says what is wrong on stderr.
@@ -55,7 +56,8 @@ func (f *buildFlags) parse(args []string, stderr io.Writer) error {
 	fs.StringVar(&f.hugo, "hugo", "", "the Hugo executable to run, built from the project's go.mod, e.g. by go build -o bin/ github.com/gohugoio/hugo (default: go tool hugo)")
 	fs.StringVar(&f.baseURL, "base-url", "", "the site's address, e.g. https://example.org/yunxi/ (default: town.toml's site_url, else hugo.toml's)")
 	fs.StringVar(&f.village, "village", "", "build only these villages (ids, comma-separated), without the town's own pages")
-	fs.StringVar(&f.shard, "shard", "", "build the i-th of n shares of the villages, as i/n; the first share has the town's own pages")
+	fs.StringVar(&f.shard, "shard", "", "build the i-th of n shares of the villages, as i/n, without the town's own pages (see --parts)")
+	fs.StringVar(&f.parts, "parts", "", "build the town's own pages from the shares of the villages built with --shard and copied together into this folder, and write the whole site")
 	fs.StringVar(&f.lang, "lang", "zh", "language of messages: zh or en")
 	fs.BoolVar(&f.requireReview, "require-review", false, "refuse sheets and redemptions that came by a first-parent commit that is neither a merge nor carries a Reviewed-by: or Approved-by: trailer")
 	fs.BoolVar(&f.requireSigned, "require-signed", false, "refuse village files whose first-parent commits are not signed by a key listed in the village's signing_keys (public keys in keys/*.asc)")
@@ -68,8 +70,11 @@ func (f *buildFlags) parse(args []string, stderr io.Writer) error {
 		return errUsage
 	}
 	f.offline = f.offline || f.offlineZip != ""
-	if f.offline && (f.village != "" || f.shard != "") {
-		fmt.Fprintln(stderr, "jifen build: an offline copy is the whole site: give --offline without --village or --shard")
+	if given := slices.DeleteFunc([]string{f.village, f.shard, f.parts}, func(s string) bool { return s == "" }); len(given) > 1 {
+		fmt.Fprintln(stderr, "jifen build: give one of --village, --shard and --parts")
+		return errUsage
+	} else if f.offline && len(given) > 0 {
+		fmt.Fprintln(stderr, "jifen build: an offline copy is the whole site: give --offline without --village, --shard or --parts")
 		return errUsage
 	}
 	return nil
@@ -99,7 +104,28 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if f.requireSigned {
 		opts.KeyringDir = "keys"
 	}
-	report, err := audited(f.repo, opts, audit.Options{Now: asOf, RequireReview: f.requireReview, RequireSigned: f.requireSigned, SiteURL: f.baseURL})
+	repository, err := open(f.repo, &opts)
+	if err != nil {
+		return err
+	}
+	src, err := records.Approved(repository, opts)
+	if err != nil {
+		return err
+	}
+	ids := town.VillageIDs(src)
+	part, err := f.part(ids, stderr)
+	if err != nil {
+		return err
+	}
+	aopts := audit.Options{Now: asOf, RequireReview: f.requireReview, RequireSigned: f.requireSigned, SiteURL: f.baseURL}
+	if part.Villages != nil {
+		aopts.Villages = slices.Sorted(maps.Keys(part.Villages))
+	}
+	report, err := audit.Hold(audit.Run(src, aopts), src, aopts, func(commit string) (town.Source, error) {
+		o := opts
+		o.At = commit
+		return records.Approved(repository, o)
+	})
 	if err != nil {
 		return err
 	}
@@ -115,19 +141,21 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		say("记录有问题，网站没有更新", "the records have problems; the site was not changed")
 		return cmp.Or(summarize(diags, nil, f.lang), errBadRecords)
 	}
-	s, err := site.Publish(t, report.Results, asOf, cmp.Or(f.baseURL, t.SiteURL))
-	if err != nil {
-		return err
+	var others []site.Summary
+	if f.parts != "" {
+		if others, err = site.ReadSummaries(f.parts, ids); err != nil {
+			return err
+		}
 	}
-	part, err := sitePart(s, report, f.village, f.shard, f.lang, stderr)
+	s, err := site.PublishPart(t, report.Results, asOf, cmp.Or(f.baseURL, t.SiteURL), part, others)
 	if err != nil {
 		return err
 	}
 	dataDir := cmp.Or(f.data, filepath.Join(proj, "data"))
-	if err := site.WriteData(dataDir, s, part); err != nil {
+	if err := site.WriteData(dataDir, s); err != nil {
 		return fmt.Errorf("write site data: %w", err)
 	}
-	h := site.Hugo{Project: proj, Data: dataDir, Stdout: io.Discard, Stderr: stderr, Offline: f.offline, Exe: f.hugo}
+	h := site.Hugo{Project: proj, Data: dataDir, Stdout: io.Discard, Stderr: stderr, Offline: f.offline, Exe: f.hugo, Parts: f.parts}
 	if err := h.Build(ctx, f.out, s, part); err != nil {
 		return err
 	}
@@ -162,24 +190,6 @@ func written(say func(zh, en string, a ...any), f buildFlags) {
 		say("网站已生成：%s\n查看：go tool jifen serve --out %s，然后在浏览器打开 http://127.0.0.1:8080/",
 			"site written to %s\nto look at it: go tool jifen serve --out %s, then open http://127.0.0.1:8080/", abs, f.out)
 	}
-}
-
-// audited reads the approved records of repo (see open) and checks them, holding back what
-// has errors (audit.Hold).
-func audited(repo string, opts records.Options, aopts audit.Options) (*audit.Report, error) {
-	repository, err := open(repo, &opts)
-	if err != nil {
-		return nil, err
-	}
-	src, err := records.Approved(repository, opts)
-	if err != nil {
-		return nil, err
-	}
-	return audit.Hold(audit.Run(src, aopts), src, aopts, func(commit string) (town.Source, error) {
-		o := opts
-		o.At = commit
-		return records.Approved(repository, o)
-	})
 }
 
 // words formats the Chinese or, with lang "en", the English of a message.
@@ -242,34 +252,29 @@ func open(repo string, opts *records.Options) (*records.Repository, error) {
 	return r, nil
 }
 
-// sitePart is the part of the site that --village or --shard asks for: all of it when neither
-// is given.
-func sitePart(s *site.Site, report *audit.Report, villages, shard, lang string, stderr io.Writer) (site.Part, error) {
+// part is the part of the site that --village, --shard or --parts asks for, of the villages ids
+// (town.VillageIDs): all of it when none is given.
+func (f *buildFlags) part(ids []string, stderr io.Writer) (site.Part, error) {
 	switch {
-	case villages != "" && shard != "":
-		fmt.Fprintln(stderr, "jifen build: give --village or --shard, not both")
-		return site.Part{}, errUsage
-	case villages != "":
+	case f.village != "":
 		part := site.Part{Villages: map[string]bool{}}
-		for _, id := range strings.Split(villages, ",") {
-			switch {
-			case slices.Contains(report.Omitted, id): // said with the records' problems; the others are built
-				fmt.Fprintln(stderr, words(lang, "jifen build：村 %q 还没有一次通过检查，没有页面可以生成", "jifen build: village %q never passed the checks: it has no pages to build", id))
-				continue
-			case !slices.ContainsFunc(report.Town.Villages, func(v *town.Village) bool { return v.ID == id }):
+		for _, id := range strings.Split(f.village, ",") {
+			if !slices.Contains(ids, id) {
 				fmt.Fprintf(stderr, "jifen build: no village %q in town.toml\n", id)
 				return site.Part{}, errUsage
 			}
 			part.Villages[id] = true
 		}
 		return part, nil
-	case shard != "":
+	case f.shard != "":
 		var i, n int
-		if _, err := fmt.Sscanf(shard, "%d/%d", &i, &n); err != nil || n < 1 || i < 1 || i > n {
-			fmt.Fprintf(stderr, "jifen build: --shard %q is not i/n with 1 ≤ i ≤ n\n", shard)
+		if _, err := fmt.Sscanf(f.shard, "%d/%d", &i, &n); err != nil || n < 1 || i < 1 || i > n {
+			fmt.Fprintf(stderr, "jifen build: --shard %q is not i/n with 1 ≤ i ≤ n\n", f.shard)
 			return site.Part{}, errUsage
 		}
-		return site.Shard(s, i, n), nil
+		return site.Shard(ids, i, n), nil
+	case f.parts != "":
+		return site.Part{Villages: map[string]bool{}, Town: true}, nil
 	}
 	return site.All, nil
 }

@@ -618,9 +618,9 @@ func TestRequireReview(t *testing.T) {
 	if !strings.Contains(stdout, "village dongcun has problems and never passed the checks: it is not on the site") {
 		t.Errorf("stdout:\n%s", stdout)
 	}
-	if _, stderr, err := jifen(t, "build", "--project", project(t), "--data", filepath.Join(tmp, "data"), "--out", filepath.Join(tmp, "one"),
-		"--repo", repo, "--as-of", "2025-08-06", "--require-review", "--village", "dongcun"); !errors.Is(err, errHeld) || !strings.Contains(stderr, `村 "dongcun" 还没有一次通过检查`) {
-		t.Errorf("--village dongcun: %v\n%s", err, stderr)
+	if stdout, stderr, err := jifen(t, "build", "--project", project(t), "--data", filepath.Join(tmp, "data"), "--out", filepath.Join(tmp, "one"),
+		"--repo", repo, "--as-of", "2025-08-06", "--require-review", "--village", "dongcun"); !errors.Is(err, errHeld) || !strings.Contains(stdout, "村 dongcun 的记录有问题，还没有一次通过检查") {
+		t.Errorf("--village dongcun: %v\n%s%s", err, stdout, stderr)
 	}
 	if !strings.Contains(stderr, "villages/dongcun/sheets/2025-07.csv: ") || !strings.Contains(stderr, "changed this file without review") || !strings.Contains(stderr, "[E117]") {
 		t.Errorf("stderr:\n%s", stderr)
@@ -673,31 +673,48 @@ func TestRankingsOff(t *testing.T) {
 	}
 }
 
-// TestShards builds the demo in two shards and one village alone: put together, the shards are
-// the whole site (but for the sitemap, which each shard makes of its own pages).
+// TestShards builds the demo in two shards and one village alone: the shards, put together with
+// the town's own pages built from them, are the whole site.
 func TestShards(t *testing.T) {
 	whole := buildSite(t)
-	union := t.TempDir()
-	for _, shard := range []string{"1/2", "2/2"} {
-		copyDir(t, buildSite(t, "--shard", shard), union)
-	}
 	if _, err := os.Stat(filepath.Join(whole, "taoyuan", "sitemap.xml")); err != nil {
 		t.Errorf("no village sitemap: %v", err)
 	}
-	if diff := compareTrees(t, whole, union); diff != "" { // sitemaps included
+	if diff := compareTrees(t, whole, shardsTogether(t, 2)); diff != "" { // sitemaps included
 		t.Errorf("the shards put together differ from the whole site: %s", diff)
 	}
 	one := buildSite(t, "--village", "taoyuan")
 	entries, _ := os.ReadDir(one)
-	if len(entries) != 1 || entries[0].Name() != "taoyuan" {
-		t.Errorf("--village taoyuan built %v", entries)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
 	}
-	if entries, _ := os.ReadDir(buildSite(t, "--shard", "5/5")); len(entries) != 0 { // more shares than villages
+	if want := []string{".jifen-parts", "downloads", "taoyuan"}; !slices.Equal(names, want) {
+		t.Errorf("--village taoyuan built %v, want %v", names, want)
+	}
+	if entries, _ := os.ReadDir(buildSite(t, "--shard", "5/5")); len(entries) != 1 { // more shares than villages: the summaries only
 		t.Errorf("--shard 5/5 of 4 villages built %v", entries)
 	}
-	if _, _, err := jifen(t, "build", "--shard", "3/2"); !errors.Is(err, errUsage) {
-		t.Errorf("--shard 3/2: %v, want a usage error", err)
+	for _, args := range [][]string{{"--shard", "3/2"}, {"--shard", "1/2", "--parts", one}, {"--parts", one, "--offline"}} {
+		if _, _, err := jifen(t, append([]string{"build"}, args...)...); !errors.Is(err, errUsage) {
+			t.Errorf("%q: %v, want a usage error", args, err)
+		}
 	}
+	_, _, err := jifen(t, "build", "--project", project(t), "--data", t.TempDir(), "--out", filepath.Join(t.TempDir(), "public"), "--parts", one)
+	if err == nil || !strings.Contains(err.Error(), "no village qingshi, liutang, shimen: build every shard") {
+		t.Errorf("the town's pages from one village's part: %v, want the villages missing", err)
+	}
+}
+
+// shardsTogether builds the demo in n shards, copies them together and builds the town's own
+// pages from them, with args: it returns the site.
+func shardsTogether(t *testing.T, n int, args ...string) string {
+	t.Helper()
+	parts := t.TempDir()
+	for i := 1; i <= n; i++ {
+		copyDir(t, buildSite(t, append(args, "--shard", fmt.Sprintf("%d/%d", i, n))...), parts)
+	}
+	return buildSite(t, append(args, "--parts", parts)...)
 }
 
 // TestCatalogPriceChange: a month's exchanges are judged and valued at the prices in force when
