@@ -65,7 +65,7 @@ type Report struct {
 // its rows let go: the report has the diagnostics, the town without its months, and no results.
 func Run(src town.Source, opts Options) *Report {
 	if opts.Villages != nil {
-		linked := linkedVillages(src, opts.Villages)
+		linked := Linked(src).Of(opts.Villages...)
 		opts.Villages = nil
 		r := Run(only(src, linked), opts)
 		r.Diagnostics = slices.DeleteFunc(r.Diagnostics, func(d check.Diagnostic) bool {

@@ -330,11 +330,13 @@ func predecessorVillages(src town.Source, village string) map[string]bool {
 	return out
 }
 
-// linkedVillages are the villages and those linked to them by the 迁自 of any roster, either
-// way and from link to link: what their accounts and pages depend on (a village's pages name
-// the households that continue its own).
-func linkedVillages(src town.Source, villages []string) map[string]bool {
-	links := map[string][]string{}
+// Links are the villages linked by the 迁自 of their rosters, each way: village → the villages
+// its households came from or went to.
+type Links map[string][]string
+
+// Linked reads the links of the villages of src from their rosters.
+func Linked(src town.Source) Links {
+	links := Links{}
 	for name, data := range src.Files {
 		rest, ok := strings.CutPrefix(name, "villages/")
 		id, file, _ := strings.Cut(rest, "/")
@@ -351,11 +353,17 @@ func linkedVillages(src town.Source, villages []string) map[string]bool {
 			}
 		}
 	}
+	return links
+}
+
+// Of are the villages and those linked to them, from link to link: what their accounts and pages
+// depend on (a village's pages name the households that continue its own).
+func (l Links) Of(villages ...string) map[string]bool {
 	out := map[string]bool{}
 	for todo := slices.Clone(villages); len(todo) > 0; todo = todo[1:] {
 		if id := todo[0]; !out[id] {
 			out[id] = true
-			todo = append(todo, links[id]...)
+			todo = append(todo, l[id]...)
 		}
 	}
 	return out

@@ -60,6 +60,7 @@ type Summary struct {
 	Resources []resource  `json:"resources"`
 	Sums      []string    `json:"sums"`
 	Feed      []atomEntry `json:"feed"`
+	Freshness *Freshness  `json:"freshness,omitempty"` // in a cache of parts (see Freshness)
 }
 
 // writeSummaries writes the summaries of the part's villages into the folder dir built.

@@ -38,8 +38,8 @@ func notable(diags check.List) check.List {
 
 // buildFlags are the options of jifen build.
 type buildFlags struct {
-	repo, root, branch, asOf, out, project, data, baseURL, village, shard, parts, lang, offlineZip, hugo string
-	requireReview, requireSigned, offline                                                                bool
+	repo, root, branch, asOf, out, project, data, baseURL, village, shard, parts, cache, lang, offlineZip, hugo string
+	requireReview, requireSigned, offline                                                                       bool
 }
 
 // parse parses the arguments of jifen build; it says what is wrong on stderr.
@@ -57,6 +57,7 @@ func (f *buildFlags) parse(args []string, stderr io.Writer) error {
 	fs.StringVar(&f.baseURL, "base-url", "", "the site's address, e.g. https://example.org/yunxi/ (default: town.toml's site_url, else hugo.toml's)")
 	fs.StringVar(&f.village, "village", "", "build only these villages (ids, comma-separated), without the town's own pages")
 	fs.StringVar(&f.shard, "shard", "", "build the i-th of n shares of the villages, as i/n, without the town's own pages (see --parts)")
+	fs.StringVar(&f.cache, "cache", "", "keep the villages' parts in this folder from one build to the next, and build again only those that changed: alone, it writes the whole site to --out; with --shard, the share's parts are the folder")
 	fs.StringVar(&f.parts, "parts", "", "build the town's own pages from the shares of the villages built with --shard and copied together into this folder, and write the whole site")
 	fs.StringVar(&f.lang, "lang", "zh", "language of messages: zh or en")
 	fs.BoolVar(&f.requireReview, "require-review", false, "refuse sheets and redemptions that came by a first-parent commit that is neither a merge nor carries a Reviewed-by: or Approved-by: trailer")
@@ -73,8 +74,11 @@ func (f *buildFlags) parse(args []string, stderr io.Writer) error {
 	if given := slices.DeleteFunc([]string{f.village, f.shard, f.parts}, func(s string) bool { return s == "" }); len(given) > 1 {
 		fmt.Fprintln(stderr, "jifen build: give one of --village, --shard and --parts")
 		return errUsage
-	} else if f.offline && len(given) > 0 {
-		fmt.Fprintln(stderr, "jifen build: an offline copy is the whole site: give --offline without --village, --shard or --parts")
+	} else if f.offline && (len(given) > 0 || f.cache != "") {
+		fmt.Fprintln(stderr, "jifen build: an offline copy is the whole site: give --offline without --village, --shard, --parts or --cache")
+		return errUsage
+	} else if f.cache != "" && (f.village != "" || f.parts != "") {
+		fmt.Fprintln(stderr, "jifen build: --cache builds the whole site, or with --shard a share of it: give it without --village or --parts")
 		return errUsage
 	}
 	return nil
@@ -112,24 +116,37 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	b := &builder{f: f, asOf: asOf, src: src, hugo: site.Hugo{Project: proj, Data: cmp.Or(f.data, filepath.Join(proj, "data")),
+		Stdout: io.Discard, Stderr: stderr, Offline: f.offline, Exe: f.hugo, Parts: f.parts}}
+	b.at = func(commit string) (town.Source, error) {
+		o := opts
+		o.At = commit
+		return records.Approved(repository, o)
+	}
 	ids := town.VillageIDs(src)
 	part, err := f.part(ids, stderr)
 	if err != nil {
 		return err
 	}
-	aopts := audit.Options{Now: asOf, RequireReview: f.requireReview, RequireSigned: f.requireSigned, SiteURL: f.baseURL}
-	if part.Villages != nil {
-		aopts.Villages = slices.Sorted(maps.Keys(part.Villages))
+	var refreshed *audit.Report
+	if f.cache != "" {
+		if refreshed, err = b.refresh(ctx, part, ids); err != nil {
+			return err
+		}
+		if !part.Town { // a shard: its part is what the cache has of it
+			return b.shareCached(refreshed, say, stdout, stderr)
+		}
+		b.hugo.Parts, part = f.cache, site.Part{Villages: map[string]bool{}, Town: true}
 	}
-	report, err := audit.Hold(audit.Run(src, aopts), src, aopts, func(commit string) (town.Source, error) {
-		o := opts
-		o.At = commit
-		return records.Approved(repository, o)
-	})
+	report, err := b.audit(part)
 	if err != nil {
 		return err
 	}
-	t, diags := report.Town, report.Diagnostics
+	diags := report.Diagnostics
+	if refreshed != nil {
+		diags = slices.Concat(villagesOnly(refreshed.Diagnostics), diags)
+	}
+	t := report.Town
 	// Cap warnings are normal (the rules cut what they cut); errors hold back what they touch;
 	// other warnings (a site under .cn without its ICP number) are said.
 	if diags.Errors() > 0 {
@@ -141,22 +158,7 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		say("记录有问题，网站没有更新", "the records have problems; the site was not changed")
 		return cmp.Or(summarize(diags, nil, f.lang), errBadRecords)
 	}
-	var others []site.Summary
-	if f.parts != "" {
-		if others, err = site.ReadSummaries(f.parts, ids); err != nil {
-			return err
-		}
-	}
-	s, err := site.PublishPart(t, report.Results, asOf, cmp.Or(f.baseURL, t.SiteURL), part, others)
-	if err != nil {
-		return err
-	}
-	dataDir := cmp.Or(f.data, filepath.Join(proj, "data"))
-	if err := site.WriteData(dataDir, s); err != nil {
-		return fmt.Errorf("write site data: %w", err)
-	}
-	h := site.Hugo{Project: proj, Data: dataDir, Stdout: io.Discard, Stderr: stderr, Offline: f.offline, Exe: f.hugo, Parts: f.parts}
-	if err := h.Build(ctx, f.out, s, part); err != nil {
+	if _, err := b.render(ctx, report, part, ids, f.out, nil); err != nil {
 		return err
 	}
 	if f.offlineZip != "" {
@@ -166,6 +168,9 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if diags.Errors() > 0 {
 		held := heldLines(t, report.Omitted, f.lang)
+		if refreshed != nil && refreshed.Town != nil {
+			held = slices.Compact(append(heldLines(refreshed.Town, refreshed.Omitted, f.lang), held...))
+		}
 		for _, line := range held {
 			fmt.Fprintln(stdout, line)
 		}
@@ -174,6 +179,53 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	written(say, f)
 	return nil
+}
+
+// A builder builds the parts of a site from the records as of a time.
+type builder struct {
+	f    buildFlags
+	asOf time.Time
+	src  town.Source
+	at   func(commit string) (town.Source, error) // the records as of an earlier commit
+	hugo site.Hugo
+}
+
+// audit checks the records of the part and scores them, holding back what has errors.
+func (b *builder) audit(part site.Part) (*audit.Report, error) {
+	aopts := audit.Options{Now: b.asOf, RequireReview: b.f.requireReview, RequireSigned: b.f.requireSigned, SiteURL: b.f.baseURL}
+	if part.Villages != nil { // none for the town's own pages: not nil
+		aopts.Villages = slices.AppendSeq([]string{}, maps.Keys(part.Villages))
+	}
+	return audit.Hold(audit.Run(b.src, aopts), b.src, aopts, b.at)
+}
+
+// render publishes the part of the site that the report has, into out; stamp, if not nil, sees
+// the public view before it is built.
+func (b *builder) render(ctx context.Context, report *audit.Report, part site.Part, ids []string, out string, stamp func(*site.Site)) (*site.Site, error) {
+	var others []site.Summary
+	if part.Town && b.hugo.Parts != "" {
+		var err error
+		if others, err = site.ReadSummaries(b.hugo.Parts, ids); err != nil {
+			return nil, err
+		}
+	}
+	t := report.Town
+	s, err := site.PublishPart(t, report.Results, b.asOf, cmp.Or(b.f.baseURL, t.SiteURL), part, others)
+	if err != nil {
+		return nil, err
+	}
+	if stamp != nil {
+		stamp(s)
+	}
+	if err := site.WriteData(b.hugo.Data, s); err != nil {
+		return nil, fmt.Errorf("write site data: %w", err)
+	}
+	return s, b.hugo.Build(ctx, out, s, part)
+}
+
+// villagesOnly are the diagnostics of villages' files.
+func villagesOnly(diags check.List) check.List {
+	return slices.DeleteFunc(slices.Clone(diags), func(d check.Diagnostic) bool { return !strings.HasPrefix(d.File, "villages/") })
 }
 
 // written says where the site was written and how to look at it.
