@@ -133,6 +133,7 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if refreshed, err = b.refresh(ctx, part, ids); err != nil {
 			return err
 		}
+		say("%d 个村的页面重新生成，%d 个村没有变化", "%d villages built again, %d unchanged", b.rebuilt, b.kept)
 		if !part.Town { // a shard: its part is what the cache has of it
 			return b.shareCached(refreshed, say, stdout, stderr)
 		}
@@ -188,6 +189,8 @@ type builder struct {
 	src  town.Source
 	at   func(commit string) (town.Source, error) // the records as of an earlier commit
 	hugo site.Hugo
+
+	rebuilt, kept int // with --cache: the villages whose part was built again, and those kept
 }
 
 // audit checks the records of the part and scores them, holding back what has errors.

@@ -48,6 +48,7 @@ func (b *builder) refresh(ctx context.Context, part site.Part, ids []string) (*a
 	if err := site.Prune(b.f.cache, func(id string) bool { return keys[id] != "" }); err != nil {
 		return nil, err
 	}
+	b.rebuilt, b.kept = len(stale.Villages), len(keys)-len(stale.Villages)
 	if len(stale.Villages) == 0 {
 		return nil, nil
 	}
