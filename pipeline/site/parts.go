@@ -120,30 +120,49 @@ func ordered(sums []Summary, listed []string) []Summary {
 	return sums
 }
 
-// copyParts puts the files of the parts in dir into the site being built in stage, by hard
-// links where it can: every file but the summaries, and none that the build made itself.
-func copyParts(dir, stage string) error {
+// addParts puts the parts in dir into the site being built in stage, but their summaries: moved
+// there, a folder at a time where the site has no folder of that name, or, to keep dir as it is,
+// linked file by file (copied on another file system). A file both have belongs to the town: it
+// is an error.
+func addParts(dir, stage string, keep bool) error {
 	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		rel, err := filepath.Rel(dir, p)
-		switch {
-		case err != nil:
+		if err != nil || rel == "." {
 			return err
-		case d.IsDir() && rel == summariesDir:
-			return filepath.SkipDir
-		case d.IsDir():
-			return os.MkdirAll(filepath.Join(stage, rel), 0o755)
 		}
 		to := filepath.Join(stage, rel)
-		if _, err := os.Lstat(to); err == nil {
+		if d.IsDir() {
+			_, err := os.Lstat(to)
+			switch {
+			case rel == summariesDir:
+				return filepath.SkipDir
+			case err == nil: // in both: go in
+				return nil
+			case keep:
+				return os.Mkdir(to, 0o755)
+			}
+			if err := os.Rename(p, to); err != nil {
+				return err
+			}
+			return filepath.SkipDir
+		}
+		if keep {
+			err = os.Link(p, to)
+		} else if _, err = os.Lstat(to); err == nil {
+			err = fs.ErrExist
+		} else {
+			err = os.Rename(p, to)
+		}
+		if errors.Is(err, fs.ErrExist) {
 			return fmt.Errorf("%s is in the parts in %s, and the town's own pages have it too: it belongs to the town", rel, dir)
 		}
-		if os.Link(p, to) == nil {
-			return nil
+		if err == nil || !keep {
+			return err
 		}
-		data, err := os.ReadFile(p)
+		data, err := os.ReadFile(p) // on another file system
 		if err != nil {
 			return err
 		}

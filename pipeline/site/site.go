@@ -57,7 +57,8 @@ type Hugo struct {
 	Stderr  io.Writer
 	Offline bool   // build an offline copy, to open from a folder (see relink)
 	Exe     string // the Hugo executable, built from the project's go.mod; "" for its `go tool hugo`
-	Parts   string // with the town's part: the folder of the other parts, copied together (see Part)
+	Parts   string // with the town's part: the folder of the other parts, put together (see Part), moved into the site
+	Keep    bool   // leave Parts as it is (a cache of parts): link its files into the site instead
 }
 
 // Build runs Hugo into a fresh directory beside out, keeps only the pages of the part, adds its
@@ -103,7 +104,7 @@ func (h Hugo) Build(ctx context.Context, out string, s *Site, part Part) error {
 		return err
 	}
 	if h.Parts != "" {
-		if err := copyParts(h.Parts, stage); err != nil {
+		if err := addParts(h.Parts, stage, h.Keep); err != nil {
 			return err
 		}
 	}

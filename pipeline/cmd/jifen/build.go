@@ -58,7 +58,7 @@ func (f *buildFlags) parse(args []string, stderr io.Writer) error {
 	fs.StringVar(&f.village, "village", "", "build only these villages (ids, comma-separated), without the town's own pages")
 	fs.StringVar(&f.shard, "shard", "", "build the i-th of n shares of the villages, as i/n, without the town's own pages (see --parts)")
 	fs.StringVar(&f.cache, "cache", "", "keep the villages' parts in this folder from one build to the next, and build again only those that changed: alone, it writes the whole site to --out; with --shard, the share's parts are the folder")
-	fs.StringVar(&f.parts, "parts", "", "build the town's own pages from the shares of the villages built with --shard and copied together into this folder, and write the whole site")
+	fs.StringVar(&f.parts, "parts", "", "build the town's own pages from the shares of the villages built with --shard and copied together into this folder, and write the whole site: the shares are moved into it")
 	fs.StringVar(&f.lang, "lang", "zh", "language of messages: zh or en")
 	fs.BoolVar(&f.requireReview, "require-review", false, "refuse sheets and redemptions that came by a first-parent commit that is neither a merge nor carries a Reviewed-by: or Approved-by: trailer")
 	fs.BoolVar(&f.requireSigned, "require-signed", false, "refuse village files whose first-parent commits are not signed by a key listed in the village's signing_keys (public keys in keys/*.asc)")
@@ -89,41 +89,11 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := f.parse(args, stderr); err != nil {
 		return err
 	}
-	asOf, err := parseAsOf(f.asOf)
-	if err != nil {
-		fmt.Fprintln(stderr, "jifen build:", err)
-		return errUsage
-	}
-	proj, err := findProject(f.project)
+	b, err := newBuilder(f, stdout, stderr)
 	if err != nil {
 		return err
 	}
-	say := func(zh, en string, a ...any) { fmt.Fprintln(stdout, words(f.lang, zh, en, a...)) }
-	if f.repo == "" {
-		say("使用内置的演示镇（演示数据）", "using the embedded demo town (demo data)")
-		asOf = cmp.Or(asOf, demo.AsOf())
-	}
-	asOf = cmp.Or(asOf, time.Now())
-	opts := records.Options{Branch: f.branch, Root: f.root, Until: asOf}
-	if f.requireSigned {
-		opts.KeyringDir = "keys"
-	}
-	repository, err := open(f.repo, &opts)
-	if err != nil {
-		return err
-	}
-	src, err := records.Approved(repository, opts)
-	if err != nil {
-		return err
-	}
-	b := &builder{f: f, asOf: asOf, src: src, hugo: site.Hugo{Project: proj, Data: cmp.Or(f.data, filepath.Join(proj, "data")),
-		Stdout: io.Discard, Stderr: stderr, Offline: f.offline, Exe: f.hugo, Parts: f.parts}}
-	b.at = func(commit string) (town.Source, error) {
-		o := opts
-		o.At = commit
-		return records.Approved(repository, o)
-	}
-	ids := town.VillageIDs(src)
+	ids := town.VillageIDs(b.src)
 	part, err := f.part(ids, stderr)
 	if err != nil {
 		return err
@@ -133,37 +103,28 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if refreshed, err = b.refresh(ctx, part, ids); err != nil {
 			return err
 		}
-		say("%d 个村的页面重新生成，%d 个村没有变化", "%d villages built again, %d unchanged", b.rebuilt, b.kept)
+		b.say("%d 个村的页面重新生成，%d 个村没有变化", "%d villages built again, %d unchanged", b.rebuilt, b.kept)
 		if !part.Town { // a shard: its part is what the cache has of it
-			return b.shareCached(refreshed, say, stdout, stderr)
+			return b.shareCached(refreshed)
 		}
-		b.hugo.Parts, part = f.cache, site.Part{Villages: map[string]bool{}, Town: true}
+		b.hugo.Parts, b.hugo.Keep, part = f.cache, true, site.Part{Villages: map[string]bool{}, Town: true}
 	}
 	report, err := b.audit(part)
 	if err != nil {
 		return err
 	}
-	diags := report.Diagnostics
+	diags, t := report.Diagnostics, report.Town
 	if refreshed != nil {
 		diags = slices.Concat(villagesOnly(refreshed.Diagnostics), diags)
 	}
-	t := report.Town
-	// Cap warnings are normal (the rules cut what they cut); errors hold back what they touch;
-	// other warnings (a site under .cn without its ICP number) are said.
-	if diags.Errors() > 0 {
-		diags.WriteText(stderr, f.lang)
-	} else if said := notable(diags); len(said) > 0 {
-		said.WriteText(stderr, f.lang)
-	}
-	if t == nil {
-		say("记录有问题，网站没有更新", "the records have problems; the site was not changed")
-		return cmp.Or(summarize(diags, nil, f.lang), errBadRecords)
+	if err := b.tell(diags, t); err != nil {
+		return err
 	}
 	if _, err := b.render(ctx, report, part, ids, f.out, nil); err != nil {
 		return err
 	}
 	if f.offlineZip != "" {
-		if err := site.Zip(f.out, f.offlineZip, asOf.In(t.Location)); err != nil {
+		if err := site.Zip(f.out, f.offlineZip, b.asOf.In(t.Location)); err != nil {
 			return fmt.Errorf("pack the offline copy into %s: %w", f.offlineZip, err)
 		}
 	}
@@ -172,23 +133,84 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if refreshed != nil && refreshed.Town != nil {
 			held = slices.Compact(append(heldLines(refreshed.Town, refreshed.Omitted, f.lang), held...))
 		}
-		for _, line := range held {
-			fmt.Fprintln(stdout, line)
-		}
-		say("网站已生成，但记录有问题（见上）", "site written, but the records have problems (see above)")
-		return cmp.Or(summarize(diags, held, f.lang), errHeld)
+		return b.held(diags, held, "网站已生成，但记录有问题（见上）", "site written, but the records have problems (see above)")
 	}
-	written(say, f)
+	written(b.say, f)
 	return nil
+}
+
+// newBuilder reads the records that the flags name as of the time they give.
+func newBuilder(f buildFlags, stdout, stderr io.Writer) (*builder, error) {
+	asOf, err := parseAsOf(f.asOf)
+	if err != nil {
+		fmt.Fprintln(stderr, "jifen build:", err)
+		return nil, errUsage
+	}
+	proj, err := findProject(f.project)
+	if err != nil {
+		return nil, err
+	}
+	b := &builder{f: f, stdout: stdout, stderr: stderr, hugo: site.Hugo{Project: proj, Data: cmp.Or(f.data, filepath.Join(proj, "data")),
+		Stdout: io.Discard, Stderr: stderr, Offline: f.offline, Exe: f.hugo, Parts: f.parts}}
+	if f.repo == "" {
+		b.say("使用内置的演示镇（演示数据）", "using the embedded demo town (demo data)")
+		asOf = cmp.Or(asOf, demo.AsOf())
+	}
+	b.asOf = cmp.Or(asOf, time.Now())
+	opts := records.Options{Branch: f.branch, Root: f.root, Until: b.asOf}
+	if f.requireSigned {
+		opts.KeyringDir = "keys"
+	}
+	repository, err := open(f.repo, &opts)
+	if err != nil {
+		return nil, err
+	}
+	b.at = func(commit string) (town.Source, error) {
+		o := opts
+		o.At = commit
+		return records.Approved(repository, o)
+	}
+	b.src, err = records.Approved(repository, opts)
+	return b, err
+}
+
+// say says a message in the language of the build on stdout.
+func (b *builder) say(zh, en string, a ...any) { fmt.Fprintln(b.stdout, words(b.f.lang, zh, en, a...)) }
+
+// tell says the problems of the records on stderr: cap warnings are normal (the rules cut what
+// they cut); errors hold back what they touch; other warnings (a site under .cn without its ICP
+// number) are said. Without a town (t), nothing can be built: it says so.
+func (b *builder) tell(diags check.List, t *town.Town) error {
+	if diags.Errors() > 0 {
+		diags.WriteText(b.stderr, b.f.lang)
+	} else if said := notable(diags); len(said) > 0 {
+		said.WriteText(b.stderr, b.f.lang)
+	}
+	if t == nil {
+		b.say("记录有问题，网站没有更新", "the records have problems; the site was not changed")
+		return cmp.Or(summarize(diags, nil, b.f.lang), errBadRecords)
+	}
+	return nil
+}
+
+// held says what the build held back and how it ended, adds the problems to the job summary,
+// and returns errHeld.
+func (b *builder) held(diags check.List, held []string, zh, en string) error {
+	for _, line := range held {
+		fmt.Fprintln(b.stdout, line)
+	}
+	b.say(zh, en)
+	return cmp.Or(summarize(diags, held, b.f.lang), errHeld)
 }
 
 // A builder builds the parts of a site from the records as of a time.
 type builder struct {
-	f    buildFlags
-	asOf time.Time
-	src  town.Source
-	at   func(commit string) (town.Source, error) // the records as of an earlier commit
-	hugo site.Hugo
+	f              buildFlags
+	stdout, stderr io.Writer
+	asOf           time.Time
+	src            town.Source
+	at             func(commit string) (town.Source, error) // the records as of an earlier commit
+	hugo           site.Hugo
 
 	rebuilt, kept int // with --cache: the villages whose part was built again, and those kept
 }

@@ -1,12 +1,10 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -89,29 +87,19 @@ func hasErrors(report *audit.Report, id string) bool {
 
 // shareCached ends a build of a shard with --cache, whose part is the cache: it says the
 // problems of the villages it built again, if any.
-func (b *builder) shareCached(refreshed *audit.Report, say func(zh, en string, a ...any), stdout, stderr io.Writer) error {
+func (b *builder) shareCached(refreshed *audit.Report) error {
 	abs, _ := filepath.Abs(b.f.cache)
 	if refreshed == nil {
-		say("这一部分的村都没有变化：%s", "no village of this share changed: %s", abs)
+		b.say("这一部分的村都没有变化：%s", "no village of this share changed: %s", abs)
 		return nil
 	}
-	diags := refreshed.Diagnostics
-	if diags.Errors() == 0 {
-		if said := notable(diags); len(said) > 0 {
-			said.WriteText(stderr, b.f.lang)
-		}
-		say("网站的这一部分已更新：%s", "this share of the site was updated in %s", abs)
-		return nil
+	if err := b.tell(refreshed.Diagnostics, refreshed.Town); err != nil {
+		return err
 	}
-	diags.WriteText(stderr, b.f.lang)
-	if refreshed.Town == nil {
-		say("记录有问题，网站没有更新", "the records have problems; the site was not changed")
-		return cmp.Or(summarize(diags, nil, b.f.lang), errBadRecords)
+	if refreshed.Diagnostics.Errors() > 0 {
+		return b.held(refreshed.Diagnostics, heldLines(refreshed.Town, refreshed.Omitted, b.f.lang),
+			"网站的这一部分已更新，但记录有问题（见上）", "this share of the site was updated, but the records have problems (see above)")
 	}
-	held := heldLines(refreshed.Town, refreshed.Omitted, b.f.lang)
-	for _, line := range held {
-		fmt.Fprintln(stdout, line)
-	}
-	say("网站的这一部分已更新，但记录有问题（见上）", "this share of the site was updated, but the records have problems (see above)")
-	return cmp.Or(summarize(diags, held, b.f.lang), errHeld)
+	b.say("网站的这一部分已更新：%s", "this share of the site was updated in %s", abs)
+	return nil
 }
