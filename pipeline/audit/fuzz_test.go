@@ -84,7 +84,7 @@ func FuzzRecords(f *testing.F) {
 		if r.Town == nil {
 			return
 		}
-		if _, err := site.Publish(r.Town, r.Results, now, "https://example.org/"); err != nil && r.Diagnostics.Errors() == 0 {
+		if _, err := site.Publish(r.Town, r.Results, now, "https://example.org/", site.All, nil); err != nil && r.Diagnostics.Errors() == 0 {
 			t.Errorf("clean records do not publish: %v", err)
 		}
 	})

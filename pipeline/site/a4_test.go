@@ -79,7 +79,7 @@ var pdfPages = regexp.MustCompile(`/Type\s*/Page[^s]`)
 // version's rule book page links to it, and on a 360 px phone screen it does not scroll sideways.
 func TestItemCodeTablePrintsOnOneA4Page(t *testing.T) {
 	report := scored(t, demoSource(t), demo.AsOf())
-	s, err := Publish(report.Town, report.Results, demo.AsOf(), "")
+	s, err := Publish(report.Town, report.Results, demo.AsOf(), "", All, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,7 @@ func TestBanners(t *testing.T) {
 	project := projectDir(t)
 	report := scored(t, demoSource(t), demo.AsOf())
 	tw := report.Town
-	whole, err := Publish(tw, report.Results, demo.AsOf(), "https://example.org/yunxi/")
+	whole, err := Publish(tw, report.Results, demo.AsOf(), "https://example.org/yunxi/", All, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +32,7 @@ func TestBanners(t *testing.T) {
 	byID["liutang"].Archived, byID["liutang"].MergedInto = true, "qingshi"
 	// 20:30 UTC on 31 December is 1 January in China.
 	byID["taoyuan"].Held = &town.Held{Commit: "0123456789abcdef", Time: time.Date(2025, 12, 31, 20, 30, 0, 0, time.UTC)}
-	s, err := Publish(tw, report.Results, demo.AsOf(), "https://example.org/yunxi/")
+	s, err := Publish(tw, report.Results, demo.AsOf(), "https://example.org/yunxi/", All, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

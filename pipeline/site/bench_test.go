@@ -74,7 +74,7 @@ func scored(tb testing.TB, src town.Source, asOf time.Time) *audit.Report {
 func benchmarkSite(b *testing.B, project string, src town.Source, asOf time.Time) {
 	report := scored(b, src, asOf)
 	t := report.Town
-	s, err := Publish(t, report.Results, asOf, "https://example.org/")
+	s, err := Publish(t, report.Results, asOf, "https://example.org/", All, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

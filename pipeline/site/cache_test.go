@@ -58,7 +58,7 @@ func nextChange(t *testing.T, r *records.Repository, from, to time.Time) {
 	links := audit.Linked(src)
 	var moments []moment
 	for at := from; at.Before(to); at = at.Add(31 * time.Hour) {
-		s, err := Publish(tw, score.Town(tw, at), at, "")
+		s, err := Publish(tw, score.Town(tw, at), at, "", All, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

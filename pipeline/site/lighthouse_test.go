@@ -88,7 +88,7 @@ func heavyPages(t *testing.T) (string, []heavyPage) {
 		t.Fatal(err)
 	}
 	report := scored(t, src, demo.AsOf())
-	s, err := Publish(report.Town, report.Results, demo.AsOf(), "")
+	s, err := Publish(report.Town, report.Results, demo.AsOf(), "", All, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,7 +28,7 @@ func TestMarketReconciles(t *testing.T) {
 		if diags.Errors() > 0 {
 			t.Fatal(diags)
 		}
-		s, err := Publish(tw, score.Town(tw, asOf), asOf, "")
+		s, err := Publish(tw, score.Town(tw, asOf), asOf, "", All, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

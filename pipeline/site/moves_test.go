@@ -182,7 +182,7 @@ func activeDay(year int, month time.Month, joined, left string) (string, bool) {
 func publishedMoves(t *testing.T) (*town.Town, []*score.VillageResult, *Site) {
 	t.Helper()
 	tw, results := movesTown(t)
-	s, err := Publish(tw, results, movesAsOf, "")
+	s, err := Publish(tw, results, movesAsOf, "", All, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

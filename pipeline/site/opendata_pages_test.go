@@ -28,7 +28,7 @@ func TestOpenDataOfTheDemo(t *testing.T) {
 			v.PublishRanking = false
 		}
 	}
-	s, err := Publish(report.Town, report.Results, demo.AsOf(), "")
+	s, err := Publish(report.Town, report.Results, demo.AsOf(), "", All, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func checkRanks(t *testing.T, village string, published bool, tables map[string]
 // downloads.
 func TestOpenDataMatchesThePages(t *testing.T) {
 	report := scored(t, demoSource(t), demo.AsOf())
-	s, err := Publish(report.Town, report.Results, demo.AsOf(), "")
+	s, err := Publish(report.Town, report.Results, demo.AsOf(), "", All, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

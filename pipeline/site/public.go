@@ -212,18 +212,14 @@ type Notice struct {
 	HTML  string `json:"html"`
 }
 
-// Publish builds the public view of a scored town as of a time. siteURL is the site's one
-// address, e.g. https://example.org/yunxi/: every link of the pages, the QR codes, the feeds and
-// the sitemaps start with it (Hugo.Build takes it from the view). "" puts the site at the root of
-// its host, with neither QR codes nor sitemaps.
-func Publish(t *town.Town, results []*score.VillageResult, asOf time.Time, siteURL string) (*Site, error) {
-	return PublishPart(t, results, asOf, siteURL, All, nil)
-}
-
-// PublishPart builds the public view of a part of the site: the villages of the part that are on
-// the site (results holds them, and may hold others, which it leaves out), and the town's view
-// made from their summaries and others, those of the villages that other parts built.
-func PublishPart(t *town.Town, results []*score.VillageResult, asOf time.Time, siteURL string, part Part, others []Summary) (*Site, error) {
+// Publish builds the public view of a part of a scored town as of a time (All for the whole
+// site): the villages of the part that are on the site (results holds them, and may hold others,
+// which it leaves out), and the town's view made from their summaries and others, those of the
+// villages that other parts built. siteURL is the site's one address, e.g.
+// https://example.org/yunxi/: every link of the pages, the QR codes, the feeds and the sitemaps
+// start with it (Hugo.Build takes it from the view). "" puts the site at the root of its host,
+// with neither QR codes nor sitemaps.
+func Publish(t *town.Town, results []*score.VillageResult, asOf time.Time, siteURL string, part Part, others []Summary) (*Site, error) {
 	if siteURL != "" && !strings.HasSuffix(siteURL, "/") {
 		siteURL += "/"
 	}

@@ -58,7 +58,7 @@ func TestDeclarationSlipPrintsOnOneA4Page(t *testing.T) {
 	}
 	ctx := chromium(t)
 	for _, siteURL := range []string{"https://example.org/yunxi/", ""} {
-		s, err := Publish(report.Town, report.Results, demo.AsOf(), siteURL)
+		s, err := Publish(report.Town, report.Results, demo.AsOf(), siteURL, All, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

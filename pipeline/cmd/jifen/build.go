@@ -235,7 +235,7 @@ func (b *builder) render(ctx context.Context, report *audit.Report, part site.Pa
 		}
 	}
 	t := report.Town
-	s, err := site.PublishPart(t, report.Results, b.asOf, cmp.Or(b.f.baseURL, t.SiteURL), part, others)
+	s, err := site.Publish(t, report.Results, b.asOf, cmp.Or(b.f.baseURL, t.SiteURL), part, others)
 	if err != nil {
 		return nil, err
 	}

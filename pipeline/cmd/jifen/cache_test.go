@@ -59,16 +59,3 @@ func TestCache(t *testing.T) {
 		}
 	}
 }
-
-// buildSiteOut is buildSite that also returns what the build said.
-func buildSiteOut(t *testing.T, args ...string) (string, string) {
-	t.Helper()
-	tmp := t.TempDir()
-	out := filepath.Join(tmp, "public")
-	args = append([]string{"build", "--project", project(t), "--data", filepath.Join(tmp, "data"), "--out", out}, args...)
-	stdout, stderr, err := jifen(t, args...)
-	if err != nil {
-		t.Fatalf("jifen %s: %v\n%s%s", strings.Join(args, " "), err, stdout, stderr)
-	}
-	return stdout, out
-}

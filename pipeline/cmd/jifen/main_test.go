@@ -45,6 +45,13 @@ func jifen(t *testing.T, args ...string) (string, string, error) {
 // build builds a site into a temporary directory and returns it.
 func buildSite(t *testing.T, args ...string) string {
 	t.Helper()
+	_, out := buildSiteOut(t, args...)
+	return out
+}
+
+// buildSiteOut is buildSite that also returns what the build said.
+func buildSiteOut(t *testing.T, args ...string) (string, string) {
+	t.Helper()
 	tmp := t.TempDir()
 	out := filepath.Join(tmp, "public")
 	args = append([]string{"build", "--project", project(t), "--data", filepath.Join(tmp, "data"), "--out", out}, args...)
@@ -52,7 +59,7 @@ func buildSite(t *testing.T, args ...string) string {
 	if err != nil {
 		t.Fatalf("jifen %s: %v\n%s%s", strings.Join(args, " "), err, stdout, stderr)
 	}
-	return out
+	return stdout, out
 }
 
 func readPage(t *testing.T, name string) string {
