@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -90,13 +91,14 @@ func benchmarkSite(b *testing.B, project string, src town.Source, asOf time.Time
 	floor := Hugo{Project: trivialProject(b, project), Data: h.Data, Stdout: io.Discard, Stderr: os.Stderr, Exe: exe}
 	out := filepath.Join(dir, "public")
 	var hugoTime, floorTime time.Duration
+	var hugoPeak, floorPeak int64
 	for b.Loop() {
 		if err := h.Build(context.Background(), out, s, All); err != nil {
 			b.Fatal(err)
 		}
 		b.StopTimer()
-		hugoTime += timedRun(b, h, filepath.Join(dir, "hugo"), s)
-		floorTime += timedRun(b, floor, filepath.Join(dir, "floor"), s)
+		hugoTime += timedRun(b, h, filepath.Join(dir, "hugo"), s, &hugoPeak)
+		floorTime += timedRun(b, floor, filepath.Join(dir, "floor"), s, &floorPeak)
 		b.StartTimer()
 	}
 	pages := 0
@@ -111,15 +113,24 @@ func benchmarkSite(b *testing.B, project string, src town.Source, asOf time.Time
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/float64(pages), "µs/page")
 	b.ReportMetric(float64(hugoTime.Microseconds())/float64(b.N)/float64(pages), "hugo-µs/page")
 	b.ReportMetric(float64(floorTime.Microseconds())/float64(b.N)/float64(pages), "floor-µs/page")
+	b.ReportMetric(float64(hugoPeak)/float64(pages), "hugo-KiB/page")
+	b.ReportMetric(float64(floorPeak)/float64(pages), "floor-KiB/page")
 }
 
-// timedRun times Hugo alone, without the pipeline's files, into dir.
-func timedRun(b *testing.B, h Hugo, dir string, s *Site) time.Duration {
-	start := time.Now()
-	if err := h.run(context.Background(), dir, s); err != nil {
+// timedRun times Hugo alone, without the pipeline's files, into dir, and raises peak to its peak
+// resident memory (KiB) if that is more.
+func timedRun(b *testing.B, h Hugo, dir string, s *Site, peak *int64) time.Duration {
+	cmd, err := h.command(context.Background(), dir, s)
+	if err != nil {
 		b.Fatal(err)
 	}
-	return time.Since(start)
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		b.Fatal(err)
+	}
+	took := time.Since(start)
+	*peak = max(*peak, cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss)
+	return took
 }
 
 // trivialProject is a copy of the site project whose pages are rendered by one template that

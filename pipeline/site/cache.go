@@ -49,9 +49,9 @@ func (s *Site) Stamp(id string, f Freshness) {
 	}
 }
 
-// CachedSummaries reads the summaries of the parts in dir, by village; a folder that is not there
-// yet is an empty cache.
-func CachedSummaries(dir string) (map[string]Summary, error) {
+// Summaries reads the summaries of the parts in dir, by village, leaving out what is not one; a
+// folder that is not there yet has none.
+func Summaries(dir string) (map[string]Summary, error) {
 	entries, err := os.ReadDir(filepath.Join(dir, summariesDir))
 	if os.IsNotExist(err) {
 		return map[string]Summary{}, nil
@@ -103,7 +103,7 @@ func Replace(dir, built string, ids []string) error {
 
 // Prune removes from the folder of parts dir the parts of the villages that keep does not keep.
 func Prune(dir string, keep func(id string) bool) error {
-	sums, err := CachedSummaries(dir)
+	sums, err := Summaries(dir)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package site
 
 import (
 	"cmp"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -79,23 +78,18 @@ func writeSummaries(dir string, s *Site) error {
 // ReadSummaries reads the summaries of the villages ids from the parts copied together in dir:
 // every village must have one, or a part is missing.
 func ReadSummaries(dir string, ids []string) ([]Summary, error) {
-	var out, missing []string
+	all, err := Summaries(dir)
+	if err != nil {
+		return nil, err
+	}
 	var sums []Summary
+	var missing []string
 	for _, id := range ids {
-		data, err := os.ReadFile(filepath.Join(dir, summariesDir, id+".json"))
-		if errors.Is(err, fs.ErrNotExist) {
+		if sum, ok := all[id]; ok {
+			sums = append(sums, sum)
+		} else {
 			missing = append(missing, id)
-			continue
 		}
-		if err != nil {
-			return nil, err
-		}
-		var sum Summary
-		if err := json.Unmarshal(data, &sum); err != nil || sum.ID != id {
-			return nil, fmt.Errorf("%s: not the summary of village %s written by jifen build --shard", filepath.Join(dir, summariesDir, id+".json"), id)
-		}
-		out = append(out, id)
-		sums = append(sums, sum)
 	}
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("the parts in %s have no village %s: build every shard, and copy them all into %s", dir, strings.Join(missing, ", "), dir)

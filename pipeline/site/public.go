@@ -279,16 +279,21 @@ func (s *Site) summarize(sums []Summary, listed []string) error {
 	if err != nil {
 		return err
 	}
-	s.Files[townFiles[0]] = pkg
-	s.Files[townFiles[1]] = []byte(strings.Join(d.sums, ""))
+	s.Files[datapackageFile] = pkg
+	s.Files[sumsFile] = []byte(strings.Join(d.sums, ""))
 	sortEntries(feed)
-	base := cmp.Or(pt.SiteURL, "/")
-	s.Files[townFiles[2]], err = feedBytes(pt.Name+"积分公示", "tag:jifen,2025:town", base, feed)
+	s.Files[townFeed], err = feedBytes(pt.Name+"积分公示", "tag:jifen,2025:town", cmp.Or(pt.SiteURL, "/"), feed)
 	return err
 }
 
-// townFiles are the files beside the pages that the town's part makes from every village.
-var townFiles = []string{"downloads/datapackage.json", "downloads/SHA256SUMS", "feed.xml"}
+// The files beside the pages that the town's part makes from every village.
+const (
+	datapackageFile = "downloads/datapackage.json"
+	sumsFile        = "downloads/SHA256SUMS"
+	townFeed        = "feed.xml"
+)
+
+var townFiles = []string{datapackageFile, sumsFile, townFeed}
 
 // updated is the time of the latest approval of the village's files, which its pages show
 // instead of the build's time: a village whose records did not change keeps the same pages, and

@@ -40,9 +40,9 @@ func WriteData(dir string, s *Site) error {
 	return nil
 }
 
-// writeJSON writes v as indented JSON with a trailing newline.
+// writeJSON writes v as compact JSON with a trailing newline: Hugo reads and holds less.
 func writeJSON(name string, v any) error {
-	data, err := json.MarshalIndent(v, "", " ")
+	data, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("encode %s: %w", name, err)
 	}
@@ -127,9 +127,21 @@ func (h Hugo) Build(ctx context.Context, out string, s *Site, part Part) error {
 // run runs Hugo on the project into the folder dir, at the site's address (the root "/" for an
 // offline copy).
 func (h Hugo) run(ctx context.Context, dir string, s *Site) error {
-	exe, err := h.executable(ctx)
+	cmd, err := h.command(ctx, dir, s)
 	if err != nil {
 		return err
+	}
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("hugo: %w", err)
+	}
+	return nil
+}
+
+// command is the command that runs Hugo on the project into the folder dir.
+func (h Hugo) command(ctx context.Context, dir string, s *Site) (*exec.Cmd, error) {
+	exe, err := h.executable(ctx)
+	if err != nil {
+		return nil, err
 	}
 	args := []string{"--source", h.Project, "--destination", dir,
 		"--logLevel", "warn", "--panicOnWarning", "--noBuildLock", "--cleanDestinationDir"}
@@ -143,14 +155,11 @@ func (h Hugo) run(ctx context.Context, dir string, s *Site) error {
 	if h.Data != "" {
 		data, err := filepath.Abs(h.Data)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		cmd.Env = append(cmd.Env, "HUGO_DATADIR="+data)
 	}
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("hugo: %w", err)
-	}
-	return nil
+	return cmd, nil
 }
 
 // replaceable refuses an output folder that a build must not replace: one that is or holds the

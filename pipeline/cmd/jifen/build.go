@@ -120,7 +120,7 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := b.tell(diags, t); err != nil {
 		return err
 	}
-	if _, err := b.render(ctx, report, part, ids, f.out, nil); err != nil {
+	if err := b.render(ctx, report, part, ids, f.out, nil); err != nil {
 		return err
 	}
 	if f.offlineZip != "" {
@@ -226,26 +226,26 @@ func (b *builder) audit(part site.Part) (*audit.Report, error) {
 
 // render publishes the part of the site that the report has, into out; stamp, if not nil, sees
 // the public view before it is built.
-func (b *builder) render(ctx context.Context, report *audit.Report, part site.Part, ids []string, out string, stamp func(*site.Site)) (*site.Site, error) {
+func (b *builder) render(ctx context.Context, report *audit.Report, part site.Part, ids []string, out string, stamp func(*site.Site)) error {
 	var others []site.Summary
 	if part.Town && b.hugo.Parts != "" {
 		var err error
 		if others, err = site.ReadSummaries(b.hugo.Parts, ids); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	t := report.Town
 	s, err := site.Publish(t, report.Results, b.asOf, cmp.Or(b.f.baseURL, t.SiteURL), part, others)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if stamp != nil {
 		stamp(s)
 	}
 	if err := site.WriteData(b.hugo.Data, s); err != nil {
-		return nil, fmt.Errorf("write site data: %w", err)
+		return fmt.Errorf("write site data: %w", err)
 	}
-	return s, b.hugo.Build(ctx, out, s, part)
+	return b.hugo.Build(ctx, out, s, part)
 }
 
 // villagesOnly are the diagnostics of villages' files.

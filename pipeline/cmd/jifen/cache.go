@@ -27,7 +27,7 @@ func (b *builder) refresh(ctx context.Context, part site.Part, ids []string) (*a
 	if err != nil {
 		return nil, err
 	}
-	cached, err := site.CachedSummaries(b.f.cache)
+	cached, err := site.Summaries(b.f.cache)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +63,7 @@ func (b *builder) refresh(ctx context.Context, part site.Part, ids []string) (*a
 	}
 	defer os.RemoveAll(tmp)
 	built := filepath.Join(tmp, "part")
-	_, err = b.render(ctx, report, stale, ids, built, func(s *site.Site) {
+	err = b.render(ctx, report, stale, ids, built, func(s *site.Site) {
 		for _, v := range s.Villages {
 			// A village without an approval shows the time of the build: it is never fresh.
 			if v.Held == nil && v.Updated != "" && !hasErrors(report, v.ID) {
