@@ -101,13 +101,25 @@ func Replace(dir, built string, ids []string) error {
 	return nil
 }
 
-// Prune removes from the folder of parts dir the parts of the villages that keep does not keep.
+// Prune removes from the folder of parts dir the parts of the villages that keep does not keep:
+// every folder but the downloads' and the summaries', and every summary, even one that cannot
+// be read, is a village's.
 func Prune(dir string, keep func(id string) bool) error {
-	sums, err := Summaries(dir)
-	if err != nil {
-		return err
+	var ids []string
+	for _, sub := range []string{".", summariesDir} {
+		entries, err := os.ReadDir(filepath.Join(dir, sub))
+		if err != nil && !os.IsNotExist(err) {
+			return err
+		}
+		for _, e := range entries {
+			if id, ok := strings.CutSuffix(e.Name(), ".json"); sub == summariesDir && ok {
+				ids = append(ids, id)
+			} else if sub == "." && e.IsDir() && e.Name() != "downloads" && e.Name() != summariesDir {
+				ids = append(ids, e.Name())
+			}
+		}
 	}
-	for id := range sums {
+	for _, id := range ids {
 		if !keep(id) {
 			if err := removePart(dir, id); err != nil {
 				return err

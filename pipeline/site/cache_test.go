@@ -4,7 +4,10 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -103,4 +106,89 @@ func villageHash(t *testing.T, v *Village, slip *Slip) [32]byte {
 		t.Fatal(err)
 	}
 	return sha256.Sum256(data)
+}
+
+// TestFingerprint: the fingerprint of the site's project changes with a template, with hugo.toml
+// and with the build's options, and not with the data a build writes.
+func TestFingerprint(t *testing.T) {
+	project := t.TempDir()
+	for name, text := range map[string]string{"hugo.toml": "title = \"x\"\n", "layouts/home.html": "home\n", "i18n/zh.toml": "a = \"b\"\n"} {
+		writeFile(t, filepath.Join(project, name), text)
+	}
+	h := Hugo{Project: project, Exe: os.Args[0]} // any executable will do
+	print := func(extra ...string) string {
+		t.Helper()
+		fp, err := h.Fingerprint(t.Context(), extra...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fp
+	}
+	base := print("https://example.org/")
+	writeFile(t, filepath.Join(project, "data", "town.json"), "{}\n")
+	if print("https://example.org/") != base {
+		t.Error("the data a build writes changed the fingerprint")
+	}
+	if print("https://example.org/other/") == base {
+		t.Error("another base URL left the fingerprint as it was")
+	}
+	for _, name := range []string{"layouts/home.html", "hugo.toml", "i18n/zh.toml", "layouts/new.html"} {
+		writeFile(t, filepath.Join(project, name), "changed\n")
+		if fp := print("https://example.org/"); fp == base {
+			t.Errorf("a change to %s left the fingerprint as it was", name)
+		} else {
+			base = fp
+		}
+	}
+}
+
+// TestReplaceParts: replacing a village's part in a folder of parts, or pruning it, touches no
+// file of a village whose id begins like its own; a summary that cannot be read (these are not
+// JSON) does not keep a part from being pruned.
+func TestReplaceParts(t *testing.T) {
+	dir, built := t.TempDir(), t.TempDir()
+	files := []string{"dong/index.html", "downloads/dong.csv", "downloads/dong_ledger.json", "downloads/data/dong.csv", summariesDir + "/dong.json"}
+	for _, f := range files {
+		writeFile(t, filepath.Join(dir, f), "old "+f)
+		writeFile(t, filepath.Join(dir, strings.Replace(f, "dong", "dong-2", 1)), "other "+f)
+		if f != "downloads/dong_ledger.json" { // the new part has one file fewer
+			writeFile(t, filepath.Join(built, f), "new "+f)
+		}
+	}
+	if err := Replace(dir, built, []string{"dong"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		got, _ := os.ReadFile(filepath.Join(dir, f))
+		if want := "new " + f; f != "downloads/dong_ledger.json" && string(got) != want {
+			t.Errorf("%s: %q, want %q", f, got, want)
+		}
+		other := strings.Replace(f, "dong", "dong-2", 1)
+		if got, _ := os.ReadFile(filepath.Join(dir, other)); !strings.HasPrefix(string(got), "other ") {
+			t.Errorf("%s: %q, want it untouched", other, got)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "downloads/dong_ledger.json")); err == nil {
+		t.Error("a file of the old part is left")
+	}
+	if err := Prune(dir, func(id string) bool { return id == "dong-2" }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "dong")); err == nil {
+		t.Error("the pruned village's folder is left")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "dong-2/index.html")); err != nil {
+		t.Error("pruning dong removed dong-2")
+	}
+}
+
+// writeFile writes a file, making its folder.
+func writeFile(t *testing.T, name, text string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
