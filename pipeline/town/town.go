@@ -615,9 +615,8 @@ func (l *loader) villageIDs(listed []string) []string {
 // be shared out before anything is checked.
 func VillageIDs(src Source) []string {
 	var tf townFile
-	l := &loader{src: src}
-	l.decodeTOML("town.toml", &tf)
-	ids := l.villageIDs(tf.Villages)
+	rules.DecodeTOML("town.toml", src.Files["town.toml"], &tf) // Load says what is wrong with it
+	ids := (&loader{}).villageIDs(tf.Villages)
 	var others []string
 	for _, files := range []iter.Seq[string]{maps.Keys(src.Files), maps.Keys(src.Removed)} {
 		for name := range files {
