@@ -60,10 +60,10 @@ type run struct {
 }
 
 func (h *holder) hold(r *run) (*Report, error) {
-	villages, townBroken := broken(r.report.Diagnostics)
+	villages, townBroken := Broken(r.report.Diagnostics)
 	if townBroken || r.report.Town == nil {
 		base, err := h.find(r.src.Steps, "", func(p string) bool { return !strings.HasPrefix(p, "villages/") }, func(b *Report) bool {
-			_, tb := broken(b.Diagnostics)
+			_, tb := Broken(b.Diagnostics)
 			return b.Town != nil && !tb
 		})
 		if err != nil || base == nil {
@@ -93,7 +93,7 @@ func (h *holder) hold(r *run) (*Report, error) {
 			return !strings.HasPrefix(p, "villages/") || strings.HasPrefix(p, "villages/"+id+"/")
 		}
 		good, err := h.find(r.src.Steps, id, inVillage, func(b *Report) bool {
-			vs, tb := broken(b.Diagnostics)
+			vs, tb := Broken(b.Diagnostics)
 			return b.Town != nil && !tb && !vs[id] && index(b.Town, id) >= 0
 		})
 		if err != nil {
@@ -171,7 +171,7 @@ func (h *holder) published(rep *Report, src town.Source) (*Report, error) {
 				if err != nil {
 					return nil, err
 				}
-				if vs, tb := broken(at.report.Diagnostics); vs[v.ID] || tb {
+				if vs, tb := Broken(at.report.Diagnostics); vs[v.ID] || tb {
 					unseen[m.SheetFile] = append(unseen[m.SheetFile], r.Version.Commit)
 				}
 			}
@@ -376,8 +376,8 @@ func villageOf(file string) (string, bool) {
 	return id, ok && id != ""
 }
 
-// broken tells which villages' files have errors, and whether the town's own files have.
-func broken(diags check.List) (villages map[string]bool, townFiles bool) {
+// Broken tells which villages' files have errors, and whether the town's own files have.
+func Broken(diags check.List) (villages map[string]bool, townFiles bool) {
 	villages = map[string]bool{}
 	for _, d := range diags {
 		if d.IsWarning() {

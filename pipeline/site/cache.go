@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/jifen-project/jifen/pipeline/town"
 )
 
 // A folder of parts (see Part) kept from one build to the next is a cache: a build renders again
@@ -104,24 +106,33 @@ func Replace(dir, built string, ids []string) error {
 // Prune removes from the folder of parts dir the parts of the villages that keep does not keep:
 // every folder but the downloads' and the summaries', and every summary, even one that cannot
 // be read, is a village's.
+// A folder that is not one (it has files but no summaries) is refused whole: a mistyped --cache
+// must not delete a project.
 func Prune(dir string, keep func(id string) bool) error {
-	var ids []string
+	entries, err := os.ReadDir(dir)
+	if err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	if _, err := os.Stat(filepath.Join(dir, summariesDir)); len(entries) > 0 && err != nil {
+		return fmt.Errorf("%s is not a folder of parts that jifen build keeps (it has no %s): give --cache a folder of its own", dir, summariesDir)
+	}
 	for _, sub := range []string{".", summariesDir} {
 		entries, err := os.ReadDir(filepath.Join(dir, sub))
 		if err != nil && !os.IsNotExist(err) {
 			return err
 		}
 		for _, e := range entries {
-			if id, ok := strings.CutSuffix(e.Name(), ".json"); sub == summariesDir && ok {
-				ids = append(ids, id)
-			} else if sub == "." && e.IsDir() && e.Name() != "downloads" && e.Name() != summariesDir {
-				ids = append(ids, e.Name())
+			id, isSummary := strings.CutSuffix(e.Name(), ".json")
+			if sub == "." && (!e.IsDir() || id == "downloads" || id == summariesDir) || sub == summariesDir && !isSummary {
+				continue
 			}
-		}
-	}
-	for _, id := range ids {
-		if !keep(id) {
-			if err := removePart(dir, id); err != nil {
+			switch {
+			case !town.IsVillageID(id): // no part of a village: only this goes
+				err = os.RemoveAll(filepath.Join(dir, sub, e.Name()))
+			case !keep(id):
+				err = removePart(dir, id)
+			}
+			if err != nil {
 				return err
 			}
 		}

@@ -144,7 +144,8 @@ func TestFingerprint(t *testing.T) {
 
 // TestReplaceParts: replacing a village's part in a folder of parts, or pruning it, touches no
 // file of a village whose id begins like its own; a summary that cannot be read (these are not
-// JSON) does not keep a part from being pruned.
+// JSON) does not keep a part from being pruned; names that are no village's go alone, and
+// nothing outside the folder; a folder that is no cache is refused.
 func TestReplaceParts(t *testing.T) {
 	dir, built := t.TempDir(), t.TempDir()
 	files := []string{"dong/index.html", "downloads/dong.csv", "downloads/dong_ledger.json", "downloads/data/dong.csv", summariesDir + "/dong.json"}
@@ -171,6 +172,11 @@ func TestReplaceParts(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "downloads/dong_ledger.json")); err == nil {
 		t.Error("a file of the old part is left")
 	}
+	outside := filepath.Join(filepath.Dir(dir), "kept.txt") // what names such as ".." reach
+	writeFile(t, outside, "kept")
+	writeFile(t, filepath.Join(dir, summariesDir, "..json"), "{}")
+	writeFile(t, filepath.Join(dir, summariesDir, "..json.json"), "{}")
+	writeFile(t, filepath.Join(dir, "Bad Name", "index.html"), "x")
 	if err := Prune(dir, func(id string) bool { return id == "dong-2" }); err != nil {
 		t.Fatal(err)
 	}
@@ -179,6 +185,22 @@ func TestReplaceParts(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "dong-2/index.html")); err != nil {
 		t.Error("pruning dong removed dong-2")
+	}
+	for _, name := range []string{summariesDir + "/..json", summariesDir + "/..json.json", "Bad Name"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			t.Errorf("%s, which is no village's, is left", name)
+		}
+	}
+	if _, err := os.Stat(outside); err != nil {
+		t.Errorf("pruning reached outside the folder: %v", err)
+	}
+	project := t.TempDir() // a mistyped --cache
+	writeFile(t, filepath.Join(project, "layouts/home.html"), "home")
+	if err := Prune(project, func(string) bool { return false }); err == nil || !strings.Contains(err.Error(), "not a folder of parts") {
+		t.Errorf("pruning a folder that is no cache: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(project, "layouts/home.html")); err != nil {
+		t.Error("pruning a folder that is no cache deleted its files")
 	}
 }
 
@@ -190,5 +212,24 @@ func writeFile(t *testing.T, name, text string) {
 	}
 	if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestAddPartsRefusesLinks: a link among the parts is not published, nor is a file that the
+// town's own pages have.
+func TestAddPartsRefusesLinks(t *testing.T) {
+	for name, make := range map[string]func(parts string){
+		"a link":           func(parts string) { os.Symlink("/etc/passwd", filepath.Join(parts, "dong", "passwd")) },
+		"the town's index": func(parts string) { writeFile(t, filepath.Join(parts, "index.html"), "x") },
+	} {
+		for _, keep := range []bool{true, false} {
+			parts, stage := t.TempDir(), t.TempDir()
+			writeFile(t, filepath.Join(parts, "dong", "index.html"), "dong")
+			writeFile(t, filepath.Join(stage, "index.html"), "town")
+			make(parts)
+			if err := addParts(parts, stage, keep); err == nil {
+				t.Errorf("%s among the parts (keep %t): no error", name, keep)
+			}
+		}
 	}
 }

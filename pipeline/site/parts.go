@@ -116,9 +116,19 @@ func ordered(sums []Summary, listed []string) []Summary {
 
 // addParts puts the parts in dir into the site being built in stage, but their summaries: moved
 // there, a folder at a time where the site has no folder of that name, or, to keep dir as it is,
-// linked file by file (copied on another file system). A file both have belongs to the town: it
-// is an error.
+// linked file by file (copied on another file system). A file both have belongs to the town, and
+// anything but files and folders (a link) was not written by jifen: either is an error, found
+// before anything is moved.
 func addParts(dir, stage string, keep bool) error {
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && !d.Type().IsRegular() {
+			err = fmt.Errorf("%s in the parts is not a file that jifen build writes (a link?): nothing is published", p)
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
 	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err

@@ -26,12 +26,19 @@ func Digest(src Source, villages map[string]bool) string {
 		return !ok || villages[id] || file == "village.toml"
 	}
 	names := map[string]bool{}
-	for _, m := range []map[string]bool{keys(src.Files), keys(src.History), keys(src.Removed)} {
-		for name := range m {
-			if matters(name) {
-				names[name] = true
-			}
+	add := func(name string) {
+		if matters(name) {
+			names[name] = true
 		}
+	}
+	for name := range src.Files {
+		add(name)
+	}
+	for name := range src.History {
+		add(name)
+	}
+	for name := range src.Removed {
+		add(name)
 	}
 	h := sha256.New()
 	for _, name := range slices.Sorted(maps.Keys(names)) {
@@ -53,15 +60,6 @@ func Digest(src Source, villages map[string]bool) string {
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil))
-}
-
-// keys is the set of a map's keys.
-func keys[V any](m map[string]V) map[string]bool {
-	out := make(map[string]bool, len(m))
-	for k := range m {
-		out[k] = true
-	}
-	return out
 }
 
 // writeVersion writes what the pages may show of a version: all of it but its content, hashed

@@ -609,6 +609,9 @@ func (l *loader) villageIDs(listed []string) []string {
 	return ids
 }
 
+// IsVillageID reports whether id may be a village's code, and so the name of its folder.
+func IsVillageID(id string) bool { return villageID.MatchString(id) }
+
 // VillageIDs are the villages the records have or had, whose pages a build may make: those
 // town.toml lists, in its order, then the other folders of villages/, those deleted since too,
 // by id. It reads no more than town.toml and the files' names, so that the parts of a site can

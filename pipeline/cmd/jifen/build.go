@@ -77,6 +77,9 @@ func (f *buildFlags) parse(args []string, stderr io.Writer) error {
 	} else if f.offline && (len(given) > 0 || f.cache != "") {
 		fmt.Fprintln(stderr, "jifen build: an offline copy is the whole site: give --offline without --village, --shard, --parts or --cache")
 		return errUsage
+	} else if f.cache != "" && filepath.Clean(f.cache) == filepath.Clean(f.out) && f.shard == "" {
+		fmt.Fprintln(stderr, "jifen build: --cache keeps the parts, --out gets the site: give them different folders")
+		return errUsage
 	} else if f.cache != "" && (f.village != "" || f.parts != "") {
 		fmt.Fprintln(stderr, "jifen build: --cache builds the whole site, or with --shard a share of it: give it without --village or --parts")
 		return errUsage
@@ -129,9 +132,14 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if diags.Errors() > 0 {
-		held := heldLines(t, report.Omitted, f.lang)
+		var held []string
 		if refreshed != nil && refreshed.Town != nil {
-			held = slices.Compact(append(heldLines(refreshed.Town, refreshed.Omitted, f.lang), held...))
+			held = heldLines(refreshed.Town, refreshed.Omitted, f.lang)
+		}
+		for _, line := range heldLines(t, report.Omitted, f.lang) {
+			if !slices.Contains(held, line) { // the town's own files' line, said by both
+				held = append(held, line)
+			}
 		}
 		return b.held(diags, held, "网站已生成，但记录有问题（见上）", "site written, but the records have problems (see above)")
 	}

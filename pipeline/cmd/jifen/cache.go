@@ -9,11 +9,9 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/jifen-project/jifen/pipeline/audit"
-	"github.com/jifen-project/jifen/pipeline/check"
 	"github.com/jifen-project/jifen/pipeline/site"
 	"github.com/jifen-project/jifen/pipeline/town"
 )
@@ -63,10 +61,11 @@ func (b *builder) refresh(ctx context.Context, part site.Part, ids []string) (*a
 	}
 	defer os.RemoveAll(tmp)
 	built := filepath.Join(tmp, "part")
+	bad, _ := audit.Broken(report.Diagnostics)
 	err = b.render(ctx, report, stale, ids, built, func(s *site.Site) {
 		for _, v := range s.Villages {
 			// A village without an approval shows the time of the build: it is never fresh.
-			if v.Held == nil && v.Updated != "" && !hasErrors(report, v.ID) {
+			if v.Held == nil && v.Updated != "" && !bad[v.ID] {
 				until := report.Town.NextChange(links.Of(v.ID), b.asOf)
 				s.Stamp(v.ID, site.Freshness{Key: keys[v.ID], From: b.asOf.Format(time.RFC3339Nano), Until: until.Format(time.RFC3339Nano)})
 			}
@@ -76,13 +75,6 @@ func (b *builder) refresh(ctx context.Context, part site.Part, ids []string) (*a
 		return nil, err
 	}
 	return report, site.Replace(b.f.cache, built, slices.Sorted(maps.Keys(stale.Villages)))
-}
-
-// hasErrors reports whether the report has errors in the files of village id.
-func hasErrors(report *audit.Report, id string) bool {
-	return slices.ContainsFunc(report.Diagnostics, func(d check.Diagnostic) bool {
-		return !d.IsWarning() && strings.HasPrefix(d.File, "villages/"+id+"/")
-	})
 }
 
 // shareCached ends a build of a shard with --cache, whose part is the cache: it says the

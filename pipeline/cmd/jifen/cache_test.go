@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -81,26 +82,31 @@ func TestPartsOfBrokenRecords(t *testing.T) {
 		whole, _, _ := buildHeld(t, repo, "2025-09-20")
 		parts := t.TempDir()
 		for i := 1; i <= 2; i++ {
-			copyDir(t, buildAnyway(t, append(args, "--shard", fmt.Sprintf("%d/2", i))...), parts)
+			_, share := buildAnyway(t, append(args, "--shard", fmt.Sprintf("%d/2", i))...)
+			copyDir(t, share, parts)
 		}
-		if diff := compareTrees(t, whole, buildAnyway(t, append(args, "--parts", parts)...)); diff != "" {
-			t.Errorf("%s broken, the shards put together: %s", step.file, diff)
+		if _, out := buildAnyway(t, append(args, "--parts", parts)...); compareTrees(t, whole, out) != "" {
+			t.Errorf("%s broken, the shards put together: %s", step.file, compareTrees(t, whole, out))
 		}
-		if diff := compareTrees(t, whole, buildAnyway(t, append(args, "--cache", cache)...)); diff != "" {
+		stdout, out := buildAnyway(t, append(args, "--cache", cache)...)
+		if diff := compareTrees(t, whole, out); diff != "" {
 			t.Errorf("%s broken, built with the cache: %s", step.file, diff)
+		}
+		if lines := strings.Split(stdout, "\n"); len(slices.Compact(slices.Sorted(slices.Values(lines)))) != len(lines) {
+			t.Errorf("%s broken, built with the cache, a line is said twice:\n%s", step.file, stdout)
 		}
 	}
 }
 
-// buildAnyway builds into a temporary folder, which it returns, as buildSite does, but also when
-// the build held records back.
-func buildAnyway(t *testing.T, args ...string) string {
+// buildAnyway is buildSiteOut, but also when the build held records back.
+func buildAnyway(t *testing.T, args ...string) (string, string) {
 	t.Helper()
 	tmp := t.TempDir()
 	out := filepath.Join(tmp, "public")
 	args = append([]string{"build", "--project", project(t), "--data", filepath.Join(tmp, "data"), "--out", out}, args...)
-	if stdout, stderr, err := jifen(t, args...); err != nil && !errors.Is(err, errHeld) {
+	stdout, stderr, err := jifen(t, args...)
+	if err != nil && !errors.Is(err, errHeld) {
 		t.Fatalf("jifen %s: %v\n%s%s", strings.Join(args, " "), err, stdout, stderr)
 	}
-	return out
+	return stdout, out
 }
