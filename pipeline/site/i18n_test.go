@@ -15,8 +15,8 @@ import (
 	"github.com/jifen-project/jifen/pipeline/score"
 )
 
-// TestEveryCodeHasWords: each code the JSON carries has its words in i18n/zh.toml under the key
-// the templates look up, and each key there is used by a template.
+// TestEveryCodeHasWords: each code the public view carries has its words in i18n/zh.toml under
+// the key the templates look up, and each key there is used by a template, Hugo's or a fragment's.
 func TestEveryCodeHasWords(t *testing.T) {
 	data, err := os.ReadFile("../../i18n/zh.toml")
 	if err != nil {
@@ -45,7 +45,7 @@ func TestEveryCodeHasWords(t *testing.T) {
 		}
 	}
 	var templates strings.Builder
-	for _, dir := range []string{"../../layouts", "../../content"} {
+	for _, dir := range []string{"../../layouts", "../../content", "fragments"} {
 		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() {
 				return err

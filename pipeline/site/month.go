@@ -24,10 +24,13 @@ type Month struct {
 	RulesTitle    string           `json:"rules_title"`
 	Corrections   []Correction     `json:"corrections"`
 	Totals        Totals           `json:"totals"`
-	Ranking       []Row            `json:"ranking"`   // empty when the village does not publish rankings
-	Left          []Row            `json:"left"`      // households that left the roster during the month: their points, no rank
-	GridRows      map[string][]int `json:"grid_rows"` // grid id → indexes into Ranking, in grid rank order
-	QR            string           `json:"qr"`        // SVG of a QR code to the month's page, for the printed notice
+	Ranking       []Row            `json:"-"`      // empty when the village does not publish rankings; rendered by fragments
+	Left          []Row            `json:"-"`      // households that left the roster during the month: their points, no rank
+	GridRows      map[string][]int `json:"-"`      // grid id → indexes into Ranking, in grid rank order
+	Ranked        int              `json:"ranked"` // the households in Ranking
+	Top           []Row            `json:"top"`    // the households ranked 10th or better: a tie is never cut
+	Sheets        []Sheet          `json:"sheets"` // the sheets of the printed notice, at least one
+	QR            string           `json:"qr"`     // SVG of a QR code to the month's page, for the printed notice
 	PreviousMonth string           `json:"previous_month"`
 	NextMonth     string           `json:"next_month"`
 	Declarations  map[string]int   `json:"declarations"` // outcome (通过, 不通过, 待审) → how many of the month's declarations had it
@@ -185,7 +188,33 @@ func publishMonth(t *town.Town, v *town.Village, i int, res *score.VillageResult
 			pm.Left = append(pm.Left, Row{Who: leaver(t, v, who(v, s.Household)), Grid: h.Grid, Net: s.Net})
 		}
 	}
+	pm.Ranked, pm.Sheets = len(pm.Ranking), sheets(len(pm.Ranking))
+	pm.Top = []Row{}
+	for _, r := range pm.Ranking {
+		if r.Rank <= 10 {
+			pm.Top = append(pm.Top, r)
+		}
+	}
 	return pm
+}
+
+// A Sheet is a printed page of a month's notice: the rows of the ranking from From to To
+// (excluded).
+type Sheet struct {
+	From int `json:"from"`
+	To   int `json:"to"`
+}
+
+// The rows of the printed notice's sheets: fewer on the first, which carries the notice's text.
+const boardFirst, boardPer = 22, 30
+
+// sheets are the sheets of a notice of n ranked households.
+func sheets(n int) []Sheet {
+	out := []Sheet{{0, min(n, boardFirst)}}
+	for from := boardFirst; from < n; from += boardPer {
+		out = append(out, Sheet{from, min(from+boardPer, n)})
+	}
+	return out
 }
 
 // addRow adds a household to the month's ranking and to its grid's.

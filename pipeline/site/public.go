@@ -161,11 +161,11 @@ type Household struct {
 	Paused     bool             `json:"paused"`      // redemption paused under the rules (a veto is never named)
 	Redeemed   int              `json:"redeemed"`
 	Expired    int              `json:"expired"`
-	Account    []AccountLine    `json:"account"`  // newest first
+	Account    []AccountLine    `json:"-"`        // newest first, rendered into Detail
 	Chart      string           `json:"chart"`    // SVG of the monthly points
 	Year       string           `json:"year"`     // the latest year with a sheet, e.g. 2025
 	YearNet    int              `json:"year_net"` // net points of that year
-	Months     []HouseholdMonth `json:"months"`   // newest first
+	Months     []HouseholdMonth `json:"-"`        // newest first, rendered into Detail
 	Moves      []MoveLink       `json:"moves,omitempty"`
 }
 

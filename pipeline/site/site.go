@@ -90,6 +90,9 @@ func (h Hugo) Build(ctx context.Context, out string, s *Site, part Part) error {
 	if err := h.run(ctx, stage, s); err != nil {
 		return err
 	}
+	if err := h.fill(stage, s); err != nil {
+		return err
+	}
 	if err := keep(stage, s, part); err != nil {
 		return err
 	}
@@ -122,6 +125,19 @@ func (h Hugo) Build(ctx context.Context, out string, s *Site, part Part) error {
 		return err
 	}
 	return os.RemoveAll(old)
+}
+
+// fill puts the fragments that Go renders into the pages Hugo built in dir (see fragments).
+func (h Hugo) fill(dir string, s *Site) error {
+	base := basePath(s.Town.SiteURL)
+	if h.Offline {
+		base = "/"
+	}
+	f, err := newFragments(h.Project, base)
+	if err != nil {
+		return err
+	}
+	return f.fill(dir, s)
 }
 
 // run runs Hugo on the project into the folder dir, at the site's address (the root "/" for an

@@ -1,0 +1,79 @@
+package site
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestFragmentsEscape: what a cadre typed reaches a page through a fragment escaped, as through
+// Hugo's templates, and a household's link starts with the site's path.
+func TestFragmentsEscape(t *testing.T) {
+	f, err := newFragments(projectDir(t), basePath("https://example.org/yunxi/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &Household{ID: "QS-0101", Months: []HouseholdMonth{{Month: "2025-07", Net: 3, Rules: "2025-01-01",
+		Entries: []Entry{{Date: "2025-07-02", Reason: Reason{Item: "<b>义务劳动</b>", Note: `<script>alert("x")</script>`}, Points: 3, Counted: 2, Cut: "item-cap"}}}},
+		Account: []AccountLine{
+			{Date: "2025-07-20", Kind: "redeem", Goods: `<img src=x onerror="alert(1)">`, Quantity: 1, Points: -5},
+			{Date: "2025-08-01", Kind: "move-in", Points: 4, Other: &Counterpart{Village: "liutang", VillageName: "柳塘村", Household: "LT-0201"}},
+		}}
+	var b strings.Builder
+	if err := f.t.ExecuteTemplate(&b, "household.html", householdView{H: h, Ranked: true}); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	for _, want := range []string{
+		"&lt;b&gt;义务劳动&lt;/b&gt;",
+		"&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;",
+		`兑换 &lt;img src=x onerror=&#34;alert(1)&#34;&gt; × 1`,
+		`<span class="why">超过本项上限</span>`,
+		`<a href="#m2025-07">2025年7月</a>`,
+		`迁入转入（柳塘村 <a class="code" href="/yunxi/liutang/h/lt-0201/">LT-0201</a>）`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the fragment lacks %s:\n%s", want, page)
+		}
+	}
+	for _, bad := range []string{"<script", "<img", "<b>"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("the fragment has %s unescaped", bad)
+		}
+	}
+}
+
+// TestFill: fill puts each fragment where its marker is, whatever their order, and refuses a
+// page whose markers are missing or repeated: the templates and Go no longer agree.
+func TestFill(t *testing.T) {
+	dir := t.TempDir()
+	write := func(text string) {
+		if err := os.WriteFile(filepath.Join(dir, "index.html"), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	text := func(s string) func(w io.Writer) error {
+		return func(w io.Writer) error { _, err := io.WriteString(w, s); return err }
+	}
+	p := filled{path: "index.html", fragments: map[string]func(io.Writer) error{"a": text("<i>A</i>"), "b": text("B")}}
+
+	write("<p><!--jifen:b--> and <!--jifen:a--></p>")
+	if err := p.fill(dir); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, "index.html")); string(got) != "<p>B and <i>A</i></p>" {
+		t.Errorf("filled: %s", got)
+	}
+	for page, want := range map[string]string{
+		"<p><!--jifen:a--></p>":                      "index.html: the page has 0 markers of the fragment b, not one",
+		"<!--jifen:a--><!--jifen:b--><!--jifen:b-->": "index.html: the page has 2 markers of the fragment b, not one",
+		"<!--jifen:a--><!--jifen:b--><!--jifen:a-->": "index.html: the page has 2 markers of the fragment a, not one",
+	} {
+		write(page)
+		if err := p.fill(dir); err == nil || err.Error() != want {
+			t.Errorf("%s: got %v, want %s", page, err, want)
+		}
+	}
+}
