@@ -20,11 +20,12 @@ import (
 )
 
 // BenchmarkHugo times the site build (Hugo with the project's templates, on the JSON the
-// pipeline writes) for the demo town and for a synthetic town of about 20 villages of 250 to
-// 1,200 households (demo.County), and reports the time per page of the whole build (µs/page),
-// of Hugo alone (hugo-µs/page) and, in the same run, of the floor: Hugo making the same pages
-// from the same data and content adapter, each rendered by a template that writes only its
-// title (floor-µs/page).
+// pipeline writes, then the fragments Go puts into its pages) for the demo town and for a
+// synthetic town of about 20 villages of 250 to 1,200 households (demo.County). It reports per
+// page the time of the whole build (µs/page), of Hugo alone (hugo-µs/page) and, in the same run,
+// of the floor: Hugo making the same pages from the same data and content adapter, each rendered
+// by a template that writes only its title (floor-µs/page); and the peak resident memory of Hugo
+// alone and of the floor (hugo-KiB/page, floor-KiB/page).
 //
 //	go test -run '^$' -bench BenchmarkHugo -benchtime 3x ./pipeline/site/
 func BenchmarkHugo(b *testing.B) {

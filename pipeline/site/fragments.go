@@ -72,8 +72,12 @@ func newFragments(project, base string) (*fragments, error) {
 		"page": func(village, household string) string {
 			return base + village + "/h/" + strings.ToLower(household) + "/"
 		},
-		"who":    func(village string, w Who) whoView { return whoView{Village: village, W: w} },
-		"blocks": blocks,
+		// link is the address of a village's page: link "qingshi" "2025-07".
+		"link":       func(parts ...string) string { return base + path.Join(parts...) + "/" },
+		"who":        func(village string, w Who) whoView { return whoView{Village: village, W: w} },
+		"blocks":     blocks[Row],
+		"yearBlocks": blocks[YearRow],
+		"repeat":     func(n int, s string) string { return strings.Repeat(s, n) },
 		// leftOf are the households of a grid that left.
 		"leftOf": func(rows []Row, grid string) []Row {
 			return slices.DeleteFunc(slices.Clone(rows), func(r Row) bool { return r.Grid != grid })
@@ -92,16 +96,16 @@ type whoView struct {
 }
 
 // A block is a part of a long ranking, a table of its own: its rows, from the K-th (From = K+1).
-type block struct {
+type block[R any] struct {
 	K, From int
-	Rows    []Row
+	Rows    []R
 }
 
 // blocks cuts rows into blocks of n.
-func blocks(rows []Row, n int) []block {
-	var out []block
+func blocks[R any](rows []R, n int) []block[R] {
+	var out []block[R]
 	for k := 0; k < len(rows); k += n {
-		out = append(out, block{K: k, From: k + 1, Rows: rows[k:min(k+n, len(rows))]})
+		out = append(out, block[R]{K: k, From: k + 1, Rows: rows[k:min(k+n, len(rows))]})
 	}
 	return out
 }
@@ -140,6 +144,15 @@ func (f *fragments) pages(s *Site) ([]filled, error) {
 				},
 			})
 		}
+		pages = append(pages, f.page(path.Join(v.ID, "households"), "directory", view{V: v}))
+		for i := range v.Years {
+			y := &v.Years[i]
+			title, err := f.month(y.Through)
+			if err != nil {
+				return nil, err
+			}
+			pages = append(pages, f.page(path.Join(v.ID, y.Year), "year", view{V: v, Y: y, Title: title}))
+		}
 		if !v.PublishRanking {
 			continue
 		}
@@ -149,17 +162,17 @@ func (f *fragments) pages(s *Site) ([]filled, error) {
 			if err != nil {
 				return nil, err
 			}
-			view := monthView{V: v, M: m, Title: title}
-			pages = append(pages, f.page(path.Join(v.ID, m.Month), "ranking", "ranking", view))
+			month := view{V: v, M: m, Title: title}
+			pages = append(pages, f.page(path.Join(v.ID, m.Month), "ranking", month))
 			for _, g := range v.Grids {
-				view.Grid = g
-				pages = append(pages, f.page(path.Join(v.ID, m.Month, "g", strings.ToLower(g.ID)), "grid", "grid", view))
+				month.Grid = g
+				pages = append(pages, f.page(path.Join(v.ID, m.Month, "g", strings.ToLower(g.ID)), "grid", month))
 			}
 			board := filled{path: path.Join(v.ID, m.Month, "notice", "index.html"), fragments: map[string]func(io.Writer) error{}}
 			for p, sh := range m.Sheets {
 				rows := m.Ranking[sh.From:sh.To]
 				board.fragments[fmt.Sprintf("board-%d", p+1)] = func(w io.Writer) error {
-					return f.t.ExecuteTemplate(w, "board", monthView{Rows: rows})
+					return f.t.ExecuteTemplate(w, "board", view{Rows: rows})
 				}
 			}
 			pages = append(pages, board)
@@ -168,11 +181,11 @@ func (f *fragments) pages(s *Site) ([]filled, error) {
 	return pages, nil
 }
 
-// page is the page in the folder dir with one fragment, name, that the template tmpl renders
-// from view.
-func (f *fragments) page(dir, name, tmpl string, view monthView) filled {
+// page is the page in the folder dir with one fragment, name, rendered from v by the template
+// of the same name.
+func (f *fragments) page(dir, name string, v view) filled {
 	return filled{path: path.Join(dir, "index.html"), fragments: map[string]func(io.Writer) error{
-		name: func(w io.Writer) error { return f.t.ExecuteTemplate(w, tmpl, view) },
+		name: func(w io.Writer) error { return f.t.ExecuteTemplate(w, name, v) },
 	}}
 }
 
@@ -226,11 +239,13 @@ func (p filled) fill(dir string) error {
 	return os.WriteFile(name, out.Bytes(), 0o644)
 }
 
-// monthView is what the fragments of a month's pages are given: the village, the month and its
-// title; a grid's page, the grid; a sheet of the notice, its rows.
-type monthView struct {
+// view is what the fragments of a village's pages are given: the village; the month or the year
+// and the title of the month (the last month counted, for a year); a grid's page, the grid; a
+// sheet of the notice, its rows.
+type view struct {
 	V     *Village
 	M     *Month
+	Y     *Year
 	Title string
 	Grid  Grid
 	Rows  []Row

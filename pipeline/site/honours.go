@@ -11,15 +11,16 @@ import (
 
 // Year is a village's year page: the year-to-date ranking and the year's honours.
 type Year struct {
-	Year     string         `json:"year"`
-	Final    bool           `json:"final"`   // December has taken effect
-	Through  string         `json:"through"` // the last month counted (YYYY-MM)
-	Date     string         `json:"date"`    // RFC 3339, for the page's date
-	Ranking  []YearRow      `json:"ranking"` // empty when the village does not publish rankings
-	Stars    []StarGroup    `json:"stars"`   // from five stars down
-	Monthly  []MonthlyStars `json:"monthly"` // empty when the village does not publish rankings
-	Nominees []Who          `json:"nominees"`
-	Model    string         `json:"model"` // the category the nominations are by
+	Year    string `json:"year"`
+	Final   bool   `json:"final"`   // December has taken effect
+	Through string `json:"through"` // the last month counted (YYYY-MM)
+	Date    string `json:"date"`    // RFC 3339, for the page's date
+	// Its honours and ranking, which Go renders into its page (see fragments).
+	Ranking  []YearRow      `json:"-"` // empty when the village does not publish rankings
+	Stars    []StarGroup    `json:"-"` // from five stars down
+	Monthly  []MonthlyStars `json:"-"` // empty when the village does not publish rankings
+	Nominees []Who          `json:"-"`
+	Model    string         `json:"-"` // the category the nominations are by
 }
 
 // YearRow is one household in the year-to-date ranking.

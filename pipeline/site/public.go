@@ -95,7 +95,7 @@ type Village struct {
 	Households     []Household `json:"households"`
 	Notices        []Notice    `json:"notices"`       // newest first
 	Chart          string      `json:"chart"`         // SVG of the monthly net points
-	Directory      []Directory `json:"directory"`     // households on the roster by grid, to find one's own
+	Directory      []Directory `json:"-"`             // households on the roster by grid, to find one's own; rendered by fragments
 	HouseNumbers   bool        `json:"house_numbers"` // the directory gives house numbers
 	Updated        string      `json:"updated"`       // RFC 3339: the latest approval of the village's files; "" before the first
 	Archived       bool        `json:"archived"`      // no longer keeps records: what is shown is its history

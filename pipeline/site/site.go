@@ -1,6 +1,7 @@
 // Package site owns the public website: it turns scored records into the public view (applying
-// the privacy rules in one place), writes that view as JSON into Hugo's data directory, and runs
-// Hugo so that a build either publishes a whole site or nothing.
+// the privacy rules in one place), writes that view as JSON into Hugo's data directory, runs Hugo,
+// and puts into the pages Hugo built the long lists it renders itself (fragments), so that a build
+// either publishes a whole site or nothing.
 package site
 
 import (
