@@ -139,7 +139,7 @@ func (f *fragments) pages(s *Site) ([]filled, error) {
 				path: path.Join(v.ID, "h", strings.ToLower(h.ID), "index.html"),
 				fragments: map[string]func(io.Writer) error{
 					"detail": func(w io.Writer) error {
-						return f.t.ExecuteTemplate(w, "household.html", householdView{H: h, Ranked: v.PublishRanking})
+						return f.t.ExecuteTemplate(w, "household.html", view{V: v, H: h})
 					},
 				},
 			})
@@ -193,12 +193,12 @@ func (f *fragments) page(dir, name string, v view) filled {
 // the marker of one of its fragments, or with it twice, is an error: the templates and Go no
 // longer agree.
 func (f *fragments) fill(dir string, s *Site) error {
-	var g errgroup.Group
-	g.SetLimit(runtime.GOMAXPROCS(0))
 	pages, err := f.pages(s)
 	if err != nil {
 		return err
 	}
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
 	for _, p := range pages {
 		g.Go(func() error { return p.fill(dir) })
 	}
@@ -239,20 +239,15 @@ func (p filled) fill(dir string) error {
 	return os.WriteFile(name, out.Bytes(), 0o644)
 }
 
-// view is what the fragments of a village's pages are given: the village; the month or the year
-// and the title of the month (the last month counted, for a year); a grid's page, the grid; a
-// sheet of the notice, its rows.
+// view is what the fragments of a village's pages are given: the village; the household, the
+// month or the year, with the title of the month (the last month counted, for a year); a grid's
+// page, the grid; a sheet of the notice, its rows.
 type view struct {
 	V     *Village
+	H     *Household
 	M     *Month
 	Y     *Year
 	Title string
 	Grid  Grid
 	Rows  []Row
-}
-
-// householdView is what the household fragment is given.
-type householdView struct {
-	H      *Household
-	Ranked bool // the village publishes rankings
 }

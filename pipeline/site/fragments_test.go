@@ -22,7 +22,7 @@ func TestFragmentsEscape(t *testing.T) {
 			{Date: "2025-08-01", Kind: "move-in", Points: 4, Other: &Counterpart{Village: "liutang", VillageName: "柳塘村", Household: "LT-0201"}},
 		}}
 	var b strings.Builder
-	if err := f.t.ExecuteTemplate(&b, "household.html", householdView{H: h, Ranked: true}); err != nil {
+	if err := f.t.ExecuteTemplate(&b, "household.html", view{V: &Village{PublishRanking: true}, H: h}); err != nil {
 		t.Fatal(err)
 	}
 	page := b.String()
