@@ -3,9 +3,12 @@ package site
 import (
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/jifen-project/jifen/pipeline/demo"
 )
 
 // TestFragmentsEscape: what a cadre typed reaches a page through a fragment escaped, as through
@@ -74,6 +77,34 @@ func TestFill(t *testing.T) {
 		write(page)
 		if err := p.fill(dir); err == nil || err.Error() != want {
 			t.Errorf("%s: got %v, want %s", page, err, want)
+		}
+	}
+}
+
+// TestMarkersInText: a cadre's text that reads as a marker, or as HTML, neither moves a
+// fragment nor breaks the build: it is escaped where it stands, in Hugo's part of a page and in
+// a fragment.
+func TestMarkersInText(t *testing.T) {
+	report := scored(t, demoSource(t), demo.AsOf())
+	s, err := Publish(report.Town, report.Results, demo.AsOf(), "", All, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const hostile = `<!--jifen:detail--><!--jifen:ranking--><script>alert(1)</script>`
+	v := s.Villages[0]
+	h := &v.Households[0]
+	h.Name = hostile
+	h.Months[0].Entries = append(h.Months[0].Entries, Entry{Date: "2025-07-01", Reason: Reason{Item: hostile, Note: hostile}, Points: 1, Counted: 1})
+	v.Months[0].Ranking[0].Name = hostile
+	out := builtSite(t, s)
+	escaped := "&lt;!--jifen:detail--&gt;&lt;!--jifen:ranking--&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
+	for _, page := range []string{path.Join(v.ID, "h", strings.ToLower(h.ID)), path.Join(v.ID, v.Months[0].Month)} {
+		data, err := os.ReadFile(filepath.Join(out, page, "index.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := strings.Count(string(data), escaped); n == 0 || strings.Contains(string(data), "<!--jifen:") || strings.Contains(string(data), "<script") {
+			t.Errorf("%s: the hostile text is escaped %d times, or a marker or a script is left:\n%s", page, n, data)
 		}
 	}
 }
