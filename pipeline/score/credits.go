@@ -65,7 +65,7 @@ func credits(out []event, res *VillageResult, loc *time.Location, whole bool) []
 func yearCredits(out []event, res *VillageResult, first, end int, loc *time.Location, whole bool) []event {
 	v := res.Village
 	y := &replay{village: v, first: first, vs: make([][]version, end-first), at: make([]int, end-first),
-		credited: make([][]int, end-first), sums: make([]*sums, len(v.Households))}
+		credited: make([][]int, end-first), sums: make([]*sums, len(v.Households)), scorer: scorer{cutsOnly: true}}
 	var days []string
 	for i := range y.vs {
 		y.vs[i] = versions(v.Months[first+i], loc)
@@ -135,7 +135,7 @@ type replay struct {
 	at       []int       // month → the version in force, −1 before the first
 	credited [][]int     // month → household → points credited so far
 	sums     []*sums     // household → its sums after the year's months as in force
-	scorer   scorer
+	scorer   scorer      // only the net points of what it scores are read
 }
 
 // sums are a household's yearly sums after the months in force, and the last month with rows

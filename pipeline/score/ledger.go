@@ -219,10 +219,12 @@ func (k *keeper) line(a *Account, l Line) {
 }
 
 func (k *keeper) account(id string) *Account {
-	if k.Accounts[id] == nil {
-		k.Accounts[id] = &Account{Household: id}
+	a := k.Accounts[id]
+	if a == nil {
+		a = &Account{Household: id}
+		k.Accounts[id] = a
 	}
-	return k.Accounts[id]
+	return a
 }
 
 // events are the village's earnings (see credits), E2 vetoes, redemptions and moves in the

@@ -104,12 +104,14 @@ type VillageResult struct {
 // Village scores every month of a village.
 func Village(v *town.Village) *VillageResult { return scoreVillage(v, true) }
 
-// scoreVillage scores every month of a village, and ranks its households when ranked (else the
-// standings stay in the roster's order).
+// scoreVillage scores every month of a village, and ranks its households when ranked. Unranked,
+// the standings stay in the roster's order, only the households with rows in a month have one
+// (the others have no points, and nothing ranks them), and their entries are only those with a
+// reason (see scorer).
 func scoreVillage(v *town.Village, ranked bool) *VillageResult {
 	res := &VillageResult{Village: v}
 	books := make([]*book, len(v.Households)) // by roster position: the running yearly sums
-	var sc scorer
+	sc := scorer{cutsOnly: !ranked}
 	var before []int // the ranks of the month before by roster position, nil when it had no sheet
 	// The position whose rows each household takes: a code listed twice takes those of its first row.
 	first := make([]int, len(v.Households))
@@ -122,7 +124,7 @@ func scoreVillage(v *town.Village, ranked bool) *VillageResult {
 		for i, h := range v.Households {
 			entries := rows[first[i]]
 			listed, left := h.ActiveDuring(m.Month), leftBy(h, m.Month)
-			if !listed && len(entries) == 0 {
+			if len(entries) == 0 && (!listed || !ranked) {
 				continue
 			}
 			year := m.Month[:4]
@@ -315,13 +317,43 @@ func byHousehold(v *town.Village, entries []sheet.Entry) [][]*sheet.Entry {
 }
 
 // A scorer scores households' months. It makes room for their standings, counted entries and
-// yearly books a block at a time.
+// yearly books a block at a time. With cutsOnly, a standing's entries are only those with a
+// reason (cut by a cap or a veto, or a veto's own row): the checks read no others.
 type scorer struct {
+	cutsOnly  bool
 	standings []Standing
 	counted   []Counted
 	books     []book
 	sums      []itemSum // room for the books' sums by category
 	monthItem itemSums  // scratch: points by item of the household's month
+	ruleSet   *rules.RuleSet
+	rules     map[string]rule // what ruleSet says of each item code met so far
+	found     []rule          // scratch: the rules of the household's month's entries
+}
+
+// A rule is what a rule set says of an item code: its item and the item's category, or its
+// veto, or nothing (a code that the checks reported).
+type rule struct {
+	item     *rules.Item
+	category *rules.Category
+	veto     *rules.Veto
+}
+
+// rule looks the item code up in rs. The month's rows repeat a few codes, so each code is looked
+// up once for as long as the rule set stays the same.
+func (sc *scorer) rule(rs *rules.RuleSet, id string) rule {
+	if rs != sc.ruleSet {
+		sc.ruleSet, sc.rules = rs, map[string]rule{}
+	}
+	r, ok := sc.rules[id]
+	if !ok {
+		r.item, r.veto = rs.Item(id), rs.Veto(id)
+		if r.item != nil {
+			r.category = rs.Category(r.item.Category)
+		}
+		sc.rules[id] = r
+	}
+	return r
 }
 
 // bookCategories is the room a book has for categories before its list grows on its own.
@@ -357,15 +389,18 @@ func (sc *scorer) month(rs *rules.RuleSet, entries []*sheet.Entry, b *book) *Sta
 	slices.SortStableFunc(entries, func(a, b *sheet.Entry) int {
 		return cmp.Or(strings.Compare(a.Date, b.Date), cmp.Compare(a.Line, b.Line))
 	})
+	found := sc.found[:0]
 	for _, e := range entries {
-		if v := rs.Veto(e.Item); v != nil && v.Effect.Stronger(s.Veto) {
-			s.Veto = v.Effect
+		r := sc.rule(rs, e.Item)
+		if r.veto != nil && r.veto.Effect.Stronger(s.Veto) {
+			s.Veto = r.veto.Effect
 		}
+		found = append(found, r)
 	}
 	monthItem := sc.monthItem[:0]
-	for _, e := range entries {
+	for k, e := range entries {
 		c := Counted{Entry: e, Rules: rs.Effective}
-		it := rs.Item(e.Item)
+		it := found[k].item
 		switch {
 		case it == nil: // a veto row, or an unknown item that the checks reported
 			c.Reason = VetoRow
@@ -385,7 +420,7 @@ func (sc *scorer) month(rs *rules.RuleSet, entries []*sheet.Entry, b *book) *Sta
 			}
 			if e.Points > 0 {
 				cut(it.Cap-used.get(it.ID), ItemCap)
-				if cat := rs.Category(it.Category); cat != nil {
+				if cat := found[k].category; cat != nil {
 					cut(cat.Weight-b.category.get(it.Category), CategoryCap)
 				}
 				cut(rs.MonthlyCap-s.Positive, MonthlyCap)
@@ -400,10 +435,12 @@ func (sc *scorer) month(rs *rules.RuleSet, entries []*sheet.Entry, b *book) *Sta
 			}
 			used.add(it.ID, c.Counted)
 		}
-		sc.counted = append(sc.counted, c)
+		if c.Reason != NoCut || !sc.cutsOnly {
+			sc.counted = append(sc.counted, c)
+		}
 	}
 	s.Entries = sc.counted[start:len(sc.counted):len(sc.counted)]
-	sc.monthItem = monthItem[:0]
+	sc.monthItem, sc.found = monthItem[:0], found[:0]
 	s.Net = s.Positive + s.Negative
 	return s
 }
@@ -456,9 +493,10 @@ func Town(t *town.Town, asOf time.Time) []*VillageResult {
 }
 
 // ForChecks scores a village as the checks need it: the months' points and the supermarket's
-// ledger, without ranks, honours and the accounts' lines (the standings are in the roster's
-// order). loc is the town's time zone; moves are the town's (see Transfers), or nil when the
-// village has none.
+// ledger, without ranks, honours and the accounts' lines (the standings are those of the
+// households with rows in the month, in the roster's order, each with only the entries that
+// have a reason). loc is the town's time zone; moves are the town's (see Transfers), or nil
+// when the village has none.
 func ForChecks(v *town.Village, asOf time.Time, loc *time.Location, moves *Moves) *VillageResult {
 	res := scoreVillage(v, false)
 	res.Ledger = supermarket(res, asOf, loc, false, moves)

@@ -213,9 +213,7 @@ func ReadSheet(name string, data []byte) ([]Entry, Columns, check.List) {
 			rows = newRowSet(n)
 		}
 		c := cell{name: name, cols: cols, line: line, diags: &diags}
-		out = append(out, Entry{}) // within its capacity: the entry is made in place
-		e := &out[len(out)-1]
-		*e = Entry{
+		out = append(out, Entry{ // within its capacity
 			Line:       line,
 			Household:  c.id("household", household),
 			Item:       c.id("item", item),
@@ -225,7 +223,8 @@ func ReadSheet(name string, data []byte) ([]Entry, Columns, check.List) {
 			DateText:   date,
 			Note:       c.text("note", note, maxNote),
 			Evidence:   c.text("evidence", evidence, maxEvidence),
-		}
+		})
+		e := &out[len(out)-1]
 		e.Invalid = c.invalid
 		if e.Invalid == nil {
 			if l, dup := rows.add(out, len(out)-1); dup {

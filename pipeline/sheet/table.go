@@ -138,7 +138,9 @@ func scan(name string, data []byte, columns []column, diags *check.List, row fun
 	stopped := false
 	err := records(text, func(rec []string, line int) bool {
 		for i, v := range rec {
-			rec[i] = trim(v)
+			if t := trim(v); len(t) != len(v) { // most cells have no spaces: no write for them
+				rec[i] = t
+			}
 		}
 		switch {
 		case blank(rec):
