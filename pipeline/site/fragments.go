@@ -2,10 +2,7 @@ package site
 
 import (
 	"bytes"
-	"embed"
 	"fmt"
-	"html/template"
-	"io"
 	"net/url"
 	"os"
 	"path"
@@ -17,97 +14,110 @@ import (
 
 	"github.com/pelletier/go-toml/v2"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/jifen-project/jifen/pipeline/score"
 )
 
 // Fragments are the parts of pages that repeat a row for every entry, month, account line or
 // household. Go renders them straight into the pages Hugo built: a template writes a marker
 // (the partial fragment.html) where a fragment goes, and fill replaces it. So Hugo neither loads
 // nor holds those rows (it keeps all of data/ in memory, as maps about 17 times its JSON's size),
-// and its memory and time a page stay near those of its own page objects. The fragments are Go's
-// html/template, which escapes as Hugo's templates do, and take their words from the project's
-// i18n/zh.toml, as Hugo's templates do.
-
-//go:embed fragments/*.html
-var fragmentFiles embed.FS
+// and its memory and time a page stay near those of its own page objects. The fragments (lists.go)
+// are written as the templates would write them, escaped as html/template escapes (htmlWriter),
+// with the words of the project's i18n/zh.toml, as Hugo's templates do.
 
 // fragments renders the fragments of a site's pages.
 type fragments struct {
-	t     *template.Template
-	month func(month string) (string, error) // a month's title, 2025年7月 for 2025-07
+	words  map[string]any
+	base   string            // the path of the site's address, which links start with
+	titles map[string]string // the titles of the months, 2025年7月 for 2025-07
+	layout string            // the layout of the titles
 }
 
-// newFragments reads the words of the project's i18n/zh.toml and parses the fragments; links
-// start with base, the path of the site's address ("/" for the root or an offline copy), as
-// Hugo's relURL writes them.
+// newFragments reads the words of the project's i18n/zh.toml; links start with base, the path of
+// the site's address ("/" for the root or an offline copy), as Hugo's relURL writes them.
 func newFragments(project, base string) (*fragments, error) {
 	data, err := os.ReadFile(filepath.Join(project, "i18n", "zh.toml"))
 	if err != nil {
 		return nil, err
 	}
-	var words map[string]any
-	if err := toml.Unmarshal(data, &words); err != nil {
+	f := &fragments{base: base, titles: map[string]string{}}
+	if err := toml.Unmarshal(data, &f.words); err != nil {
 		return nil, fmt.Errorf("i18n/zh.toml: %w", err)
 	}
-	word := func(key string) (string, error) {
-		if w, ok := words[key].(string); ok {
-			return w, nil
-		}
-		return "", fmt.Errorf("i18n/zh.toml has no %s", key)
+	f.layout, err = f.word("month_layout")
+	return f, err
+}
+
+// word is the words of key in i18n/zh.toml.
+func (f *fragments) word(key string) (string, error) {
+	if w, ok := f.words[key].(string); ok {
+		return w, nil
 	}
-	layout, err := word("month_layout")
-	if err != nil {
-		return nil, err
-	}
-	f := &fragments{month: func(month string) (string, error) {
+	return "", fmt.Errorf("i18n/zh.toml has no %s", key)
+}
+
+// title is the title of a month (YYYY-MM) that addTitle added.
+func (f *fragments) title(month string) string { return f.titles[month] }
+
+// addTitle makes the title of a month.
+func (f *fragments) addTitle(month string) error {
+	if _, ok := f.titles[month]; !ok {
 		t, err := time.Parse("2006-01", month)
 		if err != nil {
-			return "", err
+			return err
 		}
-		return t.Format(layout), nil
-	}}
-	funcs := template.FuncMap{
-		"T":     word,
-		"month": f.month,
-		// page is the address of a household's page in a village.
-		"page": func(village, household string) string {
-			return base + village + "/h/" + strings.ToLower(household) + "/"
-		},
-		// link is the address of a village's page: link "qingshi" "2025-07".
-		"link":       func(parts ...string) string { return base + path.Join(parts...) + "/" },
-		"who":        func(village string, w Who) whoView { return whoView{Village: village, W: w} },
-		"blocks":     blocks[Row],
-		"yearBlocks": blocks[YearRow],
-		"repeat":     func(n int, s string) string { return strings.Repeat(s, n) },
-		// leftOf are the households of a grid that left.
-		"leftOf": func(rows []Row, grid string) []Row {
-			return slices.DeleteFunc(slices.Clone(rows), func(r Row) bool { return r.Grid != grid })
-		},
+		f.titles[month] = t.Format(f.layout)
 	}
-	if f.t, err = template.New("").Funcs(funcs).ParseFS(fragmentFiles, "fragments/*.html"); err != nil {
-		return nil, err
-	}
-	return f, nil
+	return nil
 }
 
-// whoView is a household in a list of a village's page.
-type whoView struct {
-	Village string
-	W       Who
-}
-
-// A block is a part of a long ranking, a table of its own: its rows, from the K-th (From = K+1).
-type block[R any] struct {
-	K, From int
-	Rows    []R
-}
-
-// blocks cuts rows into blocks of n.
-func blocks[R any](rows []R, n int) []block[R] {
-	var out []block[R]
-	for k := 0; k < len(rows); k += n {
-		out = append(out, block[R]{K: k, From: k + 1, Rows: rows[k:min(k+n, len(rows))]})
+// prepare makes the titles of the site's months and checks that the words the fragments use are
+// there, so that rendering them cannot fail.
+func (f *fragments) prepare(s *Site) error {
+	var months []string
+	for _, v := range s.Villages {
+		for _, m := range v.Months {
+			months = append(months, m.Month)
+		}
+		for _, y := range v.Years {
+			months = append(months, y.Through)
+		}
+		for _, h := range v.Households {
+			for _, m := range h.Months {
+				months = append(months, m.Month)
+			}
+			for _, l := range h.Account {
+				if l.Kind == "earn" {
+					months = append(months, l.Month)
+				}
+			}
+		}
 	}
-	return out
+	for _, m := range months {
+		if err := f.addTitle(m); err != nil {
+			return err
+		}
+	}
+	keys := []string{"adjusted", "move_new"}
+	for _, c := range cuts {
+		keys = append(keys, "cut_"+c)
+	}
+	for _, k := range []score.LineKind{score.Expire, score.MoveIn, score.MoveOut, score.MoveClear} {
+		keys = append(keys, "account_"+string(k))
+	}
+	for _, k := range keys {
+		if _, err := f.word(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// w is the words of key, which prepare checked.
+func (f *fragments) w(key string) string {
+	w, _ := f.word(key)
+	return w
 }
 
 // basePath is the path of a site's address that Hugo's relURL starts links with: "/" for none.
@@ -119,87 +129,61 @@ func basePath(siteURL string) string {
 	return strings.TrimSuffix(u.Path, "/") + "/"
 }
 
-// A filled page is a built page with its fragments: each renders the fragment that replaces the
+// A filled page is a built page with its fragments: each writes the fragment that replaces the
 // marker of its name.
 type filled struct {
 	path      string // the page's file in the site, e.g. qingshi/h/qs-0101/index.html
-	fragments map[string]func(w io.Writer) error
+	fragments map[string]func(w *htmlWriter)
 }
 
 // marker is what the partial fragment.html writes for the fragment name.
 func marker(name string) []byte { return []byte("<!--jifen:" + name + "-->") }
 
 // pages lists the pages of the site that have fragments.
-func (f *fragments) pages(s *Site) ([]filled, error) {
+func (f *fragments) pages(s *Site) []filled {
 	var pages []filled
+	one := func(dir, name string, write func(w *htmlWriter)) {
+		pages = append(pages, filled{path: path.Join(dir, "index.html"), fragments: map[string]func(*htmlWriter){name: write}})
+	}
 	for _, v := range s.Villages {
 		for i := range v.Households {
 			h := &v.Households[i]
-			pages = append(pages, filled{
-				path: path.Join(v.ID, "h", strings.ToLower(h.ID), "index.html"),
-				fragments: map[string]func(io.Writer) error{
-					"detail": func(w io.Writer) error {
-						return f.t.ExecuteTemplate(w, "household.html", view{V: v, H: h})
-					},
-				},
-			})
+			one(path.Join(v.ID, "h", strings.ToLower(h.ID)), "detail", func(w *htmlWriter) { f.household(w, v, h) })
 		}
-		pages = append(pages, f.page(path.Join(v.ID, "households"), "directory", view{V: v}))
+		one(path.Join(v.ID, "households"), "directory", func(w *htmlWriter) { f.directory(w, v) })
 		for i := range v.Years {
 			y := &v.Years[i]
-			title, err := f.month(y.Through)
-			if err != nil {
-				return nil, err
-			}
-			pages = append(pages, f.page(path.Join(v.ID, y.Year), "year", view{V: v, Y: y, Title: title}))
+			one(path.Join(v.ID, y.Year), "year", func(w *htmlWriter) { f.year(w, v, y) })
 		}
 		if !v.PublishRanking {
 			continue
 		}
 		for i := range v.Months {
 			m := &v.Months[i]
-			title, err := f.month(m.Month)
-			if err != nil {
-				return nil, err
-			}
-			month := view{V: v, M: m, Title: title}
-			pages = append(pages, f.page(path.Join(v.ID, m.Month), "ranking", month))
+			one(path.Join(v.ID, m.Month), "ranking", func(w *htmlWriter) { f.ranking(w, v, m) })
 			for _, g := range v.Grids {
-				month.Grid = g
-				pages = append(pages, f.page(path.Join(v.ID, m.Month, "g", strings.ToLower(g.ID)), "grid", month))
+				one(path.Join(v.ID, m.Month, "g", strings.ToLower(g.ID)), "grid", func(w *htmlWriter) { f.grid(w, v, m, g) })
 			}
-			board := filled{path: path.Join(v.ID, m.Month, "notice", "index.html"), fragments: map[string]func(io.Writer) error{}}
+			board := filled{path: path.Join(v.ID, m.Month, "notice", "index.html"), fragments: map[string]func(*htmlWriter){}}
 			for p, sh := range m.Sheets {
-				rows := m.Ranking[sh.From:sh.To]
-				board.fragments[fmt.Sprintf("board-%d", p+1)] = func(w io.Writer) error {
-					return f.t.ExecuteTemplate(w, "board", view{Rows: rows})
-				}
+				board.fragments[fmt.Sprintf("board-%d", p+1)] = func(w *htmlWriter) { f.board(w, m.Ranking[sh.From:sh.To]) }
 			}
 			pages = append(pages, board)
 		}
 	}
-	return pages, nil
-}
-
-// page is the page in the folder dir with one fragment, name, rendered from v by the template
-// of the same name.
-func (f *fragments) page(dir, name string, v view) filled {
-	return filled{path: path.Join(dir, "index.html"), fragments: map[string]func(io.Writer) error{
-		name: func(w io.Writer) error { return f.t.ExecuteTemplate(w, name, v) },
-	}}
+	return pages
 }
 
 // fill puts the fragments into the pages of the site built in dir, in parallel. A page without
 // the marker of one of its fragments, or with it twice, is an error: the templates and Go no
 // longer agree.
 func (f *fragments) fill(dir string, s *Site) error {
-	pages, err := f.pages(s)
-	if err != nil {
+	if err := f.prepare(s); err != nil {
 		return err
 	}
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
-	for _, p := range pages {
+	for _, p := range f.pages(s) {
 		g.Go(func() error { return p.fill(dir) })
 	}
 	return g.Wait()
@@ -225,29 +209,14 @@ func (p filled) fill(dir string) error {
 		spots = append(spots, spot{bytes.Index(page, m), name})
 	}
 	slices.SortFunc(spots, func(a, b spot) int { return a.at - b.at })
-	var out bytes.Buffer
-	out.Grow(len(page) * 2)
+	var out htmlWriter
+	out.Grow(len(page) * 4)
 	last := 0
 	for _, sp := range spots {
 		out.Write(page[last:sp.at])
-		if err := p.fragments[sp.name](&out); err != nil {
-			return fmt.Errorf("%s: %s: %w", p.path, sp.name, err)
-		}
+		p.fragments[sp.name](&out)
 		last = sp.at + len(marker(sp.name))
 	}
 	out.Write(page[last:])
 	return os.WriteFile(name, out.Bytes(), 0o644)
-}
-
-// view is what the fragments of a village's pages are given: the village; the household, the
-// month or the year, with the title of the month (the last month counted, for a year); a grid's
-// page, the grid; a sheet of the notice, its rows.
-type view struct {
-	V     *Village
-	H     *Household
-	M     *Month
-	Y     *Year
-	Title string
-	Grid  Grid
-	Rows  []Row
 }

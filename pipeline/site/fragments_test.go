@@ -1,7 +1,7 @@
 package site
 
 import (
-	"io"
+	"html/template"
 	"os"
 	"path"
 	"path/filepath"
@@ -24,11 +24,12 @@ func TestFragmentsEscape(t *testing.T) {
 			{Date: "2025-07-20", Kind: "redeem", Goods: `<img src=x onerror="alert(1)">`, Quantity: 1, Points: -5},
 			{Date: "2025-08-01", Kind: "move-in", Points: 4, Other: &Counterpart{Village: "liutang", VillageName: "柳塘村", Household: "LT-0201"}},
 		}}
-	var b strings.Builder
-	if err := f.t.ExecuteTemplate(&b, "household.html", view{V: &Village{PublishRanking: true}, H: h}); err != nil {
+	if err := f.addTitle("2025-07"); err != nil {
 		t.Fatal(err)
 	}
-	page := b.String()
+	var w htmlWriter
+	f.household(&w, &Village{PublishRanking: true}, h)
+	page := w.String()
 	for _, want := range []string{
 		"&lt;b&gt;义务劳动&lt;/b&gt;",
 		"&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;",
@@ -48,6 +49,32 @@ func TestFragmentsEscape(t *testing.T) {
 	}
 }
 
+// FuzzHTMLWriter: the writer escapes text and addresses as html/template does, in text, in an
+// attribute and in a link.
+func FuzzHTMLWriter(f *testing.F) {
+	for _, s := range []string{"", "王*", `<script>"x" & 'y' + z</script>`, "\x00\xff", "/yunxi/qs-01/h/a b(c)/", "#m2025-07", "/云溪/村?a=1&b=%2F"} {
+		f.Add(s)
+	}
+	tmpl := template.Must(template.New("").Parse(`<p title="{{ . }}">{{ . }}</p><a href="/{{ . }}">`))
+	f.Fuzz(func(t *testing.T, s string) {
+		var want strings.Builder
+		if err := tmpl.Execute(&want, s); err != nil {
+			t.Skip() // html/template refuses it too
+		}
+		var w htmlWriter
+		w.m(`<p title="`)
+		w.t(s)
+		w.m(`">`)
+		w.t(s)
+		w.m(`</p><a href="`)
+		w.url("/" + s)
+		w.m(`">`)
+		if w.String() != want.String() {
+			t.Errorf("%q: got %s, want %s", s, w.String(), want.String())
+		}
+	})
+}
+
 // TestFill: fill puts each fragment where its marker is, whatever their order, and refuses a
 // page whose markers are missing or repeated: the templates and Go no longer agree.
 func TestFill(t *testing.T) {
@@ -57,10 +84,8 @@ func TestFill(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	text := func(s string) func(w io.Writer) error {
-		return func(w io.Writer) error { _, err := io.WriteString(w, s); return err }
-	}
-	p := filled{path: "index.html", fragments: map[string]func(io.Writer) error{"a": text("<i>A</i>"), "b": text("B")}}
+	text := func(s string) func(w *htmlWriter) { return func(w *htmlWriter) { w.m(s) } }
+	p := filled{path: "index.html", fragments: map[string]func(*htmlWriter){"a": text("<i>A</i>"), "b": text("B")}}
 
 	write("<p><!--jifen:b--> and <!--jifen:a--></p>")
 	if err := p.fill(dir); err != nil {
