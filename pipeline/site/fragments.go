@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pelletier/go-toml/v2"
@@ -192,10 +193,12 @@ func (f *fragments) fill(dir string, s *Site) error {
 // fill puts the page's fragments into its file in the site built in dir.
 func (p filled) fill(dir string) error {
 	name := filepath.Join(dir, filepath.FromSlash(p.path))
-	page, err := os.ReadFile(name)
+	in, err := read(name)
 	if err != nil {
 		return err
 	}
+	defer writers.Put(in)
+	page := in.Bytes()
 	type spot struct {
 		at   int
 		name string
@@ -209,14 +212,34 @@ func (p filled) fill(dir string) error {
 		spots = append(spots, spot{bytes.Index(page, m), name})
 	}
 	slices.SortFunc(spots, func(a, b spot) int { return a.at - b.at })
-	var out htmlWriter
-	out.Grow(len(page) * 4)
+	out := writers.Get().(*htmlWriter)
+	defer writers.Put(out)
+	out.Reset()
 	last := 0
 	for _, sp := range spots {
 		out.Write(page[last:sp.at])
-		p.fragments[sp.name](&out)
+		p.fragments[sp.name](out)
 		last = sp.at + len(marker(sp.name))
 	}
 	out.Write(page[last:])
 	return os.WriteFile(name, out.Bytes(), 0o644)
 }
+
+// read reads the file name into a buffer of writers.
+func read(name string) (*htmlWriter, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b := writers.Get().(*htmlWriter)
+	b.Reset()
+	if _, err := b.ReadFrom(f); err != nil {
+		writers.Put(b)
+		return nil, err
+	}
+	return b, nil
+}
+
+// writers are the buffers of pages being read and filled, used again from page to page.
+var writers = sync.Pool{New: func() any { return new(htmlWriter) }}
