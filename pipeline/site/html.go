@@ -29,6 +29,15 @@ func (w *htmlWriter) t(text string) { textEscaper.WriteString(&w.Buffer, text) }
 // n writes a number.
 func (w *htmlWriter) n(i int) { w.Write(strconv.AppendInt(w.AvailableBuffer(), int64(i), 10)) }
 
+// numbers writes numbers, each in a cell of its own aligned as numbers.
+func (w *htmlWriter) numbers(ns ...int) {
+	for _, n := range ns {
+		w.m(`<td class="n">`)
+		w.n(n)
+		w.m("</td>")
+	}
+}
+
 // url writes an address within the site (a path or a fragment, never with a scheme) as the value
 // of an attribute: normalised as html/template normalises a URL, then escaped.
 func (w *htmlWriter) url(u string) {

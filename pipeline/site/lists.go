@@ -80,11 +80,9 @@ func (f *fragments) householdMonth(w *htmlWriter, m HouseholdMonth) {
 				w.t(f.w("cut_" + e.Cut))
 				w.m("</span>")
 			}
-			w.m(`</td><td class="n">`)
-			w.n(e.Points)
-			w.m(`</td><td class="n">`)
-			w.n(e.Counted)
-			w.m("</td></tr>")
+			w.m("</td>")
+			w.numbers(e.Points, e.Counted)
+			w.m("</tr>")
 		}
 		w.m("\n</tbody>\n</table>")
 	} else {
@@ -175,11 +173,9 @@ func (f *fragments) account(w *htmlWriter, h *Household) {
 				w.m("）")
 			}
 		}
-		w.m(`</td><td class="n">`)
-		w.n(l.Points)
-		w.m(`</td><td class="n">`)
-		w.n(l.Balance)
-		w.m("</td></tr>")
+		w.m("</td>")
+		w.numbers(l.Points, l.Balance)
+		w.m("</tr>")
 	}
 	w.m("\n</tbody>\n</table>\n</div>")
 }
@@ -329,11 +325,9 @@ func (f *fragments) grid(w *htmlWriter, v *Village, m *Month, g Grid) {
 		w.n(r.GridRank)
 		w.m("</td><td>")
 		f.who(w, v.ID, r.Who)
-		w.m(`</td><td class="n">`)
-		w.n(r.Net)
-		w.m(`</td><td class="n">`)
-		w.n(r.Rank)
-		w.m("</td></tr>")
+		w.m("</td>")
+		w.numbers(r.Net, r.Rank)
+		w.m("</tr>")
 	}
 	w.m("\n</tbody>\n</table>")
 	first := true

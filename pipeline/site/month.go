@@ -24,7 +24,7 @@ type Month struct {
 	RulesTitle    string           `json:"rules_title"`
 	Corrections   []Correction     `json:"corrections"`
 	Totals        Totals           `json:"totals"`
-	Ranking       []Row            `json:"-"`      // empty when the village does not publish rankings; rendered by fragments
+	Ranking       []Row            `json:"-"`      // empty when the village does not publish rankings; written into the pages (lists.go)
 	Left          []Row            `json:"-"`      // households that left the roster during the month: their points, no rank
 	GridRows      map[string][]int `json:"-"`      // grid id → indexes into Ranking, in grid rank order
 	Ranked        int              `json:"ranked"` // the households in Ranking

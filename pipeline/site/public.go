@@ -95,7 +95,7 @@ type Village struct {
 	Households     []Household `json:"households"`
 	Notices        []Notice    `json:"notices"`       // newest first
 	Chart          string      `json:"chart"`         // SVG of the monthly net points
-	Directory      []Directory `json:"-"`             // households on the roster by grid, to find one's own; rendered by fragments
+	Directory      []Directory `json:"-"`             // households on the roster by grid, to find one's own; written into its page (lists.go)
 	HouseNumbers   bool        `json:"house_numbers"` // the directory gives house numbers
 	Updated        string      `json:"updated"`       // RFC 3339: the latest approval of the village's files; "" before the first
 	Archived       bool        `json:"archived"`      // no longer keeps records: what is shown is its history
@@ -161,11 +161,11 @@ type Household struct {
 	Paused     bool             `json:"paused"`      // redemption paused under the rules (a veto is never named)
 	Redeemed   int              `json:"redeemed"`
 	Expired    int              `json:"expired"`
-	Account    []AccountLine    `json:"-"`        // newest first, rendered into Detail
+	Account    []AccountLine    `json:"-"`        // newest first, written into its page (lists.go)
 	Chart      string           `json:"chart"`    // SVG of the monthly points
 	Year       string           `json:"year"`     // the latest year with a sheet, e.g. 2025
 	YearNet    int              `json:"year_net"` // net points of that year
-	Months     []HouseholdMonth `json:"-"`        // newest first, rendered into Detail
+	Months     []HouseholdMonth `json:"-"`        // newest first, written into its page (lists.go)
 	Moves      []MoveLink       `json:"moves,omitempty"`
 }
 
