@@ -15,7 +15,8 @@ import (
 
 // TestOnly checks that a pass that reads only some files gives what the whole pass gives of
 // them, with the whole history's steps and removals, in a repository in memory and in one
-// packed by the real git.
+// packed by the real git; and so does a history walked once and read in two steps, as a shard
+// reads it: the town's files and the rosters, then a village's files, then all.
 func TestOnly(t *testing.T) {
 	changes, err := demo.Synthetic(demo.Plan{Profile: "history", Villages: 3, Months: 4})
 	if err != nil {
@@ -59,6 +60,29 @@ func TestOnly(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: the files of %s and of the town read alone differ from those of the whole pass", name, village)
 		}
+		rosters := func(p string) bool {
+			return !strings.HasPrefix(p, "villages/") || strings.HasSuffix(p, "/households.csv")
+		}
+		h, err := records.Walk(r, records.Options{Only: rosters})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, step := range []struct {
+			name string
+			only func(string) bool
+		}{{"rosters", rosters}, {village, only}, {"all", nil}} {
+			got, err := h.Source(step.only)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if step.only == nil {
+				step.only = func(string) bool { return true }
+			}
+			if want := filtered(whole, step.only); !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: the history walked once, read for %s, differs from the whole pass", name, step.name)
+			}
+		}
+		h.Close()
 	}
 }
 

@@ -1,6 +1,8 @@
 package records
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/storage/memory"
 
@@ -148,4 +151,49 @@ func putRaw(r *Repository, raw string) (plumbing.Hash, error) {
 		return plumbing.ZeroHash, err
 	}
 	return r.git.Storer.SetEncodedObject(o)
+}
+
+// FuzzPatch checks that patch gives what go-git's packfile.PatchDelta gives: the same object for
+// every delta both apply, and an error for every delta go-git refuses. patch is stricter on one
+// point only: a size whose last byte says that more follow, at the end of the delta, is an error.
+//
+//	go test -run '^$' -fuzz '^FuzzPatch$' -fuzztime 30s ./pipeline/records/
+func FuzzPatch(f *testing.F) {
+	sheet := []byte(strings.Repeat("户号,项目,分值,备注\nH001,A01,5,按时参加\n", 2000)) // over 64 KiB: offsets of 3 bytes
+	edited := slices.Concat(sheet[:1000], []byte("H002,B03,-2,\n"), sheet[1200:], []byte("H900,A02,1,新户\n"))
+	f.Add(sheet, packfile.DiffDelta(sheet, edited))
+	f.Add([]byte("abc"), packfile.DiffDelta([]byte("abc"), []byte("abcabcabc")))
+	f.Add([]byte("abc"), []byte{3, 0})                        // an empty object
+	f.Add([]byte("abc"), []byte{3, 3, 0x90, 0x00})            // a copy of size 0 is 64 KiB: too long
+	f.Add([]byte("abc"), []byte{3, 2, 0x91, 0x01, 0x02})      // a copy past the base's end
+	f.Add([]byte("abc"), []byte{3, 1, 0x00})                  // command 0
+	f.Add([]byte("abc"), []byte{3, 1, 0x01, 'x', 'y'})        // bytes left over
+	f.Add([]byte("abc"), []byte{0x83, 0x80, 0x80, 1, 1, 'x'}) // a base size in three bytes
+	f.Fuzz(func(t *testing.T, base, delta []byte) {
+		want, wantErr := packfile.PatchDelta(base, delta)
+		got, err := patch(base, delta)
+		switch {
+		case err == nil && wantErr != nil:
+			t.Fatalf("patch applied a delta that go-git refuses (%v): %q", wantErr, got)
+		case err == nil && !bytes.Equal(got, want):
+			t.Fatalf("patch gave %q, go-git %q", got, want)
+		case err != nil && wantErr == nil && !unendedSize(delta):
+			t.Fatalf("patch refused a delta that go-git applies (%v)", err)
+		case err != nil && !errors.Is(err, packfile.ErrInvalidDelta) && !errors.Is(err, packfile.ErrDeltaCmd):
+			t.Fatalf("patch's error %v is not go-git's", err)
+		}
+	})
+}
+
+// unendedSize reports whether a size at the head of a delta ends the delta while its last byte
+// says that more follow, or is longer than 9 bytes: go-git reads such a size as if it ended.
+func unendedSize(delta []byte) bool {
+	for range 2 {
+		_, n := leb128(delta)
+		if n == 0 {
+			return true
+		}
+		delta = delta[n:]
+	}
+	return false
 }

@@ -183,24 +183,67 @@ type walk struct {
 // approved before it was refused stay in the source's History, each with its content. A version
 // is a new content, accepted: a change of a file's mode alone is none.
 func Approved(repo *Repository, opts Options) (town.Source, error) {
-	defer release(repo.git)
-	src := town.Source{Files: map[string][]byte{}, History: map[string][]town.Version{}}
+	h, err := Walk(repo, opts)
+	if err != nil {
+		return town.Source{Files: map[string][]byte{}, History: map[string][]town.Version{}}, err
+	}
+	defer h.Close()
+	return h.Source(opts.Only)
+}
+
+// A History is the first-parent history of a records repository, walked once: Source reads the
+// contents of its files, all of them or some, as often as it is asked. A shard of a build first
+// reads the town's own files and the rosters, then the files of the villages they tie to its
+// share.
+type History struct {
+	repo  *git.Repository
+	packs packs
+	walk  *walk
+	opts  Options
+	blobs map[plumbing.Hash]blob // the contents read so far
+}
+
+// Walk walks the first-parent history of the publishing branch, as Approved reads it. Meanwhile
+// it reads the contents of the files at its tip that opts.Only selects (all when nil): those
+// that are read first. Close lets go of the repository's files.
+func Walk(repo *Repository, opts Options) (*History, error) {
 	ps := openPacks(repo.git)
-	defer ps.close()
 	// The files at the tip are most of what is read: read them while the history is walked.
 	early := make(chan map[plumbing.Hash]blob, 1)
 	go func() { early <- readTip(repo.git, ps, opts) }()
 	w, err := walkHistory(repo.git, ps, opts)
-	tipBlobs := <-early
+	tip := <-early
+	h := &History{repo: repo.git, packs: ps, walk: w, opts: opts, blobs: tip}
 	if err != nil {
-		return src, err
+		h.Close()
+		return nil, err
 	}
-	blobs := readBlobs(repo.git, ps, w, opts, tipBlobs)
-	for _, p := range slices.Sorted(maps.Keys(w.current)) {
-		if !opts.reads(p) {
+	return h, nil
+}
+
+// Paths are the paths of the files at the tip of the history, sorted, but for those refused.
+func (h *History) Paths() []string { return slices.Sorted(maps.Keys(h.walk.current)) }
+
+// Close closes the pack files that the history read.
+func (h *History) Close() {
+	h.packs.close()
+	release(h.repo)
+}
+
+// Source is the records of the files only selects (all when nil), by their paths under the
+// root: the others are left out of its Files, History and Problems; its Steps and Removed are
+// whole (see Options.Only).
+func (h *History) Source(only func(path string) bool) (town.Source, error) {
+	if only == nil {
+		only = func(string) bool { return true }
+	}
+	src := town.Source{Files: map[string][]byte{}, History: map[string][]town.Version{}}
+	blobs := h.read(only)
+	for _, p := range slices.Sorted(maps.Keys(h.walk.current)) {
+		if !only(p) {
 			continue
 		}
-		vs, big, err := readVersions(blobs, p, w.versions[p])
+		vs, big, err := readVersions(blobs, p, h.walk.versions[p])
 		switch {
 		case err != nil:
 			return src, err
@@ -223,13 +266,13 @@ func Approved(repo *Repository, opts Options) (town.Source, error) {
 		}
 		src.History[p] = vs
 	}
-	for _, p := range slices.Sorted(maps.Keys(w.refused)) {
-		if !opts.reads(p) {
+	for _, p := range slices.Sorted(maps.Keys(h.walk.refused)) {
+		if !only(p) {
 			continue
 		}
-		src.Problems.Add(w.refused[p])
+		src.Problems.Add(h.walk.refused[p])
 		// A file refused now keeps the versions approved before, each with its content.
-		vs, _, err := readVersions(blobs, p, w.versions[p])
+		vs, _, err := readVersions(blobs, p, h.walk.versions[p])
 		if err != nil {
 			return src, err
 		}
@@ -237,7 +280,7 @@ func Approved(repo *Repository, opts Options) (town.Source, error) {
 			src.History[p] = vs
 		}
 	}
-	src.Removed, src.Steps = w.removed, w.steps
+	src.Removed, src.Steps = h.walk.removed, h.walk.steps
 	return src, nil
 }
 
@@ -269,36 +312,35 @@ type blob struct {
 	err  error
 }
 
-// readBlobs reads the content of every version of the current and the refused files of w that
-// opts reads, by their blobs' hashes, but for the contents the caller has and those read
-// already.
-func readBlobs(r *git.Repository, ps packs, w *walk, opts Options, read map[plumbing.Hash]blob) map[plumbing.Hash]blob {
-	have := opts.have
-	blobs := make(map[plumbing.Hash]blob, len(read)+len(have))
+// read reads the contents of every version of the files only selects that a source has, but
+// for those read before and those the caller has (see Options.have), and returns every content
+// read so far.
+func (h *History) read(only func(path string) bool) map[plumbing.Hash]blob {
+	w, have := h.walk, h.opts.have
+	if h.blobs == nil {
+		h.blobs = map[plumbing.Hash]blob{}
+	}
 	var hs []plumbing.Hash
 	for p, vs := range w.versions {
 		_, current := w.current[p]
-		if _, refused := w.refused[p]; !current && !refused || !opts.reads(p) {
+		if _, refused := w.refused[p]; !current && !refused || !only(p) {
 			continue
 		}
 		for _, v := range vs {
-			h := plumbing.NewHash(v.Blob)
-			if _, ok := blobs[h]; ok {
+			b := plumbing.NewHash(v.Blob)
+			if _, ok := h.blobs[b]; ok {
 				continue
 			}
-			if b, ok := read[h]; ok {
-				blobs[h] = b
-			} else if _, ok := have[h]; !ok {
-				blobs[h] = blob{} // read below
-				hs = append(hs, h)
+			if data, ok := have[b]; ok {
+				h.blobs[b] = blob{data: data}
+			} else {
+				h.blobs[b] = blob{} // read below
+				hs = append(hs, b)
 			}
 		}
 	}
-	maps.Copy(blobs, readInOrder(r, ps, hs, min(runtime.GOMAXPROCS(0), 4)))
-	for h, data := range have {
-		blobs[h] = blob{data: data}
-	}
-	return blobs
+	maps.Copy(h.blobs, readInOrder(h.repo, h.packs, hs, min(runtime.GOMAXPROCS(0), 4)))
+	return h.blobs
 }
 
 // readInOrder reads the blobs hs. Workers (at most n) read them in parallel, each a stretch of

@@ -6,8 +6,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/jifen-project/jifen/pipeline/check"
 	"io"
+	"iter"
 	"maps"
 	"net"
 	"net/http"
@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/jifen-project/jifen/pipeline/audit"
+	"github.com/jifen-project/jifen/pipeline/check"
 	"github.com/jifen-project/jifen/pipeline/demo"
 	"github.com/jifen-project/jifen/pipeline/records"
 	"github.com/jifen-project/jifen/pipeline/site"
@@ -96,8 +97,7 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ids := town.VillageIDs(b.src)
-	part, err := f.part(ids, stderr)
+	ids, part, err := b.read(stderr)
 	if err != nil {
 		return err
 	}
@@ -147,7 +147,7 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// newBuilder reads the records that the flags name as of the time they give.
+// newBuilder walks the history of the records that the flags name as of the time they give.
 func newBuilder(f buildFlags, stdout, stderr io.Writer) (*builder, error) {
 	asOf, err := parseAsOf(f.asOf)
 	if err != nil {
@@ -178,8 +178,84 @@ func newBuilder(f buildFlags, stdout, stderr io.Writer) (*builder, error) {
 		o.At = commit
 		return records.Approved(repository, o)
 	}
-	b.src, err = records.Approved(repository, opts)
+	walk := opts
+	if f.village != "" || f.shard != "" {
+		walk.Only = townFiles // read first, while the history is walked (see read)
+	}
+	b.history, err = records.Walk(repository, walk)
 	return b, err
+}
+
+// read reads the records that the part of the site asks for, and says which part that is of
+// the villages ids (town.VillageIDs). A part of villages alone (--village, --shard) reads the
+// town's own files and every village's village.toml and roster first: they say which villages
+// there are and which moves tie them together. Then it reads the files of its villages and of
+// those tied to them; it leaves the other villages' unread.
+func (b *builder) read(stderr io.Writer) ([]string, site.Part, error) {
+	h := b.history
+	defer h.Close()
+	if b.f.village == "" && b.f.shard == "" {
+		src, err := h.Source(nil)
+		b.src = src
+		if err != nil {
+			return nil, site.Part{}, err
+		}
+		ids := town.VillageIDs(src)
+		part, err := b.f.part(ids, stderr)
+		return ids, part, err
+	}
+	first, err := h.Source(townFiles)
+	if err != nil {
+		return nil, site.Part{}, err
+	}
+	// A village that has neither file (a folder of sheets alone) is read whole, so that the
+	// villages are those a whole read finds.
+	bare := map[string]bool{}
+	for _, p := range h.Paths() {
+		bare[villageOf(p)] = true
+	}
+	for _, names := range []iter.Seq[string]{maps.Keys(first.Files), maps.Keys(first.Removed)} {
+		for p := range names {
+			delete(bare, villageOf(p))
+		}
+	}
+	delete(bare, "")
+	read := withVillages(townFiles, bare)
+	if len(bare) > 0 {
+		if first, err = h.Source(read); err != nil {
+			return nil, site.Part{}, err
+		}
+	}
+	ids := town.VillageIDs(first)
+	part, err := b.f.part(ids, stderr)
+	if err != nil {
+		return nil, part, err
+	}
+	linked := audit.Linked(first).Of(slices.Collect(maps.Keys(part.Villages))...)
+	b.src, err = h.Source(withVillages(read, linked))
+	return ids, part, err
+}
+
+// townFiles selects the town's own files and each village's village.toml and households.csv.
+func townFiles(p string) bool {
+	rest, ok := strings.CutPrefix(p, "villages/")
+	_, file, _ := strings.Cut(rest, "/")
+	return !ok || file == "village.toml" || file == "households.csv"
+}
+
+// withVillages selects what sel selects and the files of the villages.
+func withVillages(sel func(string) bool, villages map[string]bool) func(string) bool {
+	return func(p string) bool { return sel(p) || villages[villageOf(p)] }
+}
+
+// villageOf is the village whose folder has the file p, "" for the town's own files.
+func villageOf(p string) string {
+	rest, ok := strings.CutPrefix(p, "villages/")
+	id, _, nested := strings.Cut(rest, "/")
+	if !ok || !nested {
+		return ""
+	}
+	return id
 }
 
 // say says a message in the language of the build on stdout.
@@ -216,6 +292,7 @@ type builder struct {
 	f              buildFlags
 	stdout, stderr io.Writer
 	asOf           time.Time
+	history        *records.History // walked once, read by read
 	src            town.Source
 	at             func(commit string) (town.Source, error) // the records as of an earlier commit
 	hugo           site.Hugo

@@ -720,6 +720,31 @@ func TestShards(t *testing.T) {
 	}
 }
 
+// TestShardsOfAFolderOfSheets: a shard reads the town's own files and the villages' rosters
+// first, and then its villages' files alone; a village folder that has neither village.toml nor
+// a roster (sheets committed into a folder that town.toml does not list) is still found, and is
+// still held back, as a whole build finds and holds it.
+func TestShardsOfAFolderOfSheets(t *testing.T) {
+	repo := twoVillages(t)
+	commitAt(t, repo, "2025-08-03T10:00:00+08:00", "July",
+		"villages/dongcun/sheets/2025-07.csv", sheetOf("2025-07", "D-01"),
+		"villages/xicun/sheets/2025-07.csv", sheetOf("2025-07", "D-03"),
+		"villages/nancun/sheets/2025-07.csv", sheetOf("2025-07", "N-01"))
+	args := []string{"--repo", repo, "--as-of", "2025-08-20"}
+	_, whole := buildIn(t, true, args...)
+	parts := t.TempDir()
+	for i := 1; i <= 3; i++ {
+		stdout, out := buildIn(t, true, append(args, "--shard", fmt.Sprintf("%d/3", i))...)
+		if i == 3 && !strings.Contains(stdout, "村 nancun 的记录有问题") {
+			t.Errorf("the shard of nancun does not say it is left out:\n%s", stdout)
+		}
+		copyDir(t, out, parts)
+	}
+	if _, together := buildIn(t, true, append(args, "--parts", parts)...); compareTrees(t, whole, together) != "" {
+		t.Errorf("the shards put together differ from the whole site: %s", compareTrees(t, whole, together))
+	}
+}
+
 // shardsTogether builds the demo in n shards, copies them together and builds the town's own
 // pages from them, with args: it returns the site.
 func shardsTogether(t *testing.T, n int, args ...string) string {
