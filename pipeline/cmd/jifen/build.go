@@ -179,7 +179,7 @@ func newBuilder(f buildFlags, stdout, stderr io.Writer) (*builder, error) {
 		return records.Approved(repository, o)
 	}
 	walk := opts
-	if f.village != "" || f.shard != "" {
+	if f.inParts() {
 		walk.Only = townFiles // read first, while the history is walked (see read)
 	}
 	b.history, err = records.Walk(repository, walk)
@@ -187,14 +187,14 @@ func newBuilder(f buildFlags, stdout, stderr io.Writer) (*builder, error) {
 }
 
 // read reads the records that the part of the site asks for, and says which part that is of
-// the villages ids (town.VillageIDs). A part of villages alone (--village, --shard) reads the
-// town's own files and every village's village.toml and roster first: they say which villages
-// there are and which moves tie them together. Then it reads the files of its villages and of
-// those tied to them; it leaves the other villages' unread.
+// the villages ids (town.VillageIDs). A part of a build in parts (--village, --shard, --parts)
+// reads the town's own files and every village's village.toml and roster first: they say which
+// villages there are and which moves tie them together. Then it reads the files of its villages
+// and of those tied to them (none for the town's part); it leaves the other villages' unread.
 func (b *builder) read(stderr io.Writer) ([]string, site.Part, error) {
 	h := b.history
 	defer h.Close()
-	if b.f.village == "" && b.f.shard == "" {
+	if !b.f.inParts() {
 		src, err := h.Source(nil)
 		b.src = src
 		if err != nil {
@@ -235,6 +235,11 @@ func (b *builder) read(stderr io.Writer) ([]string, site.Part, error) {
 	b.src, err = h.Source(withVillages(read, linked))
 	return ids, part, err
 }
+
+// inParts reports whether the build makes a part of the site that is built in parts: some
+// villages, a shard, or the town's own pages from the shards. (A build with --cache alone reads
+// every village: a village's key in the cache is the digest of its files.)
+func (f buildFlags) inParts() bool { return f.village != "" || f.shard != "" || f.parts != "" }
 
 // townFiles selects the town's own files and each village's village.toml and households.csv.
 func townFiles(p string) bool {
