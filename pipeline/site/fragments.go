@@ -3,6 +3,8 @@ package site
 import (
 	"bytes"
 	"fmt"
+	"io/fs"
+	"maps"
 	"net/url"
 	"os"
 	"path"
@@ -14,6 +16,8 @@ import (
 	"time"
 
 	"github.com/pelletier/go-toml/v2"
+	"github.com/tdewolff/minify/v2"
+	cssmin "github.com/tdewolff/minify/v2/css"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/jifen-project/jifen/pipeline/score"
@@ -25,11 +29,15 @@ import (
 // nor holds those rows (it keeps all of data/ in memory, as maps about 17 times its JSON's size),
 // and its memory and time a page stay near those of its own page objects. The fragments (lists.go)
 // are written as the templates would write them, escaped as html/template escapes (htmlWriter),
-// with the words of the project's i18n/zh.toml, as Hugo's templates do.
+// with the words of the project's i18n/zh.toml, as Hugo's templates do. Some fragments are no list
+// but long markup that costs Hugo more to write than Go: the style sheet, inlined into every page
+// so that a page loads in one request, a household's chart (in its fragment) and the QR code on
+// each sheet of a printed notice.
 
 // fragments renders the fragments of a site's pages.
 type fragments struct {
 	words  map[string]any
+	style  []byte            // the style element of every page: the project's assets/site.css, minified
 	base   string            // the path of the site's address, which links start with
 	titles map[string]string // the titles of the months, 2025年7月 for 2025-07
 	layout string            // the layout of the titles
@@ -46,8 +54,27 @@ func newFragments(project, base string) (*fragments, error) {
 	if err := toml.Unmarshal(data, &f.words); err != nil {
 		return nil, fmt.Errorf("i18n/zh.toml: %w", err)
 	}
+	if f.style, err = styleElement(project); err != nil {
+		return nil, err
+	}
 	f.layout, err = f.word("month_layout")
 	return f, err
+}
+
+// styleElement is the style element of every page: the project's assets/site.css minified as
+// Hugo's minify minifies it (the same library, at the version go.mod gives Hugo too, with Hugo's
+// default settings).
+func styleElement(project string) ([]byte, error) {
+	css, err := os.ReadFile(filepath.Join(project, "assets", "site.css"))
+	if err != nil {
+		return nil, err
+	}
+	b := bytes.NewBufferString("<style>")
+	if err := (&cssmin.Minifier{}).Minify(minify.New(), b, bytes.NewReader(css), nil); err != nil {
+		return nil, fmt.Errorf("assets/site.css: %w", err)
+	}
+	b.WriteString("</style>")
+	return b.Bytes(), nil
 }
 
 // word is the words of key in i18n/zh.toml.
@@ -140,7 +167,7 @@ type filled struct {
 // marker is what the partial fragment.html writes for the fragment name.
 func marker(name string) []byte { return []byte("<!--jifen:" + name + "-->") }
 
-// pages lists the pages of the site that have fragments.
+// pages lists the pages of the site that have fragments other than the style sheet.
 func (f *fragments) pages(s *Site) []filled {
 	var pages []filled
 	one := func(dir, name string, write func(w *htmlWriter)) {
@@ -156,23 +183,34 @@ func (f *fragments) pages(s *Site) []filled {
 			y := &v.Years[i]
 			one(path.Join(v.ID, y.Year), "year", func(w *htmlWriter) { f.year(w, v, y) })
 		}
-		if !v.PublishRanking {
-			continue
-		}
 		for i := range v.Months {
 			m := &v.Months[i]
+			pages = append(pages, f.noticeBoard(v, m))
+			if !v.PublishRanking {
+				continue
+			}
 			one(path.Join(v.ID, m.Month), "ranking", func(w *htmlWriter) { f.ranking(w, v, m) })
 			for _, g := range v.Grids {
 				one(path.Join(v.ID, m.Month, "g", strings.ToLower(g.ID)), "grid", func(w *htmlWriter) { f.grid(w, v, m, g) })
 			}
-			board := filled{path: path.Join(v.ID, m.Month, "notice", "index.html"), fragments: map[string]func(*htmlWriter){}}
-			for p, sh := range m.Sheets {
-				board.fragments[fmt.Sprintf("board-%d", p+1)] = func(w *htmlWriter) { f.board(w, m.Ranking[sh.From:sh.To]) }
-			}
-			pages = append(pages, board)
 		}
 	}
 	return pages
+}
+
+// noticeBoard is a month's printed notice, whose sheets each have their rows of the ranking when
+// the village publishes it, and the QR code of the month's page when the site has an address.
+func (f *fragments) noticeBoard(v *Village, m *Month) filled {
+	board := filled{path: path.Join(v.ID, m.Month, "notice", "index.html"), fragments: map[string]func(*htmlWriter){}}
+	for p, sh := range m.Sheets {
+		if v.PublishRanking {
+			board.fragments[fmt.Sprintf("board-%d", p+1)] = func(w *htmlWriter) { f.board(w, m.Ranking[sh.From:sh.To]) }
+		}
+		if m.QR != "" {
+			board.fragments[fmt.Sprintf("qr-%d", p+1)] = func(w *htmlWriter) { w.m(m.QR) }
+		}
+	}
+	return board
 }
 
 // fill puts the fragments into the pages of the site built in dir, in parallel. A page without
@@ -182,12 +220,51 @@ func (f *fragments) fill(dir string, s *Site) error {
 	if err := f.prepare(s); err != nil {
 		return err
 	}
+	pages, err := f.styled(dir, f.pages(s))
+	if err != nil {
+		return err
+	}
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
-	for _, p := range f.pages(s) {
+	for _, p := range pages {
 		g.Go(func() error { return p.fill(dir) })
 	}
 	return g.Wait()
+}
+
+// styled is every page of the site built in dir, each with the style sheet and those listed with
+// their fragments too. A listed page that is not in the site is an error.
+func (f *fragments) styled(dir string, listed []filled) ([]filled, error) {
+	byPath := map[string]filled{}
+	for _, p := range listed {
+		byPath[p.path] = p
+	}
+	style := func(w *htmlWriter) { w.Write(f.style) }
+	var pages []filled
+	err := filepath.WalkDir(dir, func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(name, ".html") {
+			return err
+		}
+		rel, err := filepath.Rel(dir, name)
+		if err != nil {
+			return err
+		}
+		p, ok := byPath[filepath.ToSlash(rel)]
+		if !ok {
+			p = filled{path: filepath.ToSlash(rel), fragments: map[string]func(*htmlWriter){}}
+		}
+		delete(byPath, p.path)
+		p.fragments["style"] = style
+		pages = append(pages, p)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(byPath) > 0 {
+		return nil, fmt.Errorf("%s: the page has fragments, but Hugo did not build it", slices.Min(slices.Collect(maps.Keys(byPath))))
+	}
+	return pages, nil
 }
 
 // fill puts the page's fragments into its file in the site built in dir.

@@ -2,9 +2,12 @@ package site
 
 import (
 	"html/template"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -103,6 +106,38 @@ func TestFill(t *testing.T) {
 		if err := p.fill(dir); err == nil || err.Error() != want {
 			t.Errorf("%s: got %v, want %s", page, err, want)
 		}
+	}
+}
+
+// TestStyled: every page of a built site gets the style sheet, a listed page its fragments too,
+// and a listed page that Hugo did not build is an error.
+func TestStyled(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"index.html", "a/index.html", "a/feed.xml"} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f := &fragments{style: []byte("<style>p{}</style>")}
+	listed := func(p string) []filled {
+		return []filled{{path: p, fragments: map[string]func(*htmlWriter){"b": func(w *htmlWriter) {}}}}
+	}
+	pages, err := f.styled(dir, listed("a/index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for _, p := range pages {
+		got[p.path] = slices.Sorted(maps.Keys(p.fragments))
+	}
+	if want := map[string][]string{"index.html": {"style"}, "a/index.html": {"b", "style"}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	if _, err := f.styled(dir, listed("c/index.html")); err == nil || err.Error() != "c/index.html: the page has fragments, but Hugo did not build it" {
+		t.Errorf("a page that is not there: %v", err)
 	}
 }
 

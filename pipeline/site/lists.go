@@ -8,10 +8,11 @@ import (
 // The fragments (see fragments.go): the long lists of a village's pages, written as the site's
 // templates would write them.
 
-// household writes the bulk of a household's page: its months, why each month scored what it
-// did, and its supermarket account.
+// household writes the bulk of a household's page: its chart, its months, why each month scored
+// what it did, and its supermarket account.
 func (f *fragments) household(w *htmlWriter, v *Village, h *Household) {
 	ranked := v.PublishRanking
+	w.m("<figure>", h.Chart, "<figcaption>最近各月积分，数字见下表。</figcaption></figure>\n") // an SVG that Go drew (svg.go)
 	w.m(`<table class="months">`, "\n<caption>每月积分</caption>\n",
 		`<thead><tr><th scope="col">月份</th><th scope="col" class="n">积分</th>`)
 	if ranked {

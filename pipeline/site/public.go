@@ -162,7 +162,7 @@ type Household struct {
 	Redeemed   int              `json:"redeemed"`
 	Expired    int              `json:"expired"`
 	Account    []AccountLine    `json:"-"`        // newest first, written into its page (lists.go)
-	Chart      string           `json:"chart"`    // SVG of the monthly points
+	Chart      string           `json:"-"`        // SVG of the monthly points, written into its page (lists.go)
 	Year       string           `json:"year"`     // the latest year with a sheet, e.g. 2025
 	YearNet    int              `json:"year_net"` // net points of that year
 	Months     []HouseholdMonth `json:"-"`        // newest first, written into its page (lists.go)
