@@ -107,7 +107,7 @@ func decode(name string, data []byte, diags *check.List) (text []byte, legacy, o
 			return nil, false, false
 		}
 	} else if lines = badGB18030Lines(text); len(lines) == 0 {
-		out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(text)
+		out, err := decodeGB18030(text)
 		if err != nil { // not expected: the bytes were checked
 			bad(0, 1, nil)
 			return nil, false, false
@@ -122,6 +122,14 @@ func decode(name string, data []byte, diags *check.List) (text []byte, legacy, o
 		bad(l.off, l.line, l.reason)
 	}
 	return nil, false, false
+}
+
+// decodeGB18030 decodes valid GB18030 text into UTF-8, into a buffer made once: a character
+// of two bytes takes at most three in UTF-8, one of four bytes at most four.
+func decodeGB18030(text []byte) ([]byte, error) {
+	out := make([]byte, len(text)*3/2+utf8.UTFMax)
+	n, _, err := simplifiedchinese.GB18030.NewDecoder().Transform(out, text, true)
+	return out[:n], err
 }
 
 // fourByteGB18030 reports whether GB18030 text has a character of four bytes, which GBK does

@@ -134,6 +134,9 @@ func ParseRoster(name string, data []byte) ([]Household, Columns, check.List) {
 		// The cells are in the order of rosterColumns.
 		id, head, grid, consent, joined, left, house, from, carried := cells[0], cells[1], cells[2], cells[3], cells[4], cells[5], cells[6], cells[7], cells[8]
 		c := cell{name: name, cols: cols, line: line, diags: &diags}
+		if out == nil {
+			out = make([]Household, 0, rowsAtMost(data))
+		}
 		h := Household{
 			Line:    line,
 			ID:      c.id("household", id),
@@ -178,6 +181,12 @@ func ParseRoster(name string, data []byte) ([]Household, Columns, check.List) {
 	return out, cols, diags
 }
 
+// rowsAtMost is the number of rows that a file's data may hold at most: its lines. Parsers
+// allocate their rows once, at the first, instead of growing them row by row.
+func rowsAtMost(data []byte) int {
+	return bytes.Count(data, []byte{'\n'}) + 1
+}
+
 // Limits on the length of free text, in characters.
 const (
 	maxNote     = 200 // 说明
@@ -208,7 +217,7 @@ func ReadSheet(name string, data []byte) ([]Entry, Columns, check.List) {
 			return
 		}
 		if out == nil {
-			n := bytes.Count(data, []byte{'\n'}) + 1 // rows, at most
+			n := rowsAtMost(data)
 			out = make([]Entry, 0, n)
 			rows = newRowSet(n)
 		}
@@ -258,6 +267,9 @@ func ParseRedemptions(name string, data []byte) ([]Redemption, Columns, check.Li
 		// The cells are in the order of redemptionColumns.
 		household, goods, quantity, points, date := cells[0], cells[1], cells[2], cells[3], cells[4]
 		c := cell{name: name, cols: cols, line: line, diags: &diags}
+		if out == nil {
+			out = make([]Redemption, 0, rowsAtMost(data))
+		}
 		r := Redemption{
 			Line:       line,
 			Household:  c.id("household", household),
@@ -358,12 +370,22 @@ func (t *table) load(out any, emptyOK bool, diags *check.List) bool {
 	return true
 }
 
-// A rowSet finds entries that repeat an earlier entry exactly. It keeps a hash of each entry's
-// cells, and compares the entries themselves only when hashes meet.
+// A rowSet finds entries that repeat an earlier entry exactly. It is a table of the entries'
+// indexes, open-addressed by a hash of their cells and probed in turn from the slot of the
+// hash: entries with the same hash take slots in the order they came, so the first entry that
+// an entry repeats is the first one found.
 type rowSet struct {
 	seed  maphash.Seed
-	first map[uint64]int // hash → index of the first entry with it
-	more  map[rowKey]int // line of entries whose hash an unequal entry had first, rarely any
+	slots []uint64 // the hash's high half and the entry's index + 1, or 0 for an empty slot
+}
+
+// newRowSet makes a rowSet for at most n entries: a power of two slots, at least twice as many.
+func newRowSet(n int) rowSet {
+	size := 8
+	for size < 2*n {
+		size *= 2
+	}
+	return rowSet{seed: maphash.MakeSeed(), slots: make([]uint64, size)}
 }
 
 type rowKey struct {
@@ -371,34 +393,26 @@ type rowKey struct {
 	points                                int
 }
 
-func newRowSet(n int) rowSet {
-	return rowSet{seed: maphash.MakeSeed(), first: make(map[uint64]int, n)}
-}
-
 // add adds entries[i], and returns the line of the entry it repeats, if any.
 func (s *rowSet) add(entries []Entry, i int) (int, bool) {
 	e := &entries[i]
 	// The hash leaves out the note and the evidence, the longest cells: rows that differ only
-	// there meet in more.
+	// there meet in the table, and are told apart by their cells.
 	sum := maphash.Comparable(s.seed, struct {
 		household, item, date string
 		points                int
 	}{e.Household, e.Item, e.Date, e.Points})
-	j, seen := s.first[sum]
-	if !seen {
-		s.first[sum] = i
-		return 0, false
-	}
+	tag := sum &^ (1<<32 - 1)
 	key := func(e *Entry) rowKey { return rowKey{e.Household, e.Item, e.Date, e.Note, e.Evidence, e.Points} }
-	if f := &entries[j]; key(f) == key(e) {
-		return f.Line, true
+	mask := uint64(len(s.slots) - 1)
+	for k := sum & mask; ; k = (k + 1) & mask {
+		slot := s.slots[k]
+		if slot == 0 {
+			s.slots[k] = tag | uint64(i+1)
+			return 0, false
+		}
+		if f := &entries[slot&(1<<32-1)-1]; slot&^(1<<32-1) == tag && key(f) == key(e) {
+			return f.Line, true
+		}
 	}
-	if l, dup := s.more[key(e)]; dup {
-		return l, true
-	}
-	if s.more == nil {
-		s.more = map[rowKey]int{}
-	}
-	s.more[key(e)] = e.Line
-	return 0, false
 }

@@ -1,6 +1,7 @@
 package sheet
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -203,5 +204,37 @@ func TestRosterHouse(t *testing.T) {
 	}
 	if want := []string{"12号", "３-5", "", ""}; !slices.Equal(got, want) {
 		t.Errorf("house numbers %q, want %q", got, want)
+	}
+}
+
+// TestDuplicateRows checks that a repeated row names the first row it repeats, among rows that
+// differ only in their note or evidence (which the hash leaves out) and many others.
+func TestDuplicateRows(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("户号,事项,分值,日期,说明,佐证\n")
+	for i := range 300 {
+		fmt.Fprintf(&b, "H-%03d,A01,5,2025-07-03,,\n", i)
+	}
+	rows := []string{
+		"H-900,A01,5,2025-07-03,打扫,",   // line 302
+		"H-900,A01,5,2025-07-03,修路,",   // 303: differs in its note only
+		"H-900,A01,5,2025-07-03,修路,",   // 304: repeats 303
+		"H-900,A01,5,2025-07-03,打扫,",   // 305: repeats 302
+		"H-900,A01,5,2025-07-03,修路,E1", // 306: differs in its evidence
+		"H-900,A01,5,2025-07-03,修路,",   // 307: repeats 303
+		"H-150,A01,5,2025-07-03,,",     // 308: repeats 152
+	}
+	for _, r := range rows {
+		b.WriteString(r + "\n")
+	}
+	_, _, diags := ReadSheet("s.csv", []byte(b.String()))
+	var got []string
+	for _, d := range diags {
+		if d.Code == check.DuplicateRow {
+			got = append(got, fmt.Sprintf("%d:%s", d.Line, d.Args[0]))
+		}
+	}
+	if want := []string{"304:303", "305:302", "307:303", "308:152"}; !slices.Equal(got, want) {
+		t.Errorf("duplicate rows %v, want %v (all: %v)", got, want, diags)
 	}
 }

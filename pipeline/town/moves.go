@@ -340,10 +340,15 @@ func (v *Village) Only(keep func(*sheet.Household) bool) *Village {
 		nm := &Month{Month: m.Month, SheetFile: m.SheetFile, RedemptionsFile: m.RedemptionsFile, Rules: m.Rules, Catalog: m.Catalog}
 		nm.Entries = only(m.Entries, ids, entryOf, detachEntry)
 		nm.Revisions = slices.Clone(m.Revisions)
-		for k := range nm.Revisions {
-			// The version's bytes and problems are the whole sheet's: let them go.
+		for k, r := range m.Revisions {
+			// The version's bytes and problems are the whole sheet's: let them go. The rows of
+			// the version that is the sheet's are the sheet's rows, copied once.
 			nm.Revisions[k].Data, nm.Revisions[k].Problems = nil, nil
-			nm.Revisions[k].Entries = only(m.Revisions[k].Entries, ids, entryOf, detachEntry)
+			if len(r.Entries) > 0 && len(r.Entries) == len(m.Entries) && &r.Entries[0] == &m.Entries[0] {
+				nm.Revisions[k].Entries = nm.Entries
+			} else {
+				nm.Revisions[k].Entries = only(r.Entries, ids, entryOf, detachEntry)
+			}
 		}
 		nm.Redemptions = only(m.Redemptions, ids, func(r *sheet.Redemption) string { return r.Household }, func(r *sheet.Redemption) {
 			detach(&r.Household, &r.Goods, &r.Date, &r.DateText, &r.PointsText)

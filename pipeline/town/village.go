@@ -354,10 +354,10 @@ func (l *loader) sheet(v *Village, m *Month, name string) {
 		m.Revisions = append(m.Revisions, Revision{Version: Version{Time: l.now}, Entries: entries, Problems: ds})
 	}
 	suggestItems(m, cols, ds)
-	restoreCodes(ds, cols["household"], v.HouseholdIDs())
+	restoreCodes(ds, cols["household"], v.HouseholdIDs)
 	monthYears(ds, cols["date"], m.Month)
 	if m.Rules != nil {
-		restoreCodes(ds, cols["item"], m.Rules.IDs())
+		restoreCodes(ds, cols["item"], m.Rules.IDs)
 	}
 	l.parsed(name, ds, len(entries) > 0)
 	l.misdated(m, name, entries)
@@ -461,11 +461,16 @@ func monthYears(ds check.List, column, month string) {
 }
 
 // restoreCodes says which of codes a spreadsheet turned into a value of the column that is no
-// code, such as 3-12 into 3月12日 or 2026/3/12, where one of codes is it.
-func restoreCodes(ds check.List, column string, codes []string) {
+// code, such as 3-12 into 3月12日 or 2026/3/12, where one of codes is it. codes is called only
+// when a diagnostic needs them, as few files have one.
+func restoreCodes(ds check.List, column string, codes func() []string) {
+	var known []string
 	for i, d := range ds {
 		if d.Code == check.BadID && d.Column == column && column != "" && d.Suggest == "" {
-			if k, reason := sheet.Restore(d.Value, codes); reason != nil {
+			if known == nil {
+				known = codes()
+			}
+			if k, reason := sheet.Restore(d.Value, known); reason != nil {
 				ds[i].Suggest, ds[i].Reason = k, reason
 			}
 		}
@@ -492,12 +497,14 @@ func (l *loader) redemptions(t *Town, v *Village, m *Month, name string) {
 		c = t.Catalog
 	}
 	m.Catalog = c.At(approved.Time)
-	goods := make([]string, len(m.Catalog))
-	for i, g := range m.Catalog {
-		goods[i] = g.ID
-	}
-	restoreCodes(ds, cols["household"], v.HouseholdIDs())
-	restoreCodes(ds, cols["goods"], goods)
+	restoreCodes(ds, cols["household"], v.HouseholdIDs)
+	restoreCodes(ds, cols["goods"], func() []string {
+		goods := make([]string, len(m.Catalog))
+		for i, g := range m.Catalog {
+			goods[i] = g.ID
+		}
+		return goods
+	})
 	monthYears(ds, cols["date"], m.Month)
 	l.parsed(name, ds, cols != nil)
 }
@@ -528,9 +535,9 @@ func (l *loader) objections(v *Village, m *Month, name string) {
 // named suggests the household and item codes a spreadsheet changed in a month's file that
 // names them, then keeps what parsing it found.
 func (l *loader) named(v *Village, m *Month, name string, cols sheet.Columns, diags check.List) {
-	restoreCodes(diags, cols["household"], v.HouseholdIDs())
+	restoreCodes(diags, cols["household"], v.HouseholdIDs)
 	if m.Rules != nil {
-		restoreCodes(diags, cols["item"], m.Rules.IDs())
+		restoreCodes(diags, cols["item"], m.Rules.IDs)
 	}
 	l.parsed(name, diags, cols != nil)
 }
