@@ -231,11 +231,16 @@ func moved(w *htmlWriter, h Who) {
 
 // names writes households, separated by 、.
 func (f *fragments) names(w *htmlWriter, village string, list []Who) {
-	for i, h := range list {
+	series(w, list, func(h Who) { f.who(w, village, h) })
+}
+
+// series writes each of items with write, separated by 、 as a list in Chinese is.
+func series[T any](w *htmlWriter, items []T, write func(T)) {
+	for i, x := range items {
 		if i > 0 {
 			w.m("、")
 		}
-		f.who(w, village, h)
+		write(x)
 	}
 }
 
@@ -293,10 +298,7 @@ func (f *fragments) ranking(w *htmlWriter, v *Village, m *Month) {
 	})
 	if len(m.Left) > 0 {
 		w.m("\n<p>本月退出的农户（退出以前的积分照常计入，不参加排名）：")
-		for i, r := range m.Left {
-			if i > 0 {
-				w.m("、")
-			}
+		series(w, m.Left, func(r Row) {
 			f.who(w, v.ID, r.Who)
 			w.m("（")
 			w.t(r.Grid)
@@ -308,7 +310,7 @@ func (f *fragments) ranking(w *htmlWriter, v *Village, m *Month) {
 				moved(w, r.Who)
 			}
 			w.m("）")
-		}
+		})
 		w.m("</p>")
 	}
 }
@@ -469,17 +471,14 @@ func (f *fragments) directory(w *htmlWriter, v *Village) {
 		w.m("\n</ul>")
 		if len(g.Left) > 0 {
 			w.m("\n<p>已退出的户（以前的积分记录照样可查）：")
-			for i, h := range g.Left {
-				if i > 0 {
-					w.m("、")
-				}
+			series(w, g.Left, func(h Who) {
 				f.who(w, v.ID, h)
 				if h.Moved != "" {
 					w.m("（")
 					moved(w, h)
 					w.m("）")
 				}
-			}
+			})
 			w.m("</p>")
 		}
 		w.m("\n</section>")

@@ -513,7 +513,6 @@ func chart[M any](title string, months []M, value func(M) (string, int)) string 
 	return barChart(title, labels, values)
 }
 
-// who is how a household appears in public lists: masked name and page only with consent.
 // listed is the household h as the directory lists it: as everywhere, with its house number
 // too when it consented, so that residents can tell apart households whose masked names are
 // the same (王* and 王*).
@@ -590,6 +589,7 @@ func villageName(t *town.Town, id string) string {
 	return id
 }
 
+// who is how a household appears in public lists: masked name and page only with consent.
 func who(v *town.Village, id string) Who {
 	w := Who{Household: id}
 	if h := v.Household(id); h != nil && h.Consent {
