@@ -212,11 +212,13 @@ func (b *builder) read(stderr io.Writer) ([]string, site.Part, error) {
 	// villages are those a whole read finds.
 	bare := map[string]bool{}
 	for _, p := range h.Paths() {
-		bare[villageOf(p)] = true
+		village, _ := villageOf(p)
+		bare[village] = true
 	}
 	for _, names := range []iter.Seq[string]{maps.Keys(first.Files), maps.Keys(first.Removed)} {
 		for p := range names {
-			delete(bare, villageOf(p))
+			village, _ := villageOf(p)
+			delete(bare, village)
 		}
 	}
 	delete(bare, "")
@@ -243,24 +245,27 @@ func (f buildFlags) inParts() bool { return f.village != "" || f.shard != "" || 
 
 // townFiles selects the town's own files and each village's village.toml and households.csv.
 func townFiles(p string) bool {
-	rest, ok := strings.CutPrefix(p, "villages/")
-	_, file, _ := strings.Cut(rest, "/")
-	return !ok || file == "village.toml" || file == "households.csv"
+	village, file := villageOf(p)
+	return village == "" || file == "village.toml" || file == "households.csv"
 }
 
 // withVillages selects what sel selects and the files of the villages.
 func withVillages(sel func(string) bool, villages map[string]bool) func(string) bool {
-	return func(p string) bool { return sel(p) || villages[villageOf(p)] }
+	return func(p string) bool {
+		village, _ := villageOf(p)
+		return sel(p) || villages[village]
+	}
 }
 
-// villageOf is the village whose folder has the file p, "" for the town's own files.
-func villageOf(p string) string {
+// villageOf is the village whose folder has the file p, and p's path in that folder; the
+// village is "" for the town's own files.
+func villageOf(p string) (village, file string) {
 	rest, ok := strings.CutPrefix(p, "villages/")
-	id, _, nested := strings.Cut(rest, "/")
+	village, file, nested := strings.Cut(rest, "/")
 	if !ok || !nested {
-		return ""
+		return "", ""
 	}
-	return id
+	return village, file
 }
 
 // say says a message in the language of the build on stdout.
