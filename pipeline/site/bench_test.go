@@ -101,8 +101,8 @@ func benchmarkSite(b *testing.B, project string, src town.Source, asOf time.Time
 			b.Fatal(err)
 		}
 		b.StopTimer()
-		hugoTime += timedRun(b, h, filepath.Join(dir, "hugo"), s, &hugoPeak)
-		floorTime += timedRun(b, floor, filepath.Join(dir, "floor"), s, &floorPeak)
+		hugoTime += timedRun(b, h, dir, s, &hugoPeak)
+		floorTime += timedRun(b, floor, dir, s, &floorPeak)
 		b.StartTimer()
 	}
 	pages := 0
@@ -121,12 +121,18 @@ func benchmarkSite(b *testing.B, project string, src town.Source, asOf time.Time
 	b.ReportMetric(float64(floorPeak)/float64(pages), "floor-KiB/page")
 }
 
-// timedRun times Hugo alone, without the pipeline's files, into dir, and raises peak to its peak
-// resident memory (KiB) if that is more. Hugo is started by a small launcher (this test binary,
+// timedRun times Hugo alone, without the pipeline's files, into a scratch folder as a build makes
+// one (in memory if there is room, else in dir), and raises peak to its peak resident memory (KiB)
+// if that is more. Hugo is started by a small launcher (this test binary,
 // see TestMain): the peak the kernel reports for a process counts the memory of the process that
 // started it, before it became Hugo, and the benchmark's own is more than Hugo's.
 func timedRun(b *testing.B, h Hugo, dir string, s *Site, peak *int64) time.Duration {
-	hugo, err := h.command(context.Background(), dir, s)
+	built, err := scratch(dir, s)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer os.RemoveAll(built)
+	hugo, err := h.command(context.Background(), built, s)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -216,38 +216,51 @@ func (f *fragments) noticeBoard(v *Village, m *Month) filled {
 // fill puts the fragments into the pages of the site built in dir, in parallel. A page without
 // the marker of one of its fragments, or with it twice, is an error: the templates and Go no
 // longer agree.
-func (f *fragments) fill(dir string, s *Site) error {
+func (f *fragments) fill(built, site string, s *Site) error {
 	if err := f.prepare(s); err != nil {
 		return err
 	}
-	pages, err := f.styled(dir, f.pages(s))
+	pages, err := f.styled(built, site, f.pages(s))
 	if err != nil {
 		return err
 	}
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for _, p := range pages {
-		g.Go(func() error { return p.fill(dir) })
+		g.Go(func() error { return p.fill(built, site) })
 	}
 	return g.Wait()
 }
 
-// styled is every page of the site built in dir, each with the style sheet and those listed with
-// their fragments too. A listed page that is not in the site is an error.
-func (f *fragments) styled(dir string, listed []filled) ([]filled, error) {
+// styled is every page Hugo built in the folder built, each with the style sheet and those
+// listed with their fragments too; it makes the page's folders in the folder site, and copies
+// there the files that are no page. A listed page that is not built is an error.
+func (f *fragments) styled(built, site string, listed []filled) ([]filled, error) {
 	byPath := map[string]filled{}
 	for _, p := range listed {
 		byPath[p.path] = p
 	}
 	style := func(w *htmlWriter) { w.Write(f.style) }
 	var pages []filled
-	err := filepath.WalkDir(dir, func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(name, ".html") {
-			return err
-		}
-		rel, err := filepath.Rel(dir, name)
+	err := filepath.WalkDir(built, func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
+		}
+		rel, err := filepath.Rel(built, name)
+		if err != nil {
+			return err
+		}
+		switch {
+		case rel == ".":
+			return nil
+		case d.IsDir():
+			return os.Mkdir(filepath.Join(site, rel), 0o755)
+		case !strings.HasSuffix(name, ".html"): // no page: as it is
+			data, err := os.ReadFile(name)
+			if err != nil {
+				return err
+			}
+			return os.WriteFile(filepath.Join(site, rel), data, 0o644)
 		}
 		p, ok := byPath[filepath.ToSlash(rel)]
 		if !ok {
@@ -267,10 +280,10 @@ func (f *fragments) styled(dir string, listed []filled) ([]filled, error) {
 	return pages, nil
 }
 
-// fill puts the page's fragments into its file in the site built in dir.
-func (p filled) fill(dir string) error {
-	name := filepath.Join(dir, filepath.FromSlash(p.path))
-	in, err := read(name)
+// fill writes the page, as Hugo built it in the folder built, into the folder site with its
+// fragments in place of their markers.
+func (p filled) fill(built, site string) error {
+	in, err := read(filepath.Join(built, filepath.FromSlash(p.path)))
 	if err != nil {
 		return err
 	}
@@ -299,7 +312,7 @@ func (p filled) fill(dir string) error {
 		last = sp.at + len(marker(sp.name))
 	}
 	out.Write(page[last:])
-	return os.WriteFile(name, out.Bytes(), 0o644)
+	return os.WriteFile(filepath.Join(site, filepath.FromSlash(p.path)), out.Bytes(), 0o644)
 }
 
 // read reads the file name into a buffer of writers.

@@ -78,12 +78,13 @@ func FuzzHTMLWriter(f *testing.F) {
 	})
 }
 
-// TestFill: fill puts each fragment where its marker is, whatever their order, and refuses a
-// page whose markers are missing or repeated: the templates and Go no longer agree.
+// TestFill: fill writes a page as Hugo built it into the site with each fragment where its
+// marker is, whatever their order, and refuses a page whose markers are missing or repeated: the
+// templates and Go no longer agree.
 func TestFill(t *testing.T) {
-	dir := t.TempDir()
+	built, site := t.TempDir(), t.TempDir()
 	write := func(text string) {
-		if err := os.WriteFile(filepath.Join(dir, "index.html"), []byte(text), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(built, "index.html"), []byte(text), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -91,10 +92,10 @@ func TestFill(t *testing.T) {
 	p := filled{path: "index.html", fragments: map[string]func(*htmlWriter){"a": text("<i>A</i>"), "b": text("B")}}
 
 	write("<p><!--jifen:b--> and <!--jifen:a--></p>")
-	if err := p.fill(dir); err != nil {
+	if err := p.fill(built, site); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := os.ReadFile(filepath.Join(dir, "index.html")); string(got) != "<p>B and <i>A</i></p>" {
+	if got, _ := os.ReadFile(filepath.Join(site, "index.html")); string(got) != "<p>B and <i>A</i></p>" {
 		t.Errorf("filled: %s", got)
 	}
 	for page, want := range map[string]string{
@@ -103,21 +104,22 @@ func TestFill(t *testing.T) {
 		"<!--jifen:a--><!--jifen:b--><!--jifen:a-->": "index.html: the page has 2 markers of the fragment a, not one",
 	} {
 		write(page)
-		if err := p.fill(dir); err == nil || err.Error() != want {
+		if err := p.fill(built, site); err == nil || err.Error() != want {
 			t.Errorf("%s: got %v, want %s", page, err, want)
 		}
 	}
 }
 
-// TestStyled: every page of a built site gets the style sheet, a listed page its fragments too,
-// and a listed page that Hugo did not build is an error.
+// TestStyled: every page Hugo built gets the style sheet, a listed page its fragments too, and
+// a listed page that Hugo did not build is an error; the site gets the pages' folders, and the
+// files that are no page as they are.
 func TestStyled(t *testing.T) {
-	dir := t.TempDir()
+	built := t.TempDir()
 	for _, name := range []string{"index.html", "a/index.html", "a/feed.xml"} {
-		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(built, name)), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(built, name), []byte(name), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -125,7 +127,8 @@ func TestStyled(t *testing.T) {
 	listed := func(p string) []filled {
 		return []filled{{path: p, fragments: map[string]func(*htmlWriter){"b": func(w *htmlWriter) {}}}}
 	}
-	pages, err := f.styled(dir, listed("a/index.html"))
+	site := t.TempDir()
+	pages, err := f.styled(built, site, listed("a/index.html"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +139,10 @@ func TestStyled(t *testing.T) {
 	if want := map[string][]string{"index.html": {"style"}, "a/index.html": {"b", "style"}}; !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v, want %v", got, want)
 	}
-	if _, err := f.styled(dir, listed("c/index.html")); err == nil || err.Error() != "c/index.html: the page has fragments, but Hugo did not build it" {
+	if data, err := os.ReadFile(filepath.Join(site, "a", "feed.xml")); string(data) != "a/feed.xml" {
+		t.Errorf("the file that is no page, in the site: %q, %v", data, err)
+	}
+	if _, err := f.styled(built, t.TempDir(), listed("c/index.html")); err == nil || err.Error() != "c/index.html: the page has fragments, but Hugo did not build it" {
 		t.Errorf("a page that is not there: %v", err)
 	}
 }

@@ -62,7 +62,8 @@ type Hugo struct {
 	Keep    bool   // leave Parts as it is (a cache of parts): link its files into the site instead
 }
 
-// Build runs Hugo into a fresh directory beside out, keeps only the pages of the part, adds its
+// Build runs Hugo into a scratch folder (see scratch), writes its pages with their fragments into
+// a fresh directory beside out (the stage), keeps only the pages of the part, adds its
 // files (downloads, feeds), and its sitemaps; a part of villages writes their summaries, and the
 // town's part copies in the other parts (Parts). Only when all that succeeded does it put the
 // result in place of out. A failed build leaves out as it was. Every link, QR code, feed and
@@ -88,10 +89,15 @@ func (h Hugo) Build(ctx context.Context, out string, s *Site, part Part) error {
 	if err := os.Chmod(stage, 0o755); err != nil { // as a web server reads it, not MkdirTemp's 0700
 		return err
 	}
-	if err := h.run(ctx, stage, s); err != nil {
+	built, err := scratch(filepath.Dir(out), s)
+	if err != nil {
 		return err
 	}
-	if err := h.fill(stage, s); err != nil {
+	defer os.RemoveAll(built)
+	if err := h.run(ctx, built, s); err != nil {
+		return err
+	}
+	if err := h.fill(built, stage, s); err != nil {
 		return err
 	}
 	if err := keep(stage, s, part); err != nil {
@@ -128,8 +134,29 @@ func (h Hugo) Build(ctx context.Context, out string, s *Site, part Part) error {
 	return os.RemoveAll(old)
 }
 
-// fill puts the fragments that Go renders into the pages Hugo built in dir (see fragments).
-func (h Hugo) fill(dir string, s *Site) error {
+// scratch makes the folder that Hugo builds a site into, from which fill writes each page into
+// the site with its fragments: in memory when there is room for the site's pages with a wide
+// margin, so that a page reaches the disk once (Hugo writing it, fill reading it and writing it
+// again cost a third of a build's CPU in the kernel on a virtual machine's disk); else beside the
+// site, in the folder beside.
+func scratch(beside string, s *Site) (string, error) {
+	// At most about 10 KiB a page as Hugo writes it, before the fragments, on 4 KiB pages of
+	// memory: 64 KiB a household or a village-month leaves a wide margin.
+	need := int64(256 << 20)
+	for _, v := range s.Villages {
+		need += int64(len(v.Households)+16*len(v.Months)) << 16
+	}
+	if memory != "" && room(memory) >= need {
+		if dir, err := os.MkdirTemp(memory, "jifen-hugo-"); err == nil {
+			return dir, nil
+		}
+	}
+	return os.MkdirTemp(beside, ".jifen-hugo-")
+}
+
+// fill writes the pages Hugo built in the folder built into the folder site, with the fragments
+// that Go renders (see fragments).
+func (h Hugo) fill(built, site string, s *Site) error {
 	base := basePath(s.Town.SiteURL)
 	if h.Offline {
 		base = "/"
@@ -138,7 +165,7 @@ func (h Hugo) fill(dir string, s *Site) error {
 	if err != nil {
 		return err
 	}
-	return f.fill(dir, s)
+	return f.fill(built, site, s)
 }
 
 // run runs Hugo on the project into the folder dir, at the site's address (the root "/" for an
