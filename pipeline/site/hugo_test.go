@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -43,5 +44,36 @@ func TestHugoExecutable(t *testing.T) {
 	}
 	if _, ok := hugoExecutables.byProject[none]; ok {
 		t.Error("a failure is remembered")
+	}
+}
+
+// TestScratch: Hugo builds into a folder in memory when its file system has room for the site's
+// pages with a wide margin, else beside the site; each build gets a folder of its own.
+func TestScratch(t *testing.T) {
+	beside := t.TempDir()
+	small := &Site{Villages: []*Village{{Households: make([]Household, 600), Months: make([]Month, 12)}}}
+	village := &Village{Households: make([]Household, 1<<14)}
+	huge := &Site{Villages: slices.Repeat([]*Village{village}, 1<<10)} // 16 million households
+	inMemory := memory != "" && room(memory) > 1<<30
+	for _, c := range []struct {
+		name   string
+		s      *Site
+		memory bool
+	}{{"small", small, inMemory}, {"small again", small, inMemory}, {"huge", huge, false}} {
+		dir, err := scratch(beside, c.s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer os.RemoveAll(dir)
+		want := beside
+		if c.memory {
+			want = memory
+		}
+		if filepath.Dir(dir) != want {
+			t.Errorf("%s: the scratch folder is %s, want one in %s", c.name, dir, want)
+		}
+		if entries, err := os.ReadDir(dir); err != nil || len(entries) > 0 {
+			t.Errorf("%s: %s is not a new empty folder: %v, %v", c.name, dir, entries, err)
+		}
 	}
 }
