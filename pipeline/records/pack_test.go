@@ -136,6 +136,59 @@ func TestAuthorAsGoGit(t *testing.T) {
 	}
 }
 
+// TestCommitAsGoGit checks that a commit decoded on its own is the commit go-git decodes, and
+// that go-git's error is the one returned for a commit it cannot decode.
+func TestCommitAsGoGit(t *testing.T) {
+	tree, parent := strings.Repeat("a", 40), strings.Repeat("b", 40)
+	head := "tree " + tree + "\nparent " + parent + "\n"
+	sig := "-----BEGIN PGP SIGNATURE-----\n \n iQEz\n -----END PGP SIGNATURE-----\n"
+	for _, raw := range []string{
+		head + "author 王丽 <wl@example.org> 1754000000 +0800\ncommitter c <c@x> 1754000100 -0130\n\nMerge pull request #12 from a/b\n\nReviewed-by: 李 <l@x>\n",
+		"tree " + tree + "\nauthor a <a@b> 1 +0000\ncommitter c <c@x> 1 +0000\n\nroot commit",
+		head + "parent " + parent + "\nauthor a <a@b> 1 +0000\ncommitter c <c@x> 1 +0000\n\n",
+		head + "author a <a@b> 1 +0000\ncommitter c <c@x> 1 +0000\n",
+		head + "author a <a@b> 1 +0000\ncommitter c <c@x> 1 +0000",
+		head + "author a <a@b> 1 +0000\ncommitter c <c@x> 1 +0000\ngpgsig " + sig + "\nsigned\n",
+		head + "author a <a@b> 1 +0000\ncommitter c <c@x> 1 +0000\nencoding GBK\n\nm\n",
+		head + "author a <a@b> 1 +0000\ncommitter c <c@x> 1 +0000\nmergetag object " + parent + "\n type commit\n\nm\n",
+		head + "author a <a@b> 1 +0000\ncommitter c <c@x> 1 +0000\nx-extra v\n\nm\n",
+		head + "committer c <c@x> 1 +0000\nauthor a <a@b> 1 +0000\n\nm\n",
+		head + "author a <a@b> 1 +0000\n\nno committer\n",
+		head + "author\ncommitter c <c@x> 1 +0000\n\nm\n",
+		head + "author a <a@b> 1 +0000\r\ncommitter c <c@x> 1 +0000\r\n\r\nm\r\n",
+		head + "author no email\ncommitter c <c@x> x +0000\n\nm\n",
+		head + "parent nothex\nauthor a <a@b> 1 +0000\ncommitter c <c@x> 1 +0000\n\nm\n",
+		head + "parent " + parent + "0\nauthor a <a@b> 1 +0000\ncommitter c <c@x> 1 +0000\n\nm\n",
+		"tree " + strings.ToUpper(tree) + "\nauthor a <a@b> 1 +0000\ncommitter c <c@x> 1 +0000\n\nm\n",
+		"tree " + tree[:39] + "\nauthor a <a@b> 1 +0000\ncommitter c <c@x> 1 +0000\n\nm\n",
+		"tree  " + tree + "\nauthor a <a@b> 1 +0000\ncommitter c <c@x> 1 +0000\n\nm\n",
+		"parent " + parent + "\ntree " + tree + "\nauthor a <a@b> 1 +0000\ncommitter c <c@x> 1 +0000\n\nm\n",
+		"",
+		"tree " + tree,
+	} {
+		g, err := git.Init(memory.NewStorage(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := &Repository{g}
+		h, err := putRaw(r, raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, gotErr := newObjectReader(r.git, nil).commit(h)
+		want, wantErr := r.git.CommitObject(h)
+		exported := func(c *object.Commit) string {
+			if c == nil {
+				return "<nil>"
+			}
+			return fmt.Sprintf("%v %v %v %v %q %q %q %q %v %q", c.Hash, c.TreeHash, c.ParentHashes, c.Encoding, c.MergeTag, c.PGPSignature, c.Message, c.ExtraHeaders, c.Author.When, c.Author.Name+c.Author.Email+c.Committer.Name+c.Committer.Email+c.Committer.When.String())
+		}
+		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) || exported(got) != exported(want) {
+			t.Errorf("%q: commit %s (%v), go-git %s (%v)", raw, exported(got), gotErr, exported(want), wantErr)
+		}
+	}
+}
+
 // putRaw stores a commit object of the given content in r.
 func putRaw(r *Repository, raw string) (plumbing.Hash, error) {
 	o := r.git.Storer.NewEncodedObject()

@@ -21,8 +21,10 @@ import (
 	"regexp"
 	"runtime"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -201,19 +203,37 @@ type History struct {
 	walk  *walk
 	opts  Options
 	blobs map[plumbing.Hash]blob // the contents read so far
+	all   bool                   // whether blobs has every content a source may need
 }
 
 // Walk walks the first-parent history of the publishing branch, as Approved reads it. Meanwhile
-// it reads the contents of the files at its tip that opts.Only selects (all when nil): those
-// that are read first. Close lets go of the repository's files.
+// it reads the contents of the files that opts.Only selects (all when nil): those that are read
+// first. Close lets go of the repository's files.
 func Walk(repo *Repository, opts Options) (*History, error) {
 	ps := openPacks(repo.git)
-	// The files at the tip are most of what is read: read them while the history is walked.
-	early := make(chan map[plumbing.Hash]blob, 1)
-	go func() { early <- readTip(repo.git, ps, opts) }()
+	h := &History{repo: repo.git, packs: ps, opts: opts, blobs: map[plumbing.Hash]blob{}}
+	// The files at the tip are most of what is read: one worker reads them while the history is
+	// walked (the walk's own workers take the other processors), then their earlier versions are
+	// read, and this goroutine helps read the tip's files that are left.
+	listed, done := make(chan *blobReader, 1), make(chan struct{})
+	go func() {
+		defer close(done)
+		tip := newBlobReader(repo.git, ps, tipBlobs(repo.git, ps, opts))
+		listed <- tip
+		tip.work()
+	}()
 	w, err := walkHistory(repo.git, ps, opts)
-	tip := <-early
-	h := &History{repo: repo.git, packs: ps, walk: w, opts: opts, blobs: tip}
+	tip := <-listed
+	for _, wt := range tip.wants {
+		h.blobs[wt.hash] = blob{} // read by the tip's readers
+	}
+	if err == nil {
+		h.walk = w
+		h.read(opts.Only)
+		tip.work()
+	}
+	<-done
+	maps.Copy(h.blobs, tip.blobs())
 	if err != nil {
 		h.Close()
 		return nil, err
@@ -237,7 +257,8 @@ func (h *History) Source(only func(path string) bool) (town.Source, error) {
 	if only == nil {
 		only = func(string) bool { return true }
 	}
-	src := town.Source{Files: map[string][]byte{}, History: map[string][]town.Version{}}
+	n := len(h.walk.current)
+	src := town.Source{Files: make(map[string][]byte, n), History: make(map[string][]town.Version, n)}
 	blobs := h.read(only)
 	for _, p := range slices.Sorted(maps.Keys(h.walk.current)) {
 		if !only(p) {
@@ -289,6 +310,7 @@ func (h *History) Source(only func(path string) bool) (town.Source, error) {
 // versions before it (as a new version when its content is new). big tells when the last
 // version is refused.
 func readVersions(blobs map[plumbing.Hash]blob, p string, vs []town.Version) (read []town.Version, big *tooLarge, err error) {
+	read = make([]town.Version, 0, len(vs))
 	for _, v := range vs {
 		b := blobs[plumbing.NewHash(v.Blob)]
 		v.Data, err = b.data, b.err
@@ -312,18 +334,22 @@ type blob struct {
 	err  error
 }
 
-// read reads the contents of every version of the files only selects that a source has, but
-// for those read before and those the caller has (see Options.have), and returns every content
-// read so far.
+// read reads the contents of every version of the files only selects (all when nil) that a
+// source has, but for those read before and those the caller has (see Options.have), and
+// returns every content read so far.
 func (h *History) read(only func(path string) bool) map[plumbing.Hash]blob {
 	w, have := h.walk, h.opts.have
+	if h.all {
+		return h.blobs
+	}
 	if h.blobs == nil {
 		h.blobs = map[plumbing.Hash]blob{}
 	}
+	h.all = only == nil
 	var hs []plumbing.Hash
 	for p, vs := range w.versions {
 		_, current := w.current[p]
-		if _, refused := w.refused[p]; !current && !refused || !only(p) {
+		if _, refused := w.refused[p]; !current && !refused || only != nil && !only(p) {
 			continue
 		}
 		for _, v := range vs {
@@ -343,14 +369,40 @@ func (h *History) read(only func(path string) bool) map[plumbing.Hash]blob {
 	return h.blobs
 }
 
-// readInOrder reads the blobs hs. Workers (at most n) read them in parallel, each a stretch of
-// the pack files in order, where the bases of deltas are close to them.
+// readInOrder reads the blobs hs, with at most n workers in parallel.
 func readInOrder(r *git.Repository, ps packs, hs []plumbing.Hash, n int) map[plumbing.Hash]blob {
-	type want struct {
-		hash plumbing.Hash
-		pack int // where it is: len(ps) when in no pack
-		at   int64
+	br := newBlobReader(r, ps, hs)
+	var g errgroup.Group
+	for range max(1, min(n, (len(hs)+blobStretch-1)/blobStretch)) {
+		g.Go(func() error { br.work(); return nil })
 	}
+	g.Wait()
+	return br.blobs()
+}
+
+// A blobReader reads blobs in the order of the pack files, where the bases of deltas are close
+// to them, for as many workers as call work: each takes the next stretch of them when it is done
+// with one, so that none waits for another.
+type blobReader struct {
+	r     *git.Repository
+	ps    packs
+	wants []want
+	read  []blob       // of wants
+	next  atomic.Int64 // the first want that no worker took
+}
+
+// A want is a blob to read, and where it is.
+type want struct {
+	hash plumbing.Hash
+	pack int // len(ps) when in no pack
+	at   int64
+}
+
+// blobStretch is how many blobs a worker takes at a time.
+const blobStretch = 64
+
+// newBlobReader makes a reader of the blobs hs of r, whose pack files are ps.
+func newBlobReader(r *git.Repository, ps packs, hs []plumbing.Hash) *blobReader {
 	wants := make([]want, len(hs))
 	for k, h := range hs {
 		wants[k] = want{hash: h, pack: len(ps)}
@@ -362,32 +414,41 @@ func readInOrder(r *git.Repository, ps packs, hs []plumbing.Hash, n int) map[plu
 		}
 	}
 	slices.SortFunc(wants, func(a, b want) int { return cmp.Or(cmp.Compare(a.pack, b.pack), cmp.Compare(a.at, b.at)) })
-	read := make([]blob, len(wants))
-	var g errgroup.Group
-	n = max(1, min(n, len(wants)))
-	for i := range n {
-		g.Go(func() error {
-			rr, done := reader(r)
-			defer done()
-			rd := newObjectReader(rr, ps)
-			for j := i * len(wants) / n; j < (i+1)*len(wants)/n; j++ {
-				read[j].data, read[j].err = readBlob(rd, wants[j].hash)
-			}
-			return nil
-		})
+	return &blobReader{r: r, ps: ps, wants: wants, read: make([]blob, len(wants))}
+}
+
+// work reads the blobs that no other worker took.
+func (br *blobReader) work() {
+	if br.next.Load() >= int64(len(br.wants)) {
+		return // none left: no reader to make
 	}
-	g.Wait()
-	blobs := make(map[plumbing.Hash]blob, len(wants))
-	for i, wt := range wants {
-		blobs[wt.hash] = read[i]
+	rr, done := reader(br.r)
+	defer done()
+	rd := newObjectReader(rr, br.ps)
+	for {
+		start := int(br.next.Add(blobStretch)) - blobStretch
+		if start >= len(br.wants) {
+			return
+		}
+		for j := start; j < min(start+blobStretch, len(br.wants)); j++ {
+			br.read[j].data, br.read[j].err = readBlob(rd, br.wants[j].hash)
+		}
+	}
+}
+
+// blobs are the blobs read, once every worker is done.
+func (br *blobReader) blobs() map[plumbing.Hash]blob {
+	blobs := make(map[plumbing.Hash]blob, len(br.wants))
+	for i, wt := range br.wants {
+		blobs[wt.hash] = br.read[i]
 	}
 	return blobs
 }
 
-// readTip reads the ordinary files under the root at the tip of the history that opts reads,
-// but for the contents the caller has: the current version of most files. It reads nothing
-// when the tip is later than opts.Until, or cannot be read (the walk says why).
-func readTip(repo *git.Repository, ps packs, opts Options) map[plumbing.Hash]blob {
+// tipBlobs are the blobs of the ordinary files under the root at the tip of the history that
+// opts reads, but for the contents the caller has: the current version of most files. There are
+// none when the tip is later than opts.Until, or cannot be read (the walk says why).
+func tipBlobs(repo *git.Repository, ps packs, opts Options) []plumbing.Hash {
 	rr, done := reader(repo)
 	defer done()
 	r := newObjectReader(rr, ps)
@@ -413,7 +474,7 @@ func readTip(repo *git.Repository, ps packs, opts Options) map[plumbing.Hash]blo
 			case reason != nil:
 			case e.Mode == filemode.Dir:
 				err = cmp.Or(err, list(path.Join(dir, e.Name), e.Hash))
-			case regular(e.Mode) && !had && opts.reads(path.Join(dir, e.Name)):
+			case regular(e.Mode) && !had && (opts.Only == nil || opts.Only(path.Join(dir, e.Name))):
 				hs = append(hs, e.Hash)
 			}
 		}
@@ -422,7 +483,7 @@ func readTip(repo *git.Repository, ps packs, opts Options) map[plumbing.Hash]blo
 	if tree.IsZero() || list("", tree) != nil {
 		return nil
 	}
-	return readInOrder(repo, ps, hs, 1)
+	return hs
 }
 
 // release closes the pack files that Open keeps open; they open again if read again.
@@ -538,7 +599,11 @@ func tip(repo *git.Repository, opts Options) (plumbing.Hash, error) {
 // of its last version after a refused one) brings no version. A refused file keeps the versions
 // approved before it, and its next accepted content continues them.
 func apply(head plumbing.Hash, steps []step) *walk {
-	w := &walk{head: head, versions: map[string][]town.Version{}, current: map[string]plumbing.Hash{}, refused: map[string]check.Diagnostic{}, removed: map[string]town.Version{}}
+	n := 0 // files changed: about as many as there are files
+	for _, st := range steps {
+		n += len(st.changes)
+	}
+	w := &walk{head: head, versions: make(map[string][]town.Version, n), current: make(map[string]plumbing.Hash, n), refused: map[string]check.Diagnostic{}, removed: map[string]town.Version{}}
 	for _, st := range steps {
 		if len(st.changes) > 0 {
 			ts := town.Step{Commit: st.commit.Hash.String(), Time: st.commit.Committer.When}
@@ -617,7 +682,7 @@ func newChange(p string, e *entry) change {
 // compare fills steps with what each commit of cs (newest first) changed against the commit
 // before it; prev is the commit before the oldest of cs, or nil.
 func compare(r *objectReader, cs []*object.Commit, prev *object.Commit, root, keyring string, steps []step) error {
-	trees := &treeCache{r: r, m: map[plumbing.Hash][]entry{}}
+	trees := &treeCache{r: r, m: map[plumbing.Hash]*tree{}}
 	before := plumbing.ZeroHash
 	if prev != nil {
 		var err error
@@ -805,11 +870,151 @@ func subtree(r *objectReader, tree plumbing.Hash, dir string) (plumbing.Hash, er
 	return tree, nil
 }
 
-// A treeCache keeps the entries of decoded trees by hash: walking history, each commit's old
-// tree is the previous commit's new one.
+// A treeCache keeps the trees read by hash: walking history, each commit's old tree is the
+// previous commit's new one.
 type treeCache struct {
-	r *objectReader
-	m map[plumbing.Hash][]entry
+	r     *objectReader
+	m     map[plumbing.Hash]*tree
+	whole bool // decode every tree whole, plain or not (tests compare the two ways)
+}
+
+// A tree is a tree object as the history pass compares it. A plain tree, whose names are all
+// names a file may have, stored in increasing order (as git stores them, unless a folder's name
+// is the start of another name), is compared with another plain one as they are stored: only
+// the entries between those both start with and those both end with are decoded. (Decoding
+// every entry of both trees took an eighth of the pass.) Other trees are decoded whole.
+type tree struct {
+	data  []byte
+	at    []int   // where each entry starts in data, then len(data); nil when data is malformed
+	plain bool    // see tree
+	es    []entry // the entries of a tree that is not plain, once decoded
+}
+
+// tree reads the tree h. prev, when set, is a tree read before, which h is likely to share most
+// entries with.
+func (tc *treeCache) tree(h plumbing.Hash, prev *tree) (*tree, error) {
+	if h.IsZero() {
+		return &tree{at: []int{0}, plain: true}, nil
+	}
+	if t, ok := tc.m[h]; ok {
+		return t, nil
+	}
+	_, data, err := tc.r.read(plumbing.TreeObject, h)
+	if err != nil {
+		return nil, err
+	}
+	t := &tree{data: data}
+	if prev != nil && prev.at != nil {
+		t.at = startsFrom(prev, data)
+	} else {
+		t.at = starts(data)
+	}
+	if t.at != nil {
+		if prev != nil && prev.plain {
+			_, _, i, j := middles(prev, t)
+			t.plain = plainBetween(t, i, j)
+		} else {
+			t.plain = plainBetween(t, 0, len(data))
+		}
+	}
+	if len(tc.m) >= 4096 {
+		clear(tc.m)
+	}
+	tc.m[h] = t
+	return t, nil
+}
+
+// starts are where the entries of a tree object start, then its end; nil when it is malformed.
+func starts(data []byte) []int {
+	at := make([]int, 0, len(data)/32+2)
+	for i := 0; i < len(data); {
+		sp := bytes.IndexByte(data[i:], ' ')
+		nul := bytes.IndexByte(data[i:], 0)
+		if sp < 0 || nul < sp || len(data) < i+nul+1+20 {
+			return nil
+		}
+		at = append(at, i)
+		i += nul + 21
+	}
+	return append(at, len(data))
+}
+
+// startsFrom are the starts of the entries of the tree object b (see starts), found from those
+// of the well-formed tree a, as b is likely to start and end with the same entries as a: only
+// the entries between are looked for.
+func startsFrom(a *tree, b []byte) []int {
+	na, shift := len(a.at)-1, len(b)-len(a.data)
+	k := sort.Search(na+1, func(k int) bool { // a's first k entries start b
+		return a.at[k] > len(b) || !bytes.Equal(a.data[:a.at[k]], b[:a.at[k]])
+	}) - 1
+	s := k + sort.Search(na-k+1, func(i int) bool { // a's entries from s on end b
+		at := a.at[k+i]
+		return at+shift >= a.at[k] && bytes.Equal(a.data[at:], b[at+shift:])
+	})
+	at := make([]int, k, len(a.at)+8)
+	copy(at, a.at[:k])
+	for p := a.at[k]; p != a.at[s]+shift; {
+		if p > a.at[s]+shift { // no entry of b starts there: b ends with fewer of a's entries
+			s++
+			continue
+		}
+		sp := bytes.IndexByte(b[p:], ' ')
+		nul := bytes.IndexByte(b[p:], 0)
+		if sp < 0 || nul < sp || len(b) < p+nul+1+20 {
+			return nil
+		}
+		at = append(at, p)
+		p += nul + 21
+	}
+	for _, i := range a.at[s:] {
+		at = append(at, i+shift)
+	}
+	return at
+}
+
+// middles are the parts of the well-formed trees a and b that differ: a[ai:aj] and b[bi:bj],
+// between the entries both start with and those both end with.
+func middles(a, b *tree) (ai, aj, bi, bj int) {
+	na, nb := len(a.at)-1, len(b.at)-1
+	k := sort.Search(min(na, nb)+1, func(k int) bool {
+		return !bytes.Equal(a.data[:a.at[k]], b.data[:b.at[k]])
+	}) - 1
+	m := sort.Search(min(na, nb)-k+1, func(m int) bool {
+		return !bytes.Equal(a.data[a.at[na-m]:], b.data[b.at[nb-m]:])
+	}) - 1
+	return a.at[k], a.at[na-m], b.at[k], b.at[nb-m]
+}
+
+// plainBetween reports whether the well-formed tree t, whose entries before data[i:] and from
+// data[j:] on are plain, is plain (see tree): whether the entries from i to j are, and are in
+// order with those around them.
+func plainBetween(t *tree, i, j int) bool {
+	k, _ := slices.BinarySearch(t.at, i)
+	if k > 0 {
+		k-- // the entry before, to compare the first with
+	}
+	var last []byte
+	for ; k < len(t.at)-1 && (t.at[k] < j || t.at[k] == j && j < len(t.data)); k++ {
+		e := t.data[t.at[k]:t.at[k+1]]
+		sp, nul := bytes.IndexByte(e, ' '), bytes.IndexByte(e, 0)
+		name := e[sp+1 : nul]
+		if _, err := fileMode(e[:sp]); err != nil || !plainName(name) || last != nil && bytes.Compare(last, name) >= 0 {
+			return false
+		}
+		last = name
+	}
+	return true
+}
+
+// plainName reports whether a file may have the name (see oddName).
+func plainName(name []byte) bool {
+	for _, c := range name {
+		if c < ' ' || c >= utf8.RuneSelf || c == '/' || c == '\\' || c == 0x7f {
+			reason, _ := oddName(string(name))
+			return reason == nil
+		}
+	}
+	return len(name) > 0 && string(name) != "." && string(name) != ".."
 }
 
 // An entry is a tree entry as the history pass reads it. An entry whose name no file may have
@@ -836,16 +1041,13 @@ func (e *entry) same(o *entry) bool {
 	return e.TreeEntry == o.TreeEntry && (e.odd == o.odd || e.odd != nil && o.odd != nil && *e.odd == *o.odd)
 }
 
-// entries are the tree's entries ordered by name (git orders a folder as if its name ended in
-// "/"; merging needs plain name order).
-func (tc *treeCache) entries(h plumbing.Hash) ([]entry, error) {
-	if h.IsZero() {
-		return nil, nil
+// entries are the entries of the tree h ordered by name (git orders a folder as if its name
+// ended in "/"; merging needs plain name order).
+func (t *tree) entries(h plumbing.Hash) ([]entry, error) {
+	if t.es != nil || len(t.data) == 0 {
+		return t.es, nil
 	}
-	if es, ok := tc.m[h]; ok {
-		return es, nil
-	}
-	es, err := decodeTree(tc.r, h)
+	es, err := parseTree(h, t.data)
 	if err != nil {
 		return nil, err
 	}
@@ -859,12 +1061,8 @@ func (tc *treeCache) entries(h plumbing.Hash) ([]entry, error) {
 	if !slices.IsSortedFunc(es, byName) {
 		slices.SortFunc(es, byName)
 	}
-	es = merge(es)
-	if len(tc.m) >= 4096 {
-		clear(tc.m)
-	}
-	tc.m[h] = es
-	return es, nil
+	t.es = merge(es)
+	return t.es, nil
 }
 
 // merge makes one refused entry of the entries (sorted by name) that share a name: which of
@@ -903,6 +1101,11 @@ func decodeTree(r *objectReader, h plumbing.Hash) ([]entry, error) {
 	if err != nil {
 		return nil, err
 	}
+	return parseTree(h, data)
+}
+
+// parseTree decodes the entries of the tree h, whose content is data.
+func parseTree(h plumbing.Hash, data []byte) ([]entry, error) {
 	text := string(data) // the names are cut from it, rather than each made on its own
 	es := make([]entry, 0, len(data)/32+1)
 	for i := 0; i < len(data); {
@@ -915,9 +1118,10 @@ func decodeTree(r *objectReader, h plumbing.Hash) ([]entry, error) {
 		if err != nil {
 			return nil, fmt.Errorf("tree %s: %w", h, err)
 		}
-		e := entry{TreeEntry: object.TreeEntry{Name: text[i+sp+1 : i+nul], Mode: mode}}
+		es = append(es, entry{}) // filled in place: the entry is large
+		e := &es[len(es)-1]
+		e.Name, e.Mode = text[i+sp+1:i+nul], mode
 		copy(e.Hash[:], data[i+nul+1:i+nul+21])
-		es = append(es, e)
 		i += nul + 21
 	}
 	return es, nil
@@ -941,11 +1145,23 @@ func (tc *treeCache) diff(dir string, a, b plumbing.Hash, visit func(path string
 	if a == b {
 		return nil
 	}
-	ea, err := tc.entries(a)
+	ta, err := tc.tree(a, nil)
 	if err != nil {
 		return err
 	}
-	eb, err := tc.entries(b)
+	tb, err := tc.tree(b, ta)
+	if err != nil {
+		return err
+	}
+	var ea, eb []entry
+	if ta.plain && tb.plain && !tc.whole { // only the entries between those both start and end with
+		ai, aj, bi, bj := middles(ta, tb)
+		if ea, err = parseTree(a, ta.data[ai:aj]); err == nil {
+			eb, err = parseTree(b, tb.data[bi:bj])
+		}
+	} else if ea, err = ta.entries(a); err == nil {
+		eb, err = tb.entries(b)
+	}
 	if err != nil {
 		return err
 	}
