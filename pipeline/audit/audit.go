@@ -236,9 +236,18 @@ func (p *Pass) Report(d check.Diagnostic) {
 func (p *Pass) Failed(file string) bool { return p.Town.Failed[file] }
 
 // Rejected reports whether a row failed: a parser or a check reported an error about it.
-func (p *Pass) Rejected(file string, line int) bool {
-	return p.parsed[file][line] || p.rejected[file][line]
+func (p *Pass) Rejected(file string, line int) bool { return p.rejectedIn(file).has(line) }
+
+// rejectedIn is what Rejected looks up of a file, once for all of its rows: valid until the
+// next report.
+func (p *Pass) rejectedIn(file string) rejectedLines {
+	return rejectedLines{p.parsed[file], p.rejected[file]}
 }
+
+// rejectedLines are the lines of the rows of a file that failed (see Pass.Rejected).
+type rejectedLines struct{ parsed, rejected map[int]bool }
+
+func (r rejectedLines) has(line int) bool { return r.parsed[line] || r.rejected[line] }
 
 // RulesOK reports whether the month has a rule set in force without errors.
 func (p *Pass) RulesOK(m *town.Month) bool { return m.Rules != nil && !p.Failed(m.Rules.File) }
@@ -277,24 +286,26 @@ func passedVillage(v *town.Village, p *Pass) *town.Village {
 	for j, m := range v.Months {
 		nm := *m
 		counts := p.RulesOK(m) && !p.Failed(m.SheetFile)
+		rejected := p.rejectedIn(m.SheetFile)
 		nm.Entries = without(m.Entries, func(e *sheet.Entry) bool {
-			return len(e.Invalid) > 0 || !counts || p.Rejected(m.SheetFile, e.Line)
+			return e.Invalid != 0 || !counts || rejected.has(e.Line)
 		})
 		nm.Revisions = slices.Clone(m.Revisions)
 		for k := range nm.Revisions {
-			nm.Revisions[k].Entries = without(nm.Revisions[k].Entries, func(e *sheet.Entry) bool { return len(e.Invalid) > 0 })
+			nm.Revisions[k].Entries = without(nm.Revisions[k].Entries, func(e *sheet.Entry) bool { return e.Invalid != 0 })
 		}
 		if n := len(nm.Revisions); n > 0 {
 			nm.Revisions[n-1].Entries = nm.Entries
 		}
+		rejected = p.rejectedIn(m.RedemptionsFile)
 		nm.Redemptions = without(m.Redemptions, func(r *sheet.Redemption) bool {
-			return len(r.Invalid) > 0 || p.Rejected(m.RedemptionsFile, r.Line)
+			return r.Invalid != 0 || rejected.has(r.Line)
 		})
 		nm.Declarations = without(m.Declarations, func(d *sheet.Declaration) bool {
-			return len(d.Invalid) > 0 || p.Failed(m.DeclarationsFile) || p.Rejected(m.DeclarationsFile, d.Line)
+			return d.Invalid != 0 || p.Failed(m.DeclarationsFile) || p.Rejected(m.DeclarationsFile, d.Line)
 		})
 		nm.Objections = without(m.Objections, func(o *sheet.Objection) bool {
-			return len(o.Invalid) > 0 || p.Failed(m.ObjectionsFile) || p.Rejected(m.ObjectionsFile, o.Line)
+			return o.Invalid != 0 || p.Failed(m.ObjectionsFile) || p.Rejected(m.ObjectionsFile, o.Line)
 		})
 		nv.Months[j] = &nm
 	}

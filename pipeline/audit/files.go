@@ -74,18 +74,27 @@ type row struct {
 }
 
 // A finder looks households of a village up by code, remembering the last one: the rows of a
-// household mostly follow each other.
+// household mostly follow each other, and the households the roster's order (see
+// town.Village.PositionAfter).
 type finder struct {
 	village *town.Village
 	id      string
 	found   *sheet.Household
 	used    bool
+	last    int // the position of the last household found, -1 for none
 }
 
 // household returns the village's roster row with the id, or nil (see town.Village.Household).
 func (f *finder) household(id string) *sheet.Household {
-	if !f.used || id != f.id {
-		f.id, f.found, f.used = id, f.village.Household(id), true
+	if f.used && id == f.id {
+		return f.found
+	}
+	if !f.used {
+		f.last = -1
+	}
+	f.id, f.found, f.used = id, nil, true
+	if i, ok := f.village.PositionAfter(id, f.last); ok {
+		f.found, f.last = &f.village.Households[i], i
 	}
 	return f.found
 }
@@ -167,8 +176,8 @@ var Items = &Analyzer{
 			case m.Rules == nil && len(p.Town.Rules) > 0 && !p.anyRulesFailed():
 				p.Report(check.Diagnostic{Code: check.NoRules, File: m.SheetFile, Value: m.Month})
 			case p.RulesOK(m):
-				for _, e := range m.Entries {
-					p.item(m, e)
+				for i := range m.Entries {
+					p.item(m, &m.Entries[i])
 				}
 			}
 			if p.RulesOK(m) {
@@ -189,7 +198,7 @@ func (p *Pass) anyRulesFailed() bool {
 	return false
 }
 
-func (p *Pass) item(m *town.Month, e sheet.Entry) {
+func (p *Pass) item(m *town.Month, e *sheet.Entry) {
 	if e.Item == "" {
 		return
 	}
@@ -197,7 +206,7 @@ func (p *Pass) item(m *town.Month, e sheet.Entry) {
 		p.Report(check.Diagnostic{Code: code, File: m.SheetFile, Line: e.Line, Column: m.Columns[key], Value: value, Reason: reason, Args: args})
 	}
 	rs := m.Rules
-	pointsRead := !slices.Contains(e.Invalid, "points")
+	pointsRead := !e.Failed("points")
 	it := rs.Item(e.Item)
 	if it == nil {
 		switch {
@@ -220,7 +229,7 @@ func (p *Pass) item(m *town.Month, e sheet.Entry) {
 		}
 		at(check.PointsNotAllowed, "points", e.PointsText, reason, it.ID, it.Name, ints(allowed))
 	}
-	if it.Evidence && e.Evidence == "" && !slices.Contains(e.Invalid, "evidence") {
+	if it.Evidence && e.Evidence == "" && !e.Failed("evidence") {
 		at(check.MissingValue, "evidence", "", reasonEvidence, it.ID, it.Name)
 	}
 }
@@ -322,15 +331,15 @@ var Goods = &Analyzer{
 				return
 			case m.Catalog == nil: // the catalog of the time could not be read
 			default:
-				for _, r := range m.Redemptions {
-					p.goods(m, r)
+				for i := range m.Redemptions {
+					p.goods(m, &m.Redemptions[i])
 				}
 			}
 		}
 	},
 }
 
-func (p *Pass) goods(m *town.Month, r sheet.Redemption) {
+func (p *Pass) goods(m *town.Month, r *sheet.Redemption) {
 	if r.Goods == "" {
 		return
 	}
@@ -349,7 +358,7 @@ func (p *Pass) goods(m *town.Month, r sheet.Redemption) {
 		p.Report(d)
 		return
 	}
-	if g := m.Catalog[i]; r.Points != r.Quantity*g.Points && len(r.Invalid) == 0 {
+	if g := m.Catalog[i]; r.Points != r.Quantity*g.Points && r.Invalid == 0 {
 		p.Report(check.Diagnostic{Code: check.WrongPrice, File: m.RedemptionsFile, Line: r.Line, Column: m.RedemptionColumns["points"], Value: r.PointsText,
 			Args: []string{strconv.Itoa(r.Quantity), strconv.Itoa(g.Points), strconv.Itoa(r.Quantity * g.Points), g.Name}})
 	}

@@ -63,14 +63,16 @@ func (p *Pass) taint() {
 		if p.Failed(m.RedemptionsFile) || p.Town.Dropped[m.RedemptionsFile] {
 			p.all.add(i, "")
 		}
-		for _, e := range m.Entries {
-			if len(e.Invalid) > 0 || p.Rejected(m.SheetFile, e.Line) || f.household(e.Household) == nil {
+		rejected := p.rejectedIn(m.SheetFile)
+		for j := range m.Entries {
+			if e := &m.Entries[j]; e.Invalid != 0 || rejected.has(e.Line) || f.household(e.Household) == nil {
 				p.sheets.add(i, e.Household)
 				p.all.add(i, e.Household)
 			}
 		}
-		for _, r := range m.Redemptions {
-			if len(r.Invalid) > 0 || p.Rejected(m.RedemptionsFile, r.Line) || f.household(r.Household) == nil {
+		rejected = p.rejectedIn(m.RedemptionsFile)
+		for j := range m.Redemptions {
+			if r := &m.Redemptions[j]; r.Invalid != 0 || rejected.has(r.Line) || f.household(r.Household) == nil {
 				p.all.add(i, r.Household)
 			}
 		}

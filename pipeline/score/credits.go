@@ -65,7 +65,7 @@ func credits(out []event, res *VillageResult, loc *time.Location, whole bool) []
 func yearCredits(out []event, res *VillageResult, first, end int, loc *time.Location, whole bool) []event {
 	v := res.Village
 	y := &replay{village: v, first: first, vs: make([][]version, end-first), at: make([]int, end-first),
-		credited: make([][]int, end-first), sums: make([]*sums, len(v.Households)), scorer: scorer{cutsOnly: true}}
+		credited: make([][]int, end-first), sums: make([]*sums, len(v.Households)), scorer: scorer{cutsOnly: true}, takes: firstRows(v)}
 	var days []string
 	for i := range y.vs {
 		y.vs[i] = versions(v.Months[first+i], loc)
@@ -116,7 +116,7 @@ func (y *replay) approve(out []event, day string, results []*MonthResult) []even
 		}
 		y.at[i] = 0
 		for _, s := range results[i].Standings {
-			if pos, _ := y.village.Position(s.Household); s.Net != 0 && pos == s.pos {
+			if pos := s.pos; s.Net != 0 && y.takes[pos] == pos {
 				out = append(out, event{date: day, month: y.first + i, household: s.Household, points: s.Net})
 				y.credited[i][pos] = s.Net
 			}
@@ -135,6 +135,7 @@ type replay struct {
 	at       []int       // month → the version in force, −1 before the first
 	credited [][]int     // month → household → points credited so far
 	sums     []*sums     // household → its sums after the year's months as in force
+	takes    []int       // household → the household whose rows it takes (see firstRows)
 	scorer   scorer      // only the net points of what it scores are read
 }
 

@@ -118,8 +118,8 @@ type event struct {
 	household  string
 	points     int
 	redemption *sheet.Redemption
-	veto       bool      // an E2 veto's date
 	transfer   *Transfer // points received from a household this one continues
+	veto       bool      // an E2 veto's date
 	leave      bool      // the end of a predecessor's 退出日期
 }
 
@@ -162,7 +162,7 @@ func newKeeper(res *VillageResult, asOf time.Time, loc *time.Location, lines boo
 			// Balances expire at the end of a year when the rule set of its last month says so.
 			k.expires[m.Month[:4]] = m.Rules.Market.Expiry.AtYearEnd()
 		}
-		seen := map[string]bool{}
+		seen := make(map[string]bool, len(m.Redemptions))
 		for _, r := range m.Redemptions {
 			seen[r.Household] = true
 		}
@@ -236,6 +236,7 @@ func (k *keeper) events() []event {
 		n += len(res.Months[i].Standings) + len(m.Redemptions)
 	}
 	out := credits(make([]event, 0, n), res, loc, false)
+	earned := len(out)
 	for i, m := range res.Village.Months {
 		for _, s := range res.Months[i].Standings {
 			if !s.Veto.Freezes() {
@@ -253,10 +254,32 @@ func (k *keeper) events() []event {
 		}
 	}
 	out = k.moveEvents(out)
-	slices.SortStableFunc(out, func(a, b event) int {
+	return sortEvents(out, earned)
+}
+
+// sortEvents sorts events in the order they happened, keeping the order of events at the same
+// time (as slices.SortStableFunc does): the first n, the credits, and the others are sorted
+// apart, each mostly in order already, then merged from the end, the credits first at the same
+// time.
+func sortEvents(events []event, n int) []event {
+	earlier := func(a, b event) int {
 		return cmp.Or(strings.Compare(a.date, b.date), cmp.Compare(a.order, b.order))
-	})
-	return out
+	}
+	for _, part := range [][]event{events[:n], events[n:]} {
+		if !slices.IsSortedFunc(part, earlier) {
+			slices.SortStableFunc(part, earlier)
+		}
+	}
+	others := slices.Clone(events[n:])
+	i, j := n-1, len(others)-1
+	for k := len(events) - 1; j >= 0; k-- {
+		if i >= 0 && earlier(others[j], events[i]) < 0 {
+			events[k], i = events[i], i-1
+		} else {
+			events[k], j = others[j], j-1
+		}
+	}
+	return events
 }
 
 // apply books one event.
@@ -333,8 +356,9 @@ func (k *keeper) expire(y string) {
 		return
 	}
 	cleared, expired, debts := false, 0, 0
-	for _, id := range sortedKeys(k.Accounts) {
-		a := k.Accounts[id]
+	day, month := y+"-12-31", y+"-12"
+	// Each account is cleared on its own: the order they are taken in changes nothing.
+	for id, a := range k.Accounts {
 		k.beforeExpiry[id] = a.Balance
 		if a.Balance == 0 {
 			continue
@@ -345,13 +369,13 @@ func (k *keeper) expire(y string) {
 		} else {
 			debts -= a.Balance
 		}
-		k.line(a, Line{Date: y + "-12-31", Kind: Expire, Month: y + "-12", Points: -a.Balance})
+		k.line(a, Line{Date: day, Kind: Expire, Month: month, Points: -a.Balance})
 		a.Balance, cleared = 0, true
 	}
 	if !cleared {
 		return
 	}
-	dec := k.month(y + "-12")
+	dec := k.month(month)
 	dec.Expired += expired
 	dec.Cleared += debts
 	k.Expired += expired

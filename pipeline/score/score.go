@@ -113,18 +113,17 @@ func scoreVillage(v *town.Village, ranked bool) *VillageResult {
 	books := make([]*book, len(v.Households)) // by roster position: the running yearly sums
 	sc := scorer{cutsOnly: !ranked}
 	var before []int // the ranks of the month before by roster position, nil when it had no sheet
-	// The position whose rows each household takes: a code listed twice takes those of its first row.
-	first := make([]int, len(v.Households))
-	for i, h := range v.Households {
-		first[i], _ = v.Position(h.ID)
-	}
+	first := firstRows(v)
 	for _, m := range v.Months {
 		mr := &MonthResult{Month: m.Month, Standings: make([]*Standing, 0, len(v.Households))}
 		rows := byHousehold(v, m.Entries)
 		for i, h := range v.Households {
 			entries := rows[first[i]]
+			if len(entries) == 0 && !ranked {
+				continue
+			}
 			listed, left := h.ActiveDuring(m.Month), leftBy(h, m.Month)
-			if len(entries) == 0 && (!listed || !ranked) {
+			if len(entries) == 0 && !listed {
 				continue
 			}
 			year := m.Month[:4]
@@ -152,6 +151,16 @@ func scoreVillage(v *town.Village, ranked bool) *VillageResult {
 		before = move(before, mr.Standings, len(v.Households))
 	}
 	return res
+}
+
+// firstRows are the roster positions whose rows each household takes, by roster position: a
+// code listed twice takes those of its first row.
+func firstRows(v *town.Village) []int {
+	first := make([]int, len(v.Households))
+	for i, h := range v.Households {
+		first[i], _ = v.Position(h.ID)
+	}
+	return first
 }
 
 // add counts a household's standing in the month's totals.
@@ -264,23 +273,15 @@ type itemSum struct {
 	points int
 }
 
-func (s itemSums) get(id string) int {
-	for _, x := range s {
-		if x.id == id {
-			return x.points
-		}
-	}
-	return 0
-}
-
-func (s *itemSums) add(id string, points int) {
+// at is where the points of the id are, 0 until added to: valid until the next id is added.
+func (s *itemSums) at(id string) *int {
 	for i := range *s {
 		if (*s)[i].id == id {
-			(*s)[i].points += points
-			return
+			return &(*s)[i].points
 		}
 	}
-	*s = append(*s, itemSum{id, points})
+	*s = append(*s, itemSum{id: id})
+	return &(*s)[len(*s)-1].points
 }
 
 // byHousehold groups a month's rows by household, as pointers to them in sheet order, at the
@@ -412,6 +413,7 @@ func (sc *scorer) month(rs *rules.RuleSet, entries []*sheet.Entry, b *book) *Sta
 			if it.CapPeriod.Yearly() {
 				used = &b.item
 			}
+			itemUsed := used.at(it.ID)
 			c.Counted = e.Points
 			cut := func(left int, r Reason) {
 				if c.Counted > left {
@@ -419,21 +421,22 @@ func (sc *scorer) month(rs *rules.RuleSet, entries []*sheet.Entry, b *book) *Sta
 				}
 			}
 			if e.Points > 0 {
-				cut(it.Cap-used.get(it.ID), ItemCap)
+				cut(it.Cap-*itemUsed, ItemCap)
+				categoryUsed := b.category.at(it.Category)
 				if cat := found[k].category; cat != nil {
-					cut(cat.Weight-b.category.get(it.Category), CategoryCap)
+					cut(cat.Weight-*categoryUsed, CategoryCap)
 				}
 				cut(rs.MonthlyCap-s.Positive, MonthlyCap)
-				b.category.add(it.Category, c.Counted)
+				*categoryUsed += c.Counted
 				s.Positive += c.Counted
 			} else {
 				// Deductions: the cap is negative, so cut towards zero.
-				if left := it.Cap - used.get(it.ID); c.Counted < left {
+				if left := it.Cap - *itemUsed; c.Counted < left {
 					c.Counted, c.Reason = min(left, 0), ItemCap
 				}
 				s.Negative += c.Counted
 			}
-			used.add(it.ID, c.Counted)
+			*itemUsed += c.Counted
 		}
 		if c.Reason != NoCut || !sc.cutsOnly {
 			sc.counted = append(sc.counted, c)

@@ -85,21 +85,40 @@ var (
 // cells could not be read.
 type cell struct {
 	name    string
+	columns []column // the columns of the file's kind
 	cols    Columns
 	line    int
 	diags   *check.List
-	invalid []string // keys of the cells that could not be read
+	invalid Unread
 }
 
 // report adds a diagnostic about the cell of column key, and notes the cell as unread.
 func (c *cell) report(d check.Diagnostic, key string) {
 	d.File, d.Line, d.Column = c.name, c.line, c.cols[key]
 	c.diags.Add(d)
-	c.invalid = append(c.invalid, key)
+	c.invalid |= 1 << place(c.columns, key)
 }
 
 // failed reports whether the cell of column key could not be read.
-func (c *cell) failed(key string) bool { return slices.Contains(c.invalid, key) }
+func (c *cell) failed(key string) bool { return c.invalid.has(c.columns, key) }
+
+// Unread is the set of the cells of a row that could not be read, and were reported: each
+// by its column's place among the columns of the file's kind. A row is small, and read many
+// times: a set of bits takes less room than the columns' keys.
+type Unread uint16
+
+func (u Unread) has(columns []column, key string) bool {
+	return u != 0 && u&(1<<place(columns, key)) != 0
+}
+
+// place is the index of the column key among columns, which have it.
+func place(columns []column, key string) int {
+	i := slices.IndexFunc(columns, func(c column) bool { return c.key == key })
+	if i < 0 {
+		panic("sheet: no column " + key)
+	}
+	return i
+}
 
 func (c *cell) bad(key, value string, reason *check.Text, args ...string) {
 	c.report(check.Diagnostic{Code: check.BadValue, Value: value, Reason: reason, Args: args}, key)
@@ -442,7 +461,9 @@ func (c *cell) personal(key, v string) bool {
 // plain reports whether s cannot hold personal data or an invisible character, as most notes
 // cannot: it has fewer than 11 digits, and no control or invisible character (see control and
 // hasDigits). Like control, it decodes only the characters that may be invisible or a
-// full-width digit; a table sorts the bytes, as it reads every note and piece of evidence.
+// full-width digit, and steps over the others of three bytes, as most Chinese characters are; a
+// table sorts the bytes, as it reads every note and piece of evidence. s is UTF-8, as every
+// cell is once decoded.
 func plain(s string) bool {
 	digits := 0
 	for i := 0; i < len(s); i++ {
@@ -455,6 +476,8 @@ func plain(s string) bool {
 			if r, _ := utf8.DecodeRuneInString(s[i:]); invisible(r) || '\uFF10' <= r && r <= '\uFF19' {
 				return false
 			}
+		case plainWide:
+			i += 2 // its other bytes are none of the above
 		}
 	}
 	return digits < 11
@@ -466,6 +489,7 @@ const (
 	plainDigit // an ASCII digit
 	plainStop  // a control character
 	plainLead  // the first byte of a character that may be invisible or a full-width digit
+	plainWide  // the first byte of another character of three bytes, a Chinese one most often
 )
 
 var plainBytes = func() (t [256]byte) {
@@ -477,6 +501,8 @@ var plainBytes = func() (t [256]byte) {
 			t[b] = plainStop
 		case b == 0xC2 || b == 0xD8 || b == 0xE1 || b == 0xE2 || b == 0xEF:
 			t[b] = plainLead
+		case 0xE0 <= b && b <= 0xEF:
+			t[b] = plainWide
 		}
 	}
 	return t

@@ -13,7 +13,7 @@ type Declaration struct {
 	Text      string // 情况: what happened, as the household told it
 	Outcome   string // 结果: Accepted, Refused or Pending
 	Reason    string // 理由: why it was refused, or a remark
-	Invalid   []string
+	Invalid   Unread // the cells that could not be read; already reported
 }
 
 // The outcomes of a declaration, as the files write them.
@@ -58,7 +58,7 @@ func ParseDeclarations(name string, data []byte) ([]Declaration, Columns, check.
 	cols, ok := scan(name, data, declarationColumns, &diags, func(cols Columns, cells []string, line int) {
 		// The cells are in the order of declarationColumns.
 		date, household, item, text, outcome, reason := cells[0], cells[1], cells[2], cells[3], cells[4], cells[5]
-		c := cell{name: name, cols: cols, line: line, diags: &diags}
+		c := cell{name: name, columns: declarationColumns, cols: cols, line: line, diags: &diags}
 		d := Declaration{
 			Line:      line,
 			Date:      c.date("date", date),

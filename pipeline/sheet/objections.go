@@ -14,7 +14,7 @@ type Objection struct {
 	Replied      string // 答复日期, YYYY-MM-DD, or ""
 	RepliedText  string
 	Reply        string // 答复: what the evaluation group answered, published
-	Invalid      []string
+	Invalid      Unread // the cells that could not be read; already reported
 }
 
 // The outcomes of an objection, as the files write them: the results were corrected (the
@@ -65,7 +65,7 @@ func ParseObjections(name string, data []byte) ([]Objection, Columns, check.List
 	cols, ok := scan(name, data, objectionColumns, &diags, func(cols Columns, cells []string, line int) {
 		// The cells are in the order of objectionColumns.
 		received, household, item, outcome, replied, reply := cells[0], cells[1], cells[2], cells[3], cells[4], cells[5]
-		c := cell{name: name, cols: cols, line: line, diags: &diags}
+		c := cell{name: name, columns: objectionColumns, cols: cols, line: line, diags: &diags}
 		o := Objection{
 			Line:         line,
 			Received:     c.date("received", received),

@@ -52,28 +52,31 @@ func (h Household) ActiveIn(day string) bool {
 // An Entry is one row of a monthly score sheet: one thing one household did.
 type Entry struct {
 	Line       int
-	Household  string   // 户号
-	Item       string   // 事项: an item id or a veto id
-	Points     int      // 分值
-	Date       string   // 日期, YYYY-MM-DD
-	DateText   string   // 日期 as the cadre wrote it (the same string as Date when written so), for messages
-	PointsText string   // 分值 as the cadre wrote it, for messages
-	Note       string   // 说明
-	Evidence   string   // 佐证, never published
-	Invalid    []string // keys of the cells that could not be read; already reported
+	Household  string // 户号
+	Item       string // 事项: an item id or a veto id
+	Points     int    // 分值
+	Date       string // 日期, YYYY-MM-DD
+	DateText   string // 日期 as the cadre wrote it (the same string as Date when written so), for messages
+	PointsText string // 分值 as the cadre wrote it, for messages
+	Note       string // 说明
+	Evidence   string // 佐证, never published
+	Invalid    Unread // the cells that could not be read; already reported
 }
+
+// Failed reports whether the entry's cell of column key (see Columns) could not be read.
+func (e *Entry) Failed(key string) bool { return e.Invalid.has(sheetColumns, key) }
 
 // A Redemption is one row of a month's supermarket exchanges.
 type Redemption struct {
 	Line       int
-	Household  string   // 户号
-	Goods      string   // 商品
-	Quantity   int      // 数量
-	Points     int      // 积分
-	Date       string   // 日期, YYYY-MM-DD
-	DateText   string   // 日期 as the cadre wrote it, for messages
-	PointsText string   // 积分 as the cadre wrote it, for messages
-	Invalid    []string // keys of the cells that could not be read; already reported
+	Household  string // 户号
+	Goods      string // 商品
+	Quantity   int    // 数量
+	Points     int    // 积分
+	Date       string // 日期, YYYY-MM-DD
+	DateText   string // 日期 as the cadre wrote it, for messages
+	PointsText string // 积分 as the cadre wrote it, for messages
+	Invalid    Unread // the cells that could not be read; already reported
 }
 
 // Goods are one row of a supermarket catalog.
@@ -133,7 +136,7 @@ func ParseRoster(name string, data []byte) ([]Household, Columns, check.List) {
 	cols, ok := scan(name, data, rosterColumns, &diags, func(cols Columns, cells []string, line int) {
 		// The cells are in the order of rosterColumns.
 		id, head, grid, consent, joined, left, house, from, carried := cells[0], cells[1], cells[2], cells[3], cells[4], cells[5], cells[6], cells[7], cells[8]
-		c := cell{name: name, cols: cols, line: line, diags: &diags}
+		c := cell{name: name, columns: rosterColumns, cols: cols, line: line, diags: &diags}
 		if out == nil {
 			out = make([]Household, 0, rowsAtMost(data))
 		}
@@ -211,7 +214,7 @@ func ReadSheet(name string, data []byte) ([]Entry, Columns, check.List) {
 		// The cells are in the order of sheetColumns.
 		household, head, item, points, date, note, evidence := cells[0], cells[1], cells[2], cells[3], cells[4], cells[5], cells[6]
 		if head != "" && !plain(head) {
-			(&cell{name: name, cols: cols, line: line, diags: &diags}).personal("head", head)
+			(&cell{name: name, columns: sheetColumns, cols: cols, line: line, diags: &diags}).personal("head", head)
 		}
 		if item == "" && points == "" && note == "" && evidence == "" {
 			return
@@ -221,7 +224,7 @@ func ReadSheet(name string, data []byte) ([]Entry, Columns, check.List) {
 			out = make([]Entry, 0, n)
 			rows = newRowSet(n)
 		}
-		c := cell{name: name, cols: cols, line: line, diags: &diags}
+		c := cell{name: name, columns: sheetColumns, cols: cols, line: line, diags: &diags}
 		out = append(out, Entry{ // within its capacity
 			Line:       line,
 			Household:  c.id("household", household),
@@ -235,7 +238,7 @@ func ReadSheet(name string, data []byte) ([]Entry, Columns, check.List) {
 		})
 		e := &out[len(out)-1]
 		e.Invalid = c.invalid
-		if e.Invalid == nil {
+		if e.Invalid == 0 {
 			if l, dup := rows.add(out, len(out)-1); dup {
 				diags.Add(check.Diagnostic{Code: check.DuplicateRow, File: name, Line: line, Args: []string{strconv.Itoa(l)}})
 			}
@@ -266,7 +269,7 @@ func ParseRedemptions(name string, data []byte) ([]Redemption, Columns, check.Li
 	cols, ok := scan(name, data, redemptionColumns, &diags, func(cols Columns, cells []string, line int) {
 		// The cells are in the order of redemptionColumns.
 		household, goods, quantity, points, date := cells[0], cells[1], cells[2], cells[3], cells[4]
-		c := cell{name: name, cols: cols, line: line, diags: &diags}
+		c := cell{name: name, columns: redemptionColumns, cols: cols, line: line, diags: &diags}
 		if out == nil {
 			out = make([]Redemption, 0, rowsAtMost(data))
 		}
@@ -397,11 +400,10 @@ type rowKey struct {
 func (s *rowSet) add(entries []Entry, i int) (int, bool) {
 	e := &entries[i]
 	// The hash leaves out the note and the evidence, the longest cells: rows that differ only
-	// there meet in the table, and are told apart by their cells.
-	sum := maphash.Comparable(s.seed, struct {
-		household, item, date string
-		points                int
-	}{e.Household, e.Item, e.Date, e.Points})
+	// there meet in the table, and are told apart by their cells. The cells' hashes are
+	// mixed by odd multipliers, which is quicker than hashing them as one.
+	sum := maphash.String(s.seed, e.Household) ^ 3*maphash.String(s.seed, e.Item) ^
+		5*maphash.String(s.seed, e.Date) ^ 0x9E3779B97F4A7C15*uint64(e.Points)
 	tag := sum &^ (1<<32 - 1)
 	key := func(e *Entry) rowKey { return rowKey{e.Household, e.Item, e.Date, e.Note, e.Evidence, e.Points} }
 	mask := uint64(len(s.slots) - 1)

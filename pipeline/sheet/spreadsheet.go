@@ -242,9 +242,9 @@ func monthNameDate(parts []string) (y, m, d int, hasYear, ok bool) {
 // numbers: 123.00 or 1.23E+11. (Numbers that lost their zeros are told by the village's other
 // numbers: see Padded.)
 func numberedEvidence(name string, cols Columns, entries []Entry, diags *check.List) {
-	for _, e := range entries {
-		if v := e.Evidence; v != "" && v[0] >= '0' && v[0] <= '9' && (decimals(v) != "" || scientific(v)) {
-			diags.Add(check.Diagnostic{Code: check.NumberAsText, Severity: check.Warning, File: name, Line: e.Line, Column: cols["evidence"], Value: v})
+	for i := range entries {
+		if v := entries[i].Evidence; v != "" && v[0] >= '0' && v[0] <= '9' && (decimals(v) != "" || scientific(v)) {
+			diags.Add(check.Diagnostic{Code: check.NumberAsText, Severity: check.Warning, File: name, Line: entries[i].Line, Column: cols["evidence"], Value: v})
 		}
 	}
 }
@@ -253,8 +253,8 @@ func numberedEvidence(name string, cols Columns, entries []Entry, diags *check.L
 // and in the entries already seen, whose length was padded: 0 when there are none, -1 when
 // their lengths differ.
 func Padded(entries []Entry, padded int) int {
-	for _, e := range entries {
-		if v := e.Evidence; padded >= 0 && len(v) > 1 && v[0] == '0' && digits(v) {
+	for i := range entries {
+		if v := entries[i].Evidence; padded >= 0 && len(v) > 1 && v[0] == '0' && digits(v) {
 			if padded == 0 {
 				padded = len(v)
 			} else if padded != len(v) {
@@ -270,9 +270,9 @@ func Padded(entries []Entry, padded int) int {
 // spreadsheet writes a number it took for one.
 func LostZeros(name string, cols Columns, entries []Entry, padded int) check.List {
 	var diags check.List
-	for _, e := range entries {
-		if v := e.Evidence; padded > 0 && digits(v) && v[0] != '0' && len(v) < padded {
-			diags.Add(check.Diagnostic{Code: check.NumberAsText, Severity: check.Warning, File: name, Line: e.Line, Column: cols["evidence"], Value: v})
+	for i := range entries {
+		if v := entries[i].Evidence; padded > 0 && digits(v) && v[0] != '0' && len(v) < padded {
+			diags.Add(check.Diagnostic{Code: check.NumberAsText, Severity: check.Warning, File: name, Line: entries[i].Line, Column: cols["evidence"], Value: v})
 		}
 	}
 	return diags

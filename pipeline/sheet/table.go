@@ -616,7 +616,7 @@ func serialNumbers(h string) bool {
 
 // cell makes the converter of the table's row i.
 func (t *table) cell(i int, diags *check.List) *cell {
-	return &cell{name: t.name, cols: t.header, line: t.lines[i], diags: diags}
+	return &cell{name: t.name, columns: t.columns, cols: t.header, line: t.lines[i], diags: diags}
 }
 
 // blank reports whether the trimmed cells of rec are all empty.
@@ -659,20 +659,26 @@ func (r *rowsReader) ReadAll() ([][]string, error) {
 }
 
 // trim is strings.TrimSpace, quicker on cells that begin and end with a character that is not
-// a space, as most do.
+// a space, as most do: it decodes a character only when it may be one.
 func trim(s string) string {
 	if s == "" {
 		return s
 	}
-	if b := s[0]; b <= ' ' || b >= utf8.RuneSelf {
+	if b := s[0]; b <= ' ' || spaceLead(b) {
 		if r, _ := utf8.DecodeRuneInString(s); unicode.IsSpace(r) {
 			return strings.TrimSpace(s)
 		}
 	}
-	if b := s[len(s)-1]; b <= ' ' || b >= utf8.RuneSelf {
+	n := len(s)
+	if b := s[n-1]; b <= ' ' || b >= utf8.RuneSelf && (n >= 2 && spaceLead(s[n-2]) || n >= 3 && spaceLead(s[n-3])) {
 		if r, _ := utf8.DecodeLastRuneInString(s); unicode.IsSpace(r) {
 			return strings.TrimSpace(s)
 		}
 	}
 	return s
 }
+
+// spaceLead reports whether b is the first byte of a space of more than one byte in UTF-8:
+// U+0085 and U+00A0 begin with C2, U+1680 with E1, U+2000 to U+205F with E2, U+3000 with E3.
+// Chinese characters begin with E4 to E9.
+func spaceLead(b byte) bool { return b == 0xC2 || 0xE1 <= b && b <= 0xE3 }

@@ -328,7 +328,11 @@ func lastSuccessor(links []Link, from Ref) Ref {
 // the files' bytes alive, so that a few households can be kept once their village is let go.
 func (v *Village) Only(keep func(*sheet.Household) bool) *Village {
 	nv := Village{ID: v.ID, Name: v.Name, Grids: v.Grids, RosterFile: v.RosterFile, Catalog: v.Catalog}
-	nv.Households = slices.DeleteFunc(slices.Clone(v.Households), func(h sheet.Household) bool { return !keep(&h) })
+	for i := range v.Households {
+		if keep(&v.Households[i]) {
+			nv.Households = append(nv.Households, v.Households[i])
+		}
+	}
 	ids := make(map[string]bool, len(nv.Households))
 	for i := range nv.Households {
 		h := &nv.Households[i]

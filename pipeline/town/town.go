@@ -127,7 +127,10 @@ type Village struct {
 	Archived       bool     // the village no longer keeps records (e.g. merged into another): its history stays published, frozen
 	MergedInto     string   // the id of the village it was merged into, if any
 	Held           *Held    // newer records failed the checks: the village is shown as of an earlier commit
-	households     map[string]int
+	// households is the position of each code's first roster row (see Position), repeated
+	// whether a code is on more than one.
+	households map[string]int
+	repeated   bool
 }
 
 // Held tells that a village is published as it was at an earlier commit of the records, the
@@ -277,9 +280,24 @@ func (v *Village) Position(id string) (int, bool) {
 		for i := len(v.Households) - 1; i >= 0; i-- {
 			v.households[v.Households[i].ID] = i
 		}
+		v.repeated = len(v.households) < len(v.Households)
 	}
 	i, ok := v.households[id]
 	return i, ok
+}
+
+// PositionAfter is Position for the code of a row that comes after a row of the household at
+// position after (-1 for none) in a file that lists households in the roster's order, as sheets
+// and redemptions mostly do: it looks at the next few roster rows before the village's index.
+func (v *Village) PositionAfter(id string, after int) (int, bool) {
+	if v.households != nil && !v.repeated { // else a later row may not be the code's first
+		for i := max(after+1, 0); i < len(v.Households) && i <= after+4; i++ {
+			if v.Households[i].ID == id {
+				return i, true
+			}
+		}
+	}
+	return v.Position(id)
 }
 
 // Grid returns the grid with the name, or nil.

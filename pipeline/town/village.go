@@ -197,6 +197,7 @@ func (l *loader) roster(v *Village, name string) {
 		}
 		seen[strings.ToLower(h.ID)] = true
 	}
+	v.repeated = len(v.households) < len(hs)
 }
 
 // files reads the sheets, redemptions and notices of a village and reports files that have no
