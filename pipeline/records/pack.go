@@ -9,6 +9,7 @@ import (
 	"fmt"
 	zlib "github.com/klauspost/compress/zlib"
 	"io"
+	"math/bits"
 	"os"
 	"path"
 	"path/filepath"
@@ -19,7 +20,6 @@ import (
 	"github.com/go-git/go-billy/v5"
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/storage/filesystem"
@@ -35,7 +35,7 @@ type packs []*pack
 
 // A pack is one pack file and its index.
 type pack struct {
-	idx   *idxfile.MemoryIndex
+	idx   *index
 	data  []byte       // the whole pack, mapped into memory or read at once
 	file  *os.File     // when data is nil: the pack, read object by object
 	unmap func() error // when the pack is mapped into memory
@@ -93,25 +93,21 @@ func openPack(fs billy.Filesystem, name string) (*pack, error) {
 		return nil, err
 	}
 	defer f.Close()
-	// At once (the decoder reads each hash with a system call), into a buffer of its size.
+	// At once, into a buffer of its size, read as it is stored.
 	data := make([]byte, idxInfo.Size())
 	if _, err := io.ReadFull(f, data); err != nil {
 		return nil, err
 	}
-	idx := idxfile.NewMemoryIndex()
-	if err := idxfile.NewDecoder(bytes.NewReader(data)).Decode(idx); err != nil {
+	idx, err := readIndex(data)
+	if err != nil {
 		return nil, err
 	}
-	if idx.Version != idxfile.VersionSupported {
-		return nil, errors.New("unknown pack index version")
+	n := len(idx.names) / hashSize
+	p := &pack{idx: idx, ends: make([]int64, n, n+1)}
+	for i := range n {
+		p.ends[i] = p.offset(i)
 	}
-	p := &pack{idx: idx, ends: make([]int64, 0, idx.Fanout[255]+1)}
-	for _, offs := range idx.Offset32 {
-		for i := 0; i+4 <= len(offs); i += 4 {
-			p.ends = append(p.ends, p.offset(offs[i:i+4]))
-		}
-	}
-	slices.Sort(p.ends)
+	sortOffsets(p.ends)
 	// The pack is opened as a file of the system, to be mapped into memory; its checksum tells
 	// that it is the one the index is of.
 	if p.file, err = os.Open(filepath.Join(fs.Root(), filepath.FromSlash(name+".pack"))); err != nil {
@@ -135,7 +131,7 @@ func openPack(fs billy.Filesystem, name string) (*pack, error) {
 	} else if err == nil {
 		_, err = p.file.ReadAt(sum[:], size-hashSize)
 	}
-	if err == nil && sum != p.idx.PackfileChecksum {
+	if err == nil && sum != p.idx.pack {
 		err = errors.New("the pack is not the one its index is of")
 	}
 	if err != nil || p.data != nil {
@@ -152,6 +148,33 @@ func openPack(fs billy.Filesystem, name string) (*pack, error) {
 		go p.scan()
 	}
 	return p, nil
+}
+
+// sortOffsets sorts the offsets of a pack's objects, as slices.Sort does, but for a pack under
+// 4 GiB in four passes over their bytes: sorting them by comparing took half the time of
+// openPacks, before anything else of a pass can start.
+func sortOffsets(offs []int64) {
+	if len(offs) < 256 || slices.Max(offs) >= 1<<32 || slices.Min(offs) < 0 {
+		slices.Sort(offs)
+		return
+	}
+	from, to := offs, make([]int64, len(offs))
+	for shift := 0; shift < 32; shift += 8 {
+		var at [257]int // where the offsets whose byte is b go, from at[b]
+		for _, o := range from {
+			at[o>>shift&0xff+1]++
+		}
+		for b := 1; b < len(at); b++ {
+			at[b] += at[b-1]
+		}
+		for _, o := range from {
+			b := o >> shift & 0xff
+			to[at[b]] = o
+			at[b]++
+		}
+		from, to = to, from
+	}
+	// Four passes put them back in offs.
 }
 
 // scan finds the objects of the pack that are bases of its deltas, reading the objects'
@@ -192,14 +215,51 @@ func (p *pack) base(i int) bool {
 	}
 }
 
+// An index is the index file of a pack (version 2), read as it is stored: how many objects have
+// a name that starts with each byte or a smaller one, the objects' names in order, then their
+// offsets in the pack in the same order. (go-git's decoder copies the names bucket by bucket
+// and checks the file's own checksum, which took most of the time of opening a pack, before
+// anything else of a pass can start.)
+type index struct {
+	fanout  [256]uint32
+	names   []byte         // hashSize bytes each
+	offsets []byte         // 4 bytes each: 31 bits, or the place of a 64-bit offset in large
+	large   []byte         // 8 bytes each
+	pack    [hashSize]byte // the checksum of the pack
+}
+
+// readIndex reads the index file whose content is data.
+func readIndex(data []byte) (*index, error) {
+	const head = 8 + 256*4 // the magic number, the version and the fanout table
+	if len(data) < head+2*hashSize || string(data[:4]) != "\xfftOc" || binary.BigEndian.Uint32(data[4:8]) != 2 {
+		return nil, errors.New("unknown pack index version")
+	}
+	x := &index{}
+	for i := range x.fanout {
+		x.fanout[i] = binary.BigEndian.Uint32(data[8+4*i:])
+		if i > 0 && x.fanout[i] < x.fanout[i-1] {
+			return nil, errors.New("malformed pack index")
+		}
+	}
+	// The names, a checksum of each object's data (not read here), the offsets, the 64-bit
+	// offsets, then the checksums of the pack and of the index.
+	rest, n := data[head:len(data)-2*hashSize], int64(x.fanout[255])
+	if n*(hashSize+4+4) > int64(len(rest)) || (int64(len(rest))-n*(hashSize+4+4))%8 != 0 {
+		return nil, errors.New("malformed pack index")
+	}
+	x.names, rest = rest[:n*hashSize], rest[n*hashSize+n*4:]
+	x.offsets, x.large = rest[:n*4], rest[n*4:]
+	copy(x.pack[:], data[len(data)-2*hashSize:])
+	return x, nil
+}
+
 // find returns where the object h is in p, as p's index says.
 func (p *pack) find(h plumbing.Hash) (int64, bool) {
-	k := p.idx.FanoutMapping[h[0]]
-	if k < 0 || k >= len(p.idx.Names) || k >= len(p.idx.Offset32) {
-		return 0, false
+	lo, hi := 0, int(p.idx.fanout[h[0]])
+	if h[0] > 0 {
+		lo = int(p.idx.fanout[h[0]-1])
 	}
-	names, offs := p.idx.Names[k], p.idx.Offset32[k]
-	lo, hi := 0, min(len(names)/hashSize, len(offs)/4)
+	names := p.idx.names
 	first := binary.BigEndian.Uint64(h[:8]) // decides most comparisons at once
 	for lo < hi {
 		i := int(uint(lo+hi) >> 1)
@@ -210,7 +270,7 @@ func (p *pack) find(h plumbing.Hash) (int64, bool) {
 		}
 		switch c {
 		case 0:
-			return p.offset(offs[i*4 : i*4+4]), true
+			return p.offset(i), true
 		case 1:
 			lo = i + 1
 		default:
@@ -222,17 +282,17 @@ func (p *pack) find(h plumbing.Hash) (int64, bool) {
 
 const hashSize = 20
 
-// offset decodes an offset of the index: 31 bits, or the place of a 64-bit offset.
-func (p *pack) offset(b []byte) int64 {
-	o := binary.BigEndian.Uint32(b)
+// offset is the offset of the i-th object of p's index.
+func (p *pack) offset(i int) int64 {
+	o := binary.BigEndian.Uint32(p.idx.offsets[i*4:])
 	if o&(1<<31) == 0 {
 		return int64(o)
 	}
-	i := int(o&^(1<<31)) * 8
-	if i+8 > len(p.idx.Offset64) {
+	j := int(o&^(1<<31)) * 8
+	if j+8 > len(p.idx.large) {
 		return -1 // found nowhere: see entry
 	}
-	return int64(binary.BigEndian.Uint64(p.idx.Offset64[i:]) &^ (1 << 63))
+	return int64(binary.BigEndian.Uint64(p.idx.large[j:]) &^ (1 << 63))
 }
 
 // close closes the pack files.
@@ -263,6 +323,26 @@ type objectReader struct {
 	src   bytes.Reader // what zlib reads
 	buf   []byte       // the compressed bytes of the object being read
 	delta []byte       // the delta being applied
+	blobs []byte       // where the next blobs read are put (see alloc)
+}
+
+// blobChunk is the size of the buffers that small blobs are read into, one after the other,
+// and smallBlob the size of the largest such blob. (A buffer of its own for each blob took a
+// twenty-fifth of the processor time of a pass.)
+const blobChunk, smallBlob = 1 << 20, 64 << 10
+
+// alloc returns a buffer of size bytes for the content of a blob, cut from rd.blobs when it
+// is small: blobs are kept until the source is read, so one allocation serves many.
+func (rd *objectReader) alloc(size int64) []byte {
+	if size > smallBlob {
+		return make([]byte, size)
+	}
+	if int64(len(rd.blobs)) < size {
+		rd.blobs = make([]byte, blobChunk)
+	}
+	b := rd.blobs[:size:size]
+	rd.blobs = rd.blobs[size:]
+	return b
 }
 
 type packedObj struct {
@@ -355,13 +435,19 @@ const maxDeltaDepth = 10000
 // readAt reads the object at offset off of p, applying its deltas; depth is how many deltas
 // wait for it.
 func (rd *objectReader) readAt(p *pack, off int64, depth int) (plumbing.ObjectType, []byte, error) {
-	if o, ok := p.kept(off); ok {
-		return o.typ, o.data, nil
+	at, found := slices.BinarySearch(p.ends, off)
+	if !found || at+1 >= len(p.ends) {
+		return plumbing.InvalidObject, nil, fmt.Errorf("object at %d of the pack: no object there", off)
+	}
+	if p.base(at) { // only a base is kept
+		if o, ok := p.kept(off); ok {
+			return o.typ, o.data, nil
+		}
 	}
 	if depth > maxDeltaDepth {
 		return plumbing.InvalidObject, nil, fmt.Errorf("object at %d of the pack: %w", off, packfile.ErrInvalidDelta)
 	}
-	e, err := rd.entry(p, off)
+	e, err := rd.entry(p, at)
 	if err != nil {
 		return plumbing.InvalidObject, nil, fmt.Errorf("object at %d of the pack: %w", off, err)
 	}
@@ -370,7 +456,11 @@ func (rd *objectReader) readAt(p *pack, off int64, depth int) (plumbing.ObjectTy
 	}
 	typ, data := e.typ, []byte(nil)
 	if !typ.IsDelta() {
-		if data, err = rd.inflate(e, nil); err != nil {
+		var buf []byte
+		if typ == plumbing.BlobObject && depth == 0 {
+			buf = rd.alloc(e.size)
+		}
+		if data, err = rd.inflate(e, buf); err != nil {
 			return plumbing.InvalidObject, nil, fmt.Errorf("object at %d of the pack: %w", off, err)
 		}
 	} else {
@@ -380,20 +470,24 @@ func (rd *objectReader) readAt(p *pack, off int64, depth int) (plumbing.ObjectTy
 		}
 		// The delta is inflated into the reader's buffer once the base is read, as reading the
 		// base uses that buffer (and the entry's, when the pack is read object by object).
-		if e, err = rd.entry(p, off); err == nil {
+		if e, err = rd.entry(p, at); err == nil {
 			rd.delta, err = rd.inflate(e, rd.delta)
 		}
 		if err != nil {
 			return plumbing.InvalidObject, nil, fmt.Errorf("object at %d of the pack: %w", off, err)
 		}
-		if size, ok := deltaSize(rd.delta); ok && typ == plumbing.BlobObject && size > MaxFileSize && depth == 0 {
-			return typ, nil, &tooLarge{size: size}
+		var buf []byte
+		if size, ok := deltaSize(rd.delta); ok && typ == plumbing.BlobObject && depth == 0 {
+			if size > MaxFileSize {
+				return typ, nil, &tooLarge{size: size}
+			}
+			buf = rd.alloc(size)
 		}
-		if data, err = patch(base, rd.delta); err != nil {
+		if data, err = patch(buf, base, rd.delta); err != nil {
 			return plumbing.InvalidObject, nil, fmt.Errorf("object at %d of the pack: %w", off, err)
 		}
 	}
-	p.keep(off, e.at, packedObj{typ, data})
+	p.keep(off, at, packedObj{typ, data})
 	return typ, data, nil
 }
 
@@ -420,11 +514,11 @@ func deltaSize(delta []byte) (int64, bool) {
 	return int64(size), m > 0
 }
 
-// patch applies a delta to its base, as packfile.PatchDelta does, into a buffer made once at the
-// result's size: go-git's grows by doubling past 64 KiB, clearing each new buffer, which cost a
-// shard of a build a fifth of its CPU. A delta that is not well formed is packfile.ErrInvalidDelta
-// (FuzzPatch compares the two).
-func patch(base, delta []byte) ([]byte, error) {
+// patch applies a delta to its base, as packfile.PatchDelta does, into out when it has room for
+// the result, else into a buffer made once at the result's size: go-git's grows by doubling past
+// 64 KiB, clearing each new buffer, which cost a shard of a build a fifth of its CPU. A delta
+// that is not well formed is packfile.ErrInvalidDelta (FuzzPatch compares the two).
+func patch(out, base, delta []byte) ([]byte, error) {
 	from, n := leb128(delta)
 	if n == 0 || len(base) == 0 || from != uint64(len(base)) {
 		return nil, packfile.ErrInvalidDelta
@@ -433,7 +527,10 @@ func patch(base, delta []byte) ([]byte, error) {
 	if m == 0 {
 		return nil, packfile.ErrInvalidDelta
 	}
-	out, d := make([]byte, 0, min(size, MaxFileSize)), delta[n+m:]
+	if uint64(cap(out)) < size {
+		out = make([]byte, 0, min(size, MaxFileSize))
+	}
+	out, d := out[:0], delta[n+m:]
 	for uint64(len(out)) < size {
 		if len(d) == 0 {
 			return nil, packfile.ErrInvalidDelta
@@ -442,20 +539,31 @@ func patch(base, delta []byte) ([]byte, error) {
 		d = d[1:]
 		switch {
 		case cmd&0x80 != 0: // copy from the base: the offset's and the size's bytes the bits name
+			// (Each bit read on its own, rather than in a loop over them, took a fifth less.)
+			if len(d) < bits.OnesCount8(cmd&0x7f) {
+				return nil, packfile.ErrInvalidDelta
+			}
 			var at, n uint64
-			for i := range 7 {
-				if cmd&(1<<i) == 0 {
-					continue
-				}
-				if len(d) == 0 {
-					return nil, packfile.ErrInvalidDelta
-				}
-				if i < 4 {
-					at |= uint64(d[0]) << (8 * i)
-				} else {
-					n |= uint64(d[0]) << (8 * (i - 4))
-				}
-				d = d[1:]
+			if cmd&0x01 != 0 {
+				at, d = uint64(d[0]), d[1:]
+			}
+			if cmd&0x02 != 0 {
+				at, d = at|uint64(d[0])<<8, d[1:]
+			}
+			if cmd&0x04 != 0 {
+				at, d = at|uint64(d[0])<<16, d[1:]
+			}
+			if cmd&0x08 != 0 {
+				at, d = at|uint64(d[0])<<24, d[1:]
+			}
+			if cmd&0x10 != 0 {
+				n, d = uint64(d[0]), d[1:]
+			}
+			if cmd&0x20 != 0 {
+				n, d = n|uint64(d[0])<<8, d[1:]
+			}
+			if cmd&0x40 != 0 {
+				n, d = n|uint64(d[0])<<16, d[1:]
 			}
 			if n == 0 {
 				n = 0x10000
@@ -501,22 +609,16 @@ type packEntry struct {
 	base int64         // an offset delta's base
 	ref  plumbing.Hash // a reference delta's base
 	data []byte        // the compressed data
-	at   int           // the object's place in the pack's ends
 }
 
-// entry reads the header of the object at off of p, and its compressed data, into rd.buf.
-func (rd *objectReader) entry(p *pack, off int64) (packEntry, error) {
-	i, found := slices.BinarySearch(p.ends, off)
-	if !found || i+1 >= len(p.ends) {
-		return packEntry{}, errors.New("no object there")
-	}
-	b, err := rd.section(p, off, p.ends[i+1])
+// entry reads the header of the i-th object of p (in the order of p.ends), and its compressed
+// data, into rd.buf.
+func (rd *objectReader) entry(p *pack, i int) (packEntry, error) {
+	b, err := rd.section(p, p.ends[i], p.ends[i+1])
 	if err != nil {
 		return packEntry{}, err
 	}
-	e, err := header(b, off)
-	e.at = i
-	return e, err
+	return header(b, p.ends[i])
 }
 
 // header reads the header of the object at off of a pack, whose bytes (up to the next object)

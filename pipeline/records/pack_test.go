@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -224,7 +225,7 @@ func FuzzPatch(f *testing.F) {
 	f.Add([]byte("abc"), []byte{0x83, 0x80, 0x80, 1, 1, 'x'}) // a base size in three bytes
 	f.Fuzz(func(t *testing.T, base, delta []byte) {
 		want, wantErr := packfile.PatchDelta(base, delta)
-		got, err := patch(base, delta)
+		got, err := patch(nil, base, delta)
 		switch {
 		case err == nil && wantErr != nil:
 			t.Fatalf("patch applied a delta that go-git refuses (%v): %q", wantErr, got)
@@ -249,4 +250,104 @@ func unendedSize(delta []byte) bool {
 		delta = delta[n:]
 	}
 	return false
+}
+
+// TestIndexAsGit checks that every object of a pack is found where the real git says it is,
+// with an index whose later objects have their offsets in its table of 64-bit offsets, and
+// that names next to theirs are not found.
+func TestIndexAsGit(t *testing.T) {
+	g := newGitRepo(t)
+	for i := range 300 {
+		g.write(fmt.Sprintf("villages/v%02d/sheets/2025-%02d.csv", i%30, i/30+1), fmt.Sprintf("户号,事项,分值\nH%03d,A01,%d\n", i, i))
+	}
+	g.git("add", "-A")
+	g.git("commit", "-q", "-m", "records")
+	g.git("repack", "-adq")
+	packDir := filepath.Join(g.dir, ".git", "objects", "pack")
+	idxs, err := filepath.Glob(filepath.Join(packDir, "*.idx"))
+	if err != nil || len(idxs) != 1 {
+		t.Fatalf("packs: %v %v", idxs, err)
+	}
+	// The same index, written again with the offsets past 4 KiB in the table of 64-bit offsets.
+	if err := os.Remove(idxs[0]); err != nil {
+		t.Fatal(err)
+	}
+	g.git("index-pack", "--index-version=2,4096", "-o", idxs[0], strings.TrimSuffix(idxs[0], ".idx")+".pack")
+	want := map[plumbing.Hash]int64{}
+	large := 0
+	for line := range strings.Lines(g.git("verify-pack", "-v", idxs[0])) {
+		f := strings.Fields(line)
+		if len(f) < 5 || !plumbing.IsHash(f[0]) {
+			continue
+		}
+		var off int64
+		fmt.Sscan(f[4], &off)
+		want[plumbing.NewHash(f[0])] = off
+		if off > 4096 {
+			large++
+		}
+	}
+	if len(want) < 300 || large == 0 {
+		t.Fatalf("%d objects, %d past 4 KiB: too few to test", len(want), large)
+	}
+	r, err := Open(g.dir, "main", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := openPacks(r.git)
+	defer ps.close()
+	if len(ps) != 1 {
+		t.Fatalf("%d packs read", len(ps))
+	}
+	for h, off := range want {
+		if got, ok := ps[0].find(h); !ok || got != off {
+			t.Errorf("%s at %d (%v), git says %d", h, got, ok, off)
+		}
+		for _, i := range []int{0, 7, 8, 19} { // a name that differs in one byte
+			other := h
+			other[i] ^= 1
+			if _, there := want[other]; there {
+				continue
+			}
+			if got, ok := ps[0].find(other); ok {
+				t.Errorf("%s, which is not in the pack, found at %d", other, got)
+			}
+		}
+	}
+	if len(ps[0].ends) != len(want)+1 || !slices.IsSorted(ps[0].ends) {
+		t.Errorf("%d objects in order, want %d", len(ps[0].ends)-1, len(want))
+	}
+	// An index cut short, or of another version, is refused (go-git reads the pack then).
+	data, err := os.ReadFile(idxs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range [][]byte{data[:len(data)-1], data[:1000], slices.Concat([]byte("\xfftOc\x00\x00\x00\x03"), data[8:])} {
+		if _, err := readIndex(bad); err == nil {
+			t.Errorf("an index of %d bytes starting %q read", len(bad), bad[:8])
+		}
+	}
+}
+
+// TestSortOffsets checks that sortOffsets sorts as slices.Sort does, offsets under 4 GiB by
+// their bytes and others by comparing.
+func TestSortOffsets(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(1, 2))
+	for _, c := range []struct {
+		n   int
+		max int64
+	}{{0, 1}, {10, 100}, {1000, 1 << 8}, {1000, 1 << 20}, {5000, 1 << 32}, {1000, 1 << 40}} {
+		offs := make([]int64, c.n)
+		for i := range offs {
+			offs[i] = rnd.Int64N(c.max)
+		}
+		if c.n > 0 && c.max > 1<<32 {
+			offs[0] = -1 // an offset found nowhere (see offset)
+		}
+		want := slices.Sorted(slices.Values(offs))
+		sortOffsets(offs)
+		if !slices.Equal(offs, want) {
+			t.Errorf("%d offsets under %d: not sorted as slices.Sort sorts them", c.n, c.max)
+		}
+	}
 }
