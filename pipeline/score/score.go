@@ -264,23 +264,24 @@ type book struct {
 // newBook starts a household's sums for the calendar year.
 func newBook(year string) *book { return &book{year: year} }
 
-// itemSums are points by item or category id: a household uses a handful of each, so a list
-// is quicker than a map.
+// itemSums are points by item or category id, each id by the number its scorer gives it (see
+// scorer.key): a household uses a handful of each, so a list of numbers is quicker than a map.
 type itemSums []itemSum
 
 type itemSum struct {
-	id     string
+	key    int
 	points int
 }
 
-// at is where the points of the id are, 0 until added to: valid until the next id is added.
-func (s *itemSums) at(id string) *int {
+// at is where the points of the id numbered key are, 0 until added to: valid until the next id
+// is added.
+func (s *itemSums) at(key int) *int {
 	for i := range *s {
-		if (*s)[i].id == id {
+		if (*s)[i].key == key {
 			return &(*s)[i].points
 		}
 	}
-	*s = append(*s, itemSum{id: id})
+	*s = append(*s, itemSum{key: key})
 	return &(*s)[len(*s)-1].points
 }
 
@@ -330,14 +331,31 @@ type scorer struct {
 	ruleSet   *rules.RuleSet
 	rules     map[string]rule // what ruleSet says of each item code met so far
 	found     []rule          // scratch: the rules of the household's month's entries
+	keys      map[string]int  // a number for each item and category id met, in every rule set
 }
 
-// A rule is what a rule set says of an item code: its item and the item's category, or its
-// veto, or nothing (a code that the checks reported).
+// A rule is what a rule set says of an item code: its item and the item's category, with the
+// numbers of their ids (see scorer.key), or its veto, or nothing (a code that the checks
+// reported).
 type rule struct {
-	item     *rules.Item
-	category *rules.Category
-	veto     *rules.Veto
+	item                 *rules.Item
+	category             *rules.Category
+	veto                 *rules.Veto
+	itemKey, categoryKey int
+}
+
+// key is the number of an item's or a category's id, the same in every rule set: the yearly
+// sums of a book go on from one rule set to the next.
+func (sc *scorer) key(id string) int {
+	k, ok := sc.keys[id]
+	if !ok {
+		if sc.keys == nil {
+			sc.keys = map[string]int{}
+		}
+		k = len(sc.keys)
+		sc.keys[id] = k
+	}
+	return k
 }
 
 // rule looks the item code up in rs. The month's rows repeat a few codes, so each code is looked
@@ -351,6 +369,7 @@ func (sc *scorer) rule(rs *rules.RuleSet, id string) rule {
 		r.item, r.veto = rs.Item(id), rs.Veto(id)
 		if r.item != nil {
 			r.category = rs.Category(r.item.Category)
+			r.itemKey, r.categoryKey = sc.key(r.item.ID), sc.key(r.item.Category)
 		}
 		sc.rules[id] = r
 	}
@@ -413,7 +432,7 @@ func (sc *scorer) month(rs *rules.RuleSet, entries []*sheet.Entry, b *book) *Sta
 			if it.CapPeriod.Yearly() {
 				used = &b.item
 			}
-			itemUsed := used.at(it.ID)
+			itemUsed := used.at(found[k].itemKey)
 			c.Counted = e.Points
 			cut := func(left int, r Reason) {
 				if c.Counted > left {
@@ -422,7 +441,7 @@ func (sc *scorer) month(rs *rules.RuleSet, entries []*sheet.Entry, b *book) *Sta
 			}
 			if e.Points > 0 {
 				cut(it.Cap-*itemUsed, ItemCap)
-				categoryUsed := b.category.at(it.Category)
+				categoryUsed := b.category.at(found[k].categoryKey)
 				if cat := found[k].category; cat != nil {
 					cut(cat.Weight-*categoryUsed, CategoryCap)
 				}

@@ -3,7 +3,10 @@ package sheet
 import (
 	"bytes"
 	"cmp"
+	"fmt"
 	"strconv"
+	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -82,55 +85,120 @@ func WorkbookKind(data []byte) string {
 //
 // legacy is true when the text was GB18030 (or GBK, its older part): spreadsheets saving in
 // GBK write "?" for the characters it cannot hold.
-func decode(name string, data []byte, diags *check.List) (text []byte, legacy, ok bool) {
+func decode(name string, data []byte, diags *check.List) (text string, legacy, ok bool) {
 	bad := func(off, line int, reason *check.Text, args ...string) {
 		diags.Add(check.Diagnostic{Code: check.BadEncoding, File: name, Line: line, Args: append([]string{strconv.Itoa(off + 1)}, args...), Reason: reason})
 	}
 	if kind := WorkbookKind(data); kind != "" {
 		diags.Add(check.Diagnostic{Code: check.Workbook, File: name, Args: []string{kind}})
-		return nil, false, false
+		return "", false, false
 	}
 	if off, reason := notText(data); reason != nil {
 		bad(off, 0, reason)
-		return nil, false, false
+		return "", false, false
 	}
 	data = macLineEnds(data)
-	text, bom := bytes.CutPrefix(data, []byte("\xEF\xBB\xBF"))
-	if utf8.Valid(text) {
-		return text, false, true
+	raw, bom := bytes.CutPrefix(data, []byte("\xEF\xBB\xBF"))
+	if utf8.Valid(raw) {
+		return string(raw), false, true
 	}
 	var lines []badLine
-	if bom || mostlyUTF8(text) {
-		lines = badUTF8Lines(text, len(data)-len(text))
-		if bom && gb18030BehindBOM(text, lines) {
+	if bom || mostlyUTF8(raw) {
+		lines = badUTF8Lines(raw, len(data)-len(raw))
+		if bom && gb18030BehindBOM(raw, lines) {
 			bad(lines[0].off, 0, &reasonBOMGB18030)
-			return nil, false, false
+			return "", false, false
 		}
-	} else if lines = badGB18030Lines(text); len(lines) == 0 {
-		out, err := decodeGB18030(text)
+	} else if lines = badGB18030Lines(raw); len(lines) == 0 {
+		out, err := decodeGB18030(raw)
 		if err != nil { // not expected: the bytes were checked
 			bad(0, 1, nil)
-			return nil, false, false
+			return "", false, false
 		}
 		return out, true, true
 	}
-	if n := len(lines); n > 1 && (n > 3 || n*3 > lineCount(text)) {
+	if n := len(lines); n > 1 && (n > 3 || n*3 > lineCount(raw)) {
 		bad(lines[0].off, lines[0].line, manyLines(lines), strconv.Itoa(n-1))
-		return nil, false, false
+		return "", false, false
 	}
 	for _, l := range lines {
 		bad(l.off, l.line, l.reason)
 	}
-	return nil, false, false
+	return "", false, false
 }
 
-// decodeGB18030 decodes valid GB18030 text into UTF-8, into a buffer made once: a character
-// of two bytes takes at most three in UTF-8, one of four bytes at most four.
-func decodeGB18030(text []byte) ([]byte, error) {
-	out := make([]byte, len(text)*3/2+utf8.UTFMax)
-	n, _, err := simplifiedchinese.GB18030.NewDecoder().Transform(out, text, true)
-	return out[:n], err
+// decodeGB18030 decodes valid GB18030 text into UTF-8. It copies runs of ASCII as they are,
+// and the characters of two bytes, most of the others, as the decoder of golang.org/x/text
+// decodes them (see gbkPairs); the decoder itself decodes the lines with characters of four
+// bytes from the first of them.
+func decodeGB18030(text []byte) (string, error) {
+	pairs := gbkPairs()
+	var out strings.Builder
+	out.Grow(len(text)*3/2 + utf8.UTFMax) // a character of two bytes takes at most three in UTF-8
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			j := i + 1
+			for j < len(text) && text[j] < utf8.RuneSelf {
+				j++
+			}
+			out.Write(text[i:j])
+			i = j
+			continue
+		}
+		if i+1 < len(text) && gbkLead(c) && gbkTrail(text[i+1]) {
+			p := &pairs[gbkPair(c, text[i+1])]
+			out.Write(p[:p[3]])
+			i += 2
+			continue
+		}
+		// A character of four bytes, rare: the decoder decodes the rest of the line. A line
+		// feed is never part of a character, so the decoder reads the line as it reads it in
+		// the whole text.
+		n := bytes.IndexByte(text[i:], '\n')
+		if n < 0 {
+			n = len(text) - i
+		}
+		line, err := simplifiedchinese.GB18030.NewDecoder().Bytes(text[i : i+n])
+		if err != nil {
+			return "", err
+		}
+		out.Write(line)
+		i += n
+	}
+	return out.String(), nil
 }
+
+func gbkLead(c byte) bool  { return 0x81 <= c && c <= 0xFE }
+func gbkTrail(c byte) bool { return 0x40 <= c && c <= 0x7E || 0x80 <= c && c <= 0xFE }
+
+// gbkPair is the index in gbkPairs of the character of two bytes c0 c1.
+func gbkPair(c0, c1 byte) int { return int(c0-0x81)*191 + int(c1-0x40) }
+
+// gbkPairs is what GB18030's decoder (golang.org/x/text) makes of each character of two bytes,
+// by gbkPair: its UTF-8 bytes (at most three), then their number. It is made once, from the
+// decoder, the first time a file in GB18030 is read: a copy of the decoder's output per
+// character is several times quicker than the decoder, and the same.
+var gbkPairs = sync.OnceValue(func() *[126 * 191][4]byte {
+	var pairs [126 * 191][4]byte
+	dec := simplifiedchinese.GB18030.NewDecoder()
+	var dst [8]byte
+	for c0 := 0x81; c0 <= 0xFE; c0++ {
+		for c1 := 0x40; c1 <= 0xFE; c1++ {
+			if !gbkTrail(byte(c1)) {
+				continue
+			}
+			n, _, err := dec.Transform(dst[:], []byte{byte(c0), byte(c1)}, true)
+			if err != nil || n > 3 {
+				panic(fmt.Sprintf("sheet: GB18030 %02X%02X decodes to %d bytes: %v", c0, c1, n, err))
+			}
+			p := &pairs[gbkPair(byte(c0), byte(c1))]
+			copy(p[:], dst[:n])
+			p[3] = byte(n)
+		}
+	}
+	return &pairs
+})
 
 // fourByteGB18030 reports whether GB18030 text has a character of four bytes, which GBK does
 // not have: such a file was saved in GB18030, which holds every character, and lost none.

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/text/encoding/simplifiedchinese"
+
 	"github.com/jifen-project/jifen/pipeline/check"
 )
 
@@ -146,4 +148,55 @@ func TestForLines(t *testing.T) {
 		t.Errorf("got %s, want %s", got, want)
 	}
 	forLines(nil, func([]byte, int, int) { t.Error("a line in nothing") })
+}
+
+// TestDecodeGB18030 checks that decodeGB18030 decodes as GB18030's decoder of golang.org/x/text
+// does: every character of two bytes, characters of four bytes, and ASCII between them.
+func TestDecodeGB18030(t *testing.T) {
+	var all []byte
+	for c0 := 0x81; c0 <= 0xFE; c0++ {
+		for c1 := 0x40; c1 <= 0xFE; c1++ {
+			if c1 != 0x7F {
+				all = append(all, byte(c0), byte(c1))
+			}
+		}
+		all = append(all, 'a', ',', '\n')
+	}
+	texts := [][]byte{all, nil, []byte("abc"), []byte("\x81\x30\x81\x30x\x84\x31\xA4\x39\x95\x32\x82\x36,\x90\x30\x81\x30\xE3\x32\x9A\x35")}
+	for _, n := range notes {
+		text, err := simplifiedchinese.GB18030.NewEncoder().String(n + "\n" + "𠀀" + n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, []byte(text))
+	}
+	for _, text := range texts {
+		if i := invalidGB18030(text); i >= 0 {
+			t.Fatalf("%q is no GB18030 at %d", text, i)
+		}
+		want, err := simplifiedchinese.GB18030.NewDecoder().Bytes(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := decodeGB18030(text); err != nil || got != string(want) {
+			t.Errorf("decodeGB18030(%q) = %q, %v; want %q", text[:min(len(text), 40)], got[:min(len(got), 40)], err, want[:min(len(want), 40)])
+		}
+	}
+}
+
+// FuzzDecodeGB18030 checks decodeGB18030 against GB18030's decoder on any text that is GB18030.
+func FuzzDecodeGB18030(f *testing.F) {
+	f.Add([]byte("QS-0001,\xB2\xCE\xBC\xD3,\x81\x30\x81\x30\n"))
+	f.Fuzz(func(t *testing.T, text []byte) {
+		if invalidGB18030(text) >= 0 {
+			return
+		}
+		want, err := simplifiedchinese.GB18030.NewDecoder().Bytes(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := decodeGB18030(text); err != nil || got != string(want) {
+			t.Errorf("decodeGB18030(%q) = %q, %v; want %q", text, got, err, want)
+		}
+	})
 }

@@ -1,7 +1,6 @@
 package sheet
 
 import (
-	"bytes"
 	"encoding/csv"
 	"errors"
 	"io"
@@ -134,7 +133,7 @@ func scan(name string, data []byte, columns []column, diags *check.List, row fun
 		return nil, false
 	}
 	s := &scanner{name: name, columns: columns, diags: diags, cells: make([]string, len(columns)), starts: starts(columns)}
-	s.lossy = legacy && bytes.IndexByte(text, '?') >= 0 && !fourByteGB18030(data)
+	s.lossy = legacy && strings.IndexByte(text, '?') >= 0 && !fourByteGB18030(data)
 	stopped := false
 	err := records(text, func(rec []string, line int) bool {
 		for i, v := range rec {
@@ -174,9 +173,9 @@ func scan(name string, data []byte, columns []column, diags *check.List, row fun
 // quotes, as most sheets are, is split directly: the same records, at a fraction of the cost,
 // and all of their cells share the one string of the text. A text with quotes is read by
 // encoding/csv, whose errors records returns.
-func records(text []byte, yield func(rec []string, line int) bool) error {
-	if bytes.IndexByte(text, '"') >= 0 {
-		r := csv.NewReader(bytes.NewReader(text))
+func records(text string, yield func(rec []string, line int) bool) error {
+	if strings.IndexByte(text, '"') >= 0 {
+		r := csv.NewReader(strings.NewReader(text))
 		r.FieldsPerRecord = -1
 		r.ReuseRecord = true
 		for {
@@ -193,7 +192,7 @@ func records(text []byte, yield func(rec []string, line int) bool) error {
 		}
 	}
 	var rec []string
-	rest := string(text)
+	rest := text
 	for line := 1; rest != ""; line++ {
 		l, after, _ := strings.Cut(rest, "\n")
 		rest = after

@@ -187,15 +187,16 @@ func (l *loader) roster(v *Village, name string) {
 	l.parsed(name, ds, hs != nil)
 	v.Households, v.RosterFile, v.RosterColumns = hs, name, cols
 	v.households = make(map[string]int, len(hs))
-	seen := map[string]bool{}
+	seen := make(map[string]bool, len(hs)) // by the code in upper case, as most are written
 	for i, h := range hs {
 		if _, ok := v.households[h.ID]; !ok {
 			v.households[h.ID] = i
 		}
-		if id := strings.ToLower(h.ID); id != "" && seen[id] {
+		id := strings.ToUpper(h.ID) // codes are ASCII (see sheet.IsID)
+		if id != "" && seen[id] {
 			l.add(check.Diagnostic{Code: check.DuplicateID, File: name, Line: h.Line, Column: cols["household"], Value: h.ID})
 		}
-		seen[strings.ToLower(h.ID)] = true
+		seen[id] = true
 	}
 	v.repeated = len(v.households) < len(hs)
 }
