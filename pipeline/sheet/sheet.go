@@ -1,6 +1,9 @@
 // Package sheet owns the CSV files cadres make: rosters, monthly score sheets, supermarket
 // redemptions and catalogs. It decodes them (UTF-8 or GB18030), matches Chinese or English
 // headers, and turns every cell into a typed value or a positioned diagnostic.
+//
+// The text of a UTF-8 file is not copied: the strings read from it share the bytes given to
+// the parsers, which must not change afterwards (records' files never do).
 package sheet
 
 import (

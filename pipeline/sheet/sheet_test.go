@@ -93,6 +93,10 @@ func TestParseSheetForms(t *testing.T) {
 				if got[i].Date == got[i].DateText && unsafe.StringData(got[i].Date) != unsafe.StringData(got[i].DateText) {
 					t.Errorf("entry %d: a date written as it is read is kept twice", i)
 				}
+				if start, at := unsafe.SliceData(data), unsafe.StringData(got[i].Note); !strings.HasPrefix(name, "gb18030") &&
+					(uintptr(unsafe.Pointer(at)) < uintptr(unsafe.Pointer(start)) || uintptr(unsafe.Pointer(at)) >= uintptr(unsafe.Pointer(start))+uintptr(len(data))) {
+					t.Errorf("entry %d: the text of a UTF-8 file is copied", i)
+				}
 			}
 		})
 	}
