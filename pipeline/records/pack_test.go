@@ -115,15 +115,7 @@ func TestAuthorAsGoGit(t *testing.T) {
 		"",
 		"tree " + tree,
 	} {
-		g, err := git.Init(memory.NewStorage(), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := &Repository{g}
-		h, err := putRaw(r, raw)
-		if err != nil {
-			t.Fatal(err)
-		}
+		r, h := putRaw(t, raw)
 		rd := newObjectReader(r.git, nil)
 		got, gotErr := rd.author(h)
 		c, wantErr := r.git.CommitObject(h)
@@ -167,15 +159,7 @@ func TestCommitAsGoGit(t *testing.T) {
 		"",
 		"tree " + tree,
 	} {
-		g, err := git.Init(memory.NewStorage(), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := &Repository{g}
-		h, err := putRaw(r, raw)
-		if err != nil {
-			t.Fatal(err)
-		}
+		r, h := putRaw(t, raw)
 		got, gotErr := newObjectReader(r.git, nil).commit(h)
 		want, wantErr := r.git.CommitObject(h)
 		exported := func(c *object.Commit) string {
@@ -190,21 +174,29 @@ func TestCommitAsGoGit(t *testing.T) {
 	}
 }
 
-// putRaw stores a commit object of the given content in r.
-func putRaw(r *Repository, raw string) (plumbing.Hash, error) {
-	o := r.git.Storer.NewEncodedObject()
+// putRaw stores a commit object of the given content in a new repository in memory.
+func putRaw(t *testing.T, raw string) (*Repository, plumbing.Hash) {
+	g, err := git.Init(memory.NewStorage(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := g.Storer.NewEncodedObject()
 	o.SetType(plumbing.CommitObject)
 	w, err := o.Writer()
+	if err == nil {
+		_, err = w.Write([]byte(raw))
+	}
+	if err == nil {
+		err = w.Close()
+	}
 	if err != nil {
-		return plumbing.ZeroHash, err
+		t.Fatal(err)
 	}
-	if _, err := w.Write([]byte(raw)); err != nil {
-		return plumbing.ZeroHash, err
+	h, err := g.Storer.SetEncodedObject(o)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if err := w.Close(); err != nil {
-		return plumbing.ZeroHash, err
-	}
-	return r.git.Storer.SetEncodedObject(o)
+	return &Repository{g}, h
 }
 
 // FuzzPatch checks that patch gives what go-git's packfile.PatchDelta gives: the same object for

@@ -937,15 +937,24 @@ func (tc *treeCache) tree(h plumbing.Hash, prev *tree) (*tree, error) {
 func starts(data []byte) []int {
 	at := make([]int, 0, len(data)/32+2)
 	for i := 0; i < len(data); {
-		sp := bytes.IndexByte(data[i:], ' ')
-		nul := bytes.IndexByte(data[i:], 0)
-		if sp < 0 || nul < sp || len(data) < i+nul+1+20 {
+		next := entryEnd(data, i)
+		if next < 0 {
 			return nil
 		}
-		at = append(at, i)
-		i += nul + 21
+		at, i = append(at, i), next
 	}
 	return append(at, len(data))
+}
+
+// entryEnd is where the entry of the tree object data that starts at i ends (mode, space,
+// name, NUL and hash), or -1 when it is malformed.
+func entryEnd(data []byte, i int) int {
+	sp := bytes.IndexByte(data[i:], ' ')
+	nul := bytes.IndexByte(data[i:], 0)
+	if sp < 0 || nul < sp || len(data) < i+nul+1+20 {
+		return -1
+	}
+	return i + nul + 21
 }
 
 // startsFrom are the starts of the entries of the tree object b (see starts), found from those
@@ -967,13 +976,11 @@ func startsFrom(a *tree, b []byte) []int {
 			s++
 			continue
 		}
-		sp := bytes.IndexByte(b[p:], ' ')
-		nul := bytes.IndexByte(b[p:], 0)
-		if sp < 0 || nul < sp || len(b) < p+nul+1+20 {
+		next := entryEnd(b, p)
+		if next < 0 {
 			return nil
 		}
-		at = append(at, p)
-		p += nul + 21
+		at, p = append(at, p), next
 	}
 	for _, i := range a.at[s:] {
 		at = append(at, i+shift)
